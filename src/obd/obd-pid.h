@@ -98,5 +98,14 @@ void              obd_value_clear         (ObdValue *value);
  * "1726 rpm", "93 °C" or "199.4 °F", or the text for enums. */
 char             *obd_value_format        (const ObdValue *value,
                                            ObdUnitSystem   system);
+/* The label translated for display (ObdValue.label is the English msgid). */
+const char       *obd_value_get_label     (const ObdValue *value);
+
+/* What a (pid, index) sample means — key, label, unit and range — without
+ * the reply that produced it: for samples in the store, charts and CSV
+ * headers.  The returned value's number and text are meaningless.  NULL
+ * for an unknown PID or index.  Thread-safe; the result lives forever. */
+const ObdValue   *obd_pid_get_value_info  (guint8          pid,
+                                           guint8          index);
 
 G_END_DECLS

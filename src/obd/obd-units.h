@@ -58,4 +58,14 @@ double      obd_unit_convert    (ObdUnit       unit,
 gboolean    obd_unit_system_parse (const char    *text,
                                    ObdUnitSystem *out_system);
 
+/* Untranslated, stable symbol ("°C", "mph") for machine output such as
+ * JSON and CSV; obd_unit_get_symbol() is the translated one for display. */
+const char *obd_unit_get_name     (ObdUnit       unit,
+                                   ObdUnitSystem system);
+/* Decimals worth showing for a value of this unit in this system. */
+guint       obd_unit_get_decimals (ObdUnit       unit,
+                                   ObdUnitSystem system);
+/* "si" or "us", the inverse of obd_unit_system_parse(). */
+const char *obd_unit_system_get_name (ObdUnitSystem system);
+
 G_END_DECLS
