@@ -1,3 +1,739 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* obd-health.c — health scores of a vehicle and its systems
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The formula and the mappings are documented in obd-health.h; keep the two
+ * in step.
+ */
 #define G_LOG_DOMAIN "obd-health"
 #include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "obd-health.h"
+
+/* Deduction weights, in points out of 100. */
+#define CODE_CRITICAL_POINTS      40.0
+#define CODE_WARNING_POINTS       15.0
+#define CODE_INFO_POINTS           3.0
+#define PENDING_FACTOR             0.5
+#define TEST_FAILED_POINTS        20.0
+#define ALERT_CRITICAL_POINTS     40.0
+#define ALERT_WARNING_POINTS      15.0
+#define MONITOR_POINTS             3.0
+#define MONITORS_MAX_POINTS       10.0
+#define TREND_POINTS               5.0
+
+/* Vehicle score: the worst system plus this caps the weighted mean. */
+#define WORST_SYSTEM_MARGIN       10.0
+#define HEALTHY_MIN_SCORE         80.0
+#define STOP_DRIVING_BELOW        40.0
+
+#define RECENT_CLEAR_KM          200.0
+#define RECENT_CLEAR_WARMUPS      10
+
+static const double system_weights[OBD_HEALTH_N_SYSTEMS] = {
+  [OBD_HEALTH_SYSTEM_ENGINE] = 0.25,
+  [OBD_HEALTH_SYSTEM_EMISSIONS] = 0.15,
+  [OBD_HEALTH_SYSTEM_FUEL] = 0.15,
+  [OBD_HEALTH_SYSTEM_COOLING] = 0.15,
+  [OBD_HEALTH_SYSTEM_ELECTRICAL] = 0.15,
+  [OBD_HEALTH_SYSTEM_TRANSMISSION] = 0.15,
+};
+
+/* ---- names ------------------------------------------------------------- */
+
+static const char *const system_keys[OBD_HEALTH_N_SYSTEMS] = {
+  "engine", "emissions", "fuel", "cooling", "electrical", "transmission",
+};
+
+const char *
+obd_health_system_get_key (ObdHealthSystem system)
+{
+  g_return_val_if_fail (system < OBD_HEALTH_N_SYSTEMS, NULL);
+  return system_keys[system];
+}
+
+const char *
+obd_health_system_get_label (ObdHealthSystem system)
+{
+  switch (system)
+    {
+    case OBD_HEALTH_SYSTEM_ENGINE:
+      return _("Engine");
+    case OBD_HEALTH_SYSTEM_EMISSIONS:
+      return _("Emissions");
+    case OBD_HEALTH_SYSTEM_FUEL:
+      return _("Fuel");
+    case OBD_HEALTH_SYSTEM_COOLING:
+      return _("Cooling");
+    case OBD_HEALTH_SYSTEM_ELECTRICAL:
+      return _("Electrical");
+    case OBD_HEALTH_SYSTEM_TRANSMISSION:
+      return _("Transmission");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+gboolean
+obd_health_system_from_key (const char      *key,
+                            ObdHealthSystem *out_system)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  for (guint i = 0; i < OBD_HEALTH_N_SYSTEMS; i++)
+    if (g_ascii_strcasecmp (key, system_keys[i]) == 0)
+      {
+        if (out_system != NULL)
+          *out_system = (ObdHealthSystem) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+obd_health_status_get_key (ObdHealthStatus status)
+{
+  static const char *const keys[] = { "healthy", "needs-attention", "stop-driving" };
+
+  g_return_val_if_fail (status <= OBD_HEALTH_STATUS_STOP_DRIVING, NULL);
+  return keys[status];
+}
+
+const char *
+obd_health_status_get_label (ObdHealthStatus status)
+{
+  switch (status)
+    {
+    case OBD_HEALTH_STATUS_HEALTHY:
+      return _("Healthy");
+    case OBD_HEALTH_STATUS_NEEDS_ATTENTION:
+      return _("Needs attention");
+    case OBD_HEALTH_STATUS_STOP_DRIVING:
+      return _("Stop driving");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/* ---- mappings ---------------------------------------------------------- */
+
+typedef struct
+{
+  guint16         first;
+  guint16         last;
+  ObdHealthSystem system;
+} CodeRange;
+
+/* P codes whose knowledge-base group is not where a mechanic looks; the
+ * numbers are the four hex digits after the letter. */
+static const CodeRange code_overrides[] = {
+  { 0x0115, 0x0119, OBD_HEALTH_SYSTEM_COOLING },       /* ECT sensor circuit */
+  { 0x0125, 0x0125, OBD_HEALTH_SYSTEM_COOLING },       /* too cold for closed loop */
+  { 0x0128, 0x0128, OBD_HEALTH_SYSTEM_COOLING },       /* thermostat */
+  { 0x0217, 0x0217, OBD_HEALTH_SYSTEM_COOLING },       /* engine over temperature */
+  { 0x0218, 0x0218, OBD_HEALTH_SYSTEM_TRANSMISSION },  /* transmission over temperature */
+  { 0x0480, 0x0485, OBD_HEALTH_SYSTEM_COOLING },       /* cooling fans */
+  { 0x0526, 0x0528, OBD_HEALTH_SYSTEM_COOLING },       /* fan speed sensor */
+  { 0x0560, 0x0563, OBD_HEALTH_SYSTEM_ELECTRICAL },    /* system voltage */
+  { 0x0597, 0x0599, OBD_HEALTH_SYSTEM_COOLING },       /* thermostat heater */
+  { 0x0620, 0x0622, OBD_HEALTH_SYSTEM_ELECTRICAL },    /* generator control */
+  { 0x2181, 0x2181, OBD_HEALTH_SYSTEM_COOLING },       /* cooling system performance */
+  { 0x2500, 0x2505, OBD_HEALTH_SYSTEM_ELECTRICAL },    /* generator lamp, charging voltage */
+};
+
+static const struct
+{
+  const char      *key;
+  ObdHealthSystem  system;
+} kb_systems[] = {
+  { "fuel-air", OBD_HEALTH_SYSTEM_FUEL },
+  { "ignition", OBD_HEALTH_SYSTEM_ENGINE },
+  { "emissions", OBD_HEALTH_SYSTEM_EMISSIONS },
+  { "speed-idle", OBD_HEALTH_SYSTEM_ENGINE },
+  { "computer", OBD_HEALTH_SYSTEM_ELECTRICAL },
+  { "transmission", OBD_HEALTH_SYSTEM_TRANSMISSION },
+  { "network", OBD_HEALTH_SYSTEM_ELECTRICAL },
+  { "body", OBD_HEALTH_SYSTEM_ELECTRICAL },
+  { "chassis", OBD_HEALTH_SYSTEM_ELECTRICAL },
+};
+
+/* "P0301" → 'P' and 0x0301; FALSE for anything else. */
+static gboolean
+split_code (const char *code,
+            char       *out_letter,
+            guint16    *out_number)
+{
+  guint number = 0;
+
+  if (code == NULL || strlen (code) != 5)
+    return FALSE;
+  for (int i = 1; i < 5; i++)
+    {
+      if (!g_ascii_isxdigit (code[i]))
+        return FALSE;
+      number = number << 4 | (guint) g_ascii_xdigit_value (code[i]);
+    }
+  *out_letter = g_ascii_toupper (code[0]);
+  *out_number = (guint16) number;
+  return TRUE;
+}
+
+ObdHealthSystem
+obd_health_system_for_dtc (const char *code,
+                           const char *kb_system)
+{
+  char letter = 0;
+  guint16 number = 0;
+  gboolean parsed = split_code (code, &letter, &number);
+
+  if (parsed && letter == 'P')
+    for (guint i = 0; i < G_N_ELEMENTS (code_overrides); i++)
+      if (number >= code_overrides[i].first && number <= code_overrides[i].last)
+        return code_overrides[i].system;
+
+  if (kb_system != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (kb_systems); i++)
+      if (strcmp (kb_system, kb_systems[i].key) == 0)
+        return kb_systems[i].system;
+
+  if (!parsed || letter != 'P')
+    return parsed ? OBD_HEALTH_SYSTEM_ELECTRICAL : OBD_HEALTH_SYSTEM_ENGINE;
+
+  /* SAE J2012 groups by the third character. */
+  switch ((number >> 8) & 0xF)
+    {
+    case 0x0: case 0x1: case 0x2:
+      return OBD_HEALTH_SYSTEM_FUEL;
+    case 0x3: case 0x5:
+      return OBD_HEALTH_SYSTEM_ENGINE;
+    case 0x4:
+      return OBD_HEALTH_SYSTEM_EMISSIONS;
+    case 0x6: case 0xA:
+      return OBD_HEALTH_SYSTEM_ELECTRICAL;
+    case 0x7: case 0x8: case 0x9:
+      return OBD_HEALTH_SYSTEM_TRANSMISSION;
+    default:
+      return OBD_HEALTH_SYSTEM_ENGINE;
+    }
+}
+
+ObdHealthSystem
+obd_health_system_for_mode06_mid (guint8 mid)
+{
+  /* Monitor IDs of SAE J1979 Appendix D: A1 misfire general, A2-AD
+   * cylinders 1-12; 85-88 boost pressure; 81-84 fuel system. */
+  if (mid >= 0xA1 && mid <= 0xAD)
+    return OBD_HEALTH_SYSTEM_ENGINE;
+  if (mid >= 0x85 && mid <= 0x88)
+    return OBD_HEALTH_SYSTEM_ENGINE;
+  if (mid >= 0x81 && mid <= 0x84)
+    return OBD_HEALTH_SYSTEM_FUEL;
+  return OBD_HEALTH_SYSTEM_EMISSIONS;
+}
+
+ObdHealthSystem
+obd_health_system_for_pid_key (const char *key)
+{
+  g_return_val_if_fail (key != NULL, OBD_HEALTH_SYSTEM_ENGINE);
+
+  if (strcmp (key, "coolant_temp") == 0)
+    return OBD_HEALTH_SYSTEM_COOLING;
+  if (strcmp (key, "control_module_voltage") == 0)
+    return OBD_HEALTH_SYSTEM_ELECTRICAL;
+  if (g_str_has_prefix (key, "stft_") || g_str_has_prefix (key, "ltft_"))
+    return OBD_HEALTH_SYSTEM_FUEL;
+  if (g_str_has_prefix (key, "catalyst_temp_") || g_str_has_prefix (key, "o2_"))
+    return OBD_HEALTH_SYSTEM_EMISSIONS;
+  return OBD_HEALTH_SYSTEM_ENGINE;
+}
+
+gboolean
+obd_health_readiness_recently_cleared (double km_since_clear,
+                                       int    warmups_since_clear)
+{
+  return (km_since_clear >= 0 && km_since_clear < RECENT_CLEAR_KM)
+         || (warmups_since_clear >= 0 && warmups_since_clear < RECENT_CLEAR_WARMUPS);
+}
+
+/* ---- evaluation -------------------------------------------------------- */
+
+static const char *
+severity_word (ObdHealthSeverity severity)
+{
+  switch (severity)
+    {
+    case OBD_HEALTH_SEVERITY_INFO:
+      return C_("severity", "information");
+    case OBD_HEALTH_SEVERITY_WARNING:
+      return C_("severity", "warning");
+    case OBD_HEALTH_SEVERITY_CRITICAL:
+      return C_("severity", "critical");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static const char *
+code_kind_word (ObdHealthCodeKind kind)
+{
+  switch (kind)
+    {
+    case OBD_HEALTH_CODE_STORED:
+      return C_("trouble code", "stored");
+    case OBD_HEALTH_CODE_PENDING:
+      return C_("trouble code", "pending");
+    case OBD_HEALTH_CODE_PERMANENT:
+      return C_("trouble code", "permanent");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static double
+code_points (const ObdHealthCode *code)
+{
+  double points;
+
+  switch (code->severity)
+    {
+    case OBD_HEALTH_SEVERITY_CRITICAL:
+      points = CODE_CRITICAL_POINTS;
+      break;
+    case OBD_HEALTH_SEVERITY_WARNING:
+      points = CODE_WARNING_POINTS;
+      break;
+    case OBD_HEALTH_SEVERITY_INFO:
+    default:
+      points = CODE_INFO_POINTS;
+      break;
+    }
+  if (code->kind == OBD_HEALTH_CODE_PENDING)
+    points *= PENDING_FACTOR;
+  return points;
+}
+
+static void
+add_deduction (GArray            *deductions,
+               ObdHealthSystem    system,
+               ObdHealthItemKind  kind,
+               ObdHealthSeverity  severity,
+               gboolean           confirmed,
+               double             points,
+               char              *reason)
+{
+  ObdHealthDeduction d = {
+    .system = system,
+    .kind = kind,
+    .severity = severity,
+    .confirmed = confirmed,
+    .points = CLAMP (points, 0.0, 100.0),
+    .reason = reason,
+  };
+
+  g_array_append_val (deductions, d);
+}
+
+static void
+clear_deduction (gpointer data)
+{
+  ObdHealthDeduction *d = data;
+
+  g_clear_pointer (&d->reason, g_free);
+}
+
+static int
+compare_deductions (gconstpointer a,
+                    gconstpointer b)
+{
+  const ObdHealthDeduction *da = a, *db = b;
+
+  return (da->points < db->points) - (da->points > db->points);
+}
+
+static void
+add_codes (const ObdHealthInput *input,
+           GArray               *deductions)
+{
+  for (gsize i = 0; i < input->n_codes; i++)
+    {
+      const ObdHealthCode *code = &input->codes[i];
+      ObdHealthSystem system;
+      gboolean duplicate = FALSE;
+      char *reason;
+
+      g_return_if_fail (code->code != NULL);
+
+      /* One fault reported in several lists (stored and permanent, or by
+       * two ECUs) counts once, with its heaviest weight; ties go to the
+       * first. */
+      for (gsize j = 0; j < input->n_codes && !duplicate; j++)
+        {
+          const ObdHealthCode *other = &input->codes[j];
+
+          if (j == i || other->code == NULL || g_ascii_strcasecmp (other->code, code->code) != 0)
+            continue;
+          if (code_points (other) > code_points (code)
+              || (code_points (other) == code_points (code) && j < i))
+            duplicate = TRUE;
+        }
+      if (duplicate)
+        continue;
+
+      if (code->health_system == NULL
+          || !obd_health_system_from_key (code->health_system, &system))
+        system = obd_health_system_for_dtc (code->code, code->system);
+
+      if (code->description != NULL && *code->description != '\0')
+        /* Translators: "P0301 Cylinder 1 Misfire Detected (critical, stored)" */
+        reason = g_strdup_printf (_("%s %s (%s, %s)"), code->code, code->description,
+                                  severity_word (code->severity), code_kind_word (code->kind));
+      else
+        /* Translators: "P0301 (critical, stored)" */
+        reason = g_strdup_printf (_("%s (%s, %s)"), code->code,
+                                  severity_word (code->severity), code_kind_word (code->kind));
+
+      add_deduction (deductions, system, OBD_HEALTH_ITEM_CODE, code->severity,
+                     code->kind != OBD_HEALTH_CODE_PENDING, code_points (code), reason);
+    }
+}
+
+static void
+add_tests (const ObdHealthInput *input,
+           GArray               *deductions)
+{
+  for (gsize i = 0; i < input->n_tests; i++)
+    {
+      const ObdHealthTestResult *test = &input->tests[i];
+      char *reason;
+
+      if (test->passed)
+        continue;
+
+      if (test->label != NULL && *test->label != '\0')
+        reason = g_strdup_printf (_("On-board test failed: %s (monitor %02X, test %02X)"),
+                                  test->label, test->mid, test->tid);
+      else
+        reason = g_strdup_printf (_("On-board test failed (monitor %02X, test %02X)"),
+                                  test->mid, test->tid);
+
+      add_deduction (deductions, obd_health_system_for_mode06_mid (test->mid),
+                     OBD_HEALTH_ITEM_TEST, OBD_HEALTH_SEVERITY_WARNING, TRUE,
+                     TEST_FAILED_POINTS, reason);
+    }
+}
+
+static void
+add_alerts (const ObdHealthInput *input,
+            GArray               *deductions)
+{
+  for (gsize i = 0; i < input->n_alerts; i++)
+    {
+      const ObdHealthAlert *alert = &input->alerts[i];
+      const char *what;
+      double points;
+
+      g_return_if_fail (alert->key != NULL);
+
+      if (alert->severity == OBD_HEALTH_SEVERITY_CRITICAL)
+        points = ALERT_CRITICAL_POINTS;
+      else if (alert->severity == OBD_HEALTH_SEVERITY_WARNING)
+        points = ALERT_WARNING_POINTS;
+      else
+        continue;
+
+      what = alert->title != NULL && *alert->title != '\0' ? alert->title : alert->key;
+      add_deduction (deductions, obd_health_system_for_pid_key (alert->key),
+                     OBD_HEALTH_ITEM_ALERT, alert->severity, TRUE, points,
+                     /* Translators: "Live alert: Engine overheating (critical)" */
+                     g_strdup_printf (_("Live alert: %s (%s)"), what,
+                                      severity_word (alert->severity)));
+    }
+}
+
+static void
+add_readiness (const ObdHealthInput *input,
+               GArray               *deductions)
+{
+  g_autoptr(GString) names = NULL;
+  guint n = (guint) input->n_incomplete_monitors;
+  char *reason;
+
+  if (n == 0)
+    return;
+
+  names = g_string_new (NULL);
+  for (gsize i = 0; i < input->n_incomplete_monitors; i++)
+    {
+      if (input->incomplete_monitors[i] == NULL)
+        continue;
+      if (names->len > 0)
+        /* Translators: separator in a list of monitor names */
+        g_string_append (names, _(", "));
+      g_string_append (names, input->incomplete_monitors[i]);
+    }
+
+  if (input->recently_cleared)
+    {
+      reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u readiness monitor incomplete (%s): expected "
+                                             "after codes were cleared, not counted until the "
+                                             "car has been driven",
+                                             "%u readiness monitors incomplete (%s): expected "
+                                             "after codes were cleared, not counted until the "
+                                             "car has been driven", n),
+                                n, names->str);
+      add_deduction (deductions, OBD_HEALTH_SYSTEM_EMISSIONS, OBD_HEALTH_ITEM_READINESS,
+                     OBD_HEALTH_SEVERITY_INFO, FALSE, 0.0, reason);
+      return;
+    }
+
+  reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u readiness monitor incomplete (%s)",
+                                         "%u readiness monitors incomplete (%s)", n),
+                            n, names->str);
+  add_deduction (deductions, OBD_HEALTH_SYSTEM_EMISSIONS, OBD_HEALTH_ITEM_READINESS,
+                 OBD_HEALTH_SEVERITY_INFO, FALSE,
+                 MIN (MONITOR_POINTS * n, MONITORS_MAX_POINTS), reason);
+}
+
+static void
+add_trends (const ObdHealthInput *input,
+            GArray               *deductions)
+{
+  for (gsize i = 0; i < input->n_trends; i++)
+    {
+      const ObdHealthTrend *trend = &input->trends[i];
+      char *reason;
+
+      g_return_if_fail (trend->key != NULL);
+
+      if (trend->explanation != NULL && *trend->explanation != '\0')
+        reason = g_strdup_printf (_("Unusual trend: %s"), trend->explanation);
+      else
+        reason = g_strdup_printf (_("Unusual trend in %s"), trend->key);
+      add_deduction (deductions, obd_health_system_for_pid_key (trend->key),
+                     OBD_HEALTH_ITEM_TREND, OBD_HEALTH_SEVERITY_INFO, FALSE,
+                     TREND_POINTS, reason);
+    }
+}
+
+/* The item that makes the status "stop driving", if any. */
+static const ObdHealthDeduction *
+find_stop_driving_alert (const ObdHealthReport *report)
+{
+  for (guint i = 0; i < report->deductions->len; i++)
+    {
+      const ObdHealthDeduction *d = &g_array_index (report->deductions, ObdHealthDeduction, i);
+
+      if (d->kind == OBD_HEALTH_ITEM_ALERT && d->severity == OBD_HEALTH_SEVERITY_CRITICAL
+          && (d->system == OBD_HEALTH_SYSTEM_ENGINE || d->system == OBD_HEALTH_SYSTEM_COOLING))
+        return d;
+    }
+  return NULL;
+}
+
+/* The item that keeps the status from "healthy", if any. */
+static const ObdHealthDeduction *
+find_unhealthy_item (const ObdHealthReport *report)
+{
+  for (guint i = 0; i < report->deductions->len; i++)
+    {
+      const ObdHealthDeduction *d = &g_array_index (report->deductions, ObdHealthDeduction, i);
+
+      if (d->severity == OBD_HEALTH_SEVERITY_CRITICAL
+          || (d->severity == OBD_HEALTH_SEVERITY_WARNING && d->confirmed))
+        return d;
+    }
+  return NULL;
+}
+
+ObdHealthReport *
+obd_health_evaluate (const ObdHealthInput *input)
+{
+  ObdHealthReport *report;
+  double worst;
+
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (input->n_codes == 0 || input->codes != NULL, NULL);
+  g_return_val_if_fail (input->n_tests == 0 || input->tests != NULL, NULL);
+  g_return_val_if_fail (input->n_alerts == 0 || input->alerts != NULL, NULL);
+  g_return_val_if_fail (input->n_trends == 0 || input->trends != NULL, NULL);
+  g_return_val_if_fail (input->n_incomplete_monitors == 0
+                        || input->incomplete_monitors != NULL, NULL);
+
+  report = g_new0 (ObdHealthReport, 1);
+  report->deductions = g_array_new (FALSE, TRUE, sizeof (ObdHealthDeduction));
+  g_array_set_clear_func (report->deductions, clear_deduction);
+
+  add_codes (input, report->deductions);
+  add_tests (input, report->deductions);
+  add_alerts (input, report->deductions);
+  add_readiness (input, report->deductions);
+  add_trends (input, report->deductions);
+
+  /* GArray sorts are stable, so equal deductions keep the input order. */
+  g_array_sort (report->deductions, compare_deductions);
+
+  for (guint s = 0; s < OBD_HEALTH_N_SYSTEMS; s++)
+    report->system_scores[s] = 100.0;
+  for (guint i = 0; i < report->deductions->len; i++)
+    {
+      const ObdHealthDeduction *d = &g_array_index (report->deductions, ObdHealthDeduction, i);
+
+      report->system_scores[d->system] *= 1.0 - d->points / 100.0;
+    }
+
+  report->weighted_mean = 0.0;
+  report->worst_system = OBD_HEALTH_SYSTEM_ENGINE;
+  worst = 100.0;
+  for (guint s = 0; s < OBD_HEALTH_N_SYSTEMS; s++)
+    {
+      report->weighted_mean += system_weights[s] * report->system_scores[s];
+      if (report->system_scores[s] < worst)
+        {
+          worst = report->system_scores[s];
+          report->worst_system = (ObdHealthSystem) s;
+        }
+    }
+  report->vehicle_score = CLAMP (MIN (worst + WORST_SYSTEM_MARGIN, report->weighted_mean),
+                                 0.0, 100.0);
+
+  if (find_stop_driving_alert (report) != NULL || report->vehicle_score < STOP_DRIVING_BELOW)
+    report->status = OBD_HEALTH_STATUS_STOP_DRIVING;
+  else if (report->vehicle_score >= HEALTHY_MIN_SCORE && find_unhealthy_item (report) == NULL)
+    report->status = OBD_HEALTH_STATUS_HEALTHY;
+  else
+    report->status = OBD_HEALTH_STATUS_NEEDS_ATTENTION;
+
+  g_debug ("health: vehicle %.1f (%s), engine %.1f emissions %.1f fuel %.1f cooling %.1f "
+           "electrical %.1f transmission %.1f",
+           report->vehicle_score, obd_health_status_get_key (report->status),
+           report->system_scores[0], report->system_scores[1], report->system_scores[2],
+           report->system_scores[3], report->system_scores[4], report->system_scores[5]);
+  return report;
+}
+
+void
+obd_health_report_free (ObdHealthReport *report)
+{
+  if (report == NULL)
+    return;
+  g_array_unref (report->deductions);
+  g_free (report);
+}
+
+/* ---- explanation ------------------------------------------------------- */
+
+/* Points without noise: "40", "7.5". */
+static char *
+format_points (double points)
+{
+  if (fabs (points - round (points)) < 0.05)
+    return g_strdup_printf ("%.0f", points);
+  return g_strdup_printf ("%.1f", points);
+}
+
+char *
+obd_health_report_explain (const ObdHealthReport *report)
+{
+  g_autoptr(GString) text = NULL;
+  const ObdHealthDeduction *item;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  text = g_string_new (NULL);
+
+  g_string_append_printf (text, _("Vehicle health: %.0f/100, %s"), report->vehicle_score,
+                          obd_health_status_get_label (report->status));
+  g_string_append_c (text, '\n');
+  g_string_append_printf (text,
+                          _("The vehicle score is the lower of the worst system plus %.0f "
+                            "(%s: %.0f + %.0f) and the weighted mean of all systems (%.0f; "
+                            "engine counts 25 %%, each other system 15 %%)."),
+                          WORST_SYSTEM_MARGIN,
+                          obd_health_system_get_label (report->worst_system),
+                          report->system_scores[report->worst_system], WORST_SYSTEM_MARGIN,
+                          report->weighted_mean);
+  g_string_append_c (text, '\n');
+
+  switch (report->status)
+    {
+    case OBD_HEALTH_STATUS_STOP_DRIVING:
+      item = find_stop_driving_alert (report);
+      if (item != NULL)
+        g_string_append_printf (text, _("Stop driving: a critical condition is happening now "
+                                        "on the %s system: %s."),
+                                obd_health_system_get_label (item->system), item->reason);
+      else
+        g_string_append_printf (text, _("Stop driving: the vehicle score is below %.0f."),
+                                STOP_DRIVING_BELOW);
+      break;
+
+    case OBD_HEALTH_STATUS_NEEDS_ATTENTION:
+      item = find_unhealthy_item (report);
+      if (item != NULL)
+        g_string_append_printf (text, _("Needs attention: %s."), item->reason);
+      else
+        g_string_append_printf (text, _("Needs attention: the vehicle score is below %.0f."),
+                                HEALTHY_MIN_SCORE);
+      break;
+
+    case OBD_HEALTH_STATUS_HEALTHY:
+      g_string_append_printf (text, _("Healthy: a score of at least %.0f and no confirmed "
+                                      "warning or critical problem."), HEALTHY_MIN_SCORE);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  g_string_append_c (text, '\n');
+
+  g_string_append (text, _("Each system starts at 100; every problem takes its share of "
+                           "what is left: score = 100 × (1 − d₁/100) × (1 − d₂/100) × …"));
+  g_string_append_c (text, '\n');
+
+  for (guint s = 0; s < OBD_HEALTH_N_SYSTEMS; s++)
+    {
+      guint n_items = 0;
+
+      g_string_append_c (text, '\n');
+      for (guint i = 0; i < report->deductions->len; i++)
+        if (g_array_index (report->deductions, ObdHealthDeduction, i).system == s)
+          n_items++;
+
+      if (n_items == 0)
+        {
+          g_string_append_printf (text, _("%s: %.0f/100, no problems found"),
+                                  obd_health_system_get_label ((ObdHealthSystem) s),
+                                  report->system_scores[s]);
+          g_string_append_c (text, '\n');
+          continue;
+        }
+
+      g_string_append_printf (text, _("%s: %.0f/100"),
+                              obd_health_system_get_label ((ObdHealthSystem) s),
+                              report->system_scores[s]);
+      g_string_append_c (text, '\n');
+      for (guint i = 0; i < report->deductions->len; i++)
+        {
+          const ObdHealthDeduction *d = &g_array_index (report->deductions,
+                                                        ObdHealthDeduction, i);
+          g_autofree char *points = NULL;
+
+          if (d->system != s)
+            continue;
+          points = format_points (d->points);
+          /* U+2212 MINUS SIGN, as the deduction is a subtraction; notes
+           * that cost nothing show a plain 0. */
+          g_string_append_printf (text, "  %s%s: %s\n", d->points > 0 ? "−" : "", points,
+                                  d->reason);
+        }
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
