@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "obd-error.h"
 #include "obd-types.h"
 
 G_BEGIN_DECLS
