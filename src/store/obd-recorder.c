@@ -1,0 +1,762 @@
+/* obd-recorder.c — the recording thread
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The owner talks to the thread through one queue of commands, processed
+ * in order, so a flush or a stop naturally waits for the batches queued
+ * before it.  Calls that need an answer block on a Reply until the thread
+ * has handled them; batches never block.
+ */
+#define G_LOG_DOMAIN "obd-recorder"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "obd-recorder.h"
+#include "obd-store-private.h"
+#include "obd-store-sql.h"
+
+/* When the thread falls behind, batches waiting in the queue are written
+ * together, up to these limits per transaction: a commit costs far more
+ * than a row. */
+#define COALESCE_MAX_BATCHES 512
+#define COALESCE_MAX_ROWS    50000
+
+typedef enum
+{
+  CMD_OPEN,
+  CMD_BATCH,
+  CMD_START,
+  CMD_STOP,
+  CMD_FLUSH,
+  CMD_PAGE_LIMIT,
+  CMD_QUIT,
+} CommandType;
+
+typedef struct
+{
+  GMutex    mutex;
+  GCond     cond;
+  gboolean  done;
+  gboolean  ok;
+  gint64    value;
+  GError   *error;
+} Reply;
+
+typedef struct
+{
+  CommandType  type;
+  GArray      *batch;
+  gint64       number;      /* vehicle id for START, page count for PAGE_LIMIT */
+  char        *protocol;
+  char        *adapter;
+  char        *connection;
+  Reply       *reply;
+} Command;
+
+struct _ObdRecorder
+{
+  GObject        parent_instance;
+
+  char          *db_path;
+  GMainContext  *owner_context;
+  GThread       *thread;
+  GAsyncQueue   *queue;
+  int            disposing;   /* atomic */
+
+  GMutex         stats_mutex;
+  gint64         session_id;  /* under stats_mutex: current or last session */
+  gint64         committed;   /* under stats_mutex */
+
+  /* Owned by the thread. */
+  sqlite3       *db;
+  ObdStmt       *insert;
+  ObdStmt       *add_count;
+  gboolean       recording;
+  char          *session_uuid;
+  int            lock_fd;
+  gint64         started_us;
+  gint64         last_time_us;
+  GError        *failure;
+};
+
+G_DEFINE_FINAL_TYPE (ObdRecorder, obd_recorder, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static Command *
+command_new (CommandType type)
+{
+  Command *cmd = g_new0 (Command, 1);
+
+  cmd->type = type;
+  return cmd;
+}
+
+static void
+command_free (Command *cmd)
+{
+  g_clear_pointer (&cmd->batch, g_array_unref);
+  g_free (cmd->protocol);
+  g_free (cmd->adapter);
+  g_free (cmd->connection);
+  g_free (cmd);
+}
+
+static void
+reply_finish (Reply    *reply,
+              gboolean  ok,
+              gint64    value,
+              GError   *error)
+{
+  g_mutex_lock (&reply->mutex);
+  reply->ok = ok;
+  reply->value = value;
+  reply->error = error;
+  reply->done = TRUE;
+  g_cond_signal (&reply->cond);
+  g_mutex_unlock (&reply->mutex);
+}
+
+/* Sends a command and waits for the thread's answer. */
+static gboolean
+call (ObdRecorder  *self,
+      Command      *cmd,
+      gint64       *out_value,
+      GError      **error)
+{
+  Reply reply = { 0 };
+  gboolean ok;
+
+  g_mutex_init (&reply.mutex);
+  g_cond_init (&reply.cond);
+  cmd->reply = &reply;
+  g_async_queue_push (self->queue, cmd);
+
+  g_mutex_lock (&reply.mutex);
+  while (!reply.done)
+    g_cond_wait (&reply.cond, &reply.mutex);
+  g_mutex_unlock (&reply.mutex);
+
+  g_mutex_clear (&reply.mutex);
+  g_cond_clear (&reply.cond);
+
+  ok = reply.ok;
+  if (out_value != NULL)
+    *out_value = reply.value;
+  if (!ok)
+    g_propagate_error (error, reply.error);
+  else
+    g_clear_error (&reply.error);
+  return ok;
+}
+
+/* Thread side ------------------------------------------------------------ */
+
+typedef struct
+{
+  GWeakRef  recorder;
+  GError   *error;
+} FailedReport;
+
+static gboolean
+emit_failed_cb (gpointer data)
+{
+  FailedReport *report = data;
+  g_autoptr(ObdRecorder) self = g_weak_ref_get (&report->recorder);
+
+  if (self != NULL)
+    g_signal_emit (self, signals[SIGNAL_FAILED], 0, report->error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+failed_report_free (gpointer data)
+{
+  FailedReport *report = data;
+
+  g_weak_ref_clear (&report->recorder);
+  g_clear_error (&report->error);
+  g_free (report);
+}
+
+static void
+release_session (ObdRecorder *self)
+{
+  _obd_store_session_lock_release (self->db_path, self->session_uuid, self->lock_fd);
+  self->lock_fd = -1;
+  g_clear_pointer (&self->session_uuid, g_free);
+  self->recording = FALSE;
+}
+
+static gint64
+current_session (ObdRecorder *self)
+{
+  gint64 id;
+
+  g_mutex_lock (&self->stats_mutex);
+  id = self->session_id;
+  g_mutex_unlock (&self->stats_mutex);
+  return id;
+}
+
+/* Ends the session in the chain with status, in its own transaction. */
+static gboolean
+seal (ObdRecorder            *self,
+      ObdStoreSessionStatus   status,
+      gint64                  ended_us,
+      GError                **error)
+{
+  if (!_obd_store_begin (self->db, error))
+    return FALSE;
+  if (!_obd_store_seal_session (self->db, current_session (self), status, ended_us, error)
+      || !_obd_store_commit (self->db, error))
+    {
+      _obd_store_rollback (self->db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Recording cannot go on: keep what was committed, mark the session
+ * interrupted if the database still takes that one small write (if not,
+ * the next open finds it abandoned and does it), and tell the owner. */
+static void
+fail_recording (ObdRecorder *self,
+                GError      *error)
+{
+  g_autoptr(GError) seal_error = NULL;
+
+  g_message ("Recording stopped: %s", error->message);
+  g_clear_error (&self->failure);
+  self->failure = error;
+
+  if (!seal (self, OBD_STORE_SESSION_INTERRUPTED, MAX (self->last_time_us, self->started_us),
+             &seal_error))
+    g_debug ("Could not mark the session interrupted: %s", seal_error->message);
+  release_session (self);
+
+  if (!g_atomic_int_get (&self->disposing))
+    {
+      FailedReport *report = g_new0 (FailedReport, 1);
+
+      g_weak_ref_init (&report->recorder, self);
+      report->error = g_error_copy (error);
+      g_main_context_invoke_full (self->owner_context, G_PRIORITY_DEFAULT, emit_failed_cb,
+                                  report, failed_report_free);
+    }
+}
+
+static gboolean
+thread_open (ObdRecorder  *self,
+             GError      **error)
+{
+  int rc;
+
+  self->db = _obd_store_connect (self->db_path, FALSE, error);
+  if (self->db == NULL)
+    return FALSE;
+
+  /* Persistent: these two run for every batch of the whole session. */
+  rc = sqlite3_prepare_v3 (self->db, SQL_SAMPLE_INSERT, -1, SQLITE_PREPARE_PERSISTENT,
+                           &self->insert, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->db, SQL_SESSION_ADD_SAMPLES, -1, SQLITE_PREPARE_PERSISTENT,
+                             &self->add_count, NULL);
+  if (rc != SQLITE_OK)
+    return _obd_store_set_error (self->db, rc, _("Could not prepare recording"), error);
+  return TRUE;
+}
+
+static gint64
+thread_start (ObdRecorder  *self,
+              Command      *cmd,
+              GError      **error)
+{
+  g_autoptr(ObdStmt) stmt = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  gint64 now = g_get_real_time ();
+  gint64 id;
+  int fd;
+
+  if (self->recording)
+    {
+      g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED,
+                   _("A session is already recording. Stop it first."));
+      return 0;
+    }
+
+  /* The lock exists before the row does, so no opener ever sees the
+   * session "recording" without its recorder's lock. */
+  fd = _obd_store_session_lock_acquire (self->db_path, uuid, error);
+  if (fd < 0)
+    return 0;
+
+  stmt = _obd_store_prepare (self->db, SQL_SESSION_INSERT, error);
+  if (stmt == NULL || !_obd_store_begin (self->db, error))
+    {
+      _obd_store_session_lock_release (self->db_path, uuid, fd);
+      return 0;
+    }
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (cmd->number != 0)
+    sqlite3_bind_int64 (stmt, 2, cmd->number);
+  else
+    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_int64 (stmt, 3, now);
+  _obd_store_bind_text (stmt, 4, cmd->protocol);
+  _obd_store_bind_text (stmt, 5, cmd->adapter);
+  _obd_store_bind_text (stmt, 6, cmd->connection);
+  if (!_obd_store_step_done (self->db, stmt, error) || !_obd_store_commit (self->db, error))
+    {
+      _obd_store_rollback (self->db);
+      _obd_store_session_lock_release (self->db_path, uuid, fd);
+      return 0;
+    }
+
+  id = sqlite3_last_insert_rowid (self->db);
+  self->recording = TRUE;
+  self->session_uuid = g_steal_pointer (&uuid);
+  self->lock_fd = fd;
+  self->started_us = now;
+  self->last_time_us = now;
+  g_clear_error (&self->failure);
+
+  g_mutex_lock (&self->stats_mutex);
+  self->session_id = id;
+  self->committed = 0;
+  g_mutex_unlock (&self->stats_mutex);
+
+  return id;
+}
+
+static gboolean
+insert_batches (ObdRecorder  *self,
+                GPtrArray    *commands,
+                gint64        session_id,
+                gint64       *out_rows,
+                gint64       *out_last_time,
+                GError      **error)
+{
+  gint64 rows = 0, last_time = self->last_time_us;
+  int rc;
+
+  for (guint c = 0; c < commands->len; c++)
+    {
+      const GArray *batch = ((Command *) g_ptr_array_index (commands, c))->batch;
+
+      for (guint i = 0; i < batch->len; i++)
+        {
+          const ObdSample *s = &g_array_index (batch, ObdSample, i);
+
+          sqlite3_bind_int64 (self->insert, 1, session_id);
+          sqlite3_bind_int (self->insert, 2, s->service);
+          sqlite3_bind_int (self->insert, 3, s->pid);
+          sqlite3_bind_int (self->insert, 4, s->index);
+          sqlite3_bind_int64 (self->insert, 5, s->time_us);
+          sqlite3_bind_int64 (self->insert, 6, s->ecu);
+          sqlite3_bind_double (self->insert, 7, s->value);
+          rc = sqlite3_step (self->insert);
+          sqlite3_reset (self->insert);
+          if (rc != SQLITE_DONE)
+            return _obd_store_set_error (self->db, rc, _("Could not save the samples"), error);
+          last_time = MAX (last_time, s->time_us);
+        }
+      rows += batch->len;
+    }
+
+  sqlite3_bind_int64 (self->add_count, 1, rows);
+  sqlite3_bind_int64 (self->add_count, 2, session_id);
+  rc = sqlite3_step (self->add_count);
+  sqlite3_reset (self->add_count);
+  if (rc != SQLITE_DONE)
+    return _obd_store_set_error (self->db, rc, _("Could not save the samples"), error);
+
+  *out_rows = rows;
+  *out_last_time = last_time;
+  return TRUE;
+}
+
+static void
+thread_write (ObdRecorder *self,
+              GPtrArray   *commands)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 session_id = current_session (self);
+  gint64 rows = 0, last_time = 0;
+
+  if (!self->recording)
+    {
+      g_debug ("Dropping %u batches: no session is recording", commands->len);
+      return;
+    }
+
+  if (!_obd_store_begin (self->db, &error)
+      || !insert_batches (self, commands, session_id, &rows, &last_time, &error)
+      || !_obd_store_commit (self->db, &error))
+    {
+      _obd_store_rollback (self->db);
+      fail_recording (self, g_steal_pointer (&error));
+      return;
+    }
+
+  self->last_time_us = last_time;
+  g_mutex_lock (&self->stats_mutex);
+  self->committed += rows;
+  g_mutex_unlock (&self->stats_mutex);
+}
+
+static gboolean
+thread_stop (ObdRecorder  *self,
+             GError      **error)
+{
+  GError *seal_error = NULL;
+
+  if (!self->recording)
+    {
+      if (self->failure != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&self->failure));
+          return FALSE;
+        }
+      g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED,
+                   _("No session is recording."));
+      return FALSE;
+    }
+
+  if (!seal (self, OBD_STORE_SESSION_COMPLETE, MAX (g_get_real_time (), self->last_time_us),
+             &seal_error))
+    {
+      *error = g_error_copy (seal_error);
+      fail_recording (self, seal_error);
+      g_clear_error (&self->failure);
+      return FALSE;
+    }
+
+  release_session (self);
+  return TRUE;
+}
+
+static gboolean
+thread_flush (ObdRecorder  *self,
+              gint64       *out_committed,
+              GError      **error)
+{
+  g_mutex_lock (&self->stats_mutex);
+  *out_committed = self->committed;
+  g_mutex_unlock (&self->stats_mutex);
+
+  if (self->failure != NULL)
+    {
+      *error = g_error_copy (self->failure);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+thread_page_limit (ObdRecorder  *self,
+                   gint64        max_pages,
+                   GError      **error)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                                          max_pages);
+  return _obd_store_exec (self->db, sql, error);
+}
+
+static void
+thread_close (ObdRecorder *self)
+{
+  if (self->recording)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The owner let go without stopping: what was written is whole. */
+      if (!seal (self, OBD_STORE_SESSION_COMPLETE, MAX (g_get_real_time (), self->last_time_us),
+                 &error))
+        g_warning ("Could not end the session: %s", error->message);
+      release_session (self);
+    }
+  g_clear_pointer (&self->insert, sqlite3_finalize);
+  g_clear_pointer (&self->add_count, sqlite3_finalize);
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+}
+
+static gpointer
+recorder_thread (gpointer data)
+{
+  ObdRecorder *self = data;
+  Command *pending = NULL;
+  gboolean running = TRUE;
+
+  while (running)
+    {
+      Command *cmd = pending != NULL ? pending : g_async_queue_pop (self->queue);
+      GError *error = NULL;
+      gint64 value = 0;
+      gboolean ok = TRUE;
+
+      pending = NULL;
+      switch (cmd->type)
+        {
+        case CMD_OPEN:
+          ok = thread_open (self, &error);
+          break;
+
+        case CMD_BATCH:
+          {
+            g_autoptr(GPtrArray) batch =
+              g_ptr_array_new_with_free_func ((GDestroyNotify) command_free);
+            guint rows = cmd->batch->len;
+            Command *next;
+
+            g_ptr_array_add (batch, cmd);
+            while (batch->len < COALESCE_MAX_BATCHES && rows < COALESCE_MAX_ROWS
+                   && (next = g_async_queue_try_pop (self->queue)) != NULL)
+              {
+                if (next->type != CMD_BATCH)
+                  {
+                    pending = next;
+                    break;
+                  }
+                g_ptr_array_add (batch, next);
+                rows += next->batch->len;
+              }
+            thread_write (self, batch);
+          }
+          continue;
+
+        case CMD_START:
+          value = thread_start (self, cmd, &error);
+          ok = value != 0;
+          break;
+
+        case CMD_STOP:
+          ok = thread_stop (self, &error);
+          break;
+
+        case CMD_FLUSH:
+          ok = thread_flush (self, &value, &error);
+          break;
+
+        case CMD_PAGE_LIMIT:
+          ok = thread_page_limit (self, cmd->number, &error);
+          break;
+
+        case CMD_QUIT:
+          thread_close (self);
+          running = FALSE;
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+
+      if (cmd->reply != NULL)
+        reply_finish (cmd->reply, ok, value, error);
+      else
+        g_clear_error (&error);
+      command_free (cmd);
+    }
+
+  return NULL;
+}
+
+/* Owner side ----------------------------------------------------------- */
+
+static void
+obd_recorder_dispose (GObject *object)
+{
+  ObdRecorder *self = OBD_RECORDER (object);
+
+  if (self->thread != NULL)
+    {
+      g_atomic_int_set (&self->disposing, TRUE);
+      call (self, command_new (CMD_QUIT), NULL, NULL);
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+
+  G_OBJECT_CLASS (obd_recorder_parent_class)->dispose (object);
+}
+
+static void
+obd_recorder_finalize (GObject *object)
+{
+  ObdRecorder *self = OBD_RECORDER (object);
+
+  g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->owner_context, g_main_context_unref);
+  g_clear_pointer (&self->db_path, g_free);
+  g_clear_error (&self->failure);
+  g_mutex_clear (&self->stats_mutex);
+
+  G_OBJECT_CLASS (obd_recorder_parent_class)->finalize (object);
+}
+
+static void
+obd_recorder_class_init (ObdRecorderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = obd_recorder_dispose;
+  object_class->finalize = obd_recorder_finalize;
+
+  /**
+   * ObdRecorder::failed:
+   * @error: why recording stopped
+   *
+   * Recording stopped on an error (OBD_STORE_ERROR_DISK_FULL, ...).
+   * Emitted on the owner's main context.
+   */
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+obd_recorder_init (ObdRecorder *self)
+{
+  g_mutex_init (&self->stats_mutex);
+  self->lock_fd = -1;
+  self->queue = g_async_queue_new_full ((GDestroyNotify) command_free);
+}
+
+ObdRecorder *
+obd_recorder_new (ObdStore  *store,
+                  GError   **error)
+{
+  g_autoptr(ObdRecorder) self = NULL;
+
+  g_return_val_if_fail (OBD_IS_STORE (store), NULL);
+
+  if (obd_store_is_read_only (store))
+    {
+      g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_READ_ONLY,
+                   _("“%s” was opened read-only: nothing can be recorded into it."),
+                   obd_store_get_path (store));
+      return NULL;
+    }
+
+  self = g_object_new (OBD_TYPE_RECORDER, NULL);
+  self->db_path = g_strdup (obd_store_get_path (store));
+  self->owner_context = g_main_context_ref_thread_default ();
+  self->thread = g_thread_try_new ("obd-recorder", recorder_thread, self, error);
+  if (self->thread == NULL)
+    return NULL;
+
+  if (!call (self, command_new (CMD_OPEN), NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+gint64
+obd_recorder_start_session (ObdRecorder  *self,
+                            gint64        vehicle_id,
+                            const char   *protocol,
+                            const char   *adapter,
+                            const char   *connection,
+                            GError      **error)
+{
+  Command *cmd;
+  gint64 id = 0;
+
+  g_return_val_if_fail (OBD_IS_RECORDER (self), 0);
+
+  cmd = command_new (CMD_START);
+  cmd->number = vehicle_id;
+  cmd->protocol = g_strdup (protocol);
+  cmd->adapter = g_strdup (adapter);
+  cmd->connection = g_strdup (connection);
+  if (!call (self, cmd, &id, error))
+    return 0;
+  return id;
+}
+
+void
+obd_recorder_push (ObdRecorder *self,
+                   GArray      *batch)
+{
+  Command *cmd;
+
+  g_return_if_fail (OBD_IS_RECORDER (self));
+  g_return_if_fail (batch != NULL);
+  g_return_if_fail (g_array_get_element_size (batch) == sizeof (ObdSample));
+
+  if (batch->len == 0)
+    return;
+  cmd = command_new (CMD_BATCH);
+  cmd->batch = g_array_ref (batch);
+  g_async_queue_push (self->queue, cmd);
+}
+
+void
+obd_recorder_push_samples (ObdRecorder     *self,
+                           const ObdSample *samples,
+                           gsize            n_samples)
+{
+  g_autoptr(GArray) batch = NULL;
+
+  g_return_if_fail (OBD_IS_RECORDER (self));
+  g_return_if_fail (samples != NULL || n_samples == 0);
+
+  batch = g_array_sized_new (FALSE, FALSE, sizeof (ObdSample), n_samples);
+  g_array_append_vals (batch, samples, n_samples);
+  obd_recorder_push (self, batch);
+}
+
+gboolean
+obd_recorder_flush (ObdRecorder  *self,
+                    gint64       *out_committed,
+                    GError      **error)
+{
+  g_return_val_if_fail (OBD_IS_RECORDER (self), FALSE);
+  return call (self, command_new (CMD_FLUSH), out_committed, error);
+}
+
+gboolean
+obd_recorder_stop_session (ObdRecorder  *self,
+                           GError      **error)
+{
+  g_return_val_if_fail (OBD_IS_RECORDER (self), FALSE);
+  return call (self, command_new (CMD_STOP), NULL, error);
+}
+
+gint64
+obd_recorder_get_session_id (ObdRecorder *self)
+{
+  g_return_val_if_fail (OBD_IS_RECORDER (self), 0);
+  return current_session (self);
+}
+
+gint64
+obd_recorder_get_committed (ObdRecorder *self)
+{
+  gint64 committed;
+
+  g_return_val_if_fail (OBD_IS_RECORDER (self), 0);
+
+  g_mutex_lock (&self->stats_mutex);
+  committed = self->committed;
+  g_mutex_unlock (&self->stats_mutex);
+  return committed;
+}
+
+gboolean
+_obd_recorder_set_page_limit (ObdRecorder  *self,
+                              gint64        max_pages,
+                              GError      **error)
+{
+  Command *cmd;
+
+  g_return_val_if_fail (OBD_IS_RECORDER (self), FALSE);
+
+  cmd = command_new (CMD_PAGE_LIMIT);
+  cmd->number = max_pages;
+  return call (self, cmd, NULL, error);
+}
