@@ -2,28 +2,60 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Builds the fuzz targets with clang's libFuzzer (plus ASan and UBSan) in a
-# temporary directory and runs each for SECONDS (default 30) on a copy of
-# its seed corpus.  Fails on any crash, leak, sanitizer report or timeout;
-# the reproducer is kept and its path printed.
+# temporary directory and runs them on a copy of their seed corpora,
+# sharing SECONDS (default 30) between them: each target runs
+# SECONDS / number-of-targets seconds, at least 1.  The project sources are
+# compiled once into one archive that every target links.  Fails on any
+# crash, leak, sanitizer report or timeout; the reproducer is kept and its
+# path printed.
 #
-#   tests/fuzz/run-fuzz.sh [SECONDS]
+#   tests/fuzz/run-fuzz.sh [SECONDS [TARGET...]]
+#
+# TARGET is a file name without .c (fuzz-dtc); default: every fuzz-*.c
+# here except the replay driver and the shared helpers.  A dictionary
+# corpus/../<name without "fuzz-">.dict is passed to its target.
 #
 # Needs clang and libclang-rt-14-dev (Debian), and glib's development files.
 set -eu
 
 seconds=${1:-30}
 case $seconds in
-  ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;;
+  ''|*[!0-9]*) echo "usage: $0 [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
+[ $# -gt 0 ] && shift
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 CC=${CC_FUZZ:-clang}
+AR=${AR_FUZZ:-ar}
 
 if ! command -v "$CC" >/dev/null 2>&1; then
   echo "$0: $CC not found; install clang and libclang-rt-14-dev" >&2
   exit 1
 fi
+
+if [ $# -gt 0 ]; then
+  targets=$*
+else
+  targets=
+  for src in "$here"/fuzz-*.c; do
+    name=$(basename "$src" .c)
+    case $name in
+      fuzz-replay|fuzz-common) ;;
+      *) targets="$targets $name" ;;
+    esac
+  done
+fi
+for name in $targets; do
+  if [ ! -f "$here/$name.c" ]; then
+    echo "$0: no target $name ($here/$name.c)" >&2
+    exit 2
+  fi
+done
+# shellcheck disable=SC2086 # a list of names without blanks
+set -- $targets
+per=$((seconds / $#))
+[ "$per" -ge 1 ] || per=1
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/obd-fuzz.XXXXXX")
 keep=0
@@ -43,43 +75,77 @@ cat > "$work/config.h" <<'CONFIG'
 #define RESOURCE_PATH "/io/github/obd2diagnostics/Workshop"
 CONFIG
 
-glib_cflags=$(pkg-config --cflags glib-2.0)
-glib_libs=$(pkg-config --libs glib-2.0)
+# The VIN decoder reads its manufacturer table from the GResource.
+glib-compile-resources --sourcedir="$top/data" --c-name obd \
+  --generate-source --target="$work/obd-resources.c" "$top/src/obd/obd.gresource.xml"
+glib-compile-resources --sourcedir="$top/data" --c-name obd \
+  --generate-header --target="$work/obd-resources.h" "$top/src/obd/obd.gresource.xml"
 
-# target name, then the project sources it needs
-run_target () {
-  name=$1
-  shift
+glib_cflags=$(pkg-config --cflags glib-2.0 gio-2.0)
+glib_libs=$(pkg-config --libs glib-2.0 gio-2.0)
+cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+  -fno-sanitize-recover=undefined
+  -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
+  -I$work -I$top/src -I$top/src/obd -I$top/src/sim -I$here $glib_cflags"
+
+# What the targets parse, compiled once with coverage instrumentation;
+# the linker takes from the archive only what each target needs.
+sources="
+  src/obd/obd-dtc.c src/obd/obd-elm.c src/obd/obd-error.c src/obd/obd-mode06.c
+  src/obd/obd-mode09.c src/obd/obd-pid.c src/obd/obd-types.c src/obd/obd-units.c
+  src/obd/obd-vin.c src/sim/obd-sim-elm.c src/sim/obd-sim-vehicle.c
+  tests/fuzz/fuzz-common.c"
+
+echo "== building the sources of $*"
+mkdir -p "$work/obj"
+pids=
+for src in $sources "$work/obd-resources.c"; do
+  case $src in /*) path=$src ;; *) path=$top/$src ;; esac
+  # shellcheck disable=SC2086 # the flags are word lists
+  "$CC" $cflags -fsanitize=fuzzer-no-link -c "$path" \
+    -o "$work/obj/$(basename "$src" .c).o" &
+  pids="$pids $!"
+done
+failed=0
+for pid in $pids; do
+  wait "$pid" || failed=1
+done
+if [ "$failed" != 0 ]; then
+  echo "$0: building the sources failed" >&2
+  exit 1
+fi
+"$AR" rcs "$work/libfuzz.a" "$work"/obj/*.o
+
+for name in "$@"; do
+  echo "== linking $name"
+  # shellcheck disable=SC2086
+  "$CC" $cflags -fsanitize=fuzzer "$here/$name.c" "$work/libfuzz.a" \
+    $glib_libs -lm -o "$work/$name"
+done
+
+for name in "$@"; do
   corpus_name=${name#fuzz-}
   bin="$work/$name"
-
-  echo "== building $name"
-  # shellcheck disable=SC2086 # the pkg-config flags are word lists
-  "$CC" -g -O1 -fno-omit-frame-pointer \
-    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 \
-    -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
-    -I"$work" -I"$top/src" -I"$top/src/obd" $glib_cflags \
-    "$here/$name.c" "$@" \
-    $glib_libs -o "$bin"
+  dict=
+  if [ -f "$here/$corpus_name.dict" ]; then
+    dict="-dict=$here/$corpus_name.dict"
+  fi
 
   mkdir -p "$work/corpus/$corpus_name" "$work/artifacts/$name"
   cp "$here/corpus/$corpus_name"/* "$work/corpus/$corpus_name/"
 
-  echo "== running $name for $seconds s"
+  echo "== running $name for $per s"
+  # shellcheck disable=SC2086 # $dict is empty or one word
   if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
        ASAN_OPTIONS=detect_leaks=1 \
-       "$bin" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-         -print_final_stats=1 -artifact_prefix="$work/artifacts/$name/" \
+       "$bin" -max_total_time="$per" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+         -print_final_stats=1 -artifact_prefix="$work/artifacts/$name/" $dict \
          "$work/corpus/$corpus_name"; then
     keep=1
     echo "$0: $name failed; reproducers in $work/artifacts/$name/" >&2
     echo "replay one with: $bin FILE" >&2
     exit 1
   fi
-}
-
-run_target fuzz-elm-response \
-  "$top/src/obd/obd-elm.c" "$top/src/obd/obd-error.c" "$top/src/obd/obd-types.c"
+done
 
 echo "== no crashes"
