@@ -206,7 +206,8 @@ _obd_tcp_transport_new (const char  *address,
   g_autoptr(GError) local_error = NULL;
   ObdTcpTransport *self;
 
-  connectable = g_network_address_parse (address, DEFAULT_PORT, &local_error);
+  if (*address != '\0')
+    connectable = g_network_address_parse (address, DEFAULT_PORT, &local_error);
   if (connectable == NULL)
     {
       g_set_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_INVALID_ADDRESS,
