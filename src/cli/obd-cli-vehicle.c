@@ -1,0 +1,1067 @@
+/* obd-cli-vehicle.c — one-shot commands against a vehicle: info, dtc, clear,
+ * freeze, readiness, monitors; and decode, which needs no vehicle
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "obd-cli"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "obd-cli-private.h"
+#include "obd-dtc-kb.h"
+#include "obd-dtc.h"
+#include "obd-error.h"
+#include "obd-mode06.h"
+#include "obd-mode09.h"
+#include "obd-vin.h"
+
+static char *
+format_ecu (guint32 ecu)
+{
+  if (ecu == 0)
+    return g_strdup ("?");
+  return g_strdup_printf (ecu > 0xFFF ? "%08X" : ecu > 0xFF ? "%03X" : "%02X", ecu);
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+static void
+add_value_json (ObdCli         *cli,
+                JsonBuilder    *builder,
+                const ObdValue *value,
+                guint32         ecu)
+{
+  g_autofree char *pid = g_strdup_printf ("%02X", value->pid);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_string_value (builder, pid);
+  json_builder_set_member_name (builder, "key");
+  json_builder_add_string_value (builder, value->key);
+  json_builder_set_member_name (builder, "label");
+  json_builder_add_string_value (builder, _(value->label));
+  if (ecu != 0)
+    {
+      g_autofree char *e = format_ecu (ecu);
+
+      json_builder_set_member_name (builder, "ecu");
+      json_builder_add_string_value (builder, e);
+    }
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_double_value (builder, obd_unit_convert (value->unit, cli->units,
+                                                            value->value));
+  json_builder_set_member_name (builder, "unit");
+  json_builder_add_string_value (builder, obd_unit_get_symbol (value->unit, cli->units));
+  if (value->text != NULL)
+    {
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, value->text);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+print_value (ObdCli         *cli,
+             const ObdValue *value)
+{
+  g_autofree char *formatted = obd_value_format (value, cli->units);
+
+  g_print ("  %02X  %-44s %s\n", value->pid, _(value->label), formatted);
+}
+
+static gboolean
+parse_hex_args (int      argc,
+                char   **argv,
+                GArray  *bytes,
+                GError **error)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+
+  for (int i = 1; i < argc; i++)
+    for (const char *p = argv[i]; *p; p++)
+      if (!g_ascii_isspace (*p))
+        g_string_append_c (all, *p);
+
+  if (all->len == 0 || all->len % 2 != 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Give the response as hex bytes, e.g. “obd2 decode 41 0C 1A F8”."));
+      return FALSE;
+    }
+
+  for (gsize i = 0; i < all->len; i += 2)
+    {
+      int hi = g_ascii_xdigit_value (all->str[i]);
+      int lo = g_ascii_xdigit_value (all->str[i + 1]);
+      guint8 b;
+
+      if (hi < 0 || lo < 0)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("“%c%c” is not a hex byte. Give the response as hex bytes, e.g. "
+                         "“obd2 decode 41 0C 1A F8”."), all->str[i], all->str[i + 1]);
+          return FALSE;
+        }
+      b = (guint8) (hi << 4 | lo);
+      g_array_append_val (bytes, b);
+    }
+
+  return TRUE;
+}
+
+static void
+print_values (ObdCli *cli,
+              GArray *values)
+{
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "values");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < values->len; i++)
+        add_value_json (cli, builder, &g_array_index (values, ObdValue, i), 0);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      obd_cli_print_json (root, TRUE);
+      return;
+    }
+
+  for (guint i = 0; i < values->len; i++)
+    print_value (cli, &g_array_index (values, ObdValue, i));
+}
+
+static const char *
+dtc_title (const char      *code,
+           ObdDtcSeverity  *out_severity)
+{
+  ObdDtcInfo info;
+
+  if (!obd_dtc_kb_lookup (code, &info, NULL))
+    {
+      *out_severity = OBD_DTC_SEVERITY_WARNING;
+      return _("Unknown code");
+    }
+
+  *out_severity = info.severity;
+  return info.title;
+}
+
+int
+obd_cli_cmd_decode (ObdCli  *cli,
+                    int      argc,
+                    char   **argv)
+{
+  g_autoptr(GArray) bytes = g_array_new (FALSE, FALSE, 1);
+  g_autoptr(GArray) values = obd_value_array_new ();
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+
+  if (!obd_cli_parse_options (cli, "decode", "HEX...", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+
+  if (!parse_hex_args (argc, argv, bytes, &error))
+    return obd_cli_fail (cli, error);
+
+  data = (const guint8 *) bytes->data;
+
+  switch (data[0])
+    {
+    case 0x41:
+      if (!obd_pid_decode_multi (data + 1, bytes->len - 1, values, &error))
+        return obd_cli_fail (cli, error);
+      print_values (cli, values);
+      return OBD_CLI_EXIT_OK;
+
+    case 0x42:
+      /* 42 PID FRAME DATA... */
+      if (bytes->len < 3)
+        break;
+      if (!obd_pid_decode (data[1], data + 3, bytes->len - 3, values, &error))
+        return obd_cli_fail (cli, error);
+      print_values (cli, values);
+      return OBD_CLI_EXIT_OK;
+
+    case 0x43:
+    case 0x47:
+    case 0x4A:
+      {
+        g_autoptr(ObdResponse) response = obd_response_new ();
+        g_autoptr(GArray) dtcs = NULL;
+
+        obd_response_add_message (response, 0, data, bytes->len);
+        /* A single message: CAN when the count byte matches the length. */
+        dtcs = obd_dtc_parse_response (response, data[0],
+                                       bytes->len >= 2 && bytes->len == 2u + data[1] * 2u,
+                                       NULL, &error);
+        if (dtcs == NULL)
+          return obd_cli_fail (cli, error);
+
+        if (cli->json)
+          {
+            g_autoptr(JsonBuilder) builder = json_builder_new ();
+            g_autoptr(JsonNode) root = NULL;
+
+            json_builder_begin_object (builder);
+            json_builder_set_member_name (builder, "codes");
+            json_builder_begin_array (builder);
+            for (guint i = 0; i < dtcs->len; i++)
+              {
+                const ObdDtc *dtc = &g_array_index (dtcs, ObdDtc, i);
+                ObdDtcSeverity severity;
+                const char *title = dtc_title (dtc->code, &severity);
+
+                json_builder_begin_object (builder);
+                json_builder_set_member_name (builder, "code");
+                json_builder_add_string_value (builder, dtc->code);
+                json_builder_set_member_name (builder, "title");
+                json_builder_add_string_value (builder, title);
+                json_builder_end_object (builder);
+              }
+            json_builder_end_array (builder);
+            json_builder_end_object (builder);
+            root = json_builder_get_root (builder);
+            obd_cli_print_json (root, TRUE);
+          }
+        else
+          {
+            if (dtcs->len == 0)
+              g_print ("%s\n", _("No trouble codes."));
+            for (guint i = 0; i < dtcs->len; i++)
+              {
+                const ObdDtc *dtc = &g_array_index (dtcs, ObdDtc, i);
+                ObdDtcSeverity severity;
+                const char *title = dtc_title (dtc->code, &severity);
+
+                g_print ("  %s  %s\n", dtc->code, title);
+              }
+          }
+        return OBD_CLI_EXIT_OK;
+      }
+
+    case 0x7F:
+      if (bytes->len >= 3)
+        {
+          g_set_error (&error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_NEGATIVE_RESPONSE,
+                       _("Negative response to service %02X: %s"), data[1],
+                       obd_elm_nrc_to_string (data[2]));
+          g_print ("%s\n", error->message);
+          return OBD_CLI_EXIT_OK;
+        }
+      break;
+
+    default:
+      break;
+    }
+
+  return obd_cli_usage_error (_("Cannot decode a reply that starts with %02X. Give a Mode 01 "
+                                "(41 …), Mode 02 (42 …) or trouble code (43/47/4A …) reply."),
+                              data[0]);
+}
+
+/* ---- dtc ------------------------------------------------------------- */
+
+static gboolean
+read_dtcs (ObdAdapter    *adapter,
+           ObdDtcKind     kind,
+           GArray        *out,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(ObdResponse) response = NULL;
+  g_autoptr(GArray) dtcs = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint8 service = obd_dtc_kind_get_service (kind);
+
+  response = obd_adapter_query_all (adapter, service, NULL, 0, cancellable, &local_error);
+  if (response == NULL)
+    {
+      /* Mode 0A is new in 2010-era cars: an older ECU stays silent. */
+      if (kind == OBD_DTC_KIND_PERMANENT &&
+          (g_error_matches (local_error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_NO_DATA) ||
+           g_error_matches (local_error, OBD_PROTOCOL_ERROR,
+                            OBD_PROTOCOL_ERROR_NEGATIVE_RESPONSE)))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  dtcs = obd_dtc_parse_response (response, service,
+                                 obd_protocol_is_can (obd_adapter_get_protocol (adapter)),
+                                 NULL, error);
+  if (dtcs == NULL)
+    return FALSE;
+
+  g_array_append_vals (out, dtcs->data, dtcs->len);
+  return TRUE;
+}
+
+int
+obd_cli_cmd_dtc (ObdCli  *cli,
+                 int      argc,
+                 char   **argv)
+{
+  gboolean pending = FALSE, permanent = FALSE, all = FALSE;
+  GOptionEntry entries[] = {
+    { "pending", 0, 0, G_OPTION_ARG_NONE, &pending, N_("Pending codes (Mode 07)"), NULL },
+    { "permanent", 0, 0, G_OPTION_ARG_NONE, &permanent, N_("Permanent codes (Mode 0A)"), NULL },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Stored, pending and permanent"), NULL },
+    { NULL }
+  };
+  g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(GArray) dtcs = g_array_new (FALSE, FALSE, sizeof (ObdDtc));
+  g_autoptr(GError) error = NULL;
+  ObdDtcKind kinds[3];
+  guint n_kinds = 0;
+
+  if (!obd_cli_parse_options (cli, "dtc", "", entries, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (argc > 1)
+    return obd_cli_usage_error (_("Unexpected argument “%s”."), argv[1]);
+
+  if (all || (!pending && !permanent))
+    kinds[n_kinds++] = OBD_DTC_KIND_STORED;
+  if (all || pending)
+    kinds[n_kinds++] = OBD_DTC_KIND_PENDING;
+  if (all || permanent)
+    kinds[n_kinds++] = OBD_DTC_KIND_PERMANENT;
+
+  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
+  if (adapter == NULL)
+    return obd_cli_fail (cli, error);
+
+  for (guint k = 0; k < n_kinds; k++)
+    if (!read_dtcs (adapter, kinds[k], dtcs, cli->cancellable, &error))
+      return obd_cli_fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "codes");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < dtcs->len; i++)
+        {
+          const ObdDtc *dtc = &g_array_index (dtcs, ObdDtc, i);
+          g_autofree char *ecu = format_ecu (dtc->ecu);
+          ObdDtcSeverity severity;
+          const char *title = dtc_title (dtc->code, &severity);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "code");
+          json_builder_add_string_value (builder, dtc->code);
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, obd_dtc_kind_get_key (dtc->kind));
+          json_builder_set_member_name (builder, "ecu");
+          json_builder_add_string_value (builder, ecu);
+          json_builder_set_member_name (builder, "title");
+          json_builder_add_string_value (builder, title);
+          json_builder_set_member_name (builder, "severity");
+          json_builder_add_string_value (builder, obd_dtc_severity_to_string (severity));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      obd_cli_print_json (root, TRUE);
+      return OBD_CLI_EXIT_OK;
+    }
+
+  if (dtcs->len == 0)
+    {
+      g_print ("%s\n", _("No trouble codes."));
+      return OBD_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < dtcs->len; i++)
+    {
+      const ObdDtc *dtc = &g_array_index (dtcs, ObdDtc, i);
+      g_autofree char *ecu = format_ecu (dtc->ecu);
+      ObdDtcSeverity severity;
+      const char *title = dtc_title (dtc->code, &severity);
+
+      g_print ("%-5s %-10s %-9s %-8s %s\n", dtc->code, obd_dtc_kind_get_label (dtc->kind), ecu,
+               obd_dtc_severity_get_label (severity), title);
+    }
+
+  return OBD_CLI_EXIT_OK;
+}
+
+int
+obd_cli_cmd_clear (ObdCli  *cli,
+                   int      argc,
+                   char   **argv)
+{
+  gboolean yes = FALSE;
+  GOptionEntry entries[] = {
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
+      N_("Confirm: codes, freeze frames and readiness are erased"), NULL },
+    { NULL }
+  };
+  g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(ObdResponse) response = NULL;
+  g_autoptr(GArray) ecus = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!obd_cli_parse_options (cli, "clear", "--yes", entries, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+
+  if (!yes)
+    return obd_cli_usage_error (_("Clearing erases the trouble codes, their freeze frames and "
+                                  "the readiness monitors (the car will need a drive cycle "
+                                  "before an emissions test). Run “obd2 clear --yes” to "
+                                  "confirm."));
+
+  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
+  if (adapter == NULL)
+    return obd_cli_fail (cli, error);
+
+  response = obd_adapter_query_all (adapter, 0x04, NULL, 0, cli->cancellable, &error);
+  if (response == NULL || !obd_dtc_check_clear_reply (response, &ecus, &error))
+    return obd_cli_fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "cleared");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_set_member_name (builder, "ecus");
+      json_builder_begin_array (builder);
+      for (guint i = 0; ecus != NULL && i < ecus->len; i++)
+        {
+          g_autofree char *ecu = format_ecu (g_array_index (ecus, guint32, i));
+
+          json_builder_add_string_value (builder, ecu);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      obd_cli_print_json (root, TRUE);
+    }
+  else
+    g_print ("%s\n", _("Trouble codes cleared. Readiness monitors are reset until the next "
+                       "drive cycle."));
+
+  return OBD_CLI_EXIT_OK;
+}
+
+/* ---- freeze ------------------------------------------------------------ */
+
+int
+obd_cli_cmd_freeze (ObdCli  *cli,
+                    int      argc,
+                    char   **argv)
+{
+  g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(ObdResponse) response = NULL;
+  g_autoptr(GArray) values = obd_value_array_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean supported[256] = { FALSE };
+  char code[6] = "";
+  guint8 request[2] = { 0x00, 0x00 };
+  const ObdMessage *msg;
+
+  if (!obd_cli_parse_options (cli, "freeze", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+
+  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
+  if (adapter == NULL)
+    return obd_cli_fail (cli, error);
+
+  /* Mode 02 requests carry the PID and the frame number (always 0 in
+   * SAE J1979: one frame per ECU). */
+  for (guint base = 0; base < 0x100; base += 0x20)
+    {
+      g_autoptr(ObdResponse) bitmap = NULL;
+
+      request[0] = (guint8) base;
+      bitmap = obd_adapter_query_all (adapter, 0x02, request, 2, cli->cancellable, &error);
+      if (bitmap == NULL)
+        {
+          if (base == 0)
+            return obd_cli_fail (cli, error);
+          g_clear_error (&error);
+          break;
+        }
+      msg = obd_response_find (bitmap, 0, 0x42);
+      if (msg == NULL || msg->len < 7)
+        break;
+      obd_pid_parse_supported ((guint8) base, msg->data + 3, supported);
+      if (base + 0x20 > 0xE0 || !supported[base + 0x20])
+        break;
+    }
+
+  request[0] = 0x02;
+  response = obd_adapter_query_all (adapter, 0x02, request, 2, cli->cancellable, &error);
+  if (response == NULL)
+    return obd_cli_fail (cli, error);
+  msg = obd_response_find (response, 0, 0x42);
+  if (msg == NULL || !obd_dtc_parse_freeze_frame (msg->data + 3, msg->len - 3, NULL, code,
+                                                  &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MALFORMED,
+                     _("The vehicle sent no freeze frame."));
+      return obd_cli_fail (cli, error);
+    }
+
+  if (code[0] != '\0')
+    for (guint p = 0x03; p < 0x100; p++)
+      {
+        g_autoptr(ObdResponse) reply = NULL;
+        g_autoptr(GError) local_error = NULL;
+
+        if ((p & 0x1F) == 0 || !supported[p])
+          continue;
+        request[0] = (guint8) p;
+        reply = obd_adapter_query_all (adapter, 0x02, request, 2, cli->cancellable,
+                                       &local_error);
+        if (reply == NULL)
+          {
+            if (local_error->domain != OBD_PROTOCOL_ERROR)
+              return obd_cli_fail (cli, local_error);
+            continue;
+          }
+        msg = obd_response_find (reply, 0, 0x42);
+        if (msg != NULL && msg->len > 3 && msg->data[1] == p)
+          obd_pid_decode ((guint8) p, msg->data + 3, msg->len - 3, values, NULL);
+      }
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "dtc");
+      if (code[0] != '\0')
+        json_builder_add_string_value (builder, code);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "values");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < values->len; i++)
+        add_value_json (cli, builder, &g_array_index (values, ObdValue, i), 0);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      obd_cli_print_json (root, TRUE);
+      return OBD_CLI_EXIT_OK;
+    }
+
+  if (code[0] == '\0')
+    {
+      g_print ("%s\n", _("No freeze frame stored."));
+      return OBD_CLI_EXIT_OK;
+    }
+
+  {
+    ObdDtcSeverity severity;
+
+    g_print (_("Freeze frame for %s (%s):\n"), code, dtc_title (code, &severity));
+  }
+  for (guint i = 0; i < values->len; i++)
+    print_value (cli, &g_array_index (values, ObdValue, i));
+
+  return OBD_CLI_EXIT_OK;
+}
+
+/* ---- readiness ------------------------------------------------------- */
+
+static gboolean
+read_one_pid (ObdAdapter    *adapter,
+              guint8         pid,
+              GArray        *values,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(ObdResponse) response = NULL;
+  const ObdMessage *msg;
+
+  response = obd_adapter_query_all (adapter, 0x01, &pid, 1, cancellable, error);
+  if (response == NULL)
+    return FALSE;
+
+  msg = obd_response_find (response, 0, 0x41);
+  if (msg == NULL || msg->len < 2)
+    {
+      g_set_error (error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MALFORMED,
+                   _("The vehicle sent no reply to PID %02X."), pid);
+      return FALSE;
+    }
+
+  return obd_pid_decode (pid, msg->data + 2, msg->len - 2, values, error);
+}
+
+int
+obd_cli_cmd_readiness (ObdCli  *cli,
+                       int      argc,
+                       char   **argv)
+{
+  g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(GArray) values = obd_value_array_new ();
+  g_autoptr(GArray) cycle = obd_value_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!obd_cli_parse_options (cli, "readiness", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+
+  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
+  if (adapter == NULL)
+    return obd_cli_fail (cli, error);
+
+  if (!read_one_pid (adapter, 0x01, values, cli->cancellable, &error))
+    return obd_cli_fail (cli, error);
+
+  /* PID 41: the same monitors for the current drive cycle, when supported. */
+  if (obd_adapter_is_pid_supported (adapter, 0x41))
+    read_one_pid (adapter, 0x41, cycle, cli->cancellable, NULL);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "since_clear");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < values->len; i++)
+        add_value_json (cli, builder, &g_array_index (values, ObdValue, i), 0);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "this_cycle");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < cycle->len; i++)
+        add_value_json (cli, builder, &g_array_index (cycle, ObdValue, i), 0);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      obd_cli_print_json (root, TRUE);
+      return OBD_CLI_EXIT_OK;
+    }
+
+  g_print ("%s\n", _("Since codes were last cleared:"));
+  for (guint i = 0; i < values->len; i++)
+    print_value (cli, &g_array_index (values, ObdValue, i));
+  if (cycle->len > 0)
+    {
+      g_print ("%s\n", _("This drive cycle:"));
+      for (guint i = 0; i < cycle->len; i++)
+        print_value (cli, &g_array_index (cycle, ObdValue, i));
+    }
+
+  return OBD_CLI_EXIT_OK;
+}
+
+/* ---- monitors ----------------------------------------------------------- */
+
+int
+obd_cli_cmd_monitors (ObdCli  *cli,
+                      int      argc,
+                      char   **argv)
+{
+  g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(GArray) results = g_array_new (FALSE, FALSE, sizeof (ObdMonitorResult));
+  g_autoptr(GError) error = NULL;
+  gboolean mids[256] = { FALSE };
+
+  if (!obd_cli_parse_options (cli, "monitors", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+
+  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
+  if (adapter == NULL)
+    return obd_cli_fail (cli, error);
+
+  if (!obd_protocol_is_can (obd_adapter_get_protocol (adapter)))
+    {
+      g_set_error (&error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_UNSUPPORTED,
+                   _("On-board monitor results (Mode 06) are only read on CAN vehicles; "
+                     "this one uses %s."),
+                   obd_protocol_get_name (obd_adapter_get_protocol (adapter)));
+      return obd_cli_fail (cli, error);
+    }
+
+  for (guint base = 0; base < 0x100; base += 0x20)
+    {
+      g_autoptr(ObdResponse) response = NULL;
+      g_autoptr(GArray) support = NULL;
+      g_autoptr(GArray) none = NULL;
+      guint8 mid = (guint8) base;
+      gboolean next = FALSE;
+
+      response = obd_adapter_query_all (adapter, 0x06, &mid, 1, cli->cancellable, &error);
+      if (response == NULL)
+        {
+          if (base == 0)
+            return obd_cli_fail (cli, error);
+          g_clear_error (&error);
+          break;
+        }
+      none = obd_mode06_parse (response, &support, &error);
+      if (none == NULL)
+        return obd_cli_fail (cli, error);
+      for (guint i = 0; support != NULL && i < support->len; i++)
+        {
+          const ObdMidSupport *s = &g_array_index (support, ObdMidSupport, i);
+
+          for (guint m = base + 1; m <= base + 0x20 && m < 0x100; m++)
+            if (obd_mode06_support_has (s, (guint8) m))
+              mids[m] = TRUE;
+        }
+      next = base + 0x20 < 0x100 && mids[base + 0x20];
+      if (!next)
+        break;
+    }
+
+  for (guint m = 1; m < 0x100; m++)
+    {
+      g_autoptr(ObdResponse) response = NULL;
+      g_autoptr(GArray) part = NULL;
+      g_autoptr(GError) local_error = NULL;
+      guint8 mid = (guint8) m;
+
+      if ((m & 0x1F) == 0 || !mids[m])
+        continue;
+      response = obd_adapter_query_all (adapter, 0x06, &mid, 1, cli->cancellable, &local_error);
+      if (response == NULL)
+        {
+          if (local_error->domain != OBD_PROTOCOL_ERROR)
+            return obd_cli_fail (cli, local_error);
+          continue;
+        }
+      part = obd_mode06_parse (response, NULL, &local_error);
+      if (part != NULL)
+        g_array_append_vals (results, part->data, part->len);
+    }
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "results");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < results->len; i++)
+        {
+          const ObdMonitorResult *r = &g_array_index (results, ObdMonitorResult, i);
+          g_autofree char *ecu = format_ecu (r->ecu);
+          g_autofree char *mid = g_strdup_printf ("%02X", r->mid);
+          g_autofree char *tid = g_strdup_printf ("%02X", r->tid);
+          const char *quantities[] = { "value", "min", "max" };
+          const double numbers[] = { r->value, r->min, r->max };
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "ecu");
+          json_builder_add_string_value (builder, ecu);
+          json_builder_set_member_name (builder, "mid");
+          json_builder_add_string_value (builder, mid);
+          json_builder_set_member_name (builder, "monitor");
+          json_builder_add_string_value (builder, r->mid_name);
+          json_builder_set_member_name (builder, "tid");
+          json_builder_add_string_value (builder, tid);
+          json_builder_set_member_name (builder, "test");
+          json_builder_add_string_value (builder, r->tid_name);
+          for (guint q = 0; q < G_N_ELEMENTS (quantities); q++)
+            {
+              json_builder_set_member_name (builder, quantities[q]);
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "value");
+              json_builder_add_double_value (builder, numbers[q]);
+              json_builder_set_member_name (builder, "unit");
+              json_builder_add_string_value (builder, r->unit_symbol);
+              json_builder_end_object (builder);
+            }
+          json_builder_set_member_name (builder, "passed");
+          json_builder_add_boolean_value (builder, r->passed);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      obd_cli_print_json (root, TRUE);
+      return OBD_CLI_EXIT_OK;
+    }
+
+  if (results->len == 0)
+    g_print ("%s\n", _("The vehicle reports no on-board monitor results."));
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const ObdMonitorResult *r = &g_array_index (results, ObdMonitorResult, i);
+
+      g_print ("%-4s %02X/%02X  %-40s %-44s %10.3f  [%g … %g] %-6s %s\n",
+               r->passed ? _("ok") : _("FAIL"), r->mid, r->tid, r->mid_name, r->tid_name,
+               r->value, r->min, r->max, r->unit_symbol, "");
+    }
+
+  return OBD_CLI_EXIT_OK;
+}
+
+/* ---- info --------------------------------------------------------------- */
+
+static GPtrArray *
+query_info (ObdAdapter    *adapter,
+            guint8         infotype,
+            GCancellable  *cancellable)
+{
+  g_autoptr(ObdResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *records;
+
+  response = obd_adapter_query_all (adapter, 0x09, &infotype, 1, cancellable, &error);
+  if (response == NULL)
+    {
+      g_debug ("Mode 09 %02X: %s", infotype, error->message);
+      return NULL;
+    }
+
+  records = obd_mode09_parse (response, infotype,
+                              obd_protocol_is_can (obd_adapter_get_protocol (adapter)), &error);
+  if (records == NULL)
+    g_debug ("Mode 09 %02X: %s", infotype, error->message);
+
+  return records;
+}
+
+int
+obd_cli_cmd_info (ObdCli  *cli,
+                  int      argc,
+                  char   **argv)
+{
+  g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) vin_records = NULL;
+  g_autoptr(GPtrArray) calids = NULL;
+  g_autoptr(GPtrArray) cvns = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(ObdVinInfo) vin = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_auto(GStrv) quirks = NULL;
+  const ObdEcu *ecus;
+  guint n_ecus = 0;
+  double volts;
+
+  if (!obd_cli_parse_options (cli, "info", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+
+  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
+  if (adapter == NULL)
+    return obd_cli_fail (cli, error);
+
+  volts = obd_adapter_read_voltage (adapter, cli->cancellable, NULL);
+  vin_records = query_info (adapter, 0x02, cli->cancellable);
+  calids = query_info (adapter, 0x04, cli->cancellable);
+  cvns = query_info (adapter, 0x06, cli->cancellable);
+  names = query_info (adapter, 0x0A, cli->cancellable);
+  ecus = obd_adapter_get_ecus (adapter, &n_ecus);
+  quirks = obd_adapter_dup_quirks (adapter);
+
+  for (guint i = 0; vin_records != NULL && i < vin_records->len; i++)
+    {
+      ObdInfoRecord *record = g_ptr_array_index (vin_records, i);
+
+      if (record->vin != NULL && vin == NULL)
+        vin = obd_vin_decode (record->vin, g_date_time_get_year (now), NULL);
+    }
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "adapter");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_string_value (builder, obd_adapter_get_version (adapter));
+      json_builder_set_member_name (builder, "description");
+      json_builder_add_string_value (builder, obd_adapter_get_device_description (adapter));
+      json_builder_set_member_name (builder, "connection");
+      json_builder_add_string_value (builder, cli->port);
+      json_builder_set_member_name (builder, "quirks");
+      json_builder_begin_array (builder);
+      for (guint i = 0; quirks[i] != NULL; i++)
+        json_builder_add_string_value (builder, quirks[i]);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+
+      json_builder_set_member_name (builder, "protocol");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "key");
+      json_builder_add_string_value (builder,
+                                     obd_protocol_get_key (obd_adapter_get_protocol (adapter)));
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder,
+                                     obd_protocol_get_name (obd_adapter_get_protocol (adapter)));
+      json_builder_end_object (builder);
+
+      if (volts == volts)
+        obd_cli_add_quantity (cli, builder, "battery_voltage", volts, OBD_UNIT_VOLT);
+
+      json_builder_set_member_name (builder, "vin");
+      if (vin != NULL)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "vin");
+          json_builder_add_string_value (builder, vin->vin);
+          json_builder_set_member_name (builder, "manufacturer");
+          json_builder_add_string_value (builder, vin->manufacturer);
+          json_builder_set_member_name (builder, "country");
+          json_builder_add_string_value (builder, vin->country);
+          json_builder_set_member_name (builder, "model_year");
+          json_builder_add_int_value (builder, vin->model_year);
+          json_builder_set_member_name (builder, "check_digit_ok");
+          json_builder_add_boolean_value (builder, vin->check_digit_ok);
+          json_builder_set_member_name (builder, "check_digit_applies");
+          json_builder_add_boolean_value (builder, vin->check_digit_applies);
+          json_builder_end_object (builder);
+        }
+      else
+        json_builder_add_null_value (builder);
+
+      json_builder_set_member_name (builder, "ecus");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < n_ecus; i++)
+        {
+          g_autofree char *address = format_ecu (ecus[i].address);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "address");
+          json_builder_add_string_value (builder, address);
+          for (guint n = 0; names != NULL && n < names->len; n++)
+            {
+              ObdInfoRecord *record = g_ptr_array_index (names, n);
+
+              if (record->ecu == ecus[i].address && record->text != NULL)
+                {
+                  json_builder_set_member_name (builder, "name");
+                  json_builder_add_string_value (builder, record->text);
+                }
+            }
+          json_builder_set_member_name (builder, "calibration_ids");
+          json_builder_begin_array (builder);
+          for (guint n = 0; calids != NULL && n < calids->len; n++)
+            {
+              ObdInfoRecord *record = g_ptr_array_index (calids, n);
+
+              if (record->ecu == ecus[i].address && record->strings != NULL)
+                for (guint s = 0; s < record->strings->len; s++)
+                  json_builder_add_string_value (builder,
+                                                 g_ptr_array_index (record->strings, s));
+            }
+          json_builder_end_array (builder);
+          json_builder_set_member_name (builder, "cvns");
+          json_builder_begin_array (builder);
+          for (guint n = 0; cvns != NULL && n < cvns->len; n++)
+            {
+              ObdInfoRecord *record = g_ptr_array_index (cvns, n);
+
+              if (record->ecu == ecus[i].address && record->strings != NULL)
+                for (guint s = 0; s < record->strings->len; s++)
+                  json_builder_add_string_value (builder,
+                                                 g_ptr_array_index (record->strings, s));
+            }
+          json_builder_end_array (builder);
+          json_builder_set_member_name (builder, "supported_pids");
+          json_builder_begin_array (builder);
+          for (guint p = 1; p < 256; p++)
+            if (ecus[i].supported[p] && (p & 0x1F) != 0)
+              {
+                const ObdPidInfo *info = obd_pid_lookup ((guint8) p);
+                g_autofree char *hex = g_strdup_printf ("%02X", p);
+
+                json_builder_begin_object (builder);
+                json_builder_set_member_name (builder, "pid");
+                json_builder_add_string_value (builder, hex);
+                json_builder_set_member_name (builder, "key");
+                json_builder_add_string_value (builder, info != NULL ? info->key : NULL);
+                json_builder_end_object (builder);
+              }
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+
+      root = json_builder_get_root (builder);
+      obd_cli_print_json (root, TRUE);
+      return OBD_CLI_EXIT_OK;
+    }
+
+  g_print (_("Adapter:   %s (%s)\n"), obd_adapter_get_version (adapter), cli->port);
+  if (obd_adapter_get_device_description (adapter) != NULL)
+    g_print (_("Device:    %s\n"), obd_adapter_get_device_description (adapter));
+  if (quirks[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (", ", quirks);
+
+      g_print (_("Quirks:    %s\n"), joined);
+    }
+  g_print (_("Protocol:  %s\n"), obd_protocol_get_name (obd_adapter_get_protocol (adapter)));
+  if (volts == volts)
+    g_print (_("Battery:   %.1f V\n"), volts);
+  if (vin != NULL)
+    {
+      g_print (_("VIN:       %s\n"), vin->vin);
+      g_print (_("           %s, %s, model year %d, check digit %s\n"),
+               vin->manufacturer != NULL ? vin->manufacturer : _("unknown manufacturer"),
+               vin->country != NULL ? vin->country : _("unknown country"), vin->model_year,
+               !vin->check_digit_applies ? _("not used")
+               : vin->check_digit_ok ? _("correct") : _("WRONG"));
+    }
+  else
+    g_print ("%s\n", _("VIN:       not reported"));
+
+  for (guint i = 0; i < n_ecus; i++)
+    {
+      g_autofree char *address = format_ecu (ecus[i].address);
+      g_autoptr(GString) pids = g_string_new (NULL);
+
+      g_print (_("ECU %s"), address);
+      for (guint n = 0; names != NULL && n < names->len; n++)
+        {
+          ObdInfoRecord *record = g_ptr_array_index (names, n);
+
+          if (record->ecu == ecus[i].address && record->text != NULL)
+            g_print (" — %s", record->text);
+        }
+      g_print ("\n");
+      for (guint n = 0; calids != NULL && n < calids->len; n++)
+        {
+          ObdInfoRecord *record = g_ptr_array_index (calids, n);
+
+          if (record->ecu == ecus[i].address && record->strings != NULL)
+            for (guint s = 0; s < record->strings->len; s++)
+              g_print (_("  Calibration ID: %s\n"), (char *) g_ptr_array_index (record->strings, s));
+        }
+      for (guint n = 0; cvns != NULL && n < cvns->len; n++)
+        {
+          ObdInfoRecord *record = g_ptr_array_index (cvns, n);
+
+          if (record->ecu == ecus[i].address && record->strings != NULL)
+            for (guint s = 0; s < record->strings->len; s++)
+              g_print (_("  CVN: %s\n"), (char *) g_ptr_array_index (record->strings, s));
+        }
+      for (guint p = 1; p < 256; p++)
+        if (ecus[i].supported[p] && (p & 0x1F) != 0)
+          {
+            const ObdPidInfo *info = obd_pid_lookup ((guint8) p);
+
+            g_string_append_printf (pids, "%s%02X %s", pids->len ? ", " : "", p,
+                                    info != NULL ? info->key : "?");
+          }
+      g_print (_("  Supported PIDs: %s\n"), pids->str);
+    }
+
+  return OBD_CLI_EXIT_OK;
+}

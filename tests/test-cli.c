@@ -1,0 +1,383 @@
+/* test-cli.c — the obd2 command line end to end, as a shell user runs it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+typedef struct
+{
+  int    status;
+  char  *out;
+  char  *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static const char *
+cli_path (void)
+{
+  const char *path = g_getenv ("OBD2_CLI");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Runs obd2 with the given arguments (NULL-terminated). */
+static void
+run_cli (Run *run,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) cli_path ());
+  va_start (args, run);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+static void
+test_usage (void)
+{
+  g_auto(Run) help = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) nothing = { 0 };
+  g_auto(Run) bad_option = { 0 };
+  g_auto(Run) bad_units = { 0 };
+
+  run_cli (&help, "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "bench"));
+
+  run_cli (&unknown, "frobnicate", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "frobnicate"));
+
+  run_cli (&nothing, NULL);
+  g_assert_cmpint (nothing.status, ==, 2);
+
+  run_cli (&bad_option, "dtc", "--frob", NULL);
+  g_assert_cmpint (bad_option.status, ==, 2);
+
+  run_cli (&bad_units, "--units", "furlongs", "decode", "41", "0C", "1A", "F8", NULL);
+  g_assert_cmpint (bad_units.status, ==, 2);
+  g_assert_cmpstr (bad_units.out, ==, "");
+}
+
+static void
+test_decode (void)
+{
+  g_auto(Run) rpm = { 0 };
+  g_auto(Run) coolant = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) dtcs = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *value;
+
+  run_cli (&rpm, "--json", "decode", "41", "0C", "1A", "F8", NULL);
+  g_assert_cmpint (rpm.status, ==, 0);
+  root = parse_json (rpm.out);
+  value = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (root), "values"), 0);
+  g_assert_cmpstr (json_object_get_string_member (value, "key"), ==, "rpm");
+  g_assert_cmpfloat (json_object_get_double_member (value, "value"), ==, 1726);
+  g_assert_cmpstr (json_object_get_string_member (value, "unit"), ==, "rpm");
+
+  /* --units us converts at display: 83 °C is 181.4 °F. */
+  run_cli (&coolant, "--units", "us", "decode", "41057B", NULL);
+  g_assert_cmpint (coolant.status, ==, 0);
+  g_assert_nonnull (strstr (coolant.out, "181.4 °F"));
+
+  run_cli (&bad, "decode", "41", "0C", "ZZ", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "hex"));
+
+  run_cli (&dtcs, "decode", "43", "02", "03", "01", "04", "20", NULL);
+  g_assert_cmpint (dtcs.status, ==, 0);
+  g_assert_nonnull (strstr (dtcs.out, "P0301"));
+  g_assert_nonnull (strstr (dtcs.out, "P0420"));
+}
+
+static void
+test_codes (void)
+{
+  g_auto(Run) known = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) stats = { 0 };
+  g_auto(Run) maker = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *code;
+
+  run_cli (&known, "codes", "P0301", "--json", NULL);
+  g_assert_cmpint (known.status, ==, 0);
+  root = parse_json (known.out);
+  code = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (root), "codes"), 0);
+  g_assert_cmpstr (json_object_get_string_member (code, "title"), ==,
+                   "Cylinder 1 Misfire Detected");
+  g_assert_cmpstr (json_object_get_string_member (code, "severity"), ==, "critical");
+
+  run_cli (&maker, "codes", "P1234", NULL);
+  g_assert_cmpint (maker.status, ==, 0);
+  g_assert_nonnull (strstr (maker.out, "anufacturer"));
+
+  run_cli (&bad, "codes", "X0420", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+
+  run_cli (&stats, "codes", "--stats", NULL);
+  g_assert_cmpint (stats.status, ==, 0);
+  g_assert_nonnull (strstr (stats.out, "generic codes"));
+}
+
+static void
+test_vehicle_commands (void)
+{
+  g_auto(Run) info = { 0 };
+  g_auto(Run) dtc = { 0 };
+  g_auto(Run) clear_no = { 0 };
+  g_auto(Run) clear = { 0 };
+  g_auto(Run) freeze = { 0 };
+  g_auto(Run) readiness = { 0 };
+  g_auto(Run) monitors = { 0 };
+  g_autoptr(JsonNode) info_root = NULL;
+  g_autoptr(JsonNode) dtc_root = NULL;
+  g_autoptr(JsonNode) freeze_root = NULL;
+  g_autoptr(JsonNode) monitors_root = NULL;
+  JsonObject *vin;
+  JsonArray *codes;
+  JsonArray *results;
+  gboolean failed_catalyst = FALSE;
+
+  run_cli (&info, "--port", "sim:misfire?timing=0", "--json", "info", NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  info_root = parse_json (info.out);
+  vin = json_object_get_object_member (json_node_get_object (info_root), "vin");
+  g_assert_cmpuint (strlen (json_object_get_string_member (vin, "vin")), ==, 17);
+  g_assert_true (json_object_get_boolean_member (vin, "check_digit_ok"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (info_root), "ecus")), >=, 2);
+
+  run_cli (&dtc, "--port", "sim:misfire?timing=0", "dtc", "--all", "--json", NULL);
+  g_assert_cmpint (dtc.status, ==, 0);
+  dtc_root = parse_json (dtc.out);
+  codes = json_object_get_array_member (json_node_get_object (dtc_root), "codes");
+  g_assert_cmpuint (json_array_get_length (codes), >=, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (codes, 0),
+                                                  "ecu"), ==, "7E8");
+
+  run_cli (&clear_no, "--port", "sim:misfire?timing=0", "clear", NULL);
+  g_assert_cmpint (clear_no.status, ==, 2);
+  g_assert_nonnull (strstr (clear_no.err, "--yes"));
+
+  run_cli (&clear, "--port", "sim:misfire?timing=0", "clear", "--yes", NULL);
+  g_assert_cmpint (clear.status, ==, 0);
+
+  run_cli (&freeze, "--port", "sim:overheating?timing=0", "freeze", "--json", NULL);
+  g_assert_cmpint (freeze.status, ==, 0);
+  freeze_root = parse_json (freeze.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (freeze_root), "dtc"),
+                   ==, "P0217");
+
+  run_cli (&readiness, "--port", "sim:healthy-idle?timing=0", "readiness", NULL);
+  g_assert_cmpint (readiness.status, ==, 0);
+  g_assert_nonnull (strstr (readiness.out, "atalyst"));
+
+  run_cli (&monitors, "--port", "sim:failing-catalyst?timing=0", "monitors", "--json", NULL);
+  g_assert_cmpint (monitors.status, ==, 0);
+  monitors_root = parse_json (monitors.out);
+  results = json_object_get_array_member (json_node_get_object (monitors_root), "results");
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonObject *r = json_array_get_object_element (results, i);
+
+      if (g_str_equal (json_object_get_string_member (r, "mid"), "21") &&
+          !json_object_get_boolean_member (r, "passed"))
+        failed_catalyst = TRUE;
+    }
+  g_assert_true (failed_catalyst);
+}
+
+static void
+test_failures (void)
+{
+  g_auto(Run) missing = { 0 };
+  g_auto(Run) ignition = { 0 };
+  g_auto(Run) bad_port = { 0 };
+
+  run_cli (&missing, "--port", "/dev/ttyUSB-obd2-no-such", "info", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "/dev/ttyUSB-obd2-no-such"));
+
+  run_cli (&ignition, "--port", "sim:healthy-idle?timing=0&fault=ignition-off", "dtc", NULL);
+  g_assert_cmpint (ignition.status, ==, 1);
+  g_assert_nonnull (strstr (ignition.err, "ignition"));
+
+  run_cli (&bad_port, "--port", "bluetooth", "info", NULL);
+  g_assert_cmpint (bad_port.status, ==, 2);
+}
+
+static void
+test_live (void)
+{
+  g_auto(Run) live = { 0 };
+  g_auto(Run) csv = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(GStrv) lines = NULL;
+  guint n_rpm = 0;
+
+  /* Real-time simulator: a second of polling is a few hundred values. */
+  run_cli (&live, "--port", "sim:driving-cycle", "--json", "live", "rpm", "0D",
+           "--duration", "1", NULL);
+  g_assert_cmpint (live.status, ==, 0);
+  lines = g_strsplit (live.out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+
+      if (lines[i][0] == '\0')
+        continue;
+      node = parse_json (lines[i]);
+      if (g_str_equal (json_object_get_string_member (json_node_get_object (node), "key"),
+                       "rpm"))
+        n_rpm++;
+    }
+  g_assert_cmpuint (n_rpm, >, 10);
+
+  run_cli (&csv, "--port", "sim:driving-cycle", "live", "speed", "--csv", "--duration", "0.5",
+           NULL);
+  g_assert_cmpint (csv.status, ==, 0);
+  g_assert_true (g_str_has_prefix (csv.out, "time,ecu,pid,key,value,unit\n"));
+
+  run_cli (&unknown, "live", "warp_factor", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+}
+
+static void
+test_bench_shape (void)
+{
+  g_auto(Run) bench = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *strategies;
+
+  run_cli (&bench, "--json", "bench", "--duration", "1", NULL);
+  g_assert_cmpint (bench.status, ==, 0);
+  root = parse_json (bench.out);
+  strategies = json_object_get_object_member (json_node_get_object (root), "strategies");
+  g_assert_true (json_object_has_member (json_object_get_object_member (strategies, "fast"),
+                                         "pids_per_s"));
+  g_assert_true (json_object_has_member (json_object_get_object_member (strategies, "naive"),
+                                         "queries_per_s"));
+  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (root),
+                                                    "limit_pids_per_s"), >, 0);
+}
+
+static void
+test_list_scenarios (void)
+{
+  g_auto(Run) list = { 0 };
+
+  run_cli (&list, "sim", "--list-scenarios", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "misfire"));
+  g_assert_nonnull (strstr (list.out, "failing-catalyst"));
+}
+
+/* `obd2 sim --pty` serves a pty; a client that shares none of our code
+ * (plain Python termios) and our own CLI both use it. */
+static void
+test_pty (void)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *script = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Run) dtc = { 0 };
+  const char *path;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, cli_path (), "--json",
+                             "sim", "--pty", "--scenario", "misfire", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  root = parse_json (line);
+  path = json_object_get_string_member (json_node_get_object (root), "pty");
+  g_assert_true (g_str_has_prefix (path, "/dev/pts/"));
+
+  script = g_test_build_filename (G_TEST_DIST, "sim-pty-client.py", NULL);
+  client = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "/usr/bin/python3", script, path,
+                             NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (client, NULL, &error);
+  g_assert_no_error (error);
+
+  run_cli (&dtc, "--port", path, "dtc", NULL);
+  g_assert_cmpint (dtc.status, ==, 0);
+  g_assert_nonnull (strstr (dtc.out, "P0301"));
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (server));
+  g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/decode", test_decode);
+  g_test_add_func ("/cli/codes", test_codes);
+  g_test_add_func ("/cli/vehicle", test_vehicle_commands);
+  g_test_add_func ("/cli/failures", test_failures);
+  g_test_add_func ("/cli/live", test_live);
+  g_test_add_func ("/cli/bench", test_bench_shape);
+  g_test_add_func ("/cli/sim/list", test_list_scenarios);
+  g_test_add_func ("/cli/sim/pty", test_pty);
+
+  return g_test_run ();
+}
