@@ -15,6 +15,7 @@
 #include "obd-error.h"
 #include "obd-mode06.h"
 #include "obd-mode09.h"
+#include "obd-snapshot.h"
 #include "obd-vin.h"
 
 static char *
@@ -266,41 +267,6 @@ obd_cli_cmd_decode (ObdCli  *cli,
 
 /* ---- dtc ------------------------------------------------------------- */
 
-static gboolean
-read_dtcs (ObdAdapter    *adapter,
-           ObdDtcKind     kind,
-           GArray        *out,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  g_autoptr(ObdResponse) response = NULL;
-  g_autoptr(GArray) dtcs = NULL;
-  g_autoptr(GError) local_error = NULL;
-  guint8 service = obd_dtc_kind_get_service (kind);
-
-  response = obd_adapter_query_all (adapter, service, NULL, 0, cancellable, &local_error);
-  if (response == NULL)
-    {
-      /* Mode 0A is new in 2010-era cars: an older ECU stays silent. */
-      if (kind == OBD_DTC_KIND_PERMANENT &&
-          (g_error_matches (local_error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_NO_DATA) ||
-           g_error_matches (local_error, OBD_PROTOCOL_ERROR,
-                            OBD_PROTOCOL_ERROR_NEGATIVE_RESPONSE)))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  dtcs = obd_dtc_parse_response (response, service,
-                                 obd_protocol_is_can (obd_adapter_get_protocol (adapter)),
-                                 NULL, error);
-  if (dtcs == NULL)
-    return FALSE;
-
-  g_array_append_vals (out, dtcs->data, dtcs->len);
-  return TRUE;
-}
-
 int
 obd_cli_cmd_dtc (ObdCli  *cli,
                  int      argc,
@@ -314,30 +280,35 @@ obd_cli_cmd_dtc (ObdCli  *cli,
     { NULL }
   };
   g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(ObdSnapshot) snapshot = NULL;
   g_autoptr(GArray) dtcs = g_array_new (FALSE, FALSE, sizeof (ObdDtc));
   g_autoptr(GError) error = NULL;
-  ObdDtcKind kinds[3];
-  guint n_kinds = 0;
+  gboolean wanted[3] = { FALSE };
 
   if (!obd_cli_parse_options (cli, "dtc", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
   if (argc > 1)
     return obd_cli_usage_error (_("Unexpected argument “%s”."), argv[1]);
 
-  if (all || (!pending && !permanent))
-    kinds[n_kinds++] = OBD_DTC_KIND_STORED;
-  if (all || pending)
-    kinds[n_kinds++] = OBD_DTC_KIND_PENDING;
-  if (all || permanent)
-    kinds[n_kinds++] = OBD_DTC_KIND_PERMANENT;
+  wanted[OBD_DTC_KIND_STORED] = all || (!pending && !permanent);
+  wanted[OBD_DTC_KIND_PENDING] = all || pending;
+  wanted[OBD_DTC_KIND_PERMANENT] = all || permanent;
 
   adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
   if (adapter == NULL)
     return obd_cli_fail (cli, error);
 
-  for (guint k = 0; k < n_kinds; k++)
-    if (!read_dtcs (adapter, kinds[k], dtcs, cli->cancellable, &error))
-      return obd_cli_fail (cli, error);
+  snapshot = obd_snapshot_read (adapter, OBD_SNAPSHOT_DTCS, cli->cancellable, &error);
+  if (snapshot == NULL)
+    return obd_cli_fail (cli, error);
+
+  for (guint i = 0; i < snapshot->dtcs->len; i++)
+    {
+      const ObdDtc *dtc = &g_array_index (snapshot->dtcs, ObdDtc, i);
+
+      if (wanted[dtc->kind])
+        g_array_append_val (dtcs, *dtc);
+    }
 
   if (cli->json)
     {
@@ -406,7 +377,6 @@ obd_cli_cmd_clear (ObdCli  *cli,
     { NULL }
   };
   g_autoptr(ObdAdapter) adapter = NULL;
-  g_autoptr(ObdResponse) response = NULL;
   g_autoptr(GArray) ecus = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -423,8 +393,7 @@ obd_cli_cmd_clear (ObdCli  *cli,
   if (adapter == NULL)
     return obd_cli_fail (cli, error);
 
-  response = obd_adapter_query_all (adapter, 0x04, NULL, 0, cli->cancellable, &error);
-  if (response == NULL || !obd_dtc_check_clear_reply (response, &ecus, &error))
+  if (!obd_snapshot_clear_codes (adapter, &ecus, cli->cancellable, &error))
     return obd_cli_fail (cli, error);
 
   if (cli->json)
@@ -463,13 +432,10 @@ obd_cli_cmd_freeze (ObdCli  *cli,
                     char   **argv)
 {
   g_autoptr(ObdAdapter) adapter = NULL;
-  g_autoptr(ObdResponse) response = NULL;
-  g_autoptr(GArray) values = obd_value_array_new ();
+  g_autoptr(ObdSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean supported[256] = { FALSE };
-  char code[6] = "";
-  guint8 request[2] = { 0x00, 0x00 };
-  const ObdMessage *msg;
+  const char *code;
+  GArray *values;
 
   if (!obd_cli_parse_options (cli, "freeze", "", NULL, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
@@ -478,64 +444,11 @@ obd_cli_cmd_freeze (ObdCli  *cli,
   if (adapter == NULL)
     return obd_cli_fail (cli, error);
 
-  /* Mode 02 requests carry the PID and the frame number (always 0 in
-   * SAE J1979: one frame per ECU). */
-  for (guint base = 0; base < 0x100; base += 0x20)
-    {
-      g_autoptr(ObdResponse) bitmap = NULL;
-
-      request[0] = (guint8) base;
-      bitmap = obd_adapter_query_all (adapter, 0x02, request, 2, cli->cancellable, &error);
-      if (bitmap == NULL)
-        {
-          if (base == 0)
-            return obd_cli_fail (cli, error);
-          g_clear_error (&error);
-          break;
-        }
-      msg = obd_response_find (bitmap, 0, 0x42);
-      if (msg == NULL || msg->len < 7)
-        break;
-      obd_pid_parse_supported ((guint8) base, msg->data + 3, supported);
-      if (base + 0x20 > 0xE0 || !supported[base + 0x20])
-        break;
-    }
-
-  request[0] = 0x02;
-  response = obd_adapter_query_all (adapter, 0x02, request, 2, cli->cancellable, &error);
-  if (response == NULL)
+  snapshot = obd_snapshot_read (adapter, OBD_SNAPSHOT_FREEZE, cli->cancellable, &error);
+  if (snapshot == NULL)
     return obd_cli_fail (cli, error);
-  msg = obd_response_find (response, 0, 0x42);
-  if (msg == NULL || !obd_dtc_parse_freeze_frame (msg->data + 3, msg->len - 3, NULL, code,
-                                                  &error))
-    {
-      if (error == NULL)
-        g_set_error (&error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MALFORMED,
-                     _("The vehicle sent no freeze frame."));
-      return obd_cli_fail (cli, error);
-    }
-
-  if (code[0] != '\0')
-    for (guint p = 0x03; p < 0x100; p++)
-      {
-        g_autoptr(ObdResponse) reply = NULL;
-        g_autoptr(GError) local_error = NULL;
-
-        if ((p & 0x1F) == 0 || !supported[p])
-          continue;
-        request[0] = (guint8) p;
-        reply = obd_adapter_query_all (adapter, 0x02, request, 2, cli->cancellable,
-                                       &local_error);
-        if (reply == NULL)
-          {
-            if (local_error->domain != OBD_PROTOCOL_ERROR)
-              return obd_cli_fail (cli, local_error);
-            continue;
-          }
-        msg = obd_response_find (reply, 0, 0x42);
-        if (msg != NULL && msg->len > 3 && msg->data[1] == p)
-          obd_pid_decode ((guint8) p, msg->data + 3, msg->len - 3, values, NULL);
-      }
+  code = snapshot->freeze_dtc;
+  values = snapshot->freeze_values;
 
   if (cli->json)
     {
@@ -578,40 +491,16 @@ obd_cli_cmd_freeze (ObdCli  *cli,
 
 /* ---- readiness ------------------------------------------------------- */
 
-static gboolean
-read_one_pid (ObdAdapter    *adapter,
-              guint8         pid,
-              GArray        *values,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  g_autoptr(ObdResponse) response = NULL;
-  const ObdMessage *msg;
-
-  response = obd_adapter_query_all (adapter, 0x01, &pid, 1, cancellable, error);
-  if (response == NULL)
-    return FALSE;
-
-  msg = obd_response_find (response, 0, 0x41);
-  if (msg == NULL || msg->len < 2)
-    {
-      g_set_error (error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MALFORMED,
-                   _("The vehicle sent no reply to PID %02X."), pid);
-      return FALSE;
-    }
-
-  return obd_pid_decode (pid, msg->data + 2, msg->len - 2, values, error);
-}
-
 int
 obd_cli_cmd_readiness (ObdCli  *cli,
                        int      argc,
                        char   **argv)
 {
   g_autoptr(ObdAdapter) adapter = NULL;
-  g_autoptr(GArray) values = obd_value_array_new ();
-  g_autoptr(GArray) cycle = obd_value_array_new ();
+  g_autoptr(ObdSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
+  GArray *values;
+  GArray *cycle;
 
   if (!obd_cli_parse_options (cli, "readiness", "", NULL, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
@@ -620,12 +509,17 @@ obd_cli_cmd_readiness (ObdCli  *cli,
   if (adapter == NULL)
     return obd_cli_fail (cli, error);
 
-  if (!read_one_pid (adapter, 0x01, values, cli->cancellable, &error))
+  snapshot = obd_snapshot_read (adapter, OBD_SNAPSHOT_READINESS, cli->cancellable, &error);
+  if (snapshot == NULL)
     return obd_cli_fail (cli, error);
-
-  /* PID 41: the same monitors for the current drive cycle, when supported. */
-  if (obd_adapter_is_pid_supported (adapter, 0x41))
-    read_one_pid (adapter, 0x41, cycle, cli->cancellable, NULL);
+  values = snapshot->readiness;
+  cycle = snapshot->readiness_cycle;
+  if (values->len == 0)
+    {
+      g_set_error (&error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_UNSUPPORTED,
+                   _("The vehicle did not report its monitor status (PID 01)."));
+      return obd_cli_fail (cli, error);
+    }
 
   if (cli->json)
     {
@@ -670,9 +564,9 @@ obd_cli_cmd_monitors (ObdCli  *cli,
                       char   **argv)
 {
   g_autoptr(ObdAdapter) adapter = NULL;
-  g_autoptr(GArray) results = g_array_new (FALSE, FALSE, sizeof (ObdMonitorResult));
+  g_autoptr(ObdSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean mids[256] = { FALSE };
+  GArray *results;
 
   if (!obd_cli_parse_options (cli, "monitors", "", NULL, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
@@ -690,58 +584,10 @@ obd_cli_cmd_monitors (ObdCli  *cli,
       return obd_cli_fail (cli, error);
     }
 
-  for (guint base = 0; base < 0x100; base += 0x20)
-    {
-      g_autoptr(ObdResponse) response = NULL;
-      g_autoptr(GArray) support = NULL;
-      g_autoptr(GArray) none = NULL;
-      guint8 mid = (guint8) base;
-      gboolean next = FALSE;
-
-      response = obd_adapter_query_all (adapter, 0x06, &mid, 1, cli->cancellable, &error);
-      if (response == NULL)
-        {
-          if (base == 0)
-            return obd_cli_fail (cli, error);
-          g_clear_error (&error);
-          break;
-        }
-      none = obd_mode06_parse (response, &support, &error);
-      if (none == NULL)
-        return obd_cli_fail (cli, error);
-      for (guint i = 0; support != NULL && i < support->len; i++)
-        {
-          const ObdMidSupport *s = &g_array_index (support, ObdMidSupport, i);
-
-          for (guint m = base + 1; m <= base + 0x20 && m < 0x100; m++)
-            if (obd_mode06_support_has (s, (guint8) m))
-              mids[m] = TRUE;
-        }
-      next = base + 0x20 < 0x100 && mids[base + 0x20];
-      if (!next)
-        break;
-    }
-
-  for (guint m = 1; m < 0x100; m++)
-    {
-      g_autoptr(ObdResponse) response = NULL;
-      g_autoptr(GArray) part = NULL;
-      g_autoptr(GError) local_error = NULL;
-      guint8 mid = (guint8) m;
-
-      if ((m & 0x1F) == 0 || !mids[m])
-        continue;
-      response = obd_adapter_query_all (adapter, 0x06, &mid, 1, cli->cancellable, &local_error);
-      if (response == NULL)
-        {
-          if (local_error->domain != OBD_PROTOCOL_ERROR)
-            return obd_cli_fail (cli, local_error);
-          continue;
-        }
-      part = obd_mode06_parse (response, NULL, &local_error);
-      if (part != NULL)
-        g_array_append_vals (results, part->data, part->len);
-    }
+  snapshot = obd_snapshot_read (adapter, OBD_SNAPSHOT_MONITORS, cli->cancellable, &error);
+  if (snapshot == NULL)
+    return obd_cli_fail (cli, error);
+  results = snapshot->monitors;
 
   if (cli->json)
     {
@@ -799,9 +645,9 @@ obd_cli_cmd_monitors (ObdCli  *cli,
     {
       const ObdMonitorResult *r = &g_array_index (results, ObdMonitorResult, i);
 
-      g_print ("%-4s %02X/%02X  %-40s %-44s %10.3f  [%g … %g] %-6s %s\n",
+      g_print ("%-4s %02X/%02X  %-40s %-44s %10.4g %-5s [%g … %g]\n",
                r->passed ? _("ok") : _("FAIL"), r->mid, r->tid, r->mid_name, r->tid_name,
-               r->value, r->min, r->max, r->unit_symbol, "");
+               r->value, r->unit_symbol, r->min, r->max);
     }
 
   return OBD_CLI_EXIT_OK;
@@ -809,44 +655,17 @@ obd_cli_cmd_monitors (ObdCli  *cli,
 
 /* ---- info --------------------------------------------------------------- */
 
-static GPtrArray *
-query_info (ObdAdapter    *adapter,
-            guint8         infotype,
-            GCancellable  *cancellable)
-{
-  g_autoptr(ObdResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *records;
-
-  response = obd_adapter_query_all (adapter, 0x09, &infotype, 1, cancellable, &error);
-  if (response == NULL)
-    {
-      g_debug ("Mode 09 %02X: %s", infotype, error->message);
-      return NULL;
-    }
-
-  records = obd_mode09_parse (response, infotype,
-                              obd_protocol_is_can (obd_adapter_get_protocol (adapter)), &error);
-  if (records == NULL)
-    g_debug ("Mode 09 %02X: %s", infotype, error->message);
-
-  return records;
-}
-
 int
 obd_cli_cmd_info (ObdCli  *cli,
                   int      argc,
                   char   **argv)
 {
   g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(ObdSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) vin_records = NULL;
-  g_autoptr(GPtrArray) calids = NULL;
-  g_autoptr(GPtrArray) cvns = NULL;
-  g_autoptr(GPtrArray) names = NULL;
-  g_autoptr(ObdVinInfo) vin = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_auto(GStrv) quirks = NULL;
+  const ObdVinInfo *vin;
+  GPtrArray *calids, *cvns, *names;
   const ObdEcu *ecus;
   guint n_ecus = 0;
   double volts;
@@ -858,21 +677,17 @@ obd_cli_cmd_info (ObdCli  *cli,
   if (adapter == NULL)
     return obd_cli_fail (cli, error);
 
-  volts = obd_adapter_read_voltage (adapter, cli->cancellable, NULL);
-  vin_records = query_info (adapter, 0x02, cli->cancellable);
-  calids = query_info (adapter, 0x04, cli->cancellable);
-  cvns = query_info (adapter, 0x06, cli->cancellable);
-  names = query_info (adapter, 0x0A, cli->cancellable);
+  snapshot = obd_snapshot_read (adapter, OBD_SNAPSHOT_INFO, cli->cancellable, &error);
+  if (snapshot == NULL)
+    return obd_cli_fail (cli, error);
+
+  volts = snapshot->battery_voltage;
+  vin = snapshot->vin_info;
+  calids = snapshot->calibration_ids;
+  cvns = snapshot->cvns;
+  names = snapshot->ecu_names;
   ecus = obd_adapter_get_ecus (adapter, &n_ecus);
   quirks = obd_adapter_dup_quirks (adapter);
-
-  for (guint i = 0; vin_records != NULL && i < vin_records->len; i++)
-    {
-      ObdInfoRecord *record = g_ptr_array_index (vin_records, i);
-
-      if (record->vin != NULL && vin == NULL)
-        vin = obd_vin_decode (record->vin, g_date_time_get_year (now), NULL);
-    }
 
   if (cli->json)
     {
