@@ -282,7 +282,7 @@ test_drop_reconnect (void)
 static void
 test_faults_survivable (void)
 {
-  static const char *faults[] = { "garbage:5", "truncate:25", "can-error:6", "stall:30:3000" };
+  static const char *faults[] = { "garbage:5", "truncate:25", "can-error:6", "bus-busy:7", "stall:30:3000" };
   static const guint8 pids[] = { 0x0C, 0x0D, 0x05 };
 
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
@@ -300,6 +300,29 @@ test_faults_survivable (void)
       fixture_finish (&f);
       g_assert_no_error (f.error);
     }
+}
+
+/* A link that drops at a moment in time rather than after a request
+ * count: the worker reconnects and polling goes on. */
+static void
+test_drop_at_time (void)
+{
+  static const guint8 pids[] = { 0x0C, 0x0D, 0x05 };
+  Fixture f;
+
+  fixture_start (&f, "sim:healthy-idle?fault=drop-at:1500", OBD_STRATEGY_FAST);
+  WAIT_FOR (f.n_connected == 1 || f.stopped, 30);
+  obd_worker_set_pids (f.worker, pids, NULL, G_N_ELEMENTS (pids));
+  WAIT_FOR (f.n_reconnecting == 1 || f.stopped, 30);
+  g_assert_false (f.stopped);
+  WAIT_FOR (f.n_connected == 2 || f.stopped, 30);
+  {
+    guint before = f.samples->len;
+
+    WAIT_FOR (f.samples->len > before + 20, 30);
+  }
+  fixture_finish (&f);
+  g_assert_no_error (f.error);
 }
 
 static void
@@ -356,6 +379,7 @@ main (int    argc,
   g_test_add_func ("/obd/worker/drop", test_drop_no_reconnect);
   g_test_add_func ("/obd/worker/reconnect", test_drop_reconnect);
   g_test_add_func ("/obd/worker/faults", test_faults_survivable);
+  g_test_add_func ("/obd/worker/drop-at-time", test_drop_at_time);
   g_test_add_func ("/obd/worker/ignition-off", test_ignition_off);
   g_test_add_func ("/obd/worker/bad-connection", test_bad_connection);
   g_test_add_func ("/obd/worker/stop-while-busy", test_stop_while_busy);
