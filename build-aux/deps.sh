@@ -10,7 +10,7 @@ obd_packages=(
   libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
   appstream desktop-file-utils libxml2-utils yelp-tools
   xvfb xauth dbus-daemon x11-utils fonts-dejavu-core
-  clang libclang-rt-14-dev python3
+  clang libclang-rt-14-dev python3 flatpak-builder
 )
 
 obd_install_deps() {
