@@ -356,7 +356,7 @@ at_optional (ObdAdapter    *self,
   if (g_error_matches (local_error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_UNKNOWN_COMMAND) ||
       g_error_matches (local_error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_TIMEOUT))
     {
-      g_message ("The adapter does not support %s (%s); carrying on without it.",
+      g_info ("The adapter does not support %s (%s); carrying on without it.",
                  command, local_error->message);
       g_hash_table_add (self->quirks, g_strdup (command));
       return TRUE;
@@ -639,7 +639,7 @@ obd_adapter_connect (ObdAdapter    *self,
               g_propagate_error (error, g_steal_pointer (&local_error));
               return FALSE;
             }
-          g_message ("The adapter did not survive AT Z (%s); using AT D instead.",
+          g_info ("The adapter did not survive AT Z (%s); using AT D instead.",
                      local_error->message);
           g_hash_table_add (self->quirks, g_strdup ("ATZ"));
           g_clear_error (&local_error);
@@ -981,7 +981,7 @@ read_group (ObdAdapter    *self,
     {
       /* Adapters older than ELM327 v1.3 and some clones answer "?" to the
        * response-count digit. */
-      g_message ("The adapter rejects response counts; requests will wait for its timeout.");
+      g_info ("The adapter rejects response counts; requests will wait for its timeout.");
       self->counts = FALSE;
       g_clear_error (&local_error);
       response = obd_adapter_request (self, 0x01, pids, n_pids, 0, cancellable, &local_error);
@@ -1030,7 +1030,7 @@ read_group (ObdAdapter    *self,
 
   if (rejected && n_recovered > 0 && ++self->multi_strikes >= 2 && self->multi_pid)
     {
-      g_message ("The adapter or ECU answers only part of multi-PID requests; asking one "
+      g_info ("The adapter or ECU answers only part of multi-PID requests; asking one "
                  "PID at a time from now on.");
       self->multi_pid = FALSE;
     }

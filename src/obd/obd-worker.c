@@ -452,7 +452,7 @@ poll_cb (gpointer data)
     }
 
   /* A transport failure: the cable, the Bluetooth link or the adapter. */
-  g_message ("Link to the adapter lost: %s", error->message);
+  g_info ("Link to the adapter lost: %s", error->message);
   if (try_reconnect (shared, ps->adapter, &error))
     return G_SOURCE_CONTINUE;
 

@@ -232,7 +232,7 @@ fail_recording (ObdRecorder *self,
 {
   g_autoptr(GError) seal_error = NULL;
 
-  g_message ("Recording stopped: %s", error->message);
+  g_info ("Recording stopped: %s", error->message);
   g_clear_error (&self->failure);
   self->failure = error;
 
