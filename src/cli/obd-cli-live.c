@@ -37,14 +37,7 @@ static void
 on_state_changed_cb (ObdWorker *worker,
                      LiveRun   *run)
 {
-  ObdWorkerState state = obd_worker_get_state (worker);
-
-  if (state == OBD_WORKER_STATE_CONNECTED && !run->connected)
-    {
-      run->connected = TRUE;
-      g_main_loop_quit (run->loop);
-    }
-  else if (state == OBD_WORKER_STATE_RECONNECTING)
+  if (obd_worker_get_state (worker) == OBD_WORKER_STATE_RECONNECTING)
     g_printerr ("obd2: %s\n", _("Link lost; reconnecting…"));
 }
 
@@ -139,27 +132,8 @@ resolve_pids (int       argc,
               GError  **error)
 {
   for (int i = 1; i < argc; i++)
-    {
-      g_auto(GStrv) parts = g_strsplit (argv[i], ",", -1);
-
-      for (guint j = 0; parts[j] != NULL; j++)
-        {
-          const ObdPidInfo *info;
-
-          if (parts[j][0] == '\0')
-            continue;
-          info = obd_pid_lookup_name (parts[j]);
-          if (info == NULL || info->kind == OBD_PID_KIND_BITMAP)
-            {
-              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("Unknown PID “%s”. Give a hex number such as 0C or a name "
-                             "such as rpm; “obd2 info” lists what the car supports."),
-                           parts[j]);
-              return FALSE;
-            }
-          g_array_append_val (pids, info->pid);
-        }
-    }
+    if (!obd_cli_parse_pids (argv[i], pids, error))
+      return FALSE;
 
   return TRUE;
 }
@@ -171,15 +145,16 @@ start_worker (LiveRun     *run,
               GCallback    samples_cb)
 {
   run->loop = g_main_loop_new (NULL, FALSE);
-  run->worker = obd_worker_new (run->cli->port, strategy, OBD_PROTOCOL_AUTO);
+  run->worker = obd_cli_start_worker (run->cli, strategy, run->loop, &run->error);
+  if (run->worker == NULL)
+    return FALSE;
+
+  run->connected = TRUE;
   g_signal_connect (run->worker, "state-changed", G_CALLBACK (on_state_changed_cb), run);
   g_signal_connect (run->worker, "stopped", G_CALLBACK (on_stopped_cb), run);
   g_signal_connect (run->worker, "samples", samples_cb, run);
-  obd_worker_start (run->worker);
 
-  obd_cli_run_loop (run->cli, run->loop);
-
-  return run->connected && run->error == NULL;
+  return TRUE;
 }
 
 static void

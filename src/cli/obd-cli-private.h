@@ -8,7 +8,10 @@
 #include <json-glib/json-glib.h>
 
 #include "obd-adapter.h"
+#include "obd-snapshot.h"
+#include "obd-store.h"
 #include "obd-units.h"
+#include "obd-worker.h"
 
 G_BEGIN_DECLS
 
@@ -66,6 +69,37 @@ void         obd_cli_add_quantity    (ObdCli        *cli,
 /* Runs the main loop until quit or Ctrl+C (which cancels cli->cancellable). */
 void         obd_cli_run_loop        (ObdCli        *cli,
                                       GMainLoop     *loop);
+/* Starts an adapter worker on --port and runs loop until it is connected.
+ * Returns the running worker, or NULL with why it gave up (cancelled on
+ * Ctrl+C). */
+ObdWorker   *obd_cli_start_worker    (ObdCli        *cli,
+                                      ObdStrategy    strategy,
+                                      GMainLoop     *loop,
+                                      GError       **error);
+/* Appends the PIDs named in text ("0C,rpm,speed") to pids (of guint8). */
+gboolean     obd_cli_parse_pids      (const char    *text,
+                                      GArray        *pids,
+                                      GError       **error);
+/* Opens --db (or the default store).  With create FALSE a missing file is
+ * an error rather than a new, empty store. */
+ObdStore    *obd_cli_open_store      (ObdCli        *cli,
+                                      gboolean       create,
+                                      GError       **error);
+/* A vehicle of the store named by its id, VIN or UUID; 0 with error set
+ * when there is none. */
+gint64       obd_cli_find_vehicle    (ObdStore      *store,
+                                      const char    *name,
+                                      GError       **error);
+/* Connects through a worker, reads a full snapshot, then polls the
+ * dashboard PIDs for duration seconds (or until Ctrl+C) through the
+ * default alert thresholds, printing raised alerts on stderr.
+ * out_alerts receives the alerts still active (of ObdAlertEvent). */
+ObdSnapshot *obd_cli_watch_vehicle   (ObdCli        *cli,
+                                      double         duration,
+                                      GPtrArray    **out_alerts,
+                                      GError       **error);
+/* ISO 8601 with the offset of the local time zone, to the second. */
+char        *obd_cli_format_time     (gint64         time_us);
 
 int obd_cli_cmd_decode    (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_codes     (ObdCli *cli, int argc, char **argv);
@@ -78,5 +112,10 @@ int obd_cli_cmd_monitors  (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_live      (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_bench     (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_sim       (ObdCli *cli, int argc, char **argv);
+int obd_cli_cmd_record    (ObdCli *cli, int argc, char **argv);
+int obd_cli_cmd_sessions  (ObdCli *cli, int argc, char **argv);
+int obd_cli_cmd_export    (ObdCli *cli, int argc, char **argv);
+int obd_cli_cmd_health    (ObdCli *cli, int argc, char **argv);
+int obd_cli_cmd_maintenance (ObdCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -37,6 +37,16 @@ static const ObdCliCommand commands[] = {
     N_("Queries and PIDs per second"), obd_cli_cmd_bench },
   { "sim", "[--pty] [--scenario NAME] [--list-scenarios]", N_("Run the simulator"),
     obd_cli_cmd_sim },
+  { "record", "[--duration S] [--pids PID,...]", N_("Record a session into the local store"),
+    obd_cli_cmd_record },
+  { "sessions", "[--vehicle ID] [--verify]",
+    N_("Recorded sessions; --verify checks their hash chain"), obd_cli_cmd_sessions },
+  { "export", "SESSION --csv|--json [-o FILE]", N_("Write a recorded session as CSV or JSON"),
+    obd_cli_cmd_export },
+  { "health", "[--vehicle ID] [--watch S]", N_("Health score of the vehicle and of each system"),
+    obd_cli_cmd_health },
+  { "maintenance", "[--vehicle ID] [--add|--done ...]",
+    N_("Service items: due, overdue, and when next"), obd_cli_cmd_maintenance },
 };
 
 static char *opt_port;
@@ -204,6 +214,42 @@ obd_cli_add_quantity (ObdCli      *cli,
   json_builder_end_object (builder);
 }
 
+gboolean
+obd_cli_parse_pids (const char  *text,
+                    GArray      *pids,
+                    GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const ObdPidInfo *info;
+
+      if (parts[i][0] == '\0')
+        continue;
+      info = obd_pid_lookup_name (parts[i]);
+      if (info == NULL || info->kind == OBD_PID_KIND_BITMAP)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("Unknown PID “%s”. Give a hex number such as 0C or a name "
+                         "such as rpm; “obd2 info” lists what the car supports."),
+                       parts[i]);
+          return FALSE;
+        }
+      g_array_append_val (pids, info->pid);
+    }
+
+  return TRUE;
+}
+
+char *
+obd_cli_format_time (gint64 time_us)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%dT%H:%M:%S%:z") : g_strdup ("?");
+}
+
 static gboolean
 on_signal_cb (gpointer data)
 {
@@ -235,6 +281,67 @@ obd_cli_run_loop (ObdCli    *cli,
   g_cancellable_disconnect (cli->cancellable, handler);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   connected;
+  gboolean   stopped;
+  GError    *error;
+} WorkerStart;
+
+static void
+on_start_state_changed_cb (ObdWorker   *worker,
+                           WorkerStart *start)
+{
+  if (obd_worker_get_state (worker) == OBD_WORKER_STATE_CONNECTED)
+    {
+      start->connected = TRUE;
+      g_main_loop_quit (start->loop);
+    }
+}
+
+static void
+on_start_stopped_cb (ObdWorker    *worker,
+                     const GError *error,
+                     WorkerStart  *start)
+{
+  start->stopped = TRUE;
+  if (error != NULL && start->error == NULL)
+    start->error = g_error_copy (error);
+  g_main_loop_quit (start->loop);
+}
+
+ObdWorker *
+obd_cli_start_worker (ObdCli       *cli,
+                      ObdStrategy   strategy,
+                      GMainLoop    *loop,
+                      GError      **error)
+{
+  g_autoptr(ObdWorker) worker = obd_worker_new (cli->port, strategy, OBD_PROTOCOL_AUTO);
+  WorkerStart start = { .loop = loop };
+
+  g_signal_connect (worker, "state-changed", G_CALLBACK (on_start_state_changed_cb), &start);
+  g_signal_connect (worker, "stopped", G_CALLBACK (on_start_stopped_cb), &start);
+  obd_worker_start (worker);
+
+  obd_cli_run_loop (cli, loop);
+
+  if (!start.connected || start.stopped)
+    /* Joins the thread; a failure to connect arrives with ::stopped. */
+    obd_worker_stop (worker);
+  g_signal_handlers_disconnect_by_data (worker, &start);
+
+  if (start.connected && !start.stopped)
+    return g_steal_pointer (&worker);
+
+  if (start.error != NULL)
+    g_propagate_error (error, start.error);
+  else if (!g_cancellable_set_error_if_cancelled (cli->cancellable, error))
+    g_set_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_DISCONNECTED,
+                 _("The connection to “%s” ended before it was ready."), cli->port);
+  return NULL;
 }
 
 int

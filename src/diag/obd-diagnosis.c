@@ -64,6 +64,41 @@ add_code (GArray     *codes,
   g_array_append_val (codes, entry);
 }
 
+/* Readiness monitors by the key stem of their PID 01 fields. */
+static const struct
+{
+  const char *key;
+  const char *name;
+} monitor_names[] = {
+  { "misfire", N_("Misfire") },
+  { "fuel_system", N_("Fuel system") },
+  { "components", N_("Comprehensive components") },
+  { "catalyst", N_("Catalyst") },
+  { "heated_catalyst", N_("Heated catalyst") },
+  { "evap", N_("Evaporative system") },
+  { "secondary_air", N_("Secondary air system") },
+  { "ac_refrigerant", N_("A/C refrigerant") },
+  { "gpf", N_("Gasoline particulate filter") },
+  { "o2_sensor", N_("Oxygen sensor") },
+  { "o2_heater", N_("Oxygen sensor heater") },
+  { "egr_vvt", N_("EGR/VVT system") },
+  { "nmhc_catalyst", N_("NMHC catalyst") },
+  { "nox_scr", N_("NOx/SCR aftertreatment") },
+  { "boost_pressure", N_("Boost pressure") },
+  { "exhaust_gas_sensor", N_("Exhaust gas sensor") },
+  { "pm_filter", N_("Particulate filter") },
+};
+
+static const char *
+monitor_name (const char *stem)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (monitor_names); i++)
+    if (g_str_equal (monitor_names[i].key, stem))
+      return _(monitor_names[i].name);
+
+  return g_intern_string (stem);
+}
+
 /* Monitor names from the readiness values "<monitor>_complete" that say
  * "not complete" and whose "<monitor>_available" says it exists. */
 static void
@@ -85,7 +120,11 @@ collect_incomplete (const ObdSnapshot *snapshot,
       if (available != NULL && available->value == 0)
         continue;
 
-      g_ptr_array_add (names, (gpointer) obd_value_get_label (v));
+      {
+        g_autofree char *stem = g_strndup (v->key, strlen (v->key) - strlen ("_complete"));
+
+        g_ptr_array_add (names, (gpointer) monitor_name (stem));
+      }
     }
 }
 

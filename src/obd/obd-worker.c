@@ -580,13 +580,15 @@ worker_thread (gpointer data)
       stop_with_error (shared, error);
     }
 
-  /* Run what was queued so that every job's task completes. */
-  while (g_main_context_iteration (shared->context, FALSE))
-    ;
-
+  /* From here on obd_worker_run_async() refuses new jobs (it checks
+   * stopped under the lock it queues with), so one drain completes every
+   * job's task. */
   g_mutex_lock (&shared->lock);
   shared->stopped = TRUE;
   g_mutex_unlock (&shared->lock);
+
+  while (g_main_context_iteration (shared->context, FALSE))
+    ;
 
   g_main_context_pop_thread_default (shared->context);
 
@@ -829,15 +831,18 @@ obd_worker_run_async (ObdWorker           *self,
   job->result_destroy = result_destroy;
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
 
-  if (self->thread == NULL)
+  g_mutex_lock (&self->shared->lock);
+  if (self->thread != NULL && !self->shared->stopped)
     {
-      g_task_return_new_error (task, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_DISCONNECTED,
-                               _("Not connected to a vehicle. Connect first."));
+      g_main_context_invoke_full (self->shared->context, G_PRIORITY_DEFAULT, job_cb,
+                                  g_steal_pointer (&task), g_object_unref);
+      g_mutex_unlock (&self->shared->lock);
       return;
     }
+  g_mutex_unlock (&self->shared->lock);
 
-  g_main_context_invoke_full (self->shared->context, G_PRIORITY_DEFAULT, job_cb,
-                              g_steal_pointer (&task), g_object_unref);
+  g_task_return_new_error (task, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_DISCONNECTED,
+                           _("Not connected to a vehicle. Connect first."));
 }
 
 gpointer
