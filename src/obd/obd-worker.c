@@ -192,6 +192,25 @@ push_samples (WorkerShared *shared,
     }
 }
 
+/* Queues func on the owner's context, always as a source.  Not
+ * g_main_context_invoke(): it runs the function at once when the caller
+ * can acquire the context, and at the end of the worker thread (its own
+ * context popped) that would run owner code, and possibly the last unref
+ * of the worker, on the worker thread. */
+static void
+invoke_on_owner (WorkerShared   *shared,
+                 GSourceFunc     func,
+                 gpointer        data,
+                 GDestroyNotify  destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_name (source, "[obd-worker] owner callback");
+  g_source_set_callback (source, func, data, destroy);
+  g_source_attach (source, shared->owner_context);
+}
+
 typedef struct
 {
   WorkerShared   *shared;
@@ -231,8 +250,7 @@ set_state (WorkerShared   *shared,
 
   change->shared = shared_ref (shared);
   change->state = state;
-  g_main_context_invoke_full (shared->owner_context, G_PRIORITY_DEFAULT, owner_state_cb,
-                              change, (GDestroyNotify) state_change_free);
+  invoke_on_owner (shared, owner_state_cb, change, (GDestroyNotify) state_change_free);
 }
 
 static void emit_stopped (ObdWorker *self);
@@ -592,8 +610,8 @@ worker_thread (gpointer data)
 
   g_main_context_pop_thread_default (shared->context);
 
-  g_main_context_invoke_full (shared->owner_context, G_PRIORITY_DEFAULT, owner_stopped_cb,
-                              shared_ref (shared), (GDestroyNotify) shared_unref);
+  invoke_on_owner (shared, owner_stopped_cb, shared_ref (shared),
+                   (GDestroyNotify) shared_unref);
   return NULL;
 }
 
