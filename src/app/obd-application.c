@@ -1,0 +1,501 @@
+/* obd-application.c — the workshop application: store, session, settings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One ObdSession per application, opened on the local store; the window
+ * observes it.  The application keeps the session in line with the
+ * settings (alert thresholds, polling strategy), remembers the
+ * connections used, and turns critical live alerts into desktop
+ * notifications when nobody is looking at the window.
+ */
+#define G_LOG_DOMAIN "obd-app"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "obd-adapter.h"
+#include "obd-application.h"
+#include "obd-preferences-window.h"
+#include "obd-sim-transport.h"
+#include "obd-window.h"
+
+#define SCHEMA_ID "io.github.obd2diagnostics.Workshop"
+/* How many connections "recent-connections" keeps. */
+#define MAX_RECENT_CONNECTIONS 8
+
+struct _ObdApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  ObdStore       *store;
+  GError         *store_error;
+  ObdSession     *session;
+
+  char           *db_path;           /* --db */
+  char           *connect_at_start;  /* --connect */
+  gboolean        started_once;      /* the first activation connected */
+};
+
+G_DEFINE_FINAL_TYPE (ObdApplication, obd_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Use this local store instead of the one in the user’s data folder"), N_("FILE") },
+  { "connect", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Connect at start: sim, sim:SCENARIO, a serial device or tcp:HOST:PORT"),
+    N_("CONNECTION") },
+  { NULL }
+};
+
+/* Settings → session ------------------------------------------------- */
+
+void
+obd_application_read_thresholds (GSettings          *settings,
+                                 ObdAlertThresholds *thresholds)
+{
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (thresholds != NULL);
+
+  obd_alert_thresholds_init_defaults (thresholds);
+  thresholds->coolant_critical_c = g_settings_get_double (settings, "coolant-critical");
+  thresholds->oil_temp_warning_c = g_settings_get_double (settings, "oil-warning");
+  thresholds->rpm_warning = g_settings_get_double (settings, "rpm-warning");
+  thresholds->load_warning_pct = g_settings_get_double (settings, "load-warning");
+  thresholds->voltage_running_warning_v = g_settings_get_double (settings, "voltage-low-warning");
+  thresholds->voltage_running_critical_v = g_settings_get_double (settings,
+                                                                  "voltage-low-critical");
+  thresholds->voltage_resting_warning_v = g_settings_get_double (settings,
+                                                                 "voltage-resting-warning");
+  thresholds->voltage_high_warning_v = g_settings_get_double (settings, "voltage-high-warning");
+  thresholds->trim_warning_pct = g_settings_get_double (settings, "trim-warning");
+  thresholds->trim_total_critical_pct = g_settings_get_double (settings, "trim-critical");
+  thresholds->catalyst_warning_c = g_settings_get_double (settings, "catalyst-warning");
+  thresholds->catalyst_critical_c = g_settings_get_double (settings, "catalyst-critical");
+}
+
+static void
+apply_thresholds (ObdApplication *self)
+{
+  ObdAlertThresholds thresholds;
+
+  obd_application_read_thresholds (self->settings, &thresholds);
+  obd_session_set_alert_thresholds (self->session, &thresholds);
+}
+
+static void
+on_settings_changed_cb (ObdApplication *self,
+                        const char     *key)
+{
+  static const char *threshold_keys[] = {
+    "coolant-critical", "oil-warning", "rpm-warning", "load-warning", "voltage-low-warning",
+    "voltage-low-critical", "voltage-resting-warning", "voltage-high-warning", "trim-warning",
+    "trim-critical", "catalyst-warning", "catalyst-critical", NULL,
+  };
+
+  if (g_strv_contains (threshold_keys, key))
+    apply_thresholds (self);
+  else if (g_str_equal (key, "polling-strategy"))
+    /* The session uses it from its next connection on. */
+    obd_session_set_strategy (self->session, (ObdStrategy) g_settings_get_enum (self->settings,
+                                                                               "polling-strategy"));
+}
+
+/* Session → settings, notifications ------------------------------------ */
+
+static void
+remember_connection (ObdApplication *self,
+                     const char     *connection)
+{
+  g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-connections");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) recent = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, connection);
+  for (guint i = 0; old[i] != NULL && n < MAX_RECENT_CONNECTIONS; i++)
+    if (!g_str_equal (old[i], connection))
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-connections", (const char * const *) recent);
+}
+
+static void
+on_session_state_cb (ObdApplication *self)
+{
+  const char *connection = obd_session_get_connection (self->session);
+
+  if (obd_session_get_state (self->session) == OBD_SESSION_STATE_CONNECTED &&
+      connection != NULL && *connection != '\0')
+    remember_connection (self, connection);
+}
+
+static gboolean
+window_is_active (ObdApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return window != NULL && gtk_window_is_active (window);
+}
+
+static void
+on_session_alert_cb (ObdApplication      *self,
+                     const ObdAlertEvent *event)
+{
+  g_autofree char *id = NULL;
+
+  if (event->severity != OBD_HEALTH_SEVERITY_CRITICAL)
+    return;
+  id = g_strdup_printf ("alert-%s-%s", obd_alert_kind_get_key (event->kind),
+                        event->key != NULL ? event->key : "");
+
+  if (event->type == OBD_ALERT_EVENT_CLEARED)
+    {
+      g_application_withdraw_notification (G_APPLICATION (self), id);
+      return;
+    }
+
+  /* The window shows a toast itself; the desktop is for when nobody looks. */
+  if (g_settings_get_boolean (self->settings, "notify-critical") && !window_is_active (self))
+    {
+      g_autoptr(GNotification) notification = g_notification_new (event->title);
+
+      g_notification_set_body (notification, event->message);
+      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
+      g_notification_set_default_action (notification, "app.show-window");
+      g_application_send_notification (G_APPLICATION (self), id, notification);
+    }
+}
+
+/* Actions ---------------------------------------------------------------- */
+
+static ObdWindow *
+ensure_window (ObdApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (OBD_IS_WINDOW (window))
+    return OBD_WINDOW (window);
+
+  window = GTK_WINDOW (obd_window_new (GTK_APPLICATION (self), self->session, self->settings));
+  if (self->store_error != NULL)
+    obd_window_set_store_error (OBD_WINDOW (window), self->store_error);
+  return OBD_WINDOW (window);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  ObdApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Closing the windows lets them save their size. */
+  while (windows != NULL)
+    {
+      GtkWindow *window = windows->data;
+
+      windows = windows->next;
+      gtk_window_close (window);
+    }
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+show_window_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (ensure_window (user_data)));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ObdApplication *self = user_data;
+  GtkWidget *preferences = obd_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (ensure_window (self)));
+  gtk_window_set_modal (GTK_WINDOW (preferences), TRUE);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  ObdApplication *self = user_data;
+  static const char *developers[] = { "The OBD2 Diagnostics developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", ensure_window (self),
+                        "modal", TRUE,
+                        "application-name", _("OBD2 Diagnostics"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The OBD2 Diagnostics developers"),
+                        "developers", developers,
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", "https://github.com/obd2diagnostics/workshop",
+                        "issue-url", "https://github.com/obd2diagnostics/workshop/issues",
+                        "comments", _("Read trouble codes, watch live data and follow the "
+                                      "health of vehicles through an ELM327 adapter."),
+                        /* TRANSLATORS: your name and e-mail, one translator a line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  ObdWindow *window = ensure_window (user_data);
+
+  /* GtkApplication gave each window its help overlay (gtk/help-overlay.ui
+   * under the resource base path) and the action that shows it. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static void
+connect_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  ObdApplication *self = user_data;
+  const char *connection = g_variant_get_string (parameter, NULL);
+  g_autofree char *fallback = NULL;
+
+  /* An empty target means the default connection of the preferences. */
+  if (*connection == '\0')
+    connection = fallback = g_settings_get_string (self->settings, "default-connection");
+  if (*connection == '\0')
+    return;
+  gtk_window_present (GTK_WINDOW (ensure_window (self)));
+  obd_session_connect (self->session, connection);
+}
+
+static void
+disconnect_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  ObdApplication *self = user_data;
+
+  obd_session_disconnect (self->session);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "show-window", show_window_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+  { "shortcuts", shortcuts_action },
+  { "connect", connect_action, "s" },
+  { "disconnect", disconnect_action },
+};
+
+/* GApplication ------------------------------------------------------------ */
+
+static int
+obd_application_handle_local_options (GApplication *application,
+                                      GVariantDict *options)
+{
+  ObdApplication *self = OBD_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+
+  g_variant_dict_lookup (options, "db", "^ay", &self->db_path);
+  g_variant_dict_lookup (options, "connect", "s", &self->connect_at_start);
+
+  if (self->connect_at_start == NULL)
+    return -1;
+
+  /* When the app already runs, hand the connection to it. */
+  if (!g_application_register (application, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (g_application_get_is_remote (application))
+    {
+      if (self->db_path != NULL)
+        g_printerr (_("The application is already running; --db is ignored.\n"));
+      g_action_group_activate_action (G_ACTION_GROUP (application), "connect",
+                                      g_variant_new_string (self->connect_at_start));
+      return 0;
+    }
+  return -1;
+}
+
+static void
+obd_application_startup (GApplication *application)
+{
+  ObdApplication *self = OBD_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
+  static const char *no_accels[] = { NULL };
+  const char *path;
+
+  /* Loads style.css and gtk/help-overlay.ui from the resource base path. */
+  G_APPLICATION_CLASS (obd_application_parent_class)->startup (application);
+
+  /* "sim" and "sim:SCENARIO" connect to the built-in simulated vehicle. */
+  obd_sim_register ();
+  self->settings = g_settings_new (SCHEMA_ID);
+
+  path = self->db_path != NULL ? self->db_path : obd_store_get_default_path ();
+  self->store = obd_store_open (path, OBD_STORE_OPEN_DEFAULT, &self->store_error);
+  if (self->store == NULL)
+    g_warning ("Running without a local store: %s", self->store_error->message);
+
+  self->session = obd_session_new (self->store);
+  apply_thresholds (self);
+  obd_session_set_strategy (self->session,
+                            (ObdStrategy) g_settings_get_enum (self->settings,
+                                                               "polling-strategy"));
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::state", G_CALLBACK (on_session_state_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "alert", G_CALLBACK (on_session_alert_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+  /* Ctrl+? belongs to app.shortcuts, which shows the same overlay. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         no_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts",
+                                         shortcuts_accels);
+}
+
+static void
+obd_application_activate (GApplication *application)
+{
+  ObdApplication *self = OBD_APPLICATION (application);
+  ObdWindow *window = ensure_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (self->started_once)
+    return;
+  self->started_once = TRUE;
+
+  /* --connect wins; otherwise a set-up app connects to the default
+   * connection, as the schema promises.  The first run asks for the role
+   * and then offers the start page instead. */
+  if (self->connect_at_start != NULL)
+    obd_session_connect (self->session, self->connect_at_start);
+  else if (!g_settings_get_boolean (self->settings, "first-run"))
+    {
+      g_autofree char *connection = g_settings_get_string (self->settings,
+                                                           "default-connection");
+
+      if (*connection != '\0')
+        obd_session_connect (self->session, connection);
+    }
+}
+
+static void
+obd_application_shutdown (GApplication *application)
+{
+  ObdApplication *self = OBD_APPLICATION (application);
+
+  if (self->session != NULL)
+    obd_session_disconnect (self->session);
+
+  G_APPLICATION_CLASS (obd_application_parent_class)->shutdown (application);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+}
+
+static void
+obd_application_finalize (GObject *object)
+{
+  ObdApplication *self = OBD_APPLICATION (object);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_error (&self->store_error);
+  g_free (self->db_path);
+  g_free (self->connect_at_start);
+
+  G_OBJECT_CLASS (obd_application_parent_class)->finalize (object);
+}
+
+static void
+obd_application_class_init (ObdApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = obd_application_finalize;
+  app_class->handle_local_options = obd_application_handle_local_options;
+  app_class->startup = obd_application_startup;
+  app_class->activate = obd_application_activate;
+  app_class->shutdown = obd_application_shutdown;
+}
+
+static void
+obd_application_init (ObdApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+}
+
+ObdApplication *
+obd_application_new (void)
+{
+  return g_object_new (OBD_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", RESOURCE_PATH,
+                       NULL);
+}
+
+ObdSession *
+obd_application_get_session (ObdApplication *self)
+{
+  g_return_val_if_fail (OBD_IS_APPLICATION (self), NULL);
+
+  return self->session;
+}
+
+GSettings *
+obd_application_get_settings (ObdApplication *self)
+{
+  g_return_val_if_fail (OBD_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+ObdStore *
+obd_application_get_store (ObdApplication *self)
+{
+  g_return_val_if_fail (OBD_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}
+
+const GError *
+obd_application_get_store_error (ObdApplication *self)
+{
+  g_return_val_if_fail (OBD_IS_APPLICATION (self), NULL);
+
+  return self->store_error;
+}

@@ -1,0 +1,31 @@
+/* obd-application.h — the workshop application: store, session, settings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "obd-session.h"
+#include "obd-store.h"
+
+G_BEGIN_DECLS
+
+#define OBD_TYPE_APPLICATION (obd_application_get_type ())
+G_DECLARE_FINAL_TYPE (ObdApplication, obd_application, OBD, APPLICATION, AdwApplication)
+
+ObdApplication *obd_application_new               (void);
+
+/* Valid between startup and shutdown. */
+ObdSession     *obd_application_get_session       (ObdApplication *self);
+GSettings      *obd_application_get_settings      (ObdApplication *self);
+/* NULL when the store could not be opened; the error says why. */
+ObdStore       *obd_application_get_store         (ObdApplication *self);
+const GError   *obd_application_get_store_error   (ObdApplication *self);
+
+/* Reads the alert thresholds from settings (the keys of the schema, over
+ * the defaults of obd_alert_thresholds_init_defaults ()). */
+void            obd_application_read_thresholds   (GSettings          *settings,
+                                                   ObdAlertThresholds *thresholds);
+
+G_END_DECLS

@@ -1,0 +1,783 @@
+/* obd-window.c — the main window: start page, connecting, role views
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the window shows follows the session's state: the start page while
+ * disconnected (with the reason of the last failure), a progress page
+ * while connecting, and the view of the user's role once connected.  A
+ * dropped link keeps the role view and shows a banner while the session
+ * reconnects.  Only the pages of the current role exist, so an owner never
+ * gets the pages that clear codes or show raw data.
+ */
+#define G_LOG_DOMAIN "obd-app"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "obd-app-resources.h"
+#include "obd-codes-page.h"
+#include "obd-fleet-page.h"
+#include "obd-history-page.h"
+#include "obd-live-page.h"
+#include "obd-overview-page.h"
+#include "obd-owner-page.h"
+#include "obd-readiness-page.h"
+#include "obd-vehicle-page.h"
+#include "obd-window.h"
+
+typedef enum
+{
+  ROLE_MECHANIC = 0,
+  ROLE_FLEET,
+  ROLE_OWNER,
+} Role;
+
+typedef GtkWidget *(*PageNewFunc) (ObdSession *session);
+
+typedef struct
+{
+  const char  *name;
+  const char  *title;
+  const char  *icon_name;
+  PageNewFunc  page_new;
+} PageInfo;
+
+/* In the order of the view switcher; Alt+1… follow it. */
+static const PageInfo mechanic_pages[] = {
+  { "overview", N_("Overview"), "go-home-symbolic", obd_overview_page_new },
+  { "live", N_("Live"), "network-transmit-receive-symbolic", obd_live_page_new },
+  { "codes", N_("Codes"), "dialog-warning-symbolic", obd_codes_page_new },
+  { "readiness", N_("Readiness"), "emblem-ok-symbolic", obd_readiness_page_new },
+  { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_new },
+  { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_new },
+};
+
+/* The vehicle, history and owner pages follow the session's vehicle by
+ * themselves ("vehicle-id" 0).  An owner reads health in plain words and the car's details; no raw
+ * values, no clearing of codes. */
+static const PageInfo owner_pages[] = {
+  { "owner", N_("My Car"), "go-home-symbolic", obd_owner_page_new },
+  { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_new },
+};
+
+static const PageInfo fleet_page =
+  { "fleet", N_("Fleet"), "system-users-symbolic", obd_fleet_page_new };
+
+struct _ObdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  ObdSession           *session;
+  GSettings            *settings;
+  GSignalGroup         *session_signals;
+  Role                  role;
+  GHashTable           *pages;         /* name → page widget of the role view */
+  guint                 rate_timeout_id;
+  GtkLabel             *status_values[5];
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkButton            *disconnect_button;
+  GtkMenuButton        *status_button;
+  GtkImage             *status_icon;
+  GtkLabel             *rate_label;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkRevealer          *reconnect_revealer;
+  GtkSpinner           *reconnect_spinner;
+  GtkLabel             *reconnect_label;
+  GtkStack             *main_stack;
+  AdwStatusPage        *connecting_page;
+  GtkSpinner           *connecting_spinner;
+  GtkButton            *cancel_button;
+  GtkButton            *stop_button;
+  AdwViewStack         *mechanic_stack;
+  AdwBin               *fleet_bin;
+  AdwViewStack         *owner_stack;
+  AdwViewSwitcherBar   *switcher_bar;
+  GtkGrid              *status_grid;
+  AdwStatusPage        *welcome_page;
+  AdwActionRow         *mechanic_row;
+  AdwActionRow         *fleet_row;
+  AdwActionRow         *owner_row;
+  ObdStartPage         *start_page;
+};
+
+G_DEFINE_FINAL_TYPE (ObdWindow, obd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_SESSION,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  STATUS_VEHICLE,
+  STATUS_PROTOCOL,
+  STATUS_ADAPTER,
+  STATUS_CONNECTION,
+  STATUS_RATE,
+};
+
+static const char *role_view_names[] = { "mechanic", "fleet", "owner" };
+
+static void update_view (ObdWindow *self);
+
+/* GTK 4.8 names a labelled button after its label property (mnemonic
+ * underscore included) followed by its label child, "_Cancel Cancel";
+ * give it one clean name instead: name, or the label's text. */
+static void
+set_button_name (GtkButton  *button,
+                 const char *name)
+{
+  GtkWidget *child = gtk_button_get_child (button);
+
+  if (name == NULL && GTK_IS_LABEL (child))
+    name = gtk_label_get_text (GTK_LABEL (child));
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+}
+
+/* Role views ----------------------------------------------------------- */
+
+static GtkWidget *
+add_page (ObdWindow      *self,
+          AdwViewStack   *stack,
+          const PageInfo *info)
+{
+  GtkWidget *page = info->page_new (self->session);
+
+  if (stack != NULL)
+    adw_view_stack_add_titled_with_icon (stack, page, info->name, _(info->title),
+                                         info->icon_name);
+  else
+    adw_bin_set_child (self->fleet_bin, page);
+  g_hash_table_insert (self->pages, (gpointer) info->name, page);
+  return page;
+}
+
+static void
+clear_stack (AdwViewStack *stack)
+{
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
+
+  while (g_list_model_get_n_items (G_LIST_MODEL (pages)) > 0)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), 0);
+
+      adw_view_stack_remove (stack, adw_view_stack_page_get_child (page));
+    }
+}
+
+static void
+build_role_view (ObdWindow *self)
+{
+  g_hash_table_remove_all (self->pages);
+  clear_stack (self->mechanic_stack);
+  clear_stack (self->owner_stack);
+  adw_bin_set_child (self->fleet_bin, NULL);
+
+  if (self->session == NULL)
+    return;
+
+  switch (self->role)
+    {
+    case ROLE_MECHANIC:
+      for (guint i = 0; i < G_N_ELEMENTS (mechanic_pages); i++)
+        add_page (self, self->mechanic_stack, &mechanic_pages[i]);
+      break;
+    case ROLE_FLEET:
+      add_page (self, NULL, &fleet_page);
+      break;
+    case ROLE_OWNER:
+      for (guint i = 0; i < G_N_ELEMENTS (owner_pages); i++)
+        add_page (self, self->owner_stack, &owner_pages[i]);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+read_role (ObdWindow *self)
+{
+  Role role = self->settings != NULL ? (Role) g_settings_get_enum (self->settings, "role")
+                                     : ROLE_MECHANIC;
+
+  if (role > ROLE_OWNER)
+    role = ROLE_MECHANIC;
+  self->role = role;
+}
+
+static void
+on_role_changed_cb (ObdWindow *self)
+{
+  Role old_role = self->role;
+
+  read_role (self);
+  if (old_role != self->role)
+    build_role_view (self);
+  update_view (self);
+}
+
+static void
+on_role_row_activated_cb (ObdWindow    *self,
+                          AdwActionRow *row)
+{
+  const char *role = "mechanic";
+
+  if (row == self->fleet_row)
+    role = "fleet";
+  else if (row == self->owner_row)
+    role = "owner";
+
+  if (self->settings == NULL)
+    return;
+  g_settings_set_string (self->settings, "role", role);
+  g_settings_set_boolean (self->settings, "first-run", FALSE);
+}
+
+/* Header and status ---------------------------------------------------- */
+
+static void
+set_status_value (ObdWindow  *self,
+                  guint       row,
+                  const char *value)
+{
+  gtk_label_set_text (self->status_values[row], value != NULL && *value != '\0' ? value : "—");
+}
+
+static void
+update_rate (ObdWindow *self)
+{
+  g_autofree char *rate = NULL;
+
+  if (self->session == NULL)
+    return;
+  /* TRANSLATORS: how many values the adapter reads each second */
+  rate = g_strdup_printf (_("%.0f values/s"), obd_session_get_link_rate (self->session));
+  gtk_label_set_text (self->rate_label, rate);
+  set_status_value (self, STATUS_RATE, rate);
+}
+
+/* The rate changes with every batch of samples; a label that changes more
+ * than once a second is unreadable, and a screen reader would chatter. */
+static gboolean
+rate_timeout_cb (gpointer user_data)
+{
+  update_rate (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The bar at the bottom takes over when the title has no room for the
+ * switcher (narrow windows). */
+static void
+on_switcher_title_visible_cb (ObdWindow *self)
+{
+  gboolean squeezed = adw_view_switcher_title_get_title_visible (self->switcher_title);
+
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    squeezed &&
+                                    adw_view_switcher_bar_get_stack (self->switcher_bar) != NULL);
+}
+
+static void
+update_header (ObdWindow *self)
+{
+  ObdSessionState state = self->session != NULL ? obd_session_get_state (self->session)
+                                                : OBD_SESSION_STATE_DISCONNECTED;
+  const char *view = gtk_stack_get_visible_child_name (self->main_stack);
+  /* The first-run question comes first, even if --connect already went
+   * ahead. */
+  gboolean online = (state == OBD_SESSION_STATE_CONNECTED ||
+                     state == OBD_SESSION_STATE_RECONNECTING) &&
+                    g_strcmp0 (view, "welcome") != 0;
+  AdwViewStack *stack = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->disconnect_button), online);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_button), online);
+
+  if (g_strcmp0 (view, "mechanic") == 0)
+    stack = self->mechanic_stack;
+  else if (g_strcmp0 (view, "owner") == 0)
+    stack = self->owner_stack;
+  adw_view_switcher_title_set_stack (self->switcher_title, stack);
+  adw_view_switcher_bar_set_stack (self->switcher_bar, stack);
+  on_switcher_title_visible_cb (self);
+
+  if (online)
+    {
+      const char *protocol = obd_session_get_protocol_name (self->session);
+      const char *adapter = obd_session_get_adapter_version (self->session);
+      g_autofree char *subtitle = NULL;
+
+      if (protocol != NULL && adapter != NULL)
+        subtitle = g_strdup_printf ("%s · %s", protocol, adapter);
+      else
+        subtitle = g_strdup (protocol != NULL ? protocol : adapter);
+      adw_view_switcher_title_set_title (self->switcher_title,
+                                         obd_session_get_vehicle_title (self->session));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
+      set_status_value (self, STATUS_VEHICLE, obd_session_get_vehicle_title (self->session));
+      set_status_value (self, STATUS_PROTOCOL, protocol);
+      set_status_value (self, STATUS_ADAPTER, adapter);
+      set_status_value (self, STATUS_CONNECTION, obd_session_get_connection (self->session));
+      gtk_image_set_from_icon_name (self->status_icon,
+                                    state == OBD_SESSION_STATE_CONNECTED
+                                      ? "network-transmit-receive-symbolic"
+                                      : "network-error-symbolic");
+      if (self->rate_timeout_id == 0)
+        {
+          self->rate_timeout_id = g_timeout_add_seconds (1, rate_timeout_cb, self);
+          update_rate (self);
+        }
+    }
+  else
+    {
+      adw_view_switcher_title_set_title (self->switcher_title, _("OBD2 Diagnostics"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+      g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
+    }
+}
+
+
+static void
+build_status_grid (ObdWindow *self)
+{
+  static const char *keys[] = {
+    N_("Vehicle"), N_("Protocol"), N_("Adapter"), N_("Connection"), N_("Reading"),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GtkWidget *key = gtk_label_new (_(keys[i]));
+      GtkWidget *value = gtk_label_new ("—");
+
+      gtk_label_set_xalign (GTK_LABEL (key), 1.0);
+      gtk_widget_add_css_class (key, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (value), 0.0);
+      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (value), 32);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
+                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY, key, NULL, -1);
+      gtk_grid_attach (self->status_grid, key, 0, i, 1, 1);
+      gtk_grid_attach (self->status_grid, value, 1, i, 1, 1);
+      self->status_values[i] = GTK_LABEL (value);
+    }
+}
+
+/* State ---------------------------------------------------------------- */
+
+static void
+update_view (ObdWindow *self)
+{
+  ObdSessionState state = self->session != NULL ? obd_session_get_state (self->session)
+                                                : OBD_SESSION_STATE_DISCONNECTED;
+  gboolean first_run = self->settings != NULL &&
+                       g_settings_get_boolean (self->settings, "first-run");
+  const char *view;
+
+  if (first_run)
+    view = "welcome";
+  else if (state == OBD_SESSION_STATE_CONNECTING)
+    view = "connecting";
+  else if (state == OBD_SESSION_STATE_CONNECTED || state == OBD_SESSION_STATE_RECONNECTING)
+    view = role_view_names[self->role];
+  else
+    view = "start";
+
+  gtk_stack_set_visible_child_name (self->main_stack, view);
+
+  gtk_spinner_set_spinning (self->connecting_spinner, g_strcmp0 (view, "connecting") == 0);
+  gtk_revealer_set_reveal_child (self->reconnect_revealer,
+                                 state == OBD_SESSION_STATE_RECONNECTING);
+  gtk_spinner_set_spinning (self->reconnect_spinner, state == OBD_SESSION_STATE_RECONNECTING);
+  /* Keyboard focus goes where the next step is. */
+  if (g_strcmp0 (view, "connecting") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+  else if (g_strcmp0 (view, "welcome") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->mechanic_row));
+
+  update_header (self);
+}
+
+static void
+on_status_text_cb (ObdWindow *self)
+{
+  const char *text = obd_session_get_status_text (self->session);
+
+  adw_status_page_set_description (self->connecting_page, text);
+  if (obd_session_get_state (self->session) == OBD_SESSION_STATE_RECONNECTING &&
+      text != NULL && *text != '\0')
+    gtk_label_set_text (self->reconnect_label, text);
+  else
+    gtk_label_set_text (self->reconnect_label, _("Reconnecting…"));
+}
+
+static void
+on_session_state_cb (ObdWindow *self)
+{
+  update_view (self);
+  on_status_text_cb (self);
+}
+
+static void
+on_session_alert_cb (ObdWindow           *self,
+                     const ObdAlertEvent *event)
+{
+  AdwToast *toast;
+
+  if (event->type != OBD_ALERT_EVENT_RAISED || event->severity != OBD_HEALTH_SEVERITY_CRITICAL)
+    return;
+  toast = adw_toast_new (event->title);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Actions -------------------------------------------------------------- */
+
+static void
+disconnect_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ObdWindow *self = OBD_WINDOW (widget);
+
+  if (self->session != NULL)
+    obd_session_disconnect (self->session);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ObdWindow *self = OBD_WINDOW (widget);
+  int index = g_variant_get_int32 (parameter) - 1;
+  const char *view = gtk_stack_get_visible_child_name (self->main_stack);
+
+  if (g_strcmp0 (view, "mechanic") == 0 && index >= 0 &&
+      index < (int) G_N_ELEMENTS (mechanic_pages))
+    obd_window_show_page (self, mechanic_pages[index].name);
+  else if (g_strcmp0 (view, "owner") == 0 && index >= 0 &&
+           index < (int) G_N_ELEMENTS (owner_pages))
+    obd_window_show_page (self, owner_pages[index].name);
+}
+
+/* GObject -------------------------------------------------------------- */
+
+static gboolean
+obd_window_close_request (GtkWindow *window)
+{
+  ObdWindow *self = OBD_WINDOW (window);
+  int width, height;
+
+  if (self->settings != NULL)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (self->settings);
+      g_settings_set_boolean (self->settings, "window-maximized",
+                              gtk_window_is_maximized (window));
+      if (!gtk_window_is_maximized (window) && width >= 360 && height >= 294)
+        {
+          g_settings_set_int (self->settings, "window-width", width);
+          g_settings_set_int (self->settings, "window-height", height);
+        }
+      g_settings_apply (self->settings);
+    }
+
+  return GTK_WINDOW_CLASS (obd_window_parent_class)->close_request (window);
+}
+
+static void
+obd_window_constructed (GObject *object)
+{
+  ObdWindow *self = OBD_WINDOW (object);
+  GtkWidget *start_page;
+
+  G_OBJECT_CLASS (obd_window_parent_class)->constructed (object);
+
+  start_page = obd_start_page_new (self->session, self->settings);
+  self->start_page = OBD_START_PAGE (start_page);
+  gtk_stack_add_named (self->main_stack, start_page, "start");
+
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      g_signal_connect_object (self->settings, "changed::role",
+                               G_CALLBACK (on_role_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::first-run",
+                               G_CALLBACK (update_view), self, G_CONNECT_SWAPPED);
+    }
+
+  g_signal_group_set_target (self->session_signals, self->session);
+  read_role (self);
+  build_role_view (self);
+  update_view (self);
+  if (self->session != NULL)
+    on_status_text_cb (self);
+}
+
+static void
+obd_window_dispose (GObject *object)
+{
+  ObdWindow *self = OBD_WINDOW (object);
+
+  g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
+  if (self->pages != NULL)
+    g_hash_table_remove_all (self->pages);
+  /* The switchers must let go of the view stacks before those go away,
+   * or libadwaita 1.2 unparents their buttons twice. */
+  if (self->switcher_title != NULL)
+    {
+      adw_view_switcher_title_set_stack (self->switcher_title, NULL);
+      adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_WINDOW);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (obd_window_parent_class)->dispose (object);
+}
+
+static void
+obd_window_finalize (GObject *object)
+{
+  ObdWindow *self = OBD_WINDOW (object);
+
+  g_hash_table_unref (self->pages);
+
+  G_OBJECT_CLASS (obd_window_parent_class)->finalize (object);
+}
+
+static void
+obd_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  ObdWindow *self = OBD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+obd_window_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  ObdWindow *self = OBD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+obd_window_class_init (ObdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = obd_window_constructed;
+  object_class->dispose = obd_window_dispose;
+  object_class->finalize = obd_window_finalize;
+  object_class->get_property = obd_window_get_property;
+  object_class->set_property = obd_window_set_property;
+  window_class->close_request = obd_window_close_request;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, OBD_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Links the resources of this static library in (their constructor
+   * registers them); nothing else refers to them by symbol. */
+  (void) obd_app_get_resource ();
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/obd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, disconnect_button);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, status_button);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, rate_label);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, reconnect_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, reconnect_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, reconnect_label);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_page);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, mechanic_stack);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, fleet_bin);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, owner_stack);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, status_grid);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, mechanic_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, fleet_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, owner_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_switcher_title_visible_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_role_row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "i", show_page_action);
+
+  /* Alt+1 … Alt+6: the pages in switcher order. */
+  for (int i = 1; i <= (int) G_N_ELEMENTS (mechanic_pages); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + i, GDK_ALT_MASK,
+                                         "win.show-page", "i", i);
+}
+
+static void
+obd_window_init (ObdWindow *self)
+{
+  self->pages = g_hash_table_new (g_str_hash, g_str_equal);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  build_status_grid (self);
+  adw_status_page_set_icon_name (self->welcome_page, APP_ID);
+  set_button_name (self->cancel_button, NULL);
+  set_button_name (self->stop_button, _("Stop reconnecting"));
+
+  self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
+  g_signal_group_connect_swapped (self->session_signals, "notify::state",
+                                  G_CALLBACK (on_session_state_cb), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::status-text",
+                                  G_CALLBACK (on_status_text_cb), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::vehicle-title",
+                                  G_CALLBACK (update_header), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::protocol-name",
+                                  G_CALLBACK (update_header), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::adapter-version",
+                                  G_CALLBACK (update_header), self);
+  g_signal_group_connect_swapped (self->session_signals, "alert",
+                                  G_CALLBACK (on_session_alert_cb), self);
+}
+
+/* Public --------------------------------------------------------------- */
+
+ObdWindow *
+obd_window_new (GtkApplication *application,
+                ObdSession     *session,
+                GSettings      *settings)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (OBD_IS_SESSION (session), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (OBD_TYPE_WINDOW,
+                       "application", application,
+                       "session", session,
+                       "settings", settings,
+                       NULL);
+}
+
+ObdSession *
+obd_window_get_session (ObdWindow *self)
+{
+  g_return_val_if_fail (OBD_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
+ObdStartPage *
+obd_window_get_start_page (ObdWindow *self)
+{
+  g_return_val_if_fail (OBD_IS_WINDOW (self), NULL);
+
+  return self->start_page;
+}
+
+const char *
+obd_window_get_view (ObdWindow *self)
+{
+  g_return_val_if_fail (OBD_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+GtkWidget *
+obd_window_get_page (ObdWindow  *self,
+                     const char *name)
+{
+  g_return_val_if_fail (OBD_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return g_hash_table_lookup (self->pages, name);
+}
+
+void
+obd_window_show_page (ObdWindow  *self,
+                      const char *name)
+{
+  GtkWidget *page;
+
+  g_return_if_fail (OBD_IS_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  page = g_hash_table_lookup (self->pages, name);
+  if (page == NULL)
+    return;
+  if (self->role == ROLE_MECHANIC)
+    adw_view_stack_set_visible_child (self->mechanic_stack, page);
+  else if (self->role == ROLE_OWNER)
+    adw_view_stack_set_visible_child (self->owner_stack, page);
+}
+
+void
+obd_window_set_store_error (ObdWindow    *self,
+                            const GError *error)
+{
+  g_return_if_fail (OBD_IS_WINDOW (self));
+
+  obd_start_page_set_store_error (self->start_page, error);
+}
+
+void
+obd_window_add_toast (ObdWindow *self,
+                      AdwToast  *toast)
+{
+  g_return_if_fail (OBD_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Runs test-app-e2e.py against the real application, inside the X server and
+# session bus that build-aux/check provides (xvfb-run … dbus-run-session).
+#   run-e2e.sh APP_BINARY SCHEMA_DIR
+# Settings go to a key file in a fresh folder, so the run starts as a first
+# run and never touches a person's settings; the store is a fresh file too.
+set -euo pipefail
+
+app=$1
+schema_dir=$2
+here=$(cd "$(dirname "$0")" && pwd)
+
+if [ -z "${DISPLAY:-}" ] || [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  echo "1..0 # SKIP needs an X display and a session bus (build-aux/check provides both)"
+  exit 0
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+export XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data XDG_CACHE_HOME=$tmp/cache
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
+export GSETTINGS_BACKEND=keyfile
+export GSETTINGS_SCHEMA_DIR=$schema_dir
+export GSK_RENDERER=cairo GDK_BACKEND=x11 ADW_DISABLE_PORTAL=1
+# The application must talk to the accessibility bus: build-aux/check turns
+# the bridge off for every other test.
+export GTK_A11Y=atspi
+unset NO_AT_BRIDGE
+# A set-up mechanic's workstation: the first-run question is answered
+# (test-app-window covers it; see test-app-e2e.py).
+gsettings set io.github.obd2diagnostics.Workshop first-run false
+gsettings set io.github.obd2diagnostics.Workshop role mechanic
+
+# What assistive technologies look for (dogtail refuses to run without it).
+if gsettings list-schemas | grep -qx org.gnome.desktop.interface; then
+  gsettings set org.gnome.desktop.interface toolkit-accessibility true
+fi
+
+exec /usr/bin/python3 "$here/test-app-e2e.py" "$app" "$tmp/store.db"

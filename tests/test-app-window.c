@@ -1,0 +1,809 @@
+/* test-app-window.c — the application shell: window, start page, roles,
+ * failures, preferences
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-app-window"
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "obd-application.h"
+#include "obd-preferences-window.h"
+#include "obd-sim-transport.h"
+#include "obd-sim-vehicle.h"
+#include "obd-window.h"
+
+#define SCHEMA_ID "io.github.obd2diagnostics.Workshop"
+#define GOOD_SIM "sim:healthy-idle?timing=0"
+#define IGNITION_OFF_SIM "sim:healthy-idle?timing=0&fault=ignition-off"
+
+/* fontconfig keeps its pattern caches until exit and never frees them
+ * (no FcFini() behind pango); LeakSanitizer would report every font the
+ * widgets ever measured.  Nothing else is suppressed. */
+const char *__lsan_default_suppressions (void);
+
+G_GNUC_UNUSED const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:libfontconfig.so\n";
+}
+
+/* Helpers ------------------------------------------------------------- */
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static GtkWidget *
+template_child (gpointer    widget,
+                GType       type,
+                const char *id)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (widget), type, id));
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Iterates the main loop until condition holds or seconds pass; returns
+ * whether it holds. */
+static gboolean
+try_wait (Condition  condition,
+          gpointer   data,
+          double     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+  gboolean holds;
+
+  while (!(holds = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return holds;
+}
+
+static void
+wait_until (Condition    condition,
+            gpointer     data,
+            double       seconds,
+            const char  *what)
+{
+  if (!try_wait (condition, data, seconds))
+    g_error ("Timed out waiting for %s", what);
+}
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_frames (GtkWidget *widget,
+             guint      n_frames)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (frames < n_frames)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  int        width;
+} SizeWait;
+
+static gboolean
+has_width_cb (gpointer data)
+{
+  SizeWait *wait = data;
+
+  /* The default size includes the frame of client-side decorations. */
+  return gtk_widget_get_mapped (wait->widget) &&
+         (wait->width < 0 || ABS (gtk_widget_get_width (wait->widget) - wait->width) <= 24);
+}
+
+static void
+resize_window (GtkWidget *window,
+               int        width,
+               int        height)
+{
+  SizeWait wait = { window, width };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  if (!try_wait (has_width_cb, &wait, 10))
+    {
+      int min, nat;
+
+      gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+      g_error ("The window did not take a width of %d: it is %d wide, at least %d", width,
+               gtk_widget_get_width (window), min);
+    }
+  /* The view switcher bar slides in or out when the width crosses. */
+  wait_frames (window, 30);
+}
+
+static GSettings *
+fresh_settings (const char *role,
+                gboolean    first_run)
+{
+  GSettings *settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  /* The memory backend lives as long as the process: start every test
+   * from the defaults. */
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  g_settings_set_string (settings, "role", role);
+  g_settings_set_boolean (settings, "first-run", first_run);
+  return settings;
+}
+
+/* The string value of a settings key, freed with the settings. */
+static const char *
+setting (GSettings  *settings,
+         const char *key)
+{
+  char *value = g_settings_get_string (settings, key);
+
+  g_object_set_data_full (G_OBJECT (settings), key, value, g_free);
+  return value;
+}
+
+static ObdWindow *
+window_new (ObdSession *session,
+            GSettings  *settings)
+{
+  ObdWindow *window = obd_window_new (NULL, session, settings);
+
+  /* Keep a reference past gtk_window_destroy () for finalize checks. */
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 750);
+  gtk_window_present (GTK_WINDOW (window));
+  {
+    SizeWait wait = { GTK_WIDGET (window), -1 };
+    wait_until (has_width_cb, &wait, 10, "the window to map");
+  }
+  return window;
+}
+
+static gboolean
+pointer_cleared_cb (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Drops the last reference and waits for the object to go: jobs still
+ * running (a snapshot read, a stopping worker) hold it for a moment. */
+static void
+assert_finalized (gpointer object,
+                  const char *what)
+{
+  gpointer weak = object;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  if (!try_wait (pointer_cleared_cb, &weak, 10))
+    g_error ("%s was not finalized (%u references left)", what,
+             G_OBJECT (weak)->ref_count);
+}
+
+static void
+window_free (ObdWindow  *window,
+             ObdSession *session)
+{
+  obd_session_disconnect (session);
+  gtk_window_destroy (GTK_WINDOW (window));
+  assert_finalized (window, "The window");
+  assert_finalized (session, "The session");
+}
+
+typedef struct
+{
+  ObdWindow  *window;
+  const char *view;
+} ViewWait;
+
+static gboolean
+view_is_cb (gpointer data)
+{
+  ViewWait *wait = data;
+
+  return g_strcmp0 (obd_window_get_view (wait->window), wait->view) == 0;
+}
+
+static void
+wait_for_view (ObdWindow  *window,
+               const char *view)
+{
+  ViewWait wait = { window, view };
+  ObdSession *session = obd_window_get_session (window);
+  const GError *error;
+
+  if (try_wait (view_is_cb, &wait, 30))
+    return;
+  error = obd_session_get_error (session);
+  g_error ("Timed out waiting for the view “%s”: it is “%s”, the session is in state %d "
+           "(“%s”), error: %s", view, obd_window_get_view (window),
+           obd_session_get_state (session), obd_session_get_status_text (session),
+           error != NULL ? error->message : "none");
+}
+
+static gboolean
+snapshot_read_cb (gpointer data)
+{
+  return obd_session_get_snapshot (data) != NULL;
+}
+
+static const char *
+screenshot_dir (void)
+{
+  return g_getenv ("OBD2_SCREENSHOT_DIR");
+}
+
+static void
+save_screenshot (GtkWidget  *window,
+                 const char *name)
+{
+  const char *dir = screenshot_dir ();
+  GdkPaintable *paintable;
+  GtkSnapshot *snapshot;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+
+  if (dir == NULL)
+    return;
+
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  g_object_unref (paintable);
+}
+
+/* Light and dark at the normal size, then light at 360 px wide. */
+static void
+screenshots (ObdWindow  *window,
+             const char *prefix)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  GtkWidget *widget = GTK_WIDGET (window);
+  g_autofree char *light = g_strdup_printf ("%s-light.png", prefix);
+  g_autofree char *dark = g_strdup_printf ("%s-dark.png", prefix);
+  g_autofree char *narrow = g_strdup_printf ("%s-narrow.png", prefix);
+  g_autofree char *narrow_dark = g_strdup_printf ("%s-narrow-dark.png", prefix);
+
+  if (screenshot_dir () == NULL)
+    return;
+
+  /* Let cross-fades and reveals finish (about half a second). */
+  resize_window (widget, 1100, 750);
+  wait_frames (widget, 30);
+  save_screenshot (widget, light);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_frames (widget, 3);
+  save_screenshot (widget, dark);
+  resize_window (widget, 360, 720);
+  save_screenshot (widget, narrow_dark);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  wait_frames (widget, 3);
+  save_screenshot (widget, narrow);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  resize_window (widget, 1100, 750);
+}
+
+static gboolean
+is_visible_in_view_stack (GtkWidget *page)
+{
+  GtkWidget *parent = gtk_widget_get_parent (page);
+
+  if (!ADW_IS_VIEW_STACK (parent))
+    return gtk_widget_get_visible (page);
+  return adw_view_stack_page_get_visible (adw_view_stack_get_page (ADW_VIEW_STACK (parent),
+                                                                   page));
+}
+
+static void
+assert_pages (ObdWindow          *window,
+              const char * const *present)
+{
+  static const char *all[] = {
+    "overview", "live", "codes", "readiness", "vehicle", "history", "fleet", "owner", NULL,
+  };
+
+  for (guint i = 0; all[i] != NULL; i++)
+    {
+      GtkWidget *page = obd_window_get_page (window, all[i]);
+
+      if (g_strv_contains (present, all[i]))
+        {
+          g_assert_nonnull (page);
+          g_assert_true (is_visible_in_view_stack (page));
+          g_assert_true (gtk_widget_get_root (page) == GTK_ROOT (window));
+        }
+      else
+        {
+          g_assert_null (page);
+        }
+    }
+}
+
+/* Tests -------------------------------------------------------------- */
+
+static void
+test_start_page (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  ObdSession *session = obd_session_new (NULL);
+  ObdWindow *window;
+  ObdStartPage *start;
+  g_autofree char *sim = NULL;
+  AdwComboRow *scenarios;
+  gsize n_scenarios;
+  const char *recent[] = { "sim:misfire", "tcp:192.168.0.10:35000", NULL };
+
+  g_settings_set_strv (settings, "recent-connections", recent);
+  window = window_new (session, settings);
+  g_assert_cmpstr (obd_window_get_view (window), ==, "start");
+
+  start = obd_window_get_start_page (window);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (start)));
+  g_assert_true (gtk_widget_get_mapped (obd_start_page_get_sim_row (start)));
+  g_assert_true (gtk_list_box_row_get_activatable (
+                   GTK_LIST_BOX_ROW (obd_start_page_get_sim_row (start))));
+
+  /* The simulator is the default, with every scenario to choose from. */
+  sim = obd_start_page_dup_sim_connection (start);
+  g_assert_cmpstr (sim, ==, "sim:healthy-idle");
+  obd_sim_list_scenarios (&n_scenarios);
+  scenarios = ADW_COMBO_ROW (template_child (start, OBD_TYPE_START_PAGE, "scenario_row"));
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (scenarios)), ==,
+                    n_scenarios);
+  adw_combo_row_set_selected (scenarios, 2);
+  g_free (sim);
+  sim = obd_start_page_dup_sim_connection (start);
+  g_assert_cmpstr (sim, ==, "sim:misfire");
+  adw_combo_row_set_selected (scenarios, 0);
+
+  /* No error yet; nothing but the simulator and any real ports. */
+  g_assert_null (obd_start_page_get_error_text (start));
+  g_test_message ("serial ports listed: %u", obd_start_page_get_n_port_rows (start));
+
+  screenshots (window, "start");
+  window_free (window, session);
+}
+
+static void
+test_store_error (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  ObdSession *session = obd_session_new (NULL);
+  ObdWindow *window = window_new (session, settings);
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                                                 "Permission denied");
+  GtkWidget *revealer;
+
+  obd_window_set_store_error (window, error);
+  revealer = template_child (obd_window_get_start_page (window), OBD_TYPE_START_PAGE,
+                             "store_revealer");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  g_assert_true (gtk_widget_get_visible (revealer));
+  window_free (window, session);
+}
+
+static void
+test_welcome (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", TRUE);
+  ObdSession *session = obd_session_new (NULL);
+  ObdWindow *window = window_new (session, settings);
+  GtkWidget *owner_row;
+
+  g_assert_cmpstr (obd_window_get_view (window), ==, "welcome");
+  screenshots (window, "welcome");
+
+  owner_row = template_child (window, OBD_TYPE_WINDOW, "owner_row");
+  g_assert_true (gtk_widget_get_mapped (owner_row));
+  gtk_widget_activate (owner_row);
+  wait_for_view (window, "start");
+  g_assert_cmpstr (setting (settings, "role"), ==, "owner");
+  g_assert_false (g_settings_get_boolean (settings, "first-run"));
+
+  window_free (window, session);
+}
+
+/* A store in a temporary folder, removed with store_free (). */
+static ObdStore *
+store_new (char **out_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  ObdStore *store;
+
+  *out_dir = g_dir_make_tmp ("test-app-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*out_dir, "store.db", NULL);
+  store = obd_store_open (path, OBD_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+store_free (ObdStore *store,
+            char     *dir)
+{
+  g_autoptr(GDir) contents = NULL;
+  const char *name;
+
+  assert_finalized (store, "The store");
+  contents = g_dir_open (dir, 0, NULL);
+  while (contents != NULL && (name = g_dir_read_name (contents)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_free (dir);
+}
+
+static void
+run_role (const char         *role,
+          const char * const *pages)
+{
+  g_autoptr(GSettings) settings = fresh_settings (role, FALSE);
+  char *dir = NULL;
+  ObdStore *store = store_new (&dir);
+  ObdSession *session = obd_session_new (store);
+  ObdWindow *window = window_new (session, settings);
+  g_autofree char *prefix = g_strdup_printf ("role-%s", role);
+
+  /* The role view exists before connecting, but only shows once connected. */
+  assert_pages (window, pages);
+  g_assert_cmpstr (obd_window_get_view (window), ==, "start");
+
+  obd_session_connect (session, GOOD_SIM);
+  wait_for_view (window, role);
+  assert_pages (window, pages);
+  g_assert_cmpint (obd_session_get_state (session), ==, OBD_SESSION_STATE_CONNECTED);
+  wait_until (snapshot_read_cb, session, 30, "the first snapshot");
+  wait_frames (GTK_WIDGET (window), 10);
+  screenshots (window, prefix);
+
+  /* Disconnecting returns to the start page, without an error. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect", NULL);
+  wait_for_view (window, "start");
+  g_assert_null (obd_start_page_get_error_text (obd_window_get_start_page (window)));
+
+  window_free (window, session);
+  store_free (store, dir);
+}
+
+static void
+test_role_mechanic (void)
+{
+  const char *pages[] = { "overview", "live", "codes", "readiness", "vehicle", "history", NULL };
+
+  run_role ("mechanic", pages);
+}
+
+static void
+test_role_fleet (void)
+{
+  const char *pages[] = { "fleet", NULL };
+
+  run_role ("fleet", pages);
+}
+
+static void
+test_role_owner (void)
+{
+  const char *pages[] = { "owner", "vehicle", NULL };
+
+  run_role ("owner", pages);
+}
+
+/* Changing the role in the preferences rebuilds the view at once. */
+static void
+test_role_change (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  ObdSession *session = obd_session_new (NULL);
+  ObdWindow *window = window_new (session, settings);
+  const char *owner[] = { "owner", "vehicle", NULL };
+
+  obd_session_connect (session, GOOD_SIM);
+  wait_for_view (window, "mechanic");
+  g_settings_set_string (settings, "role", "owner");
+  wait_for_view (window, "owner");
+  assert_pages (window, owner);
+  window_free (window, session);
+}
+
+static void
+test_show_page (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  ObdSession *session = obd_session_new (NULL);
+  ObdWindow *window = window_new (session, settings);
+  AdwViewStack *stack;
+
+  obd_session_connect (session, GOOD_SIM);
+  wait_for_view (window, "mechanic");
+  stack = ADW_VIEW_STACK (template_child (window, OBD_TYPE_WINDOW, "mechanic_stack"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "overview");
+  /* What Alt+3 and Alt+6 do. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "i", 3));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "codes");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "i", 6));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "history");
+  obd_window_show_page (window, "live");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "live");
+  window_free (window, session);
+}
+
+static gboolean
+error_shown_cb (gpointer data)
+{
+  return obd_start_page_get_error_text (data) != NULL;
+}
+
+static void
+test_failure_and_recovery (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  ObdSession *session = obd_session_new (NULL);
+  ObdWindow *window = window_new (session, settings);
+  ObdStartPage *start = obd_window_get_start_page (window);
+  g_autofree char *error_text = NULL;
+  GtkWidget *retry;
+
+  obd_session_connect (session, IGNITION_OFF_SIM);
+  wait_until (error_shown_cb, start, 30, "the error on the start page");
+  g_assert_cmpstr (obd_window_get_view (window), ==, "start");
+  error_text = g_utf8_strdown (obd_start_page_get_error_text (start), -1);
+  g_test_message ("error shown: %s", obd_start_page_get_error_text (start));
+  g_assert_nonnull (strstr (error_text, "ignition"));
+  retry = template_child (start, OBD_TYPE_START_PAGE, "retry_button");
+  g_assert_true (gtk_widget_get_mapped (retry));
+  screenshots (window, "start-error");
+
+  /* A good connection afterwards works without a restart. */
+  obd_session_connect (session, GOOD_SIM);
+  wait_for_view (window, "mechanic");
+  g_assert_null (obd_session_get_error (session));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect", NULL);
+  wait_for_view (window, "start");
+  g_assert_null (obd_start_page_get_error_text (start));
+  window_free (window, session);
+}
+
+static gboolean
+connecting_cb (gpointer data)
+{
+  return obd_session_get_state (data) == OBD_SESSION_STATE_CONNECTING;
+}
+
+/* With real timing the protocol search takes long enough to look at the
+ * progress page, and to cancel it. */
+static void
+test_connecting (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  ObdSession *session = obd_session_new (NULL);
+  ObdWindow *window = window_new (session, settings);
+  AdwStatusPage *page;
+
+  obd_session_connect (session, "sim:healthy-idle");
+  g_assert_true (connecting_cb (session));
+  g_assert_cmpstr (obd_window_get_view (window), ==, "connecting");
+  page = ADW_STATUS_PAGE (template_child (window, OBD_TYPE_WINDOW, "connecting_page"));
+  g_assert_cmpstr (adw_status_page_get_description (page), ==,
+                   obd_session_get_status_text (session));
+  if (screenshot_dir () != NULL)
+    {
+      wait_frames (GTK_WIDGET (window), 30);
+      save_screenshot (GTK_WIDGET (window), "connecting-light.png");
+    }
+
+  /* Cancel goes back to the start page with no error. */
+  if (connecting_cb (session))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect", NULL);
+      wait_for_view (window, "start");
+      g_assert_null (obd_session_get_error (session));
+    }
+  window_free (window, session);
+}
+
+static gboolean
+reconnecting_cb (gpointer data)
+{
+  return obd_session_get_state (data) == OBD_SESSION_STATE_RECONNECTING;
+}
+
+/* A link that drops mid-session keeps the view and says so. */
+static void
+test_reconnecting (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  ObdSession *session = obd_session_new (NULL);
+  ObdWindow *window = window_new (session, settings);
+  GtkRevealer *banner;
+
+  banner = GTK_REVEALER (template_child (window, OBD_TYPE_WINDOW, "reconnect_revealer"));
+  g_assert_false (gtk_revealer_get_reveal_child (banner));
+  obd_session_connect (session, "sim:healthy-idle?timing=0&fault=drop-after:60");
+  wait_until (reconnecting_cb, session, 60, "the session to reconnect");
+  g_assert_true (gtk_revealer_get_reveal_child (banner));
+  g_assert_cmpstr (obd_window_get_view (window), ==, "mechanic");
+  if (screenshot_dir () != NULL)
+    {
+      wait_frames (GTK_WIDGET (window), 30);
+      save_screenshot (GTK_WIDGET (window), "reconnecting-light.png");
+    }
+  obd_session_disconnect (session);
+  wait_for_view (window, "start");
+  g_assert_false (gtk_revealer_get_reveal_child (banner));
+  window_free (window, session);
+}
+
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  GtkWidget *preferences = obd_preferences_window_new (settings);
+  AdwComboRow *role_row, *units_row;
+  ObdAlertThresholds thresholds;
+
+  g_object_ref_sink (preferences);
+  gtk_window_present (GTK_WINDOW (preferences));
+  wait_frames (preferences, 3);
+
+  role_row = ADW_COMBO_ROW (template_child (preferences, OBD_TYPE_PREFERENCES_WINDOW,
+                                           "role_row"));
+  units_row = ADW_COMBO_ROW (template_child (preferences, OBD_TYPE_PREFERENCES_WINDOW,
+                                            "units_row"));
+  g_assert_cmpuint (adw_combo_row_get_selected (role_row), ==, 0);
+  adw_combo_row_set_selected (role_row, 1);
+  g_assert_cmpstr (setting (settings, "role"), ==, "fleet");
+  g_settings_set_string (settings, "role", "owner");
+  g_assert_cmpuint (adw_combo_row_get_selected (role_row), ==, 2);
+
+  /* Thresholds are shown in the chosen units and stored in SI. */
+  g_settings_set_double (settings, "coolant-critical", 100.0);
+  adw_combo_row_set_selected (units_row, 1);
+  g_assert_cmpstr (setting (settings, "units"), ==, "us");
+  wait_frames (preferences, 2);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "coolant-critical"), 100.0,
+                                  1e-9);
+
+  obd_application_read_thresholds (settings, &thresholds);
+  g_assert_cmpfloat_with_epsilon (thresholds.coolant_critical_c, 100.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (thresholds.voltage_running_warning_v, 11.8, 1e-9);
+
+  if (screenshot_dir () != NULL)
+    {
+      resize_window (preferences, 640, 700);
+      save_screenshot (preferences, "preferences-light.png");
+    }
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_assert_finalize_object (preferences);
+}
+
+/* The coolant threshold row converts °F back to °C for the key. */
+static void
+test_preferences_units (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  GtkWidget *preferences;
+  GtkWidget *page;
+  GtkWidget *spin = NULL;
+  GtkWidget *child;
+
+  g_settings_set_string (settings, "units", "us");
+  g_settings_set_double (settings, "coolant-critical", 110.0);
+  preferences = obd_preferences_window_new (settings);
+  g_object_ref_sink (preferences);
+  gtk_window_present (GTK_WINDOW (preferences));
+  wait_frames (preferences, 3);
+
+  page = template_child (preferences, OBD_TYPE_PREFERENCES_WINDOW, "alerts_page");
+  /* The first spin button of the alerts page is the coolant threshold. */
+  for (child = page; child != NULL && !GTK_IS_SPIN_BUTTON (child);)
+    {
+      GtkWidget *next = gtk_widget_get_first_child (child);
+
+      while (next == NULL && child != page)
+        {
+          next = gtk_widget_get_next_sibling (child);
+          if (next == NULL)
+            child = gtk_widget_get_parent (child);
+        }
+      child = next;
+    }
+  spin = child;
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), 230.0,
+                                  1e-6);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 212.0);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "coolant-critical"), 100.0,
+                                  1e-6);
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_assert_finalize_object (preferences);
+}
+
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *icons = NULL;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  obd_sim_register ();
+  /* The application's icon, uninstalled. */
+  icons = g_test_build_filename (G_TEST_DIST, "..", "data", "icons", NULL);
+  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                  icons);
+  /* The style sheet that AdwApplication loads in the real app. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_PATH "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add_func ("/app/window/start-page", test_start_page);
+  g_test_add_func ("/app/window/store-error", test_store_error);
+  g_test_add_func ("/app/window/welcome", test_welcome);
+  g_test_add_func ("/app/window/role/mechanic", test_role_mechanic);
+  g_test_add_func ("/app/window/role/fleet", test_role_fleet);
+  g_test_add_func ("/app/window/role/owner", test_role_owner);
+  g_test_add_func ("/app/window/role/change", test_role_change);
+  g_test_add_func ("/app/window/show-page", test_show_page);
+  g_test_add_func ("/app/window/failure", test_failure_and_recovery);
+  g_test_add_func ("/app/window/connecting", test_connecting);
+  g_test_add_func ("/app/window/reconnecting", test_reconnecting);
+  g_test_add_func ("/app/preferences/bindings", test_preferences);
+  g_test_add_func ("/app/preferences/units", test_preferences_units);
+
+  return g_test_run ();
+}
