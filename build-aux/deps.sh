@@ -11,6 +11,7 @@ obd_packages=(
   appstream desktop-file-utils libxml2-utils yelp-tools
   xvfb xauth dbus-daemon x11-utils fonts-dejavu-core
   clang libclang-rt-14-dev python3 flatpak-builder
+  python3-pyatspi at-spi2-core libglib2.0-bin
 )
 
 obd_install_deps() {
