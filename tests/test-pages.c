@@ -514,11 +514,12 @@ test_live_gauges (void)
   g_assert_cmpuint (count_gauges (page), ==, expected);
   g_assert_cmpstr (first_gauge_label (page), ==, "Engine speed");
 
-  /* Range from the PID table, threshold from the alert settings. */
+  /* The workshop range of the PID layer (not the 0-16383.75 rpm the
+   * encoding can hold), threshold from the alert settings. */
   rpm = find_gauge (page, "Engine speed");
   g_assert_nonnull (rpm);
   g_assert_cmpfloat_with_epsilon (obd_gauge_get_min_value (OBD_GAUGE (rpm)), 0.0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (obd_gauge_get_max_value (OBD_GAUGE (rpm)), 16383.75, 1e-6);
+  g_assert_cmpfloat_with_epsilon (obd_gauge_get_max_value (OBD_GAUGE (rpm)), 8000, 1e-6);
   g_assert_cmpfloat_with_epsilon (obd_gauge_get_warning_threshold (OBD_GAUGE (rpm)),
                                   g_settings_get_double (settings, "rpm-warning"), 1e-9);
 

@@ -1213,6 +1213,26 @@ test_value_info (void)
   g_assert_null (obd_pid_get_value_info (0xFF, 0));
 }
 
+static void
+test_display_range (void)
+{
+  double min, max;
+
+  g_assert_true (obd_pid_get_display_range (0x0C, 0, &min, &max));
+  g_assert_cmpfloat (min, ==, 0);
+  g_assert_cmpfloat (max, ==, 8000);
+  g_assert_true (obd_pid_get_display_range (0x42, 0, &min, &max));
+  g_assert_cmpfloat (min, ==, 8);
+  g_assert_cmpfloat (max, ==, 16);
+
+  /* Without a workshop range, the standard's. */
+  g_assert_true (obd_pid_get_display_range (0x0D, 0, &min, &max));
+  g_assert_cmpfloat (min, ==, 0);
+  g_assert_cmpfloat (max, ==, 255);
+
+  g_assert_false (obd_pid_get_display_range (0xFF, 0, &min, &max));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1245,6 +1265,7 @@ main (int    argc,
   g_test_add_func ("/obd/pid/format", test_format);
   g_test_add_func ("/obd/pid/format-every-value", test_format_every_value);
   g_test_add_func ("/obd/pid/value-info", test_value_info);
+  g_test_add_func ("/obd/pid/display-range", test_display_range);
 
   return g_test_run ();
 }

@@ -267,12 +267,12 @@ configure_gauge (ObdLivePage *self,
   double latest = NAN;
   double min = info->min, max = info->max;
 
-  /* Multi-value PIDs have no single range in the table; their first
-   * value's range is the one shown. */
-  if (!(max > min))
+  /* A workshop range rather than what the encoding can hold; for
+   * multi-value PIDs, their first value's. */
+  if (!obd_pid_get_display_range (pid, 0, &min, &max) || !(max > min))
     {
-      min = meta->min;
-      max = meta->max;
+      min = info->min;
+      max = info->max;
     }
 
   obd_gauge_set_label (gauge, pid_short_label (pid));

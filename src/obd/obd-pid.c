@@ -1918,3 +1918,54 @@ obd_pid_get_value_info (guint8 pid,
 
   return result;
 }
+
+/* Ranges a gauge shows for readings whose encodable range dwarfs what an
+ * engine does; by value key, in SI. */
+static const struct
+{
+  const char *key;
+  double      min;
+  double      max;
+} display_ranges[] = {
+  { "rpm", 0, 8000 },
+  { "coolant_temp", -40, 150 },
+  { "intake_temp", -40, 100 },
+  { "ambient_temp", -40, 60 },
+  { "oil_temp", -40, 160 },
+  { "control_module_voltage", 8, 16 },
+  { "maf", 0, 300 },
+  { "fuel_pressure", 0, 765 },
+  { "timing_advance", -20, 60 },
+  { "catalyst_temp_b1s1", 0, 1200 },
+  { "catalyst_temp_b2s1", 0, 1200 },
+  { "catalyst_temp_b1s2", 0, 1200 },
+  { "catalyst_temp_b2s2", 0, 1200 },
+  { "fuel_rate", 0, 60 },
+  { "run_time", 0, 7200 },
+};
+
+gboolean
+obd_pid_get_display_range (guint8  pid,
+                           guint8  index,
+                           double *out_min,
+                           double *out_max)
+{
+  const ObdValue *info = obd_pid_get_value_info (pid, index);
+
+  g_return_val_if_fail (out_min != NULL && out_max != NULL, FALSE);
+
+  if (info == NULL)
+    return FALSE;
+
+  *out_min = info->min;
+  *out_max = info->max;
+  for (guint i = 0; i < G_N_ELEMENTS (display_ranges); i++)
+    if (g_str_equal (display_ranges[i].key, info->key))
+      {
+        *out_min = display_ranges[i].min;
+        *out_max = display_ranges[i].max;
+        break;
+      }
+
+  return TRUE;
+}

@@ -101,6 +101,15 @@ char             *obd_value_format        (const ObdValue *value,
 /* The label translated for display (ObdValue.label is the English msgid). */
 const char       *obd_value_get_label     (const ObdValue *value);
 
+/* The range a gauge should show for (pid, index): the standard's range is
+ * what the encoding can hold (0–16383.75 rpm, 0–65.535 V), far wider than
+ * any car reaches, so common readings have a workshop range (0–8000 rpm,
+ * 8–16 V).  Falls back to the standard range.  FALSE for an unknown PID. */
+gboolean          obd_pid_get_display_range (guint8   pid,
+                                             guint8   index,
+                                             double  *out_min,
+                                             double  *out_max);
+
 /* What a (pid, index) sample means — key, label, unit and range — without
  * the reply that produced it: for samples in the store, charts and CSV
  * headers.  The returned value's number and text are meaningless.  NULL
