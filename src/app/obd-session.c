@@ -54,6 +54,10 @@ struct _ObdSession
   ObdRecorder        *recorder;
   gint64              recording_started;
   guint64             recorded_samples;
+
+  gint64              batch_max_us;
+  gint64              batch_total_us;
+  guint64             n_batches;
 };
 
 enum {
@@ -323,6 +327,9 @@ static void
 on_worker_samples_cb (ObdSession *self,
                       GArray     *samples)
 {
+  gint64 started = g_get_monotonic_time ();
+  gint64 spent;
+
   for (guint i = 0; i < samples->len; i++)
     {
       const ObdSample *sample = &g_array_index (samples, ObdSample, i);
@@ -357,6 +364,27 @@ on_worker_samples_cb (ObdSession *self,
     }
 
   g_signal_emit (self, signals[SIGNAL_SAMPLES], 0, samples);
+
+  spent = g_get_monotonic_time () - started;
+  self->batch_max_us = MAX (self->batch_max_us, spent);
+  self->batch_total_us += spent;
+  self->n_batches++;
+}
+
+void
+obd_session_get_batch_stats (ObdSession *self,
+                             gint64     *out_max_us,
+                             double     *out_mean_us,
+                             guint64    *out_n_batches)
+{
+  g_return_if_fail (OBD_IS_SESSION (self));
+
+  if (out_max_us != NULL)
+    *out_max_us = self->batch_max_us;
+  if (out_mean_us != NULL)
+    *out_mean_us = self->n_batches > 0 ? (double) self->batch_total_us / self->n_batches : 0;
+  if (out_n_batches != NULL)
+    *out_n_batches = self->n_batches;
 }
 
 /* ---- snapshots ----------------------------------------------------------- */
@@ -749,6 +777,9 @@ obd_session_connect (ObdSession *self,
   set_string (self, &self->adapter_version, NULL, PROP_ADAPTER_VERSION);
   set_string (self, &self->protocol_name, NULL, PROP_PROTOCOL_NAME);
   g_hash_table_remove_all (self->latest);
+  self->batch_max_us = 0;
+  self->batch_total_us = 0;
+  self->n_batches = 0;
   g_clear_pointer (&self->snapshot, obd_snapshot_free);
   g_clear_pointer (&self->health, obd_health_report_free);
   obd_alert_monitor_reset (self->alerts);

@@ -129,6 +129,14 @@ gboolean         obd_session_get_recording       (ObdSession        *self);
 guint64          obd_session_get_recorded_samples (ObdSession       *self);
 gint64           obd_session_get_recording_started (ObdSession      *self);
 
+/* How long the main thread spent on sample batches since connect (the
+ * session's own work and every ::samples handler): the longest, the
+ * mean, and how many batches.  The UI budget is 4 ms a batch. */
+void             obd_session_get_batch_stats     (ObdSession        *self,
+                                                  gint64            *out_max_us,
+                                                  double            *out_mean_us,
+                                                  guint64           *out_n_batches);
+
 /* Alert thresholds (copied); defaults until set. */
 void             obd_session_set_alert_thresholds (ObdSession              *self,
                                                    const ObdAlertThresholds *thresholds);
