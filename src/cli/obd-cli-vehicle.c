@@ -265,6 +265,26 @@ obd_cli_cmd_decode (ObdCli  *cli,
                               data[0]);
 }
 
+/* Connects to --port and reads the given parts of the vehicle. */
+static ObdSnapshot *
+connect_and_read (ObdCli            *cli,
+                  ObdSnapshotParts   parts,
+                  ObdAdapter       **out_adapter,
+                  GError           **error)
+{
+  g_autoptr(ObdAdapter) adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, error);
+  ObdSnapshot *snapshot;
+
+  if (adapter == NULL)
+    return NULL;
+
+  snapshot = obd_snapshot_read (adapter, parts, cli->cancellable, error);
+  if (snapshot != NULL && out_adapter != NULL)
+    *out_adapter = g_steal_pointer (&adapter);
+
+  return snapshot;
+}
+
 /* ---- dtc ------------------------------------------------------------- */
 
 int
@@ -294,11 +314,7 @@ obd_cli_cmd_dtc (ObdCli  *cli,
   wanted[OBD_DTC_KIND_PENDING] = all || pending;
   wanted[OBD_DTC_KIND_PERMANENT] = all || permanent;
 
-  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
-  if (adapter == NULL)
-    return obd_cli_fail (cli, error);
-
-  snapshot = obd_snapshot_read (adapter, OBD_SNAPSHOT_DTCS, cli->cancellable, &error);
+  snapshot = connect_and_read (cli, OBD_SNAPSHOT_DTCS, &adapter, &error);
   if (snapshot == NULL)
     return obd_cli_fail (cli, error);
 
@@ -440,11 +456,7 @@ obd_cli_cmd_freeze (ObdCli  *cli,
   if (!obd_cli_parse_options (cli, "freeze", "", NULL, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
 
-  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
-  if (adapter == NULL)
-    return obd_cli_fail (cli, error);
-
-  snapshot = obd_snapshot_read (adapter, OBD_SNAPSHOT_FREEZE, cli->cancellable, &error);
+  snapshot = connect_and_read (cli, OBD_SNAPSHOT_FREEZE, &adapter, &error);
   if (snapshot == NULL)
     return obd_cli_fail (cli, error);
   code = snapshot->freeze_dtc;
@@ -505,11 +517,7 @@ obd_cli_cmd_readiness (ObdCli  *cli,
   if (!obd_cli_parse_options (cli, "readiness", "", NULL, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
 
-  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
-  if (adapter == NULL)
-    return obd_cli_fail (cli, error);
-
-  snapshot = obd_snapshot_read (adapter, OBD_SNAPSHOT_READINESS, cli->cancellable, &error);
+  snapshot = connect_and_read (cli, OBD_SNAPSHOT_READINESS, &adapter, &error);
   if (snapshot == NULL)
     return obd_cli_fail (cli, error);
   values = snapshot->readiness;
@@ -571,22 +579,18 @@ obd_cli_cmd_monitors (ObdCli  *cli,
   if (!obd_cli_parse_options (cli, "monitors", "", NULL, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
 
-  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
-  if (adapter == NULL)
+  snapshot = connect_and_read (cli, OBD_SNAPSHOT_MONITORS, &adapter, &error);
+  if (snapshot == NULL)
     return obd_cli_fail (cli, error);
 
-  if (!obd_protocol_is_can (obd_adapter_get_protocol (adapter)))
+  if (!obd_protocol_is_can (snapshot->protocol))
     {
       g_set_error (&error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_UNSUPPORTED,
                    _("On-board monitor results (Mode 06) are only read on CAN vehicles; "
                      "this one uses %s."),
-                   obd_protocol_get_name (obd_adapter_get_protocol (adapter)));
+                   obd_protocol_get_name (snapshot->protocol));
       return obd_cli_fail (cli, error);
     }
-
-  snapshot = obd_snapshot_read (adapter, OBD_SNAPSHOT_MONITORS, cli->cancellable, &error);
-  if (snapshot == NULL)
-    return obd_cli_fail (cli, error);
   results = snapshot->monitors;
 
   if (cli->json)
@@ -655,6 +659,41 @@ obd_cli_cmd_monitors (ObdCli  *cli,
 
 /* ---- info --------------------------------------------------------------- */
 
+/* The strings (calibration IDs, CVNs) that one ECU reported. */
+static void
+add_ecu_strings (JsonBuilder *builder,
+                 const char  *member,
+                 GPtrArray   *records,
+                 guint32      ecu)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint n = 0; records != NULL && n < records->len; n++)
+    {
+      ObdInfoRecord *record = g_ptr_array_index (records, n);
+
+      if (record->ecu == ecu && record->strings != NULL)
+        for (guint s = 0; s < record->strings->len; s++)
+          json_builder_add_string_value (builder, g_ptr_array_index (record->strings, s));
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+print_ecu_strings (const char *label,
+                   GPtrArray  *records,
+                   guint32     ecu)
+{
+  for (guint n = 0; records != NULL && n < records->len; n++)
+    {
+      ObdInfoRecord *record = g_ptr_array_index (records, n);
+
+      if (record->ecu == ecu && record->strings != NULL)
+        for (guint s = 0; s < record->strings->len; s++)
+          g_print ("  %s: %s\n", label, (char *) g_ptr_array_index (record->strings, s));
+    }
+}
+
 int
 obd_cli_cmd_info (ObdCli  *cli,
                   int      argc,
@@ -673,11 +712,7 @@ obd_cli_cmd_info (ObdCli  *cli,
   if (!obd_cli_parse_options (cli, "info", "", NULL, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
 
-  adapter = obd_cli_connect (cli, OBD_STRATEGY_FAST, &error);
-  if (adapter == NULL)
-    return obd_cli_fail (cli, error);
-
-  snapshot = obd_snapshot_read (adapter, OBD_SNAPSHOT_INFO, cli->cancellable, &error);
+  snapshot = connect_and_read (cli, OBD_SNAPSHOT_INFO, &adapter, &error);
   if (snapshot == NULL)
     return obd_cli_fail (cli, error);
 
@@ -763,30 +798,8 @@ obd_cli_cmd_info (ObdCli  *cli,
                   json_builder_add_string_value (builder, record->text);
                 }
             }
-          json_builder_set_member_name (builder, "calibration_ids");
-          json_builder_begin_array (builder);
-          for (guint n = 0; calids != NULL && n < calids->len; n++)
-            {
-              ObdInfoRecord *record = g_ptr_array_index (calids, n);
-
-              if (record->ecu == ecus[i].address && record->strings != NULL)
-                for (guint s = 0; s < record->strings->len; s++)
-                  json_builder_add_string_value (builder,
-                                                 g_ptr_array_index (record->strings, s));
-            }
-          json_builder_end_array (builder);
-          json_builder_set_member_name (builder, "cvns");
-          json_builder_begin_array (builder);
-          for (guint n = 0; cvns != NULL && n < cvns->len; n++)
-            {
-              ObdInfoRecord *record = g_ptr_array_index (cvns, n);
-
-              if (record->ecu == ecus[i].address && record->strings != NULL)
-                for (guint s = 0; s < record->strings->len; s++)
-                  json_builder_add_string_value (builder,
-                                                 g_ptr_array_index (record->strings, s));
-            }
-          json_builder_end_array (builder);
+          add_ecu_strings (builder, "calibration_ids", calids, ecus[i].address);
+          add_ecu_strings (builder, "cvns", cvns, ecus[i].address);
           json_builder_set_member_name (builder, "supported_pids");
           json_builder_begin_array (builder);
           for (guint p = 1; p < 256; p++)
@@ -851,22 +864,8 @@ obd_cli_cmd_info (ObdCli  *cli,
             g_print (" — %s", record->text);
         }
       g_print ("\n");
-      for (guint n = 0; calids != NULL && n < calids->len; n++)
-        {
-          ObdInfoRecord *record = g_ptr_array_index (calids, n);
-
-          if (record->ecu == ecus[i].address && record->strings != NULL)
-            for (guint s = 0; s < record->strings->len; s++)
-              g_print (_("  Calibration ID: %s\n"), (char *) g_ptr_array_index (record->strings, s));
-        }
-      for (guint n = 0; cvns != NULL && n < cvns->len; n++)
-        {
-          ObdInfoRecord *record = g_ptr_array_index (cvns, n);
-
-          if (record->ecu == ecus[i].address && record->strings != NULL)
-            for (guint s = 0; s < record->strings->len; s++)
-              g_print (_("  CVN: %s\n"), (char *) g_ptr_array_index (record->strings, s));
-        }
+      print_ecu_strings (_("Calibration ID"), calids, ecus[i].address);
+      print_ecu_strings (_("CVN"), cvns, ecus[i].address);
       for (guint p = 1; p < 256; p++)
         if (ecus[i].supported[p] && (p & 0x1F) != 0)
           {
