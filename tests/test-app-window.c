@@ -13,6 +13,7 @@
 #include "obd-preferences-window.h"
 #include "obd-sim-transport.h"
 #include "obd-sim-vehicle.h"
+#include "obd-history-page.h"
 #include "obd-window.h"
 
 #define SCHEMA_ID "io.github.obd2diagnostics.Workshop"
@@ -517,9 +518,42 @@ test_role_mechanic (void)
 static void
 test_role_fleet (void)
 {
-  const char *pages[] = { "fleet", NULL };
+  const char *pages[] = { "fleet", "history", NULL };
 
   run_role ("fleet", pages);
+}
+
+/* A fleet manager opens one vehicle's history from the list, and goes
+ * back. */
+static void
+test_fleet_drill_down (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("fleet", FALSE);
+  char *dir = NULL;
+  ObdStore *store = store_new (&dir);
+  ObdSession *session = obd_session_new (store);
+  ObdWindow *window = window_new (session, settings);
+  GtkWidget *fleet = obd_window_get_page (window, "fleet");
+  GtkWidget *history = obd_window_get_page (window, "history");
+  AdwLeaflet *leaflet;
+  gint64 vehicle_id;
+
+  vehicle_id = obd_store_ensure_vehicle (store, "1HGCM82633A004352", "Honda", NULL, 2003, NULL);
+  g_assert_cmpint (vehicle_id, >, 0);
+  g_assert_nonnull (fleet);
+  g_assert_nonnull (history);
+  leaflet = ADW_LEAFLET (gtk_widget_get_ancestor (history, ADW_TYPE_LEAFLET));
+  g_assert_nonnull (leaflet);
+
+  g_signal_emit_by_name (fleet, "vehicle-activated", vehicle_id);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "history");
+  g_assert_cmpint (obd_history_page_get_vehicle_id (OBD_HISTORY_PAGE (history)), ==, vehicle_id);
+
+  adw_leaflet_navigate (leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "fleet");
+
+  window_free (window, session);
+  store_free (store, dir);
 }
 
 static void
@@ -796,6 +830,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/welcome", test_welcome);
   g_test_add_func ("/app/window/role/mechanic", test_role_mechanic);
   g_test_add_func ("/app/window/role/fleet", test_role_fleet);
+  g_test_add_func ("/app/window/fleet/drill-down", test_fleet_drill_down);
   g_test_add_func ("/app/window/role/owner", test_role_owner);
   g_test_add_func ("/app/window/role/change", test_role_change);
   g_test_add_func ("/app/window/show-page", test_show_page);

@@ -174,6 +174,77 @@ clear_stack (AdwViewStack *stack)
     }
 }
 
+/* Fleet view: the list of vehicles, and one vehicle's history beside it
+ * (a leaflet: side by side when wide, one at a time when narrow). */
+static void
+on_fleet_back_clicked_cb (AdwLeaflet *leaflet)
+{
+  adw_leaflet_navigate (leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+on_fleet_vehicle_activated_cb (ObdWindow *self,
+                               gint64     vehicle_id)
+{
+  GtkWidget *history = g_hash_table_lookup (self->pages, "history");
+  GtkWidget *fleet = g_hash_table_lookup (self->pages, "fleet");
+  AdwLeaflet *leaflet;
+
+  if (history == NULL || fleet == NULL)
+    return;
+
+  obd_history_page_set_vehicle_id (OBD_HISTORY_PAGE (history), vehicle_id);
+  leaflet = ADW_LEAFLET (gtk_widget_get_ancestor (history, ADW_TYPE_LEAFLET));
+  adw_leaflet_set_visible_child_name (leaflet, "history");
+  gtk_widget_grab_focus (history);
+}
+
+static void
+build_fleet_view (ObdWindow *self)
+{
+  static const PageInfo history_info =
+    { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_new };
+  GtkWidget *leaflet = adw_leaflet_new ();
+  GtkWidget *fleet = fleet_page.page_new (self->session);
+  GtkWidget *history = history_info.page_new (self->session);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  GtkWidget *title = gtk_label_new (_("Vehicle History"));
+  AdwLeafletPage *page;
+
+  adw_leaflet_set_can_navigate_back (ADW_LEAFLET (leaflet), TRUE);
+  adw_leaflet_set_transition_type (ADW_LEAFLET (leaflet), ADW_LEAFLET_TRANSITION_TYPE_SLIDE);
+
+  gtk_widget_set_hexpand (fleet, TRUE);
+  page = adw_leaflet_append (ADW_LEAFLET (leaflet), fleet);
+  adw_leaflet_page_set_name (page, "fleet");
+
+  gtk_widget_set_tooltip_text (back, _("Back to the Fleet"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (back), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Back to the Fleet"), -1);
+  g_signal_connect_swapped (back, "clicked", G_CALLBACK (on_fleet_back_clicked_cb), leaflet);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_set_margin_start (bar, 6);
+  gtk_widget_set_margin_top (bar, 6);
+  gtk_widget_set_margin_bottom (bar, 6);
+  gtk_box_append (GTK_BOX (bar), back);
+  gtk_box_append (GTK_BOX (bar), title);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_widget_set_vexpand (history, TRUE);
+  gtk_widget_set_hexpand (history, TRUE);
+  gtk_box_append (GTK_BOX (box), history);
+  page = adw_leaflet_append (ADW_LEAFLET (leaflet), box);
+  adw_leaflet_page_set_name (page, "history");
+
+  g_signal_connect_object (fleet, "vehicle-activated",
+                           G_CALLBACK (on_fleet_vehicle_activated_cb), self, G_CONNECT_SWAPPED);
+
+  adw_bin_set_child (self->fleet_bin, leaflet);
+  g_hash_table_insert (self->pages, (gpointer) fleet_page.name, fleet);
+  g_hash_table_insert (self->pages, (gpointer) history_info.name, history);
+}
+
 static void
 build_role_view (ObdWindow *self)
 {
@@ -192,7 +263,7 @@ build_role_view (ObdWindow *self)
         add_page (self, self->mechanic_stack, &mechanic_pages[i]);
       break;
     case ROLE_FLEET:
-      add_page (self, NULL, &fleet_page);
+      build_fleet_view (self);
       break;
     case ROLE_OWNER:
       for (guint i = 0; i < G_N_ELEMENTS (owner_pages); i++)
