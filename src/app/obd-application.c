@@ -294,8 +294,32 @@ disconnect_action (GSimpleAction *action,
   obd_session_disconnect (self->session);
 }
 
+static void
+on_help_shown_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    g_warning ("Could not open the help: %s", error->message);
+}
+
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  ObdApplication *self = user_data;
+
+  /* The help keeps one ID in development builds, like the schema. */
+  gtk_show_uri_full (GTK_WINDOW (ensure_window (self)), "help:" SCHEMA_ID, GDK_CURRENT_TIME,
+                     NULL, on_help_shown_cb, NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
+  { "help", help_action },
   { "show-window", show_window_action },
   { "preferences", preferences_action },
   { "about", about_action },
@@ -341,6 +365,7 @@ obd_application_startup (GApplication *application)
 {
   ObdApplication *self = OBD_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *help_accels[] = { "F1", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
   static const char *no_accels[] = { NULL };
@@ -373,6 +398,7 @@ obd_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
   /* Ctrl+? belongs to app.shortcuts, which shows the same overlay. */
