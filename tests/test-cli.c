@@ -368,6 +368,50 @@ test_pty (void)
   g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
 }
 
+/* The CLI against an ELM327 stand-in that shares none of our code and
+ * behaves like a cheap clone: linefeeds and spaces always on, headers never
+ * shown, no response counts, multi-PID requests answered for the first PID
+ * only (tests/emulators/plain-elm.py). */
+static void
+test_other_emulator (void)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *path = NULL;
+  g_auto(Run) info = { 0 };
+  g_auto(Run) dtc = { 0 };
+  g_auto(Run) live = { 0 };
+
+  script = g_test_build_filename (G_TEST_DIST, "emulators", "plain-elm.py", NULL);
+  /* Its stdin is a pipe we hold: closing it (at unref) ends the emulator. */
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
+                             &error, "/usr/bin/python3", script, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  path = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (path, "/dev/pts/"));
+
+  run_cli (&info, "--port", path, "info", NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  g_assert_nonnull (strstr (info.out, "1FTFW1ET9DFC10312"));
+  g_assert_nonnull (strstr (info.out, "check digit correct"));
+
+  run_cli (&dtc, "--port", path, "--json", "dtc", NULL);
+  g_assert_cmpint (dtc.status, ==, 0);
+  g_assert_nonnull (strstr (dtc.out, "P0171"));
+
+  run_cli (&live, "--port", path, "live", "rpm", "speed", "05", "--csv", "--duration", "1", NULL);
+  g_assert_cmpint (live.status, ==, 0);
+  g_assert_nonnull (strstr (live.out, ",0C,rpm,"));
+  g_assert_nonnull (strstr (live.out, ",05,coolant_temp,83,"));
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -383,6 +427,7 @@ main (int    argc,
   g_test_add_func ("/cli/bench", test_bench_shape);
   g_test_add_func ("/cli/sim/list", test_list_scenarios);
   g_test_add_func ("/cli/sim/pty", test_pty);
+  g_test_add_func ("/cli/other-emulator", test_other_emulator);
 
   return g_test_run ();
 }

@@ -69,7 +69,8 @@ print_sample (LiveRun         *run,
   g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_local (sample->time_us / G_USEC_PER_SEC);
   g_autoptr(GDateTime) time = g_date_time_add (seconds, sample->time_us % G_USEC_PER_SEC);
   g_autofree char *stamp = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S.%f%:z");
-  g_autofree char *ecu = g_strdup_printf ("%X", sample->ecu);
+  /* 0: the adapter shows no headers, so the ECU is unknown. */
+  g_autofree char *ecu = sample->ecu != 0 ? g_strdup_printf ("%X", sample->ecu) : g_strdup ("?");
   ObdUnit unit = meta != NULL ? meta->unit : OBD_UNIT_NONE;
   const char *key = meta != NULL ? meta->key : "?";
   double value = obd_unit_convert (unit, cli->units, sample->value);
