@@ -92,7 +92,7 @@ print_health_json (const ObdHealthReport *report,
       json_builder_set_member_name (builder, "kind");
       json_builder_add_string_value (builder, item_kind_get_key (d->kind));
       json_builder_set_member_name (builder, "severity");
-      json_builder_add_string_value (builder, obd_health_severity_get_key (d->severity));
+      json_builder_add_string_value (builder, obd_severity_get_key (d->severity));
       json_builder_set_member_name (builder, "confirmed");
       json_builder_add_boolean_value (builder, d->confirmed);
       json_builder_set_member_name (builder, "points");
@@ -203,18 +203,6 @@ obd_cli_cmd_health (ObdCli  *cli,
 
 /* ---- maintenance ------------------------------------------------------- */
 
-/* The store keeps intervals in days, the forecast in calendar months
- * (obd-maintenance.h): a year of 365 days is 12 months.  Anything shorter
- * than half a month still counts as one month, the forecast's finest
- * step. */
-static guint
-days_to_months (gint64 days)
-{
-  if (days <= 0)
-    return 0;
-  return MAX (1, (guint) floor (days / (365.25 / 12) + 0.5));
-}
-
 static void
 date_from_us (GDate  *date,
               gint64  time_us)
@@ -311,7 +299,7 @@ forecast_item (const VehiclePlan             *plan,
   GDate today;
 
   item.interval_km = stored->interval_km;
-  item.interval_months = days_to_months (stored->interval_days);
+  item.interval_days = (guint) MAX (stored->interval_days, 0);
   item.last_done_km = stored->last_done_km;
   g_date_clear (&item.last_done_date, 1);
   if (stored->last_done_us != 0)

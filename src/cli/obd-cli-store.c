@@ -271,7 +271,7 @@ report_alert (RecordRun           *run,
     return;
 
   run->n_alerts++;
-  g_printerr ("obd2: %s: %s — %s\n", obd_health_severity_get_label (event->severity),
+  g_printerr ("obd2: %s: %s — %s\n", obd_severity_get_label (event->severity),
               event->title, event->message);
 
   /* A notification that cannot be written is worth a warning, not the end

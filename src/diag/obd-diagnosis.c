@@ -13,21 +13,6 @@
 #include "obd-diagnosis.h"
 #include "obd-dtc-kb.h"
 
-static ObdHealthSeverity
-severity_from_kb (ObdDtcSeverity severity)
-{
-  switch (severity)
-    {
-    case OBD_DTC_SEVERITY_CRITICAL:
-      return OBD_HEALTH_SEVERITY_CRITICAL;
-    case OBD_DTC_SEVERITY_INFO:
-      return OBD_HEALTH_SEVERITY_INFO;
-    case OBD_DTC_SEVERITY_WARNING:
-    default:
-      return OBD_HEALTH_SEVERITY_WARNING;
-    }
-}
-
 static ObdHealthCodeKind
 code_kind (ObdDtcKind kind)
 {
@@ -53,12 +38,12 @@ add_code (GArray     *codes,
 
   entry.code = g_intern_string (code);
   entry.kind = code_kind (kind);
-  entry.severity = OBD_HEALTH_SEVERITY_WARNING;
+  entry.severity = OBD_SEVERITY_WARNING;
   if (obd_dtc_kb_lookup (code, &info, NULL))
     {
       entry.description = info.title;
       entry.system = obd_dtc_system_get_key (info.system);
-      entry.severity = severity_from_kb (info.severity);
+      entry.severity = info.severity;
     }
 
   g_array_append_val (codes, entry);
@@ -359,29 +344,13 @@ obd_diagnosis_store_alert (ObdStore             *store,
                            const ObdAlertEvent  *event,
                            GError              **error)
 {
-  ObdStoreSeverity severity;
-
   g_return_val_if_fail (OBD_IS_STORE (store), FALSE);
   g_return_val_if_fail (event != NULL, FALSE);
 
   if (event->type != OBD_ALERT_EVENT_RAISED)
     return TRUE;
 
-  switch (event->severity)
-    {
-    case OBD_HEALTH_SEVERITY_CRITICAL:
-      severity = OBD_STORE_SEVERITY_CRITICAL;
-      break;
-    case OBD_HEALTH_SEVERITY_INFO:
-      severity = OBD_STORE_SEVERITY_INFO;
-      break;
-    case OBD_HEALTH_SEVERITY_WARNING:
-    default:
-      severity = OBD_STORE_SEVERITY_WARNING;
-      break;
-    }
-
-  return obd_store_add_notification (store, vehicle_id, session_id, severity,
+  return obd_store_add_notification (store, vehicle_id, session_id, event->severity,
                                      obd_alert_kind_get_key (event->kind), event->title,
                                      event->message, error) != 0;
 }

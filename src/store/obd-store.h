@@ -20,6 +20,7 @@
 
 #include "obd-dtc.h"
 #include "obd-sample.h"
+#include "obd-severity.h"
 #include "obd-types.h"
 
 G_BEGIN_DECLS
@@ -61,12 +62,12 @@ typedef enum
   OBD_STORE_MAINTENANCE_DONE,
 } ObdStoreMaintenanceStatus;
 
-typedef enum
-{
-  OBD_STORE_SEVERITY_INFO = 0,
-  OBD_STORE_SEVERITY_WARNING,
-  OBD_STORE_SEVERITY_CRITICAL,
-} ObdStoreSeverity;
+/* Notifications grade on the one severity scale (obd-severity.h); the
+ * store's names are aliases of it. */
+typedef ObdSeverity ObdStoreSeverity;
+#define OBD_STORE_SEVERITY_INFO      OBD_SEVERITY_INFO
+#define OBD_STORE_SEVERITY_WARNING   OBD_SEVERITY_WARNING
+#define OBD_STORE_SEVERITY_CRITICAL  OBD_SEVERITY_CRITICAL
 
 typedef enum
 {
