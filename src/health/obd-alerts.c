@@ -711,10 +711,13 @@ trim_label (const char *key)
   return bank == 1 ? _("Short-term fuel trim bank 1") : _("Short-term fuel trim bank 2");
 }
 
-static char *
-format_title (const AlertState *state)
+char *
+obd_alert_dup_title (ObdAlertKind  kind,
+                     double        value)
 {
-  switch (state->rule->kind)
+  g_return_val_if_fail (kind <= OBD_ALERT_KIND_LAST, NULL);
+
+  switch (kind)
     {
     case OBD_ALERT_KIND_COOLANT_HIGH:
       return g_strdup (_("Engine overheating"));
@@ -733,7 +736,7 @@ format_title (const AlertState *state)
     case OBD_ALERT_KIND_FUEL_TRIM:
       /* The sign of the trim tells which way the mixture is off: a positive
        * trim means the ECU adds fuel because the engine runs lean. */
-      return g_strdup (state->value > 0 ? _("Engine running lean") : _("Engine running rich"));
+      return g_strdup (value > 0 ? _("Engine running lean") : _("Engine running rich"));
     case OBD_ALERT_KIND_FUEL_TRIM_TOTAL:
       return g_strdup (_("Fuel mixture at its correction limit"));
     case OBD_ALERT_KIND_CATALYST_HOT:
@@ -741,6 +744,12 @@ format_title (const AlertState *state)
     default:
       g_assert_not_reached ();
     }
+}
+
+static char *
+format_title (const AlertState *state)
+{
+  return obd_alert_dup_title (state->rule->kind, state->value);
 }
 
 static char *

@@ -264,6 +264,11 @@ typedef struct
   char              *message;    /* translated, what happened and what to do */
 } ObdAlertEvent;
 
+/* The title of an alert of that kind on that value (ObdAlertEvent.title),
+ * for alerts read back from the store. */
+char          *obd_alert_dup_title  (ObdAlertKind         kind,
+                                     double               value);
+
 ObdAlertEvent *obd_alert_event_copy (const ObdAlertEvent *event);
 void           obd_alert_event_free (ObdAlertEvent       *event);
 

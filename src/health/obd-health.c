@@ -573,6 +573,24 @@ obd_health_report_free (ObdHealthReport *report)
   g_free (report);
 }
 
+/* ---- scores as shown ---------------------------------------------------- */
+
+int
+obd_health_score_round (double score)
+{
+  if (isnan (score))
+    return 0;
+  /* Half up, after a nudge for binary fractions: 34.5 is 35 everywhere,
+   * and a 24.999999999 that is 25 on paper shows as 25. */
+  return (int) CLAMP (floor (score + 0.5 + 1e-9), 0.0, 100.0);
+}
+
+char *
+obd_health_score_format (double score)
+{
+  return g_strdup_printf ("%d", obd_health_score_round (score));
+}
+
 /* ---- explanation ------------------------------------------------------- */
 
 /* Points without noise: "40", "7.5". */
@@ -594,17 +612,18 @@ obd_health_report_explain (const ObdHealthReport *report)
 
   text = g_string_new (NULL);
 
-  g_string_append_printf (text, _("Vehicle health: %.0f/100, %s"), report->vehicle_score,
+  g_string_append_printf (text, _("Vehicle health: %d/100, %s"),
+                          obd_health_score_round (report->vehicle_score),
                           obd_health_status_get_label (report->status));
   g_string_append_c (text, '\n');
   g_string_append_printf (text,
                           _("The vehicle score is the lower of the worst system plus %.0f "
-                            "(%s: %.0f + %.0f) and the weighted mean of all systems (%.0f; "
+                            "(%s: %d + %.0f) and the weighted mean of all systems (%d; "
                             "engine counts 25 %%, each other system 15 %%)."),
                           WORST_SYSTEM_MARGIN,
                           obd_health_system_get_label (report->worst_system),
-                          report->system_scores[report->worst_system], WORST_SYSTEM_MARGIN,
-                          report->weighted_mean);
+                          obd_health_score_round (report->system_scores[report->worst_system]),
+                          WORST_SYSTEM_MARGIN, obd_health_score_round (report->weighted_mean));
   g_string_append_c (text, '\n');
 
   switch (report->status)
@@ -654,16 +673,16 @@ obd_health_report_explain (const ObdHealthReport *report)
 
       if (n_items == 0)
         {
-          g_string_append_printf (text, _("%s: %.0f/100, no problems found"),
+          g_string_append_printf (text, _("%s: %d/100, no problems found"),
                                   obd_health_system_get_label ((ObdHealthSystem) s),
-                                  report->system_scores[s]);
+                                  obd_health_score_round (report->system_scores[s]));
           g_string_append_c (text, '\n');
           continue;
         }
 
-      g_string_append_printf (text, _("%s: %.0f/100"),
+      g_string_append_printf (text, _("%s: %d/100"),
                               obd_health_system_get_label ((ObdHealthSystem) s),
-                              report->system_scores[s]);
+                              obd_health_score_round (report->system_scores[s]));
       g_string_append_c (text, '\n');
       for (guint i = 0; i < report->deductions->len; i++)
         {

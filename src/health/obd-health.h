@@ -231,6 +231,13 @@ typedef struct
   GArray          *deductions;      /* ObdHealthDeduction, most points first */
 } ObdHealthReport;
 
+/* Scores as people see them: THE rounding of every view (cards, lists,
+ * explanations, printed reports), so a card never says 24 where the
+ * explanation says 25.  Half up to a whole number in 0..100; NaN is 0. */
+int              obd_health_score_round   (double                 score);
+/* "34" */
+char            *obd_health_score_format  (double                 score);
+
 ObdHealthReport *obd_health_evaluate      (const ObdHealthInput  *input);
 void             obd_health_report_free   (ObdHealthReport       *report);
 /* Several lines of translated text: the vehicle score and status and how
