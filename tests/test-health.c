@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 
 #include "obd-alerts.h"
+#include "obd-enum-types.h"
+#include "obd-enums.h"
 #include "obd-dtc.h"
 #include "obd-health.h"
 #include "obd-maintenance.h"
@@ -308,6 +310,55 @@ test_limits_match_schema (void)
         }
     }
   g_assert_null (obd_alert_limit_lookup ("voltage-running-warning"));
+}
+
+/* The settings' enums spell their values as the generated GEnum types
+ * do, so a setting is read by its word (obd_enum_from_nick on
+ * g_settings_get_string), never cast from a number that could drift. */
+static void
+test_enums_match_schema (void)
+{
+  static const struct
+  {
+    const char *key;
+    GType     (*type) (void);
+  } cases[] = {
+    { "units", obd_unit_system_get_type },
+    { "polling-strategy", obd_strategy_get_type },
+  };
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  schema = g_settings_schema_source_lookup (source, "io.github.obd2diagnostics.Workshop", FALSE);
+  g_assert_nonnull (schema);
+  settings = g_settings_new_full (schema, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GSettingsSchemaKey) key = g_settings_schema_get_key (schema, cases[i].key);
+      g_autoptr(GVariant) range = g_settings_schema_key_get_range (key);
+      g_autoptr(GVariant) values = NULL;
+      g_autoptr(GEnumClass) klass = g_type_class_ref (cases[i].type ());
+      const char *kind = NULL;
+      g_autofree const char **nicks = NULL;
+      gsize n = 0;
+
+      g_variant_get (range, "(&sv)", &kind, &values);
+      g_assert_cmpstr (kind, ==, "enum");
+      nicks = g_variant_get_strv (values, &n);
+      g_assert_cmpuint (n, ==, klass->n_values);
+      for (gsize j = 0; j < n; j++)
+        {
+          int value = -1;
+
+          g_assert_true (obd_enum_from_nick (cases[i].type (), nicks[j], &value, NULL));
+          g_assert_cmpstr (obd_enum_get_nick (cases[i].type (), value), ==, nicks[j]);
+          /* And the same number: what g_settings_get_enum() gives is the
+           * C enum's value (the memory backend of the tests takes writes). */
+          g_assert_true (g_settings_set_string (settings, cases[i].key, nicks[j]));
+          g_assert_cmpint (g_settings_get_enum (settings, cases[i].key), ==, value);
+        }
+    }
 }
 
 static void
@@ -1493,6 +1544,7 @@ main (int    argc,
   g_test_add_func ("/health/alerts/thresholds-keyfile", test_thresholds_keyfile);
   g_test_add_func ("/health/alerts/limits-match-schema", test_limits_match_schema);
   g_test_add_func ("/health/alerts/limits-pids", test_limits_pids);
+  g_test_add_func ("/health/enums-match-schema", test_enums_match_schema);
   g_test_add_func ("/health/alerts/state", test_alert_state);
   g_test_add_func ("/health/alerts/min-duration", test_alert_min_duration);
   g_test_add_func ("/health/alerts/hysteresis", test_alert_hysteresis);
