@@ -378,7 +378,7 @@ test_systems (void)
     { "P2187", OBD_DTC_SYSTEM_FUEL_AIR },
     { "P2300", OBD_DTC_SYSTEM_IGNITION },
     { "P2400", OBD_DTC_SYSTEM_EMISSIONS },
-    { "P2500", OBD_DTC_SYSTEM_SPEED_IDLE },
+    { "P2500", OBD_DTC_SYSTEM_CHARGING },     /* a subject block: generator lamp */
     { "P2610", OBD_DTC_SYSTEM_COMPUTER },
     { "P2700", OBD_DTC_SYSTEM_TRANSMISSION },
     { "P2A00", OBD_DTC_SYSTEM_FUEL_AIR },

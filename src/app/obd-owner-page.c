@@ -342,9 +342,7 @@ update_reminders (ObdOwnerPage          *self,
       g_autoptr(GString) subtitle = g_string_new (NULL);
 
       service.interval_km = (double) item->interval_km;
-      service.interval_months = item->interval_days > 0
-                                ? (guint) MAX (1, lround (item->interval_days * 12.0 / 365.25))
-                                : 0;
+      service.interval_days = (guint) MAX (item->interval_days, 0);
       service.last_done_km = (double) item->last_done_km;
       g_date_clear (&service.last_done_date, 1);
       if (item->last_done_us > 0)

@@ -43,7 +43,9 @@ item_kind_get_key (ObdHealthItemKind kind)
 static void
 print_health_json (const ObdHealthReport *report,
                    const char            *vin,
-                   gint64                 vehicle_id)
+                   gint64                 vehicle_id,
+                   gint64                 session_id,
+                   GPtrArray             *trends)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -60,8 +62,16 @@ print_health_json (const ObdHealthReport *report,
       json_builder_add_int_value (builder, vehicle_id);
     }
   json_builder_end_object (builder);
+  if (session_id != 0)
+    {
+      json_builder_set_member_name (builder, "session");
+      json_builder_add_int_value (builder, session_id);
+    }
   json_builder_set_member_name (builder, "score");
   json_builder_add_double_value (builder, report->vehicle_score);
+  /* The score as every view shows it (obd_health_score_round). */
+  json_builder_set_member_name (builder, "score_shown");
+  json_builder_add_int_value (builder, obd_health_score_round (report->vehicle_score));
   json_builder_set_member_name (builder, "weighted_mean");
   json_builder_add_double_value (builder, report->weighted_mean);
   json_builder_set_member_name (builder, "worst_system");
@@ -92,7 +102,7 @@ print_health_json (const ObdHealthReport *report,
       json_builder_set_member_name (builder, "kind");
       json_builder_add_string_value (builder, item_kind_get_key (d->kind));
       json_builder_set_member_name (builder, "severity");
-      json_builder_add_string_value (builder, obd_health_severity_get_key (d->severity));
+      json_builder_add_string_value (builder, obd_severity_get_key (d->severity));
       json_builder_set_member_name (builder, "confirmed");
       json_builder_add_boolean_value (builder, d->confirmed);
       json_builder_set_member_name (builder, "points");
@@ -102,6 +112,30 @@ print_health_json (const ObdHealthReport *report,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  if (trends != NULL)
+    {
+      json_builder_set_member_name (builder, "trends");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < trends->len; i++)
+        {
+          const ObdTrendResult *trend = g_ptr_array_index (trends, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "key");
+          json_builder_add_string_value (builder, trend->key);
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, obd_trend_kind_get_key (trend->kind));
+          json_builder_set_member_name (builder, "sessions");
+          json_builder_add_int_value (builder, trend->n_points);
+          json_builder_set_member_name (builder, "slope_per_day");
+          json_builder_add_double_value (builder, trend->slope_per_day);
+          json_builder_set_member_name (builder, "explanation");
+          json_builder_add_string_value (builder, trend->explanation);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
 
   json_builder_set_member_name (builder, "explanation");
   json_builder_add_string_value (builder, explanation);
@@ -128,9 +162,10 @@ obd_cli_cmd_health (ObdCli  *cli,
     { NULL }
   };
   g_autoptr(ObdHealthReport) report = NULL;
+  g_autoptr(GPtrArray) trends = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *vin = NULL;
-  gint64 vehicle_id = 0;
+  gint64 vehicle_id = 0, session_id = 0;
 
   if (!obd_cli_parse_options (cli, "health", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
@@ -150,7 +185,9 @@ obd_cli_cmd_health (ObdCli  *cli,
       if (store == NULL ||
           (vehicle_id = obd_cli_find_vehicle (store, vehicle_name, &error)) == 0 ||
           (vehicle = obd_store_get_vehicle (store, vehicle_id, &error)) == NULL ||
-          (report = obd_diagnosis_evaluate_stored (store, vehicle_id, &error)) == NULL)
+          (report = obd_diagnosis_evaluate_stored (store, vehicle_id, &error)) == NULL ||
+          !obd_store_find_health_session (store, vehicle_id, &session_id, &error) ||
+          (trends = obd_diagnosis_list_trends (store, vehicle_id, &error)) == NULL)
         return obd_cli_fail (cli, error);
       vin = g_strdup (vehicle->vin);
     }
@@ -183,37 +220,35 @@ obd_cli_cmd_health (ObdCli  *cli,
     }
 
   if (cli->json)
-    print_health_json (report, vin, vehicle_id);
+    print_health_json (report, vin, vehicle_id, session_id, trends);
   else
     {
       g_autofree char *explanation = obd_health_report_explain (report);
 
       if (vin != NULL)
         g_print (_("VIN %s\n"), vin);
-      if (vehicle_name != NULL)
-        g_print ("%s\n", _("From the trouble codes recorded in the store; readiness and "
-                           "on-board test results need the car connected."));
+      if (vehicle_name != NULL && session_id != 0)
+        g_print (_("As judged live during session %" G_GINT64_FORMAT ", with what was cleared "
+                   "or reported since.\n"), session_id);
+      else if (vehicle_name != NULL)
+        g_print ("%s\n", _("From the trouble codes recorded in the store: no recorded session "
+                           "has readiness, on-board test results or alerts yet. Record one "
+                           "with “obd2 record”."));
       g_print ("%s", explanation);
       if (explanation[0] != '\0' && !g_str_has_suffix (explanation, "\n"))
         g_print ("\n");
+      if (trends != NULL && trends->len > 0)
+        {
+          g_print ("\n%s\n", _("Trends over the recorded sessions:"));
+          for (guint i = 0; i < trends->len; i++)
+            g_print ("  %s\n", ((const ObdTrendResult *) g_ptr_array_index (trends, i))->explanation);
+        }
     }
 
   return OBD_CLI_EXIT_OK;
 }
 
 /* ---- maintenance ------------------------------------------------------- */
-
-/* The store keeps intervals in days, the forecast in calendar months
- * (obd-maintenance.h): a year of 365 days is 12 months.  Anything shorter
- * than half a month still counts as one month, the forecast's finest
- * step. */
-static guint
-days_to_months (gint64 days)
-{
-  if (days <= 0)
-    return 0;
-  return MAX (1, (guint) floor (days / (365.25 / 12) + 0.5));
-}
 
 static void
 date_from_us (GDate  *date,
@@ -311,7 +346,7 @@ forecast_item (const VehiclePlan             *plan,
   GDate today;
 
   item.interval_km = stored->interval_km;
-  item.interval_months = days_to_months (stored->interval_days);
+  item.interval_days = (guint) MAX (stored->interval_days, 0);
   item.last_done_km = stored->last_done_km;
   g_date_clear (&item.last_done_date, 1);
   if (stored->last_done_us != 0)

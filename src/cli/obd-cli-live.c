@@ -10,11 +10,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "obd-cli-private.h"
+#include "obd-cli-table.h"
 #include "obd-error.h"
+#include "obd-pid-format.h"
 #include "obd-sim-elm.h"
 #include "obd-sim-transport.h"
 #include "obd-worker.h"
@@ -26,6 +29,7 @@ typedef struct
   ObdWorker  *worker;
   GError     *error;
   gboolean    csv;
+  ObdCliTable *table;        /* --table: one refreshing line per reading */
   gboolean    connected;
   guint64     n_pid_reads;   /* samples with index 0: one per PID read */
   gint64      window_start;
@@ -102,8 +106,15 @@ print_sample (LiveRun         *run,
   else if (run->csv)
     g_print ("%s,%s,%02X,%s,%.6g,%s\n", stamp, ecu, sample->pid, key, value, symbol);
   else
-    g_print ("%s  %-4s %-28s %12.6g %s\n", stamp + 11, ecu,
-             meta != NULL ? _(meta->label) : key, value, symbol);
+    {
+      /* For people: only the digits the PID resolves (machine output
+       * above keeps them all). */
+      g_autofree char *shown = obd_pid_format_value (sample->pid, sample->index, sample->value,
+                                                     cli->units);
+
+      g_print ("%s  %-4s %-28s %14s\n", stamp + 11, ecu,
+               meta != NULL ? obd_value_get_label (meta) : key, shown);
+    }
 }
 
 static void
@@ -111,6 +122,18 @@ on_live_samples_cb (ObdWorker *worker,
                     GArray    *samples,
                     LiveRun   *run)
 {
+  if (run->table != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      obd_cli_table_add_samples (run->table, (const ObdSample *) (gpointer) samples->data,
+                                 samples->len);
+      text = obd_cli_table_render (run->table, g_get_monotonic_time (), FALSE);
+      if (text != NULL)
+        g_print ("%s", text);
+      fflush (stdout);
+      return;
+    }
   for (guint i = 0; i < samples->len; i++)
     print_sample (run, &g_array_index (samples, ObdSample, i));
   fflush (stdout);
@@ -167,6 +190,7 @@ live_run_clear (LiveRun *run)
       g_signal_handlers_disconnect_by_data (run->worker, run);
     }
   g_clear_object (&run->worker);
+  g_clear_pointer (&run->table, obd_cli_table_free);
   g_clear_pointer (&run->loop, g_main_loop_unref);
   g_clear_error (&run->error);
 }
@@ -178,11 +202,14 @@ obd_cli_cmd_live (ObdCli  *cli,
 {
   double duration = 0;
   gboolean csv = FALSE;
+  gboolean table = FALSE;
   char *strategy_name = NULL;
   GOptionEntry entries[] = {
     { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
       N_("Stop after this many seconds (default: until Ctrl+C)"), "S" },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV rows"), NULL },
+    { "table", 't', 0, G_OPTION_ARG_NONE, &table,
+      N_("Show one line per reading, refreshed in place"), NULL },
     { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy_name, N_("fast (default) or naive"),
       "STRATEGY" },
     { NULL }
@@ -206,6 +233,11 @@ obd_cli_cmd_live (ObdCli  *cli,
     return obd_cli_fail (cli, error);
 
   run.csv = csv;
+  if (table && (csv || cli->json))
+    return obd_cli_usage_error (_("--table is for people; it does not go with --csv or "
+                                  "--json."));
+  if (table)
+    run.table = obd_cli_table_new (cli->units, isatty (STDOUT_FILENO));
   if (csv && !cli->json)
     g_print ("time,ecu,pid,key,value,unit\n");
 
@@ -220,6 +252,13 @@ obd_cli_cmd_live (ObdCli  *cli,
         g_source_remove_by_user_data (&run);
       /* Deliver what was read before stopping. */
       obd_worker_stop (run.worker);
+      if (run.table != NULL)
+        {
+          g_autofree char *text = obd_cli_table_render (run.table, g_get_monotonic_time (),
+                                                        TRUE);
+
+          g_print ("%s", text);
+        }
     }
 
   if (run.error != NULL)

@@ -184,9 +184,6 @@ static const guint8 default_pids[] = {
   0x0C, 0x0D, 0x05, 0x04, 0x11, 0x0E, 0x0F, 0x10, 0x0B, 0x2F, 0x42, 0x46, 0x5C, 0x5E,
 };
 
-/* rpm above which the engine counts as running for the voltage alerts
- * (obd-alerts.h: callers usually derive it from rpm > 400). */
-#define ENGINE_RUNNING_RPM 400.0
 
 typedef struct
 {
@@ -271,7 +268,7 @@ report_alert (RecordRun           *run,
     return;
 
   run->n_alerts++;
-  g_printerr ("obd2: %s: %s — %s\n", obd_health_severity_get_label (event->severity),
+  g_printerr ("obd2: %s: %s — %s\n", obd_severity_get_label (event->severity),
               event->title, event->message);
 
   /* A notification that cannot be written is worth a warning, not the end
@@ -303,8 +300,6 @@ on_record_samples_cb (ObdWorker *worker,
       if (meta == NULL || meta->key == NULL)
         continue;
 
-      if (g_str_equal (meta->key, "rpm"))
-        obd_alert_monitor_set_engine_running (run->alerts, sample->value > ENGINE_RUNNING_RPM);
       obd_alert_monitor_feed (run->alerts, meta->key, sample->value, sample->time_us,
                               run->events);
     }
@@ -377,8 +372,23 @@ choose_record_pids (RecordRun   *run,
                     GError     **error)
 {
   g_autoptr(GArray) supported = obd_worker_dup_supported_pids (run->worker);
-  const guint8 *wanted = requested != NULL ? (const guint8 *) requested->data : default_pids;
-  guint n_wanted = requested != NULL ? requested->len : G_N_ELEMENTS (default_pids);
+  g_autoptr(GArray) defaults = g_array_new (FALSE, FALSE, sizeof (guint8));
+  const guint8 *wanted;
+  guint n_wanted;
+
+  /* By default the dashboard and what the alerts read, so a recorded
+   * session carries the alerts its health report counts. */
+  if (requested == NULL)
+    {
+      gsize n_alert_pids = 0;
+      const guint8 *alert_pids = obd_alert_get_watched_pids (&n_alert_pids);
+
+      g_array_append_vals (defaults, default_pids, G_N_ELEMENTS (default_pids));
+      g_array_append_vals (defaults, alert_pids, n_alert_pids);
+    }
+  wanted = requested != NULL ? (const guint8 *) requested->data
+                             : (const guint8 *) defaults->data;
+  n_wanted = requested != NULL ? requested->len : defaults->len;
 
   for (guint i = 0; i < n_wanted; i++)
     {
@@ -543,8 +553,9 @@ print_record_summary (RecordRun *run)
   g_print ("  %-10s %s\n", _("Store:"), obd_store_get_path (run->store));
 }
 
-/* Starts the session and stores the snapshot in it.  A snapshot without a
- * VIN records a session without a vehicle. */
+/* Starts the session and attaches the snapshot read at connect to it: its
+ * codes, freeze frame, readiness and Mode 06 belong to this session.  A
+ * snapshot without a VIN records a session without a vehicle. */
 static gboolean
 record_start_session (RecordRun  *run,
                       GError    **error)
@@ -561,8 +572,8 @@ record_start_session (RecordRun  *run,
   if (run->session_id == 0)
     return FALSE;
 
-  return obd_diagnosis_store_snapshot (run->store, run->vehicle_id, run->session_id,
-                                       run->snapshot, error);
+  return obd_diagnosis_attach_snapshot (run->store, run->vehicle_id, run->session_id,
+                                        run->snapshot, error);
 }
 
 int
@@ -642,6 +653,17 @@ obd_cli_cmd_record (ObdCli  *cli,
                   "stop.\n"), pids->len, run.session_id);
 
   record_run_poll (&run, pids, duration);
+
+  /* The alerts active at the end belong to the session's health report,
+   * as they did to the live one; written before the session is sealed. */
+  {
+    g_autoptr(GPtrArray) active = obd_alert_monitor_dup_active (run.alerts);
+
+    if (!obd_diagnosis_store_session_alerts (run.store, run.session_id, active, &stop_error)
+        && run.store_error == NULL)
+      run.store_error = g_steal_pointer (&stop_error);
+    g_clear_error (&stop_error);
+  }
 
   /* Seals the session with everything committed. */
   if (!obd_recorder_stop_session (run.recorder, &stop_error) && run.store_error == NULL)

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-cli-private.h"
+#include "obd-diagnosis.h"
 #include "obd-dtc-kb.h"
 #include "obd-dtc.h"
 #include "obd-error.h"
@@ -381,6 +382,33 @@ obd_cli_cmd_dtc (ObdCli  *cli,
   return OBD_CLI_EXIT_OK;
 }
 
+/* The history learns of the clear when it knows the car: it stops counting
+ * codes and test results the clear erased.  A store that does not exist
+ * yet is not created for that. */
+static gboolean
+record_clear_in_store (ObdCli      *cli,
+                       ObdAdapter  *adapter,
+                       GError     **error)
+{
+  const char *path = cli->db != NULL ? cli->db : obd_store_get_default_path ();
+  g_autoptr(ObdSnapshot) info = NULL;
+  g_autoptr(ObdStore) store = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  info = obd_snapshot_read (adapter, OBD_SNAPSHOT_INFO, cli->cancellable, error);
+  if (info == NULL)
+    return FALSE;
+  store = obd_cli_open_store (cli, FALSE, error);
+  if (store == NULL
+      || !obd_diagnosis_record_clear (store, info->vin, "obd2", g_get_real_time (), error))
+    {
+      g_prefix_error (error, _("The codes were cleared, but the history could not record it: "));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 obd_cli_cmd_clear (ObdCli  *cli,
                    int      argc,
@@ -393,6 +421,7 @@ obd_cli_cmd_clear (ObdCli  *cli,
     { NULL }
   };
   g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(ObdSnapshot) after = NULL;
   g_autoptr(GArray) ecus = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -409,7 +438,12 @@ obd_cli_cmd_clear (ObdCli  *cli,
   if (adapter == NULL)
     return obd_cli_fail (cli, error);
 
-  if (!obd_snapshot_clear_codes (adapter, &ecus, cli->cancellable, &error))
+  /* What the car reports after the clear: permanent codes stay until their
+   * monitor passes (J1979 Mode 0A), which the mechanic needs to know. */
+  after = obd_diagnosis_clear_codes (adapter, &ecus, cli->cancellable, &error);
+  if (after == NULL)
+    return obd_cli_fail (cli, error);
+  if (!record_clear_in_store (cli, adapter, &error))
     return obd_cli_fail (cli, error);
 
   if (cli->json)
@@ -429,13 +463,29 @@ obd_cli_cmd_clear (ObdCli  *cli,
           json_builder_add_string_value (builder, ecu);
         }
       json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "remaining");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < after->dtcs->len; i++)
+        json_builder_add_string_value (builder, g_array_index (after->dtcs, ObdDtc, i).code);
+      json_builder_end_array (builder);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       obd_cli_print_json (root, TRUE);
     }
   else
-    g_print ("%s\n", _("Trouble codes cleared. Readiness monitors are reset until the next "
-                       "drive cycle."));
+    {
+      g_print ("%s\n", _("Trouble codes cleared. Readiness monitors are reset until the next "
+                         "drive cycle."));
+      for (guint i = 0; i < after->dtcs->len; i++)
+        {
+          const ObdDtc *dtc = &g_array_index (after->dtcs, ObdDtc, i);
+
+          if (dtc->kind == OBD_DTC_KIND_PERMANENT)
+            /* Translators: a code Mode 04 cannot erase */
+            g_print (_("%s stays as a permanent code until the car's own test passes.\n"),
+                     dtc->code);
+        }
+    }
 
   return OBD_CLI_EXIT_OK;
 }

@@ -1233,10 +1233,13 @@ mode06_records (ObdSimVehicle *self,
         {
           /* Misfire (continuous): TID 0B = EWMA of the last ten driving
            * cycles, 0C = counts in the current/last cycle; the limit is
-           * the counts that would damage the catalyst. */
-          gboolean bad = id == SCENARIO_MISFIRE && (mid == 0xA1 || mid == 0xA2);
-          guint ewma = bad ? 148 : (mid * 7u) % 3;
-          guint now = bad ? 187 : (mid * 5u) % 4;
+           * the counts that would damage the catalyst.  Mode 04 resets
+           * both (SAE J1979: it clears the test results with the codes):
+           * zero until the fault is detected again. */
+          gboolean reset = self->cleared && !self->redetected;
+          gboolean bad = id == SCENARIO_MISFIRE && (mid == 0xA1 || mid == 0xA2) && !reset;
+          guint ewma = reset ? 0 : bad ? 148 : (mid * 7u) % 3;
+          guint now = reset ? 0 : bad ? 187 : (mid * 5u) % 4;
 
           put_record (out, mid, 0x0B, 0x24, ewma, 0, 65);
           put_record (out, mid, 0x0C, 0x24, now, 0, 65);

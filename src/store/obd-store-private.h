@@ -21,7 +21,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdStmt, sqlite3_finalize)
 #define OBD_STORE_APPLICATION_ID 0x4F424432
 
 /* The schema this program writes (PRAGMA user_version). */
-#define OBD_STORE_SCHEMA_VERSION 3
+#define OBD_STORE_SCHEMA_VERSION 4
 
 /* How long a connection waits for another one's write lock. */
 #define OBD_STORE_BUSY_TIMEOUT_MS 5000
@@ -93,6 +93,21 @@ JsonNode        *_obd_store_vehicle_to_json (const ObdStoreVehicle *vehicle);
 const char      *_obd_store_dtc_kind_to_string (ObdDtcKind kind);
 gboolean         _obd_store_session_status_from_string (const char            *text,
                                                         ObdStoreSessionStatus *out_status);
+
+/* Fails with OBD_STORE_ERROR_NOT_FOUND or _SESSION_CLOSED unless the
+ * session exists and is still recording. */
+gboolean          _obd_store_check_session_recording (sqlite3  *db,
+                                                      gint64    session_id,
+                                                      GError  **error);
+/* A row of SQL_DTC_COLUMNS. */
+ObdStoreDtcEvent *_obd_store_read_dtc_event          (ObdStmt  *stmt);
+/* Records a Mode 04 of the vehicle (obd-store-health.c), inside the
+ * caller's transaction. */
+gboolean          _obd_store_log_clear               (sqlite3     *db,
+                                                      gint64       vehicle_id,
+                                                      const char  *cleared_by,
+                                                      gint64       cleared_us,
+                                                      GError     **error);
 
 /* Hash chain (obd-store-chain.c). */
 char     *_obd_store_compute_hash    (sqlite3     *db,

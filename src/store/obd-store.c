@@ -270,8 +270,8 @@ read_session (ObdStmt *stmt)
   return s;
 }
 
-static ObdStoreDtcEvent *
-read_dtc_event (ObdStmt *stmt)
+ObdStoreDtcEvent *
+_obd_store_read_dtc_event (ObdStmt *stmt)
 {
   ObdStoreDtcEvent *e = g_new0 (ObdStoreDtcEvent, 1);
 
@@ -597,7 +597,7 @@ DEFINE_GET_ROW (get_vehicle_row, ObdStoreVehicle, SQL_VEHICLE_GET, read_vehicle,
                 _("No such vehicle in the database."))
 DEFINE_GET_ROW (get_session_row, ObdStoreSession, SQL_SESSION_GET, read_session,
                 _("No such session in the database. List the sessions to see their numbers."))
-DEFINE_GET_ROW (get_dtc_event_row, ObdStoreDtcEvent, SQL_DTC_GET, read_dtc_event,
+DEFINE_GET_ROW (get_dtc_event_row, ObdStoreDtcEvent, SQL_DTC_GET, _obd_store_read_dtc_event,
                 _("No such trouble code event in the database."))
 DEFINE_GET_ROW (get_maintenance_row, ObdStoreMaintenanceItem, SQL_MAINT_GET,
                 read_maintenance_item, _("No such maintenance item in the database."))
@@ -1142,8 +1142,8 @@ end_change (ObdStore  *self,
   return FALSE;
 }
 
-static gboolean
-check_session_recording (sqlite3     *db,
+gboolean
+_obd_store_check_session_recording (sqlite3     *db,
                          gint64       session_id,
                          GError     **error)
 {
@@ -1388,7 +1388,7 @@ obd_store_add_freeze_frame (ObdStore         *self,
   if (!begin_change (self, error))
     return 0;
 
-  ok = check_session_recording (self->db, session_id, error)
+  ok = _obd_store_check_session_recording (self->db, session_id, error)
        && (frame_stmt = _obd_store_prepare (self->db, SQL_FREEZE_INSERT, error)) != NULL
        && (value_stmt = _obd_store_prepare (self->db, SQL_FREEZE_VALUE_INSERT, error)) != NULL;
   if (ok)
@@ -1429,7 +1429,7 @@ obd_store_add_readiness (ObdStore                 *self,
   if (!begin_change (self, error))
     return FALSE;
 
-  ok = check_session_recording (self->db, session_id, error)
+  ok = _obd_store_check_session_recording (self->db, session_id, error)
        && (stmt = _obd_store_prepare (self->db, SQL_READINESS_INSERT, error)) != NULL;
   for (gsize i = 0; ok && i < n_monitors; i++)
     {
@@ -1459,7 +1459,7 @@ obd_store_add_mode06_results (ObdStore                    *self,
   if (!begin_change (self, error))
     return FALSE;
 
-  ok = check_session_recording (self->db, session_id, error)
+  ok = _obd_store_check_session_recording (self->db, session_id, error)
        && (stmt = _obd_store_prepare (self->db, SQL_MODE06_INSERT, error)) != NULL;
   for (gsize i = 0; ok && i < n_results; i++)
     {
@@ -1535,7 +1535,7 @@ obd_store_record_dtc (ObdStore    *self,
       return end_change (self, FALSE, error);
     }
 
-  ok = (session_id == 0 || check_session_recording (self->db, session_id, error))
+  ok = (session_id == 0 || _obd_store_check_session_recording (self->db, session_id, error))
        && (stmt = _obd_store_prepare (self->db, SQL_DTC_INSERT, error)) != NULL;
   if (ok)
     {
@@ -1572,7 +1572,7 @@ obd_store_list_dtc_events (ObdStore  *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, vehicle_id);
-  return query_all (self->db, stmt, (RowReader) read_dtc_event,
+  return query_all (self->db, stmt, (RowReader) _obd_store_read_dtc_event,
                     (GDestroyNotify) obd_store_dtc_event_free, error);
 }
 
@@ -1621,6 +1621,10 @@ obd_store_clear_dtcs (ObdStore    *self,
            && _obd_store_outbox_add (self->db, "dtc_event", event->uuid, "update",
                                      dtc_event_to_json (self->db, event), error);
     }
+  /* Every Mode 04 is remembered, codes or not: it voids the Mode 06
+   * results and readiness read before it (obd_store_get_last_clear). */
+  if (ok)
+    ok = _obd_store_log_clear (self->db, vehicle_id, cleared_by, cleared_us, error);
   return end_change (self, ok, error);
 }
 
