@@ -40,6 +40,9 @@
 #define SQL_GUIDE_RUN_FINISH \
   "UPDATE guide_runs SET status = 'finished', current_step = NULL, updated_us = ?," \
   " finished_us = ? WHERE id = ?"
+#define SQL_GUIDE_RUN_REOPEN \
+  "UPDATE guide_runs SET status = 'active', finished_us = NULL WHERE id = ?"
+#define SQL_GUIDE_FINDING_DELETE "DELETE FROM guide_run_findings WHERE run_id = ?"
 #define SQL_GUIDE_RUN_ABANDON \
   "UPDATE guide_runs SET status = 'abandoned', updated_us = ? WHERE id = ?"
 #define SQL_VEHICLE_EXISTS "SELECT 1 FROM vehicles WHERE id = ?"
@@ -730,7 +733,29 @@ obd_store_rewind_guide_run (ObdStore    *self,
     return FALSE;
 
   db = _obd_store_get_db (self);
-  ok = (run = get_active_run (db, run_id, error)) != NULL;
+  ok = (run = get_run (db, run_id, error)) != NULL;
+  if (ok && run->status == OBD_STORE_GUIDE_RUN_ABANDONED)
+    {
+      g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_SESSION_CLOSED,
+                   _("This guided repair was abandoned; its record cannot change. Start the "
+                     "guide again for a new run."));
+      ok = FALSE;
+    }
+  /* Going back from the finding reopens the run: the finding goes. */
+  if (ok && run->status == OBD_STORE_GUIDE_RUN_FINISHED)
+    {
+      g_autoptr(ObdStmt) findings = _obd_store_prepare (db, SQL_GUIDE_FINDING_DELETE, error);
+      g_autoptr(ObdStmt) reopen = findings != NULL ? _obd_store_prepare (db, SQL_GUIDE_RUN_REOPEN,
+                                                                         error) : NULL;
+
+      ok = reopen != NULL;
+      if (ok)
+        {
+          sqlite3_bind_int64 (findings, 1, run_id);
+          sqlite3_bind_int64 (reopen, 1, run_id);
+          ok = _obd_store_step_done (db, findings, error) && _obd_store_step_done (db, reopen, error);
+        }
+    }
   ok = ok && (stmt = _obd_store_prepare (db, SQL_GUIDE_STEP_TRIM, error)) != NULL;
   if (ok)
     {

@@ -120,7 +120,8 @@ gboolean          obd_store_add_guide_run_step    (ObdStore                   *s
                                                    const char                 *current_step,
                                                    GError                    **error);
 /* The mechanic went back: drops the steps after keep_seq and moves the
- * run to current_step. */
+ * run to current_step.  A finished run is reopened (its finding goes); an
+ * abandoned one does not change. */
 gboolean          obd_store_rewind_guide_run      (ObdStore                   *self,
                                                    gint64                      run_id,
                                                    guint                       keep_seq,
