@@ -47,6 +47,30 @@ static const Walk walks[] = {
   { "ect-sensor", "ect-circuit-high", "resistance-open=OL", "sensor-open" },
   { "ect-sensor", "ect-circuit-high", "resistance-open=2400 jumper-test=yes", "terminals" },
   { "ect-sensor", "healthy-idle", "ir-compare=yes", "no-fault" },
+  /* misfire-cylinder */
+  { "misfire-cylinder", "misfire", "misfire-moved=yes", "coil-failed" },
+  { "misfire-cylinder", "misfire", "misfire-moved=no spark-plug=worn", "plug-worn" },
+  { "misfire-cylinder", "misfire", "misfire-moved=no spark-plug=good compression=70",
+    "low-compression" },
+  { "misfire-cylinder", "healthy-idle", "under-load=no", "no-fault" },
+  { "misfire-cylinder", "lean-mixture", "", "refer-lean" },
+  /* misfire-random */
+  { "misfire-random", "random-misfire", "spark-plugs=worn", "plugs-worn" },
+  { "misfire-random", "random-misfire", "spark-plugs=good spark=yes pressure-spec=380 pressure=300",
+    "fuel-pressure-low" },
+  { "misfire-random", "healthy-idle", "under-load=no", "no-fault" },
+  { "misfire-random", "misfire", "", "refer-cylinder" },
+  /* lean-mixture */
+  { "lean-mixture", "lean-mixture", "smoke-test=yes", "vacuum-leak" },
+  { "lean-mixture", "failing-maf", "displacement=3.0 pressure-spec=380 pressure=375",
+    "maf-reads-low" },
+  { "lean-mixture", "failing-maf", "displacement=3.0 pressure-spec=380 pressure=290",
+    "fuel-delivery" },
+  { "lean-mixture", "healthy-idle", "", "no-fault" },
+  /* rich-mixture */
+  { "rich-mixture", "rich-mixture", "pressure-spec=350 pressure=420", "regulator" },
+  { "rich-mixture", "evap-purge-stuck", "purge-test=yes", "purge-stuck" },
+  { "rich-mixture", "healthy-idle", "", "no-fault" },
 };
 
 static ObdGuideLibrary *

@@ -511,7 +511,7 @@ story_readings (ObdSimVehicle *self,
       if (held > 0.05)
         for (guint b = 0; b < 2; b++)
           st->stft[b] = 28.0 * IDLE_MAF_GS / st->maf - st->ltft[b] +
-                        1.0 * noise (self, 10 + b, t, 1.5);
+                        0.5 * noise (self, 10 + b, t, 1.5);
       break;
     case SCENARIO_FAILING_MAF:
       {
