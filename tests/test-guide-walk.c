@@ -71,6 +71,35 @@ static const Walk walks[] = {
   { "rich-mixture", "rich-mixture", "pressure-spec=350 pressure=420", "regulator" },
   { "rich-mixture", "evap-purge-stuck", "purge-test=yes", "purge-stuck" },
   { "rich-mixture", "healthy-idle", "", "no-fault" },
+  /* catalyst-bank1, catalyst-bank2 */
+  { "catalyst-bank1", "failing-catalyst", "exhaust-leak=no consumption=no", "catalyst-worn" },
+  { "catalyst-bank1", "failing-catalyst", "exhaust-leak=no consumption=yes",
+    "catalyst-poisoned" },
+  { "catalyst-bank1", "healthy-idle", "", "no-fault" },
+  { "catalyst-bank1", "misfire", "", "refer-misfire" },
+  { "catalyst-bank2", "failing-catalyst-b2", "exhaust-leak=no consumption=no", "catalyst-worn" },
+  { "catalyst-bank2", "failing-catalyst", "", "no-fault" },
+  { "catalyst-bank2", "lazy-o2", "", "no-fault" },
+  /* maf-performance */
+  { "maf-performance", "failing-maf", "intake-duct=ok displacement=3.0", "maf-replace" },
+  { "maf-performance", "failing-maf", "intake-duct=leak", "duct-leak" },
+  { "maf-performance", "healthy-idle", "intake-duct=ok displacement=3.0", "no-fault" },
+  { "maf-performance", "maf-circuit-low", "", "refer-circuit" },
+  /* maf-circuit */
+  { "maf-circuit", "maf-circuit-low", "supply=12.4 ground=0.02 signal-wire=yes", "sensor-failed" },
+  { "maf-circuit", "maf-circuit-low", "supply=0.3", "supply-open" },
+  { "maf-circuit", "healthy-idle", "wiggle=no", "no-fault" },
+  /* o2-heater */
+  { "o2-heater", "dead-o2-heater", "how-many=several supply=0", "supply-dead" },
+  { "o2-heater", "dead-o2-heater", "how-many=one resistance=OL", "heater-open" },
+  { "o2-heater", "driving-cycle", "", "no-fault" },
+  /* o2-upstream */
+  { "o2-upstream", "lazy-o2", "exhaust-leak=no propane=no", "sensor-aged" },
+  { "o2-upstream", "healthy-idle", "", "no-fault" },
+  /* o2-downstream */
+  { "o2-downstream", "o2-downstream-low", "exhaust-leak=no force-rich=no wiring=yes",
+    "sensor-failed" },
+  { "o2-downstream", "healthy-idle", "responds=yes", "no-fault" },
 };
 
 static ObdGuideLibrary *
