@@ -100,6 +100,30 @@ static const Walk walks[] = {
   { "o2-downstream", "o2-downstream-low", "exhaust-leak=no force-rich=no wiring=yes",
     "sensor-failed" },
   { "o2-downstream", "healthy-idle", "responds=yes", "no-fault" },
+  /* evaporative system */
+  { "evap-large-leak", "evap-large-leak", "cap=no", "cap-fault" },
+  { "evap-large-leak", "evap-large-leak", "cap=yes smoke=hose", "hose-off" },
+  { "evap-large-leak", "healthy-idle", "cap=yes smoke=none", "no-fault" },
+  { "evap-small-leak", "evap-small-leak", "cap=ok smoke=hose", "hose-crack" },
+  { "evap-small-leak", "healthy-idle", "cap=ok smoke=none", "no-fault" },
+  { "evap-purge", "evap-purge-stuck", "pinch=yes bench-test=leaks", "purge-stuck-open" },
+  { "evap-purge", "healthy-idle", "hot-restart=no", "no-fault" },
+  { "evap-purge", "rich-mixture", "pinch=no", "refer-rich" },
+  { "evap-vent", "evap-vent-blocked", "refuel=yes vent-filter=yes", "vent-blocked" },
+  { "evap-vent", "evap-vent-blocked", "refuel=no coil=OL", "vent-valve" },
+  { "evap-vent", "healthy-idle", "refuel=no coil=25 pressure-sensor=yes", "no-fault" },
+  /* crank-sensor, cam-sensor */
+  { "crank-sensor", "crank-sensor", "sensor-type=two resistance=850 sensor-tip=clean heat-test=heat",
+    "sensor-failed" },
+  { "crank-sensor", "crank-sensor", "sensor-type=three supply=0.1", "supply-fault" },
+  { "crank-sensor", "healthy-idle", "hot-stall=no", "no-fault" },
+  { "cam-sensor", "cam-sensor", "supply=5.0 signal=no sensor-tip=clean", "sensor-failed" },
+  { "cam-sensor", "healthy-idle", "", "no-fault" },
+  { "cam-sensor", "crank-sensor", "", "refer-crank" },
+  /* vss */
+  { "vss", "vss-fault", "speedometer=no abs=no sensor-resistance=OL", "sensor-failed" },
+  { "vss", "vss-fault", "speedometer=yes", "signal-lost" },
+  { "vss", "driving-cycle", "", "no-fault" },
 };
 
 static ObdGuideLibrary *
