@@ -124,6 +124,59 @@ static const Walk walks[] = {
   { "vss", "vss-fault", "speedometer=no abs=no sensor-resistance=OL", "sensor-failed" },
   { "vss", "vss-fault", "speedometer=yes", "signal-lost" },
   { "vss", "driving-cycle", "", "no-fault" },
+  /* charging-low, charging-high */
+  { "charging-low", "weak-battery", "belt=ok alternator-output=12.6", "alternator" },
+  { "charging-low", "weak-battery", "belt=ok alternator-output=14.2 cable-drop=0.9",
+    "charge-cable" },
+  { "charging-low", "healthy-idle", "battery-rest=12.6 drain=25", "no-fault" },
+  { "charging-low", "healthy-idle", "battery-rest=12.6 drain=300", "parasitic-drain" },
+  { "charging-high", "overcharging", "alternator-output=15.8 sense-wire=yes", "regulator" },
+  { "charging-high", "healthy-idle", "", "no-fault" },
+  /* lost-communication */
+  { "lost-communication", "lost-communication", "bus-resistance=61 module-ground=0.6",
+    "ground-fault" },
+  { "lost-communication", "lost-communication", "bus-resistance=118", "terminator" },
+  { "lost-communication", "healthy-idle", "", "no-fault" },
+  /* overheating */
+  { "overheating", "overheating", "coolant-level=ok fan-runs=no", "fan-fault" },
+  { "overheating", "overheating", "coolant-level=low pressure-test=holds combustion-gas=yes",
+    "head-gasket" },
+  { "overheating", "healthy-idle", "coolant-loss=no", "no-fault" },
+  /* no-start */
+  { "no-start", "no-start", "cranks=yes spark=yes pressure-spec=350 pressure=0", "no-fuel" },
+  { "no-start", "no-start", "cranks=yes spark=no", "no-spark" },
+  { "no-start", "no-start", "cranks=no battery=11.2", "battery-flat" },
+  { "no-start", "healthy-idle", "cranks=yes", "no-fault" },
+  /* rough-idle */
+  { "rough-idle", "egr-stuck-open", "egr-block=yes", "egr-stuck-open" },
+  { "rough-idle", "dirty-throttle", "throttle-body=yes", "throttle-dirty" },
+  { "rough-idle", "healthy-idle", "vibration=no", "no-fault" },
+  { "rough-idle", "random-misfire", "", "refer-misfire" },
+  /* mil-no-codes */
+  { "mil-no-codes", "mil-no-codes", "", "other-module" },
+  { "mil-no-codes", "healthy-idle", "lamp-lit=no", "no-fault" },
+  { "mil-no-codes", "healthy-idle", "lamp-lit=yes", "cluster" },
+  /* poor-fuel-economy */
+  { "poor-fuel-economy", "stuck-thermostat", "", "refer-thermostat" },
+  { "poor-fuel-economy", "rich-mixture", "", "refer-rich" },
+  { "poor-fuel-economy", "lean-mixture", "", "refer-lean" },
+  { "poor-fuel-economy", "healthy-idle", "car=dragging", "tyres-brakes" },
+  { "poor-fuel-economy", "healthy-idle", "car=normal", "no-fault" },
+  /* egr-flow */
+  { "egr-flow", "egr-stuck-open", "egr-block=yes", "stuck-open" },
+  { "egr-flow", "healthy-idle", "open-test=yes", "no-fault" },
+  { "egr-flow", "healthy-idle", "open-test=no", "clogged" },
+  /* idle-control */
+  { "idle-control", "dirty-throttle", "idle-spec=750 throttle-body=yes", "throttle-dirty" },
+  { "idle-control", "healthy-idle", "idle-spec=750", "no-fault" },
+  { "idle-control", "healthy-idle", "idle-spec=650 smoke=leak", "air-leak" },
+  /* throttle-position */
+  { "throttle-position", "tps-glitch", "wiggle=no reference=5.0", "sensor-worn" },
+  { "throttle-position", "healthy-idle", "sweep=yes", "no-fault" },
+  /* map-sensor */
+  { "map-sensor", "map-hose-off", "hose=no", "hose-fault" },
+  { "map-sensor", "map-hose-off", "hose=yes reference=5.0 vacuum-test=no", "sensor-failed" },
+  { "map-sensor", "healthy-idle", "engine-off=yes", "no-fault" },
 };
 
 static ObdGuideLibrary *
