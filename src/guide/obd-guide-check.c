@@ -234,21 +234,14 @@ condition_reading (CondState *s,
       break;
 
     case OBD_GUIDE_CONDITION_HOLDS:
-      if (!in_range (v, c->min, c->max))
-        {
-          restart_window (s);
-          break;
-        }
-      if (s->since_us < 0)
-        s->since_us = t;
-      if (elapsed_s (s->since_us, t) >= c->seconds)
-        latch (s, SATISFIED, t);
-      break;
-
     case OBD_GUIDE_CONDITION_STAYS:
+      /* Out of range: a hold starts again, a stay has failed. */
       if (!in_range (v, c->min, c->max))
         {
-          latch (s, VIOLATED, t);
+          if (c->kind == OBD_GUIDE_CONDITION_STAYS)
+            latch (s, VIOLATED, t);
+          else
+            restart_window (s);
           break;
         }
       if (s->since_us < 0)

@@ -232,21 +232,20 @@ get_run (sqlite3  *db,
          GError  **error)
 {
   g_autoptr(ObdStmt) stmt = _obd_store_prepare (db, SQL_GUIDE_RUN_GET, error);
-  int rc;
+  g_autoptr(GError) local_error = NULL;
+  ObdStoreGuideRun *run;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, run_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return read_run (stmt);
-  if (rc == SQLITE_DONE)
+  run = _obd_store_query_one (db, stmt, (ObdStoreRowReader) read_run, "", &local_error);
+  if (g_error_matches (local_error, OBD_STORE_ERROR, OBD_STORE_ERROR_NOT_FOUND))
     g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_NOT_FOUND,
                  _("No guided repair %" G_GINT64_FORMAT " in the database. List the runs "
                    "to see their numbers."), run_id);
-  else
-    _obd_store_set_error (db, rc, _("Could not read the database"), error);
-  return NULL;
+  else if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return run;
 }
 
 static GPtrArray *
@@ -255,21 +254,12 @@ list_steps (sqlite3  *db,
             GError  **error)
 {
   g_autoptr(ObdStmt) stmt = _obd_store_prepare (db, SQL_GUIDE_STEP_LIST, error);
-  g_autoptr(GPtrArray) steps = NULL;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
-  steps = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_store_guide_step_free);
   sqlite3_bind_int64 (stmt, 1, run_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (steps, read_step (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      _obd_store_set_error (db, rc, _("Could not read the database"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&steps);
+  return _obd_store_query_all (db, stmt, (ObdStoreRowReader) read_step,
+                               (GDestroyNotify) obd_store_guide_step_free, error);
 }
 
 static GPtrArray *
@@ -322,18 +312,6 @@ list_findings (sqlite3  *db,
 
 /* The outbox payload: the whole run ------------------------------------ */
 
-static void
-add_string_member (JsonBuilder *b,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* JSON has no infinity and no NaN: an open circuit is "over_range". */
 static void
 add_number_member (JsonBuilder *b,
@@ -345,25 +323,6 @@ add_number_member (JsonBuilder *b,
     json_builder_add_double_value (b, value);
   else
     json_builder_add_null_value (b);
-}
-
-static void
-add_uuid_member (JsonBuilder *b,
-                 sqlite3     *db,
-                 const char  *name,
-                 const char  *sql,
-                 gint64       id)
-{
-  g_autoptr(ObdStmt) stmt = NULL;
-  g_autofree char *uuid = NULL;
-
-  if (id != 0 && (stmt = _obd_store_prepare (db, sql, NULL)) != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        uuid = _obd_store_column_dup (stmt, 0);
-    }
-  add_string_member (b, name, uuid);
 }
 
 static JsonNode *
@@ -382,16 +341,16 @@ run_to_json (sqlite3  *db,
 
   b = json_builder_new ();
   json_builder_begin_object (b);
-  add_string_member (b, "uuid", run->uuid);
-  add_uuid_member (b, db, "vehicle", "SELECT uuid FROM vehicles WHERE id = ?", run->vehicle_id);
-  add_uuid_member (b, db, "session", "SELECT uuid FROM sessions WHERE id = ?", run->session_id);
-  add_string_member (b, "guide", run->guide_id);
+  _obd_store_json_add_string (b, "uuid", run->uuid);
+  _obd_store_json_add_reference (b, db, "vehicle", "vehicles", run->vehicle_id);
+  _obd_store_json_add_reference (b, db, "session", "sessions", run->session_id);
+  _obd_store_json_add_string (b, "guide", run->guide_id);
   json_builder_set_member_name (b, "guide_version");
   json_builder_add_int_value (b, run->guide_version);
-  add_string_member (b, "guide_title", run->guide_title);
-  add_string_member (b, "reason", run->reason);
-  add_string_member (b, "status", obd_store_guide_run_status_to_string (run->status));
-  add_string_member (b, "current_step", run->current_step);
+  _obd_store_json_add_string (b, "guide_title", run->guide_title);
+  _obd_store_json_add_string (b, "reason", run->reason);
+  _obd_store_json_add_string (b, "status", obd_store_guide_run_status_to_string (run->status));
+  _obd_store_json_add_string (b, "current_step", run->current_step);
   json_builder_set_member_name (b, "started_us");
   json_builder_add_int_value (b, run->started_us);
   json_builder_set_member_name (b, "updated_us");
@@ -411,14 +370,14 @@ run_to_json (sqlite3  *db,
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "seq");
       json_builder_add_int_value (b, step->seq);
-      add_string_member (b, "step", step->step_id);
-      add_string_member (b, "kind", step->kind);
-      add_string_member (b, "title", step->title);
-      add_string_member (b, "outcome", step->outcome);
+      _obd_store_json_add_string (b, "step", step->step_id);
+      _obd_store_json_add_string (b, "kind", step->kind);
+      _obd_store_json_add_string (b, "title", step->title);
+      _obd_store_json_add_string (b, "outcome", step->outcome);
       add_number_member (b, "value", step->value);
       json_builder_set_member_name (b, "over_range");
       json_builder_add_boolean_value (b, isinf (step->value) && step->value > 0);
-      add_string_member (b, "unit", step->unit);
+      _obd_store_json_add_string (b, "unit", step->unit);
       json_builder_set_member_name (b, "detail");
       if (step->detail != NULL)
         {
@@ -446,11 +405,11 @@ run_to_json (sqlite3  *db,
       const ObdStoreGuideFinding *finding = g_ptr_array_index (findings, i);
 
       json_builder_begin_object (b);
-      add_string_member (b, "finding", finding->finding_id);
-      add_string_member (b, "kind", finding->kind);
-      add_string_member (b, "title", finding->title);
-      add_string_member (b, "text", finding->text);
-      add_string_member (b, "refer_guide", finding->refer_guide);
+      _obd_store_json_add_string (b, "finding", finding->finding_id);
+      _obd_store_json_add_string (b, "kind", finding->kind);
+      _obd_store_json_add_string (b, "title", finding->title);
+      _obd_store_json_add_string (b, "text", finding->text);
+      _obd_store_json_add_string (b, "refer_guide", finding->refer_guide);
       json_builder_set_member_name (b, "repairs");
       json_builder_begin_array (b);
       for (guint r = 0; r < finding->repairs->len; r++)
@@ -458,7 +417,7 @@ run_to_json (sqlite3  *db,
           const ObdStoreGuideRepair *repair = g_ptr_array_index (finding->repairs, r);
 
           json_builder_begin_object (b);
-          add_string_member (b, "title", repair->title);
+          _obd_store_json_add_string (b, "title", repair->title);
           add_number_member (b, "hours", repair->hours);
           add_number_member (b, "max_hours", repair->max_hours);
           json_builder_end_object (b);
@@ -894,8 +853,6 @@ obd_store_list_guide_runs (ObdStore  *self,
 {
   sqlite3 *db;
   g_autoptr(ObdStmt) stmt = NULL;
-  g_autoptr(GPtrArray) runs = NULL;
-  int rc;
 
   g_return_val_if_fail (OBD_IS_STORE (self), NULL);
 
@@ -905,15 +862,8 @@ obd_store_list_guide_runs (ObdStore  *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, vehicle_id);
   sqlite3_bind_int64 (stmt, 2, session_id);
-  runs = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_store_guide_run_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (runs, read_run (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      _obd_store_set_error (db, rc, _("Could not read the database"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&runs);
+  return _obd_store_query_all (db, stmt, (ObdStoreRowReader) read_run,
+                               (GDestroyNotify) obd_store_guide_run_free, error);
 }
 
 GPtrArray *
