@@ -377,6 +377,32 @@ test_bad_input (Fixture       *f,
   g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
 }
 
+/* A check that asks for 2500 rpm, against the simulated car: the
+ * simulator holds the pedal, and the vacuum leak's trims recover. */
+static void
+test_run_pedal (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *root;
+  JsonArray *steps;
+
+  run_cli (&run, "smoke-test=yes\n", "--port", "sim:lean-mixture", "--json", "guide", "run",
+           "lean-mixture", "--no-save", "--answers", "-", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_object (run.out, &node);
+  g_assert_true (json_object_get_null_member (root, "run"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "finding"),
+                                                  "id"), ==, "vacuum-leak");
+  steps = json_object_get_array_member (root, "steps");
+  g_assert_cmpuint (json_array_get_length (steps), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 2),
+                                                  "step"), ==, "hold-2500");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 2),
+                                                  "outcome"), ==, "pass");
+  g_assert_nonnull (strstr (run.err, "the simulator holds 2500 rpm"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -390,6 +416,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/guide/cli/bad-input", Fixture, NULL, fixture_setup, test_bad_input,
               fixture_teardown);
+  g_test_add_func ("/guide/cli/run-pedal", test_run_pedal);
 
   return g_test_run ();
 }

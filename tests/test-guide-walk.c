@@ -330,16 +330,7 @@ static void
 work_pedal (ObdSimVehicle      *vehicle,
             const ObdGuideStep *step)
 {
-  double rpm = 0;
-
-  for (guint i = 0; i < step->n_requires; i++)
-    {
-      const ObdGuideCondition *r = &step->requires[i];
-
-      if (r->quantity.pid == 0x0C && !isnan (r->min) && r->min > 1000)
-        rpm = isnan (r->max) ? r->min + 200 : (r->min + r->max) / 2;
-    }
-  obd_sim_vehicle_hold_rpm (vehicle, rpm);
+  obd_sim_vehicle_hold_rpm (vehicle, obd_guide_step_get_held_rpm (step));
 }
 
 static void

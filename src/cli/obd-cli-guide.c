@@ -28,6 +28,7 @@
 #include "obd-guide-run.h"
 #include "obd-guide-store.h"
 #include "obd-recorder.h"
+#include "obd-sim-transport.h"
 
 /* Where the walk talks: stdout, or stderr when stdout carries the one
  * JSON document (--json). */
@@ -64,7 +65,7 @@ typedef struct
   ObdWorker       *worker;
   GError          *link_error;
   gboolean         worker_stopped;
-  ObdSnapshot     *snapshot;       /* a job's result */
+  gpointer         job_result;     /* taken by run_job() */
   GError          *job_error;
   gboolean         job_done;
   gint64           last_batch_us;
@@ -103,7 +104,6 @@ guide_cli_clear (GuideCli *g)
   g_clear_pointer (&g->answers, g_hash_table_unref);
   g_clear_pointer (&g->answers_name, g_free);
   g_clear_pointer (&g->loop, g_main_loop_unref);
-  g_clear_pointer (&g->snapshot, obd_snapshot_free);
   g_clear_error (&g->link_error);
   g_clear_error (&g->job_error);
   g_clear_error (&g->store_error);
@@ -786,22 +786,23 @@ on_job_done_cb (GObject      *source,
 {
   GuideCli *g = data;
 
-  g->snapshot = obd_worker_run_finish (OBD_WORKER (source), result, &g->job_error);
+  g->job_result = obd_worker_run_finish (OBD_WORKER (source), result, &g->job_error);
   g->job_done = TRUE;
   g_main_loop_quit (g->loop);
 }
 
-/* Reads parts of the vehicle through the worker, between polls. */
-static ObdSnapshot *
-read_vehicle (GuideCli         *g,
-              ObdSnapshotParts  parts,
-              GError          **error)
+/* Runs func on the worker thread, between polls, and waits for it. */
+static gpointer
+run_job (GuideCli          *g,
+         ObdWorkerJobFunc   func,
+         gpointer           data,
+         GDestroyNotify     result_destroy,
+         GError           **error)
 {
-  g_clear_pointer (&g->snapshot, obd_snapshot_free);
+  g_assert (g->job_result == NULL);
   g_clear_error (&g->job_error);
   g->job_done = FALSE;
-  obd_worker_run_async (g->worker, read_snapshot_job, GUINT_TO_POINTER (parts), NULL,
-                        (GDestroyNotify) obd_snapshot_free, g->cli->cancellable,
+  obd_worker_run_async (g->worker, func, data, NULL, result_destroy, g->cli->cancellable,
                         on_job_done_cb, g);
   if (!g->worker_stopped)
     obd_cli_run_loop (g->cli, g->loop);
@@ -813,13 +814,50 @@ read_vehicle (GuideCli         *g,
       while (!g->job_done)
         g_main_context_iteration (NULL, TRUE);
     }
-  if (g->snapshot == NULL)
+  if (g->job_result == NULL && (g->link_error != NULL || g->job_error != NULL))
     {
       g_propagate_error (error, g->link_error != NULL ? g_steal_pointer (&g->link_error)
                                                       : g_steal_pointer (&g->job_error));
       return NULL;
     }
-  return g_steal_pointer (&g->snapshot);
+  return g_steal_pointer (&g->job_result);
+}
+
+/* Reads parts of the vehicle through the worker. */
+static ObdSnapshot *
+read_vehicle (GuideCli         *g,
+              ObdSnapshotParts  parts,
+              GError          **error)
+{
+  ObdSnapshot *snapshot = run_job (g, read_snapshot_job, GUINT_TO_POINTER (parts),
+                                   (GDestroyNotify) obd_snapshot_free, error);
+
+  if (snapshot == NULL && error != NULL && *error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The vehicle gave no answer."));
+  return snapshot;
+}
+
+/* The simulated car has no mechanic to press its pedal: the simulator's
+ * own foot holds the engine speed a check asks for. */
+static gpointer
+sim_pedal_job (ObdAdapter    *adapter,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  ObdTransport *transport = obd_adapter_get_transport (adapter);
+
+  if (!OBD_IS_SIM_TRANSPORT (transport))
+    return NULL;
+  obd_sim_transport_hold_rpm (OBD_SIM_TRANSPORT (transport), *(const double *) data);
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gboolean
+press_sim_pedal (GuideCli *g,
+                 double    rpm)
+{
+  return run_job (g, sim_pedal_job, &rpm, NULL, NULL) != NULL;
 }
 
 /* ---- saving ------------------------------------------------------------ */
@@ -1143,6 +1181,7 @@ do_live_check (GuideCli  *g,
   const ObdGuideRecord *record;
   GPtrArray *records;
   ObdGuideLiveStatus result;
+  double held;
   guint tick;
 
   if (!connect_car (g, error))
@@ -1160,6 +1199,11 @@ do_live_check (GuideCli  *g,
         g_array_append_val (pids, step->gauges[i].pid);
     }
 
+  held = obd_guide_step_get_held_rpm (step);
+  if (held > 0 && press_sim_pedal (g, held))
+    say (_("  The simulated car has no one at its pedal: the simulator holds %.0f rpm.\n"),
+         held);
+
   records = obd_guide_run_get_records (g->run);
   g->last_batch_us = g_get_real_time ();
   if (!obd_guide_run_start_live_check (g->run, g->last_batch_us, supported, error))
@@ -1175,6 +1219,9 @@ do_live_check (GuideCli  *g,
       if (g->progress)
         say ("\n");
     }
+
+  if (held > 0 && !g->worker_stopped && !g_cancellable_is_cancelled (g->cli->cancellable))
+    press_sim_pedal (g, 0);
 
   if (obd_guide_run_get_state (g->run) == OBD_GUIDE_RUN_LIVE)
     {

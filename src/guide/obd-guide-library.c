@@ -10,7 +10,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-guide-library.h"
-#include "obd-guide-resources.h"
 
 #define BUILTIN_GUIDES RESOURCE_PATH "/guide/guides"
 
@@ -375,7 +374,8 @@ obd_guide_library_new_default (void)
   g_autoptr(GFile) user_dir = g_file_new_for_path (user);
   const char *extra = g_getenv ("OBD2_GUIDE_PATH");
 
-  g_resources_register (obd_guide_get_resource ());
+  /* The GResource registers itself when the program starts (its
+   * constructor); the schema lookup links it in. */
   if (!obd_guide_library_add_resource_dir (self, BUILTIN_GUIDES, &error))
     {
       add_problem (self, BUILTIN_GUIDES, 0, error->message);

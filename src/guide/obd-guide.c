@@ -396,6 +396,21 @@ obd_guide_step_get_target (const ObdGuideStep *step,
   return NULL;
 }
 
+double
+obd_guide_step_get_held_rpm (const ObdGuideStep *step)
+{
+  g_return_val_if_fail (step != NULL, 0);
+
+  for (guint i = 0; i < step->n_requires; i++)
+    {
+      const ObdGuideCondition *r = &step->requires[i];
+
+      if (r->quantity.pid == 0x0C && r->quantity.index == 0 && !isnan (r->min) && r->min > 1000)
+        return isnan (r->max) ? r->min + 200 : (r->min + r->max) / 2;
+    }
+  return 0;
+}
+
 /* Units and measurements --------------------------------------------------- */
 
 const char *

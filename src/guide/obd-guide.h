@@ -242,6 +242,12 @@ const ObdGuideFinding *obd_guide_find_finding     (ObdGuide      *self,
 const char            *obd_guide_step_get_target  (const ObdGuideStep *step,
                                                    const char         *outcome);
 
+/* The engine speed a live check asks the mechanic to hold (the middle of
+ * its engine-speed requirement above 1000 rpm), or 0 when it asks for
+ * none: what an app shows in large type, and what the simulator's pedal
+ * is pressed to. */
+double                 obd_guide_step_get_held_rpm (const ObdGuideStep *step);
+
 /* Units of measurements: the stable key in the files and its symbol for
  * display in system (translated).  Litres have no ObdUnit: unit NONE,
  * symbol "L". */
