@@ -969,6 +969,98 @@ test_save_resume (void)
   remove_dir (dir);
 }
 
+/* The msgids xgettext extracts from a guide file, as a set. */
+static GHashTable *
+extract_msgids (const char *file)
+{
+  g_autofree char *xgettext = g_find_program_in_path ("xgettext");
+  g_autofree char *datadir = g_build_filename (TEST_SOURCE_ROOT, "data", "guides", NULL);
+  g_autofree char *pot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "GETTEXTDATADIRS", datadir, TRUE);
+  const char *argv[] = { xgettext, "--from-code=UTF-8", "--no-wrap", "-o", "-", file, NULL };
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) lines = NULL;
+  int status;
+
+  g_assert_nonnull (xgettext);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &pot, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  /* With --no-wrap every msgid is one line: msgid "..." */
+  lines = g_strsplit (pot, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "msgid \"") && g_str_has_suffix (lines[i], "\""))
+      {
+        g_autofree char *quoted = g_strndup (lines[i] + 7, strlen (lines[i]) - 8);
+
+        g_hash_table_add (ids, g_strcompress (quoted));
+      }
+  return ids;
+}
+
+static void
+expect_msgid (GHashTable *ids,
+              const char *file,
+              const char *text)
+{
+  if (text != NULL && !g_hash_table_contains (ids, text))
+    g_error ("%s: “%s” is not the msgid xgettext extracts: the program would never find "
+             "its translation", file, text);
+}
+
+/* Every text the program shows from a guide is, letter for letter, a
+ * msgid that xgettext extracts with the ITS rules, so translations are
+ * found at run time. */
+static void
+test_msgids (void)
+{
+  g_autoptr(ObdGuideLibrary) library = obd_guide_library_new_default ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (library)); i++)
+    {
+      g_autoptr(ObdGuide) guide = g_list_model_get_item (G_LIST_MODEL (library), i);
+      g_autofree char *file = g_build_filename (TEST_SOURCE_ROOT, "data", "guides",
+                                                obd_guide_get_filename (guide), NULL);
+      g_autoptr(GHashTable) ids = extract_msgids (file);
+      const char * const *list;
+
+      expect_msgid (ids, file, obd_guide_get_title (guide));
+      expect_msgid (ids, file, obd_guide_get_summary (guide));
+      for (list = obd_guide_get_tools (guide); *list != NULL; list++)
+        expect_msgid (ids, file, *list);
+      for (list = obd_guide_get_safety (guide); *list != NULL; list++)
+        expect_msgid (ids, file, *list);
+      for (guint s = 0; s < obd_guide_get_n_steps (guide); s++)
+        {
+          const ObdGuideStep *step = obd_guide_get_step (guide, s);
+
+          expect_msgid (ids, file, step->title);
+          expect_msgid (ids, file, step->text);
+          for (list = step->tools; *list != NULL; list++)
+            expect_msgid (ids, file, *list);
+          for (list = step->safety; *list != NULL; list++)
+            expect_msgid (ids, file, *list);
+          for (guint a = 0; a < step->n_answers; a++)
+            expect_msgid (ids, file, step->answers[a].label);
+        }
+      for (guint f = 0; f < obd_guide_get_n_findings (guide); f++)
+        {
+          const ObdGuideFinding *finding = obd_guide_get_finding (guide, f);
+
+          expect_msgid (ids, file, finding->title);
+          expect_msgid (ids, file, finding->text);
+          for (guint r = 0; r < finding->n_repairs; r++)
+            expect_msgid (ids, file, finding->repairs[r].title);
+        }
+      /* Symptoms are keys, not text. */
+      for (list = obd_guide_get_symptoms (guide); *list != NULL; list++)
+        g_assert_false (g_hash_table_contains (ids, *list));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -978,6 +1070,7 @@ main (int argc, char **argv)
   g_test_add_func ("/guide/load/malformed", test_malformed);
   g_test_add_func ("/guide/load/user-folder", test_user_folder);
   g_test_add_func ("/guide/load/match", test_match);
+  g_test_add_func ("/guide/load/msgids", test_msgids);
   g_test_add_func ("/guide/run/steps", test_run_steps);
   g_test_add_func ("/guide/check/conditions", test_check_conditions);
   g_test_add_func ("/guide/check/no-gap", test_check_no_gap);
