@@ -267,6 +267,25 @@ test_run_lifecycle (Fixture       *f,
     g_clear_error (&error);
   }
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM guide_run_findings"), ==, 1);
+
+  /* Going back from the finding reopens the run; the finding goes. */
+  g_assert_true (obd_store_rewind_guide_run (f->store, id, 2, "inspect", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&run, obd_store_guide_run_free);
+  run = obd_store_get_guide_run (f->store, id, &error);
+  g_assert_cmpint (run->status, ==, OBD_STORE_GUIDE_RUN_ACTIVE);
+  g_assert_cmpint (run->finished_us, ==, 0);
+  g_assert_null (run->finding_id);
+  g_assert_cmpuint (run->n_steps, ==, 2);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM guide_run_findings"), ==, 0);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM guide_run_repairs"), ==, 0);
+
+  /* An abandoned run stays as it was. */
+  g_assert_true (obd_store_abandon_guide_run (f->store, id, &error));
+  g_assert_false (obd_store_rewind_guide_run (f->store, id, 1, "warm-up", &error));
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_SESSION_CLOSED);
+  g_clear_error (&error);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM guide_run_steps"), ==, 2);
 }
 
 static void
