@@ -73,6 +73,7 @@ typedef struct
 
   ObdStore        *store;
   ObdRecorder     *recorder;
+  gboolean         recording;      /* the recorder's session is open */
   GError          *store_error;
   gint64           vehicle_id;
   gint64           session_id;
@@ -90,7 +91,7 @@ guide_cli_clear (GuideCli *g)
     }
   if (g->recorder != NULL)
     {
-      if (obd_recorder_get_session_id (g->recorder) != 0)
+      if (g->recording)
         obd_recorder_stop_session (g->recorder, NULL);
       g_signal_handlers_disconnect_by_data (g->recorder, g);
     }
@@ -920,6 +921,7 @@ start_saving (GuideCli  *g,
                                               g->cli->port, error);
   if (g->session_id == 0)
     return FALSE;
+  g->recording = TRUE;
 
   g->run_id = obd_guide_store_start_run (g->store, g->run, g->vehicle_id, g->session_id, error);
   return g->run_id != 0;
@@ -1563,10 +1565,11 @@ finish_walk (GuideCli *g,
              int       status)
 {
   /* The live checks' samples are sealed into the session with it. */
-  if (g->recorder != NULL && obd_recorder_get_session_id (g->recorder) != 0)
+  if (g->recording)
     {
       g_autoptr(GError) error = NULL;
 
+      g->recording = FALSE;
       if (!obd_recorder_stop_session (g->recorder, &error))
         g_printerr ("obd2: %s\n", error->message);
     }
