@@ -406,6 +406,122 @@ test_disk_full (Fixture       *f,
   expect_chain_intact (reopened);
 }
 
+/* Where ObdRecorder::failed runs ----------------------------------------- */
+
+typedef struct
+{
+  GThread *thread;    /* where the handler ran */
+  GError  *error;
+  gboolean during_flush;
+  gboolean in_flush;
+} FailedSeen;
+
+static void
+on_failed_seen (ObdRecorder  *recorder,
+                const GError *error,
+                FailedSeen   *seen)
+{
+  g_assert_null (seen->error);
+  seen->thread = g_thread_self ();
+  seen->error = g_error_copy (error);
+  seen->during_flush = seen->in_flush;
+}
+
+/* Fills the page limit until recording stops on SQLITE_FULL, then runs the
+ * caller's main context (thread-default) until the report arrives. */
+static void
+record_until_full (const char *path,
+                   FailedSeen *seen)
+{
+  g_autoptr(ObdStore) store = open_store (path);
+  g_autoptr(ObdRecorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  GMainContext *context = g_main_context_get_thread_default ();
+  gint64 deadline;
+  gint64 k = 0;
+
+  recorder = obd_recorder_new (store, &error);
+  g_assert_no_error (error);
+  g_signal_connect (recorder, "failed", G_CALLBACK (on_failed_seen), seen);
+  obd_recorder_start_session (recorder, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  _obd_recorder_set_page_limit (recorder, raw_int (path, "PRAGMA page_count") + 25, &error);
+  g_assert_no_error (error);
+
+  /* The owner is busy in flush (it does not iterate its context) while
+   * the recorder thread meets the full disk: exactly when an inline
+   * g_main_context_invoke() would run the handler on the recorder thread. */
+  while (k < 1000000)
+    {
+      ObdSample batch[100];
+      gboolean ok;
+
+      for (int i = 0; i < 100; i++)
+        batch[i] = child_sample (k++);
+      obd_recorder_push_samples (recorder, batch, 100);
+      seen->in_flush = TRUE;
+      ok = obd_recorder_flush (recorder, NULL, &error);
+      seen->in_flush = FALSE;
+      if (!ok)
+        break;
+    }
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_DISK_FULL);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (seen->error == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (context, FALSE);
+  g_assert_error (seen->error, OBD_STORE_ERROR, OBD_STORE_ERROR_DISK_FULL);
+}
+
+/* The owner is the main thread, on the global default context. */
+static void
+test_failed_on_owner (Fixture       *f,
+                      gconstpointer  data)
+{
+  FailedSeen seen = { 0 };
+
+  record_until_full (f->path, &seen);
+  g_assert_true (seen.thread == g_thread_self ());
+  g_assert_false (seen.during_flush);
+  g_clear_error (&seen.error);
+}
+
+typedef struct
+{
+  const char *path;
+  FailedSeen  seen;
+  GThread    *owner;
+} OwnerThread;
+
+static gpointer
+owner_thread_main (gpointer data)
+{
+  OwnerThread *o = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  o->owner = g_thread_self ();
+  record_until_full (o->path, &o->seen);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+/* The owner is another thread with its own context (as a store thread of
+ * the application is): the report reaches that thread, never the main
+ * thread, whose default context is free for anyone to acquire. */
+static void
+test_failed_on_owner_thread (Fixture       *f,
+                             gconstpointer  data)
+{
+  OwnerThread o = { .path = f->path };
+  GThread *thread = g_thread_new ("test-owner", owner_thread_main, &o);
+
+  g_thread_join (thread);
+  g_assert_true (o.seen.thread == o.owner);
+  g_assert_false (o.seen.during_flush);
+  g_clear_error (&o.seen.error);
+}
+
 /* kill -9 ---------------------------------------------------------------- */
 
 typedef struct
@@ -561,6 +677,8 @@ main (int argc, char **argv)
   ADD ("/recorder/live-session-kept", test_live_session_kept);
   ADD ("/recorder/dispose-completes", test_dispose_completes);
   ADD ("/recorder/disk-full", test_disk_full);
+  ADD ("/recorder/failed-on-owner", test_failed_on_owner);
+  ADD ("/recorder/failed-on-owner-thread", test_failed_on_owner_thread);
   g_test_add_func ("/recorder/kill-9", test_kill9);
 
   int ret = g_test_run ();

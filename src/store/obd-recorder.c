@@ -185,6 +185,25 @@ failed_report_free (gpointer data)
   g_free (report);
 }
 
+/* Queues func on the owner's context.  Always a source attached to it,
+ * never g_main_context_invoke*(): when nobody iterates the owner's context
+ * at that moment (the owner is blocked in flush, say) and it is the global
+ * default context, invoke would acquire it and run the callback right here
+ * on the recorder thread. */
+static void
+invoke_on_owner (ObdRecorder    *self,
+                 GSourceFunc     func,
+                 gpointer        data,
+                 GDestroyNotify  destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_name (source, "[obd-recorder] owner callback");
+  g_source_set_callback (source, func, data, destroy);
+  g_source_attach (source, self->owner_context);
+}
+
 static void
 release_session (ObdRecorder *self)
 {
@@ -247,8 +266,7 @@ fail_recording (ObdRecorder *self,
 
       g_weak_ref_init (&report->recorder, self);
       report->error = g_error_copy (error);
-      g_main_context_invoke_full (self->owner_context, G_PRIORITY_DEFAULT, emit_failed_cb,
-                                  report, failed_report_free);
+      invoke_on_owner (self, emit_failed_cb, report, failed_report_free);
     }
 }
 

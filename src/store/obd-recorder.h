@@ -11,8 +11,10 @@
  *
  * If writing fails (disk full, I/O error), recording stops: what was
  * committed is kept, the session is marked interrupted, and the "failed"
- * signal is emitted on the owner's GMainContext.  Later batches are
- * dropped until the session is stopped.
+ * signal is emitted on the owner's GMainContext: always queued there as a
+ * source, so it runs when the owner next iterates that context, never on
+ * the recorder thread and never inside a call such as flush.  Later
+ * batches are dropped until the session is stopped.
  */
 #pragma once
 
