@@ -569,6 +569,19 @@ read_child_line (GDataInputStream *in,
   return read.line;
 }
 
+static guint
+count_lock_files (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".lock"))
+      n++;
+  return n;
+}
+
 static void
 kill_once (const char *exe,
            guint       iteration)
@@ -618,6 +631,7 @@ kill_once (const char *exe,
     g_assert_no_error (error);
     g_assert_cmpint (live->status, ==, OBD_STORE_SESSION_RECORDING);
     g_assert_cmpint (live->sample_count, >=, reported);
+    g_assert_false (obd_store_session_is_abandoned (reader, live));
   }
 
   g_subprocess_send_signal (child, SIGKILL);
@@ -626,9 +640,32 @@ kill_once (const char *exe,
   g_assert_true (g_subprocess_get_if_signaled (child));
   g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
 
+  /* A reader sees the session abandoned but leaves it, and its lock file,
+   * for the next writer to close. */
+  {
+    g_autoptr(ObdStore) reader = obd_store_open (path, OBD_STORE_OPEN_READ_ONLY, &error);
+    g_autoptr(ObdStoreSession) left = NULL;
+    g_autoptr(ObdStoreSession) still = NULL;
+
+    g_assert_no_error (error);
+    left = obd_store_get_session (reader, session_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (left->status, ==, OBD_STORE_SESSION_RECORDING);
+    g_assert_true (obd_store_session_is_abandoned (reader, left));
+    g_clear_object (&reader);
+
+    g_assert_cmpint (count_lock_files (dir), ==, 1);
+    reader = obd_store_open (path, OBD_STORE_OPEN_READ_ONLY, &error);
+    g_assert_no_error (error);
+    still = obd_store_get_session (reader, session_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (still->status, ==, OBD_STORE_SESSION_RECORDING);
+  }
+
   store = open_store (path);
   obd_store_check_integrity (store, &error);
   g_assert_no_error (error);
+  g_assert_cmpint (count_lock_files (dir), ==, 0);
 
   session = obd_store_get_session (store, session_id, &error);
   g_assert_no_error (error);

@@ -80,10 +80,11 @@ ObdWorker   *obd_cli_start_worker    (ObdCli        *cli,
 gboolean     obd_cli_parse_pids      (const char    *text,
                                       GArray        *pids,
                                       GError       **error);
-/* Opens --db (or the default store).  With create FALSE a missing file is
- * an error rather than a new, empty store. */
+/* Opens --db (or the default store): for writing (created if missing), or
+ * read-only for commands that only read (nothing is written, a missing
+ * file is an error). */
 ObdStore    *obd_cli_open_store      (ObdCli        *cli,
-                                      gboolean       create,
+                                      gboolean       write,
                                       GError       **error);
 /* A vehicle of the store named by its id, VIN or UUID; 0 with error set
  * when there is none. */

@@ -25,20 +25,19 @@
 
 ObdStore *
 obd_cli_open_store (ObdCli    *cli,
-                    gboolean   create,
+                    gboolean   write,
                     GError   **error)
 {
   const char *path = cli->db != NULL ? cli->db : obd_store_get_default_path ();
-  ObdStoreOpenFlags flags = OBD_STORE_OPEN_DEFAULT;
 
-  /* Opened read-only, a missing store fails with "record a session
-   * first" instead of appearing, empty, in the user's data folder.  An
-   * existing one is opened for writing so that sessions a crashed
-   * recorder left open are closed before they are listed. */
-  if (!create && !g_file_test (path, G_FILE_TEST_EXISTS))
-    flags = OBD_STORE_OPEN_READ_ONLY;
-
-  return obd_store_open (path, flags, error);
+  /* A command that only reads writes nothing: it works on a read-only
+   * disk, a copy the user may only read, or a disk that filled up; a
+   * missing store fails with "record a session first" instead of
+   * appearing, empty, in the user's data folder; and a session a crashed
+   * recorder left open is shown as such, to be closed by the next
+   * command that writes. */
+  return obd_store_open (path, write ? OBD_STORE_OPEN_DEFAULT : OBD_STORE_OPEN_READ_ONLY,
+                         error);
 }
 
 static const char *
@@ -110,9 +109,20 @@ session_vehicle_text (const ObdStoreSession *session)
   return g_strdup ("—");
 }
 
+/* The status to show: a session still "recording" in the file whose
+ * recorder is gone was interrupted; the next command that writes to the
+ * store marks it so. */
+static ObdStoreSessionStatus
+session_shown_status (const ObdStoreSession *session,
+                      gboolean               abandoned)
+{
+  return abandoned ? OBD_STORE_SESSION_INTERRUPTED : session->status;
+}
+
 static void
 add_session_json (JsonBuilder           *builder,
-                  const ObdStoreSession *session)
+                  const ObdStoreSession *session,
+                  gboolean               abandoned)
 {
   g_autoptr(GDateTime) started = g_date_time_new_from_unix_utc (session->started_us /
                                                                 G_USEC_PER_SEC);
@@ -132,10 +142,17 @@ add_session_json (JsonBuilder           *builder,
     json_builder_add_int_value (builder, session->ended_us);
   else
     json_builder_add_null_value (builder);
+  /* An abandoned session has no end yet, so no duration. */
   json_builder_set_member_name (builder, "duration_s");
-  json_builder_add_double_value (builder, session_seconds (session));
+  if (abandoned)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_double_value (builder, session_seconds (session));
   json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, obd_store_session_status_to_string (session->status));
+  json_builder_add_string_value (builder, obd_store_session_status_to_string (
+                                   session_shown_status (session, abandoned)));
+  json_builder_set_member_name (builder, "abandoned");
+  json_builder_add_boolean_value (builder, abandoned);
   json_builder_set_member_name (builder, "samples");
   json_builder_add_int_value (builder, session->sample_count);
   json_builder_set_member_name (builder, "vehicle");
@@ -519,7 +536,7 @@ print_record_summary (RecordRun *run)
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "session");
-      add_session_json (builder, session);
+      add_session_json (builder, session, FALSE);
       json_builder_set_member_name (builder, "alerts");
       json_builder_add_int_value (builder, run->n_alerts);
       json_builder_set_member_name (builder, "store");
@@ -721,6 +738,7 @@ obd_cli_cmd_sessions (ObdCli  *cli,
   g_autoptr(GError) error = NULL;
   gint64 vehicle_id = 0;
   gint64 first_bad = 0;
+  guint n_abandoned = 0;
 
   if (!obd_cli_parse_options (cli, "sessions", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
@@ -751,7 +769,11 @@ obd_cli_cmd_sessions (ObdCli  *cli,
       json_builder_set_member_name (builder, "sessions");
       json_builder_begin_array (builder);
       for (guint i = 0; i < sessions->len; i++)
-        add_session_json (builder, g_ptr_array_index (sessions, i));
+        {
+          const ObdStoreSession *session = g_ptr_array_index (sessions, i);
+
+          add_session_json (builder, session, obd_store_session_is_abandoned (store, session));
+        }
       json_builder_end_array (builder);
       if (verify)
         {
@@ -779,17 +801,23 @@ obd_cli_cmd_sessions (ObdCli  *cli,
       for (guint i = 0; i < sessions->len; i++)
         {
           const ObdStoreSession *session = g_ptr_array_index (sessions, i);
+          gboolean abandoned = obd_store_session_is_abandoned (store, session);
           g_autofree char *started = obd_cli_format_time (session->started_us);
-          g_autofree char *duration = format_duration (session_seconds (session));
+          g_autofree char *duration = abandoned ? g_strdup ("—")
+                                                : format_duration (session_seconds (session));
           g_autofree char *vehicle = session_vehicle_text (session);
           g_autofree char *hash = session->hash != NULL ? g_strndup (session->hash, 12)
                                                         : g_strdup ("—");
 
+          n_abandoned += abandoned ? 1 : 0;
           g_print ("%5" G_GINT64_FORMAT "  %-25s  %-12s  %-11s  %8" G_GINT64_FORMAT
                    "  %-12s  %s\n", session->id, started, duration,
-                   session_status_label (session->status), session->sample_count, hash,
-                   vehicle);
+                   session_status_label (session_shown_status (session, abandoned)),
+                   session->sample_count, hash, vehicle);
         }
+      if (n_abandoned > 0)
+        g_print ("%s\n", _("Interrupted sessions without a hash stopped without being closed "
+                           "(a crash, a full disk); the next recording closes them."));
     }
 
   if (verify)

@@ -276,7 +276,7 @@ thread_open (ObdRecorder  *self,
 {
   int rc;
 
-  self->db = _obd_store_connect (self->db_path, FALSE, error);
+  self->db = _obd_store_connect (self->db_path, error);
   if (self->db == NULL)
     return FALSE;
 

@@ -797,6 +797,26 @@ probe_header (const char   *path,
   return TRUE;
 }
 
+/* Translates the failure of the first statement on a new connection. */
+static gboolean
+set_open_error (sqlite3     *db,
+                int          rc,
+                const char  *path,
+                GError     **error)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_NOTADB:
+      set_not_ours (path, error);
+      return FALSE;
+    case SQLITE_CORRUPT:
+      set_damaged (path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc), error);
+      return FALSE;
+    default:
+      return _obd_store_set_error (db, rc, _("Could not open the database"), error);
+    }
+}
+
 static gboolean
 probe_pragma (sqlite3     *db,
               const char  *path,
@@ -814,40 +834,130 @@ probe_pragma (sqlite3     *db,
       *out_value = sqlite3_column_int64 (stmt, 0);
       return TRUE;
     }
+  return set_open_error (db, rc, path, error);
+}
 
-  switch (rc & 0xff)
+static gboolean
+wal_has_content (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+
+  return g_stat (wal, &st) == 0 && st.st_size > 0;
+}
+
+/* Opens a connection with flags and reads the schema, which is when
+ * SQLite opens the write-ahead log and its index.  Returns the SQLite
+ * result code; *out_db is NULL unless it is SQLITE_OK. */
+static int
+open_and_touch (const char  *name,
+                int          flags,
+                sqlite3    **out_db)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2 (name, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+
+  if (rc == SQLITE_OK)
     {
-    case SQLITE_NOTADB:
-      set_not_ours (path, error);
-      return FALSE;
-    case SQLITE_CORRUPT:
-      set_damaged (path, sqlite3_errmsg (db), error);
-      return FALSE;
-    default:
-      return _obd_store_set_error (db, rc, _("Could not open the database"), error);
+      sqlite3_extended_result_codes (db, 1);
+      sqlite3_busy_timeout (db, OBD_STORE_BUSY_TIMEOUT_MS);
+      rc = sqlite3_exec (db, SQL_PROBE_OBJECTS, NULL, NULL, NULL);
     }
+  /* On failure too: the caller reads the message from it, then closes it. */
+  *out_db = db;
+  return rc;
+}
+
+/* A read-only connection that works wherever the file can be read.
+ *
+ * A WAL database is read through an index beside it ("-shm") that even a
+ * reader must create; on a read-only mount, in a folder the user cannot
+ * write, or for a file the user may only read, that fails.  When the log
+ * beside the file is absent or empty the file alone holds every
+ * committed change, and SQLite can read it as "immutable" without the
+ * index.  When the log holds changes they cannot be read without the
+ * index, so the store is refused rather than shown without them.
+ * out_immutable says which kind of connection this is. */
+static sqlite3 *
+connect_read_only (const char  *path,
+                   gboolean    *out_immutable,
+                   GError     **error)
+{
+  sqlite3 *db = NULL;
+  int rc = open_and_touch (path, SQLITE_OPEN_READONLY, &db);
+
+  *out_immutable = FALSE;
+  if (rc != SQLITE_OK && ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY))
+    {
+      g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+      g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
+      g_autofree char *name = NULL;
+
+      if (wal_has_content (path))
+        {
+          sqlite3_close_v2 (db);
+          g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_READ_ONLY,
+                       _("The latest changes to “%s” are in “%s-wal” beside it, and reading "
+                         "them needs a folder that can be written. Copy both files to a "
+                         "writable folder and open the copy, or open the store once where it "
+                         "can be written."), path, path);
+          return NULL;
+        }
+
+      sqlite3_close_v2 (g_steal_pointer (&db));
+      if (uri != NULL)
+        {
+          name = g_strconcat (uri, "?immutable=1", NULL);
+          rc = open_and_touch (name, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &db);
+          *out_immutable = rc == SQLITE_OK;
+        }
+    }
+
+  if (rc != SQLITE_OK)
+    {
+      set_open_error (db, rc, path, error);
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+
+  rc = sqlite3_exec (db, SQL_PRAGMAS_READ_ONLY, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _obd_store_set_error (db, rc, _("Could not open the database"), error);
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+  return db;
+}
+
+static void
+set_not_writable (const char  *path,
+                  GError     **error)
+{
+  g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_READ_ONLY,
+               _("“%s” can be read but not written: the file, its folder or the disk is "
+                 "read-only. Check the permissions, or copy it to a folder you can write."),
+               path);
 }
 
 /* Asks SQLite, on a read-only connection so a foreign file is left alone,
  * whose file this is.  A SQLite file without our id is only taken over
- * when it holds nothing at all. */
+ * when it holds nothing at all.  for_writing: the caller means to write,
+ * so a store only readable here is refused now, before anything else. */
 static gboolean
 probe_database (const char   *path,
+                gboolean      for_writing,
                 ProbeResult  *out_result,
                 GError      **error)
 {
   sqlite3 *db = NULL;
   gint64 app_id = 0, version = 0, n_objects = 0;
+  gboolean immutable = FALSE;
   gboolean ok;
-  int rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
 
-  if (rc != SQLITE_OK)
-    {
-      _obd_store_set_error (db, rc, _("Could not open the database"), error);
-      sqlite3_close_v2 (db);
-      return FALSE;
-    }
-  sqlite3_busy_timeout (db, OBD_STORE_BUSY_TIMEOUT_MS);
+  db = connect_read_only (path, &immutable, error);
+  if (db == NULL)
+    return FALSE;
 
   ok = probe_pragma (db, path, SQL_APPLICATION_ID, &app_id, error)
        && probe_pragma (db, path, SQL_USER_VERSION, &version, error)
@@ -863,11 +973,21 @@ probe_database (const char   *path,
           set_too_new (path, (int) version, error);
           return FALSE;
         }
+      if (for_writing && immutable)
+        {
+          set_not_writable (path, error);
+          return FALSE;
+        }
       *out_result = PROBE_OURS;
       return TRUE;
     }
   if (app_id == 0 && version == 0 && n_objects == 0)
     {
+      if (for_writing && immutable)
+        {
+          set_not_writable (path, error);
+          return FALSE;
+        }
       *out_result = PROBE_NEW;
       return TRUE;
     }
@@ -986,7 +1106,7 @@ recover_abandoned_sessions (ObdStore  *self,
       gint64 id = sqlite3_column_int64 (stmt, 0);
       const char *uuid = (const char *) sqlite3_column_text (stmt, 1);
 
-      if (!_obd_store_session_lock_is_held (self->path, uuid))
+      if (!_obd_store_session_lock_is_held (self->path, uuid, TRUE))
         g_array_append_val (abandoned, id);
     }
   if (rc != SQLITE_DONE)
@@ -1030,7 +1150,7 @@ obd_store_open (const char         *path,
 
   if (!probe_header (path, read_only, &probe, error))
     return NULL;
-  if (probe == PROBE_SQLITE && !probe_database (path, &probe, error))
+  if (probe == PROBE_SQLITE && !probe_database (path, !read_only, &probe, error))
     return NULL;
 
   if (probe == PROBE_NEW)
@@ -1055,16 +1175,26 @@ obd_store_open (const char         *path,
   self = g_object_new (OBD_TYPE_STORE, NULL);
   self->path = g_strdup (path);
   self->read_only = read_only;
-  self->db = _obd_store_connect (path, read_only, error);
-  if (self->db == NULL)
-    return NULL;
-
   if (read_only)
     {
-      if (!check_version_read_only (self, error))
+      gboolean immutable;
+
+      self->db = connect_read_only (path, &immutable, error);
+      if (self->db == NULL || !check_version_read_only (self, error))
         return NULL;
+      return g_steal_pointer (&self);
     }
-  else if (!migrate (self, error) || !recover_abandoned_sessions (self, error))
+
+  self->db = _obd_store_connect (path, error);
+  if (self->db == NULL)
+    return NULL;
+  /* SQLite quietly opens a file it may only read read-only. */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      set_not_writable (path, error);
+      return NULL;
+    }
+  if (!migrate (self, error) || !recover_abandoned_sessions (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -1082,6 +1212,17 @@ obd_store_is_read_only (ObdStore *self)
 {
   g_return_val_if_fail (OBD_IS_STORE (self), TRUE);
   return self->read_only;
+}
+
+gboolean
+obd_store_session_is_abandoned (ObdStore              *self,
+                                const ObdStoreSession *session)
+{
+  g_return_val_if_fail (OBD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (session != NULL, FALSE);
+
+  return session->status == OBD_STORE_SESSION_RECORDING && session->uuid != NULL
+         && !_obd_store_session_lock_is_held (self->path, session->uuid, FALSE);
 }
 
 gboolean

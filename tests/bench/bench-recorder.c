@@ -197,7 +197,7 @@ run_bare (const char *dir,
     check (store != NULL, error);
   }
 
-  db = _obd_store_connect (path, FALSE, &error);
+  db = _obd_store_connect (path, &error);
   check (db != NULL, error);
   for (int s = 0; s < N_SESSIONS; s++)
     {
