@@ -15,6 +15,8 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "store-damage.h"
+
 typedef struct
 {
   int    status;
@@ -887,6 +889,48 @@ test_read_only_with_log (Fixture       *f,
   g_assert_nonnull (strstr (sessions.err, "writable folder"));
 }
 
+/* A page of the store is damaged: record refuses before it wakes the car
+ * and leaves the file byte for byte as it was; what is readable can still
+ * be listed, and reading the damaged part fails with the reason. */
+static void
+test_damaged_store (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(Run) first = { 0 };
+  g_auto(Run) record = { 0 };
+  g_auto(Run) sessions = { 0 };
+  g_auto(Run) export = { 0 };
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  run_cli (&first, f->db, "--port", "sim:healthy-idle?timing=0", "record", "--duration", "1",
+           NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  damage_leaf_page (f->db, "samples");
+  before = file_checksum (f->db);
+
+  run_cli (&record, f->db, "--port", "sim:healthy-idle?timing=0", "record", "--duration", "0.3",
+           NULL);
+  g_assert_cmpint (record.status, ==, 1);
+  g_assert_nonnull (strstr (record.err, "is damaged"));
+  g_assert_nonnull (strstr (record.err, "backup"));
+  g_assert_null (strstr (record.err, "Recording"));
+  after = file_checksum (f->db);
+  g_assert_cmpstr (before, ==, after);
+
+  run_cli (&sessions, f->db, "sessions", NULL);
+  g_assert_cmpint (sessions.status, ==, 0);
+
+  run_cli (&export, f->db, "export", "1", "--csv", NULL);
+  g_assert_cmpint (export.status, ==, 1);
+  g_assert_nonnull (strstr (export.err, "damaged"));
+
+  g_clear_pointer (&after, g_free);
+  after = file_checksum (f->db);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM sessions"), ==, 1);
+}
+
 static JsonNode *
 health_json (const char *connection,
              const char *watch)
@@ -1116,6 +1160,7 @@ main (int    argc,
   ADD ("/cli/store/read-only-mount", test_read_only_mount);
   ADD ("/cli/store/abandoned-session", test_abandoned_session);
   ADD ("/cli/store/read-only-with-log", test_read_only_with_log);
+  ADD ("/cli/store/damaged", test_damaged_store);
   g_test_add_func ("/cli/health/snapshot", test_health_snapshot);
   g_test_add_func ("/cli/health/watch", test_health_watch);
   ADD ("/cli/health/stored", test_health_stored);
