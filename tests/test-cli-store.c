@@ -371,6 +371,27 @@ test_record_export (Fixture       *f,
   g_assert_true (g_str_has_prefix (contents, "time,"));
   g_assert_nonnull (strstr (contents, "Engine coolant temperature (°F)"));
 
+  /* Again over it, through a symbolic link: the file is replaced whole,
+   * the link stays a link. */
+  {
+    g_autofree char *link = g_build_filename (f->dir, "latest.csv", NULL);
+    g_autofree char *again = NULL;
+    g_auto(Run) replace = { 0 };
+    g_auto(Run) folder = { 0 };
+
+    g_assert_cmpint (symlink ("session.csv", link), ==, 0);
+    run_cli (&replace, f->db, "export", id, "--csv", "-o", link, NULL);
+    g_assert_cmpint (replace.status, ==, 0);
+    g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+    g_file_get_contents (path, &again, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (again, ==, csv.out);
+
+    run_cli (&folder, f->db, "export", id, "--csv", "-o", f->dir, NULL);
+    g_assert_cmpint (folder.status, ==, 1);
+    g_assert_nonnull (strstr (folder.err, "is a folder"));
+  }
+
   run_cli (&json, f->db, "--json", "export", id, NULL);
   g_assert_cmpint (json.status, ==, 0);
   export_root = parse_json (json.out);
@@ -889,6 +910,49 @@ test_read_only_with_log (Fixture       *f,
   g_assert_nonnull (strstr (sessions.err, "writable folder"));
 }
 
+static guint
+count_files (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Session 1 of f->db cannot be read to the end: an export of it to a new
+ * file leaves no file, and over an existing one leaves that one as it
+ * was; nothing else appears beside them. */
+static void
+check_failed_export_leaves_files (Fixture *f)
+{
+  static const char old_text[] = "time,rpm\r\nan export from last week\r\n";
+  g_autofree char *folder = g_build_filename (f->dir, "exports", NULL);
+  g_autofree char *fresh = g_build_filename (folder, "new.csv", NULL);
+  g_autofree char *existing = g_build_filename (folder, "old.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) to_new = { 0 };
+  g_auto(Run) over_old = { 0 };
+
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+  g_file_set_contents (existing, old_text, -1, &error);
+  g_assert_no_error (error);
+
+  run_cli (&to_new, f->db, "export", "1", "--csv", "-o", fresh, NULL);
+  g_assert_cmpint (to_new.status, ==, 1);
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  run_cli (&over_old, f->db, "--json", "export", "1", "-o", existing, NULL);
+  g_assert_cmpint (over_old.status, ==, 1);
+  g_file_get_contents (existing, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, old_text);
+
+  g_assert_cmpuint (count_files (folder), ==, 1);
+}
+
 /* A page of the store is damaged: record refuses before it wakes the car
  * and leaves the file byte for byte as it was; what is readable can still
  * be listed, and reading the damaged part fails with the reason. */
@@ -924,6 +988,8 @@ test_damaged_store (Fixture       *f,
   run_cli (&export, f->db, "export", "1", "--csv", NULL);
   g_assert_cmpint (export.status, ==, 1);
   g_assert_nonnull (strstr (export.err, "damaged"));
+
+  check_failed_export_leaves_files (f);
 
   g_clear_pointer (&after, g_free);
   after = file_checksum (f->db);

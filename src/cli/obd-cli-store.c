@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <errno.h>
+
+#include <gio/gfiledescriptorbased.h>
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
 
@@ -876,6 +879,103 @@ find_session (ObdStore    *store,
   return 0;
 }
 
+/* The file a path names once its symbolic links are followed: the export
+ * replaces that file, not the link to it. */
+static GFile *
+resolve_links (GFile   *file,
+               GError **error)
+{
+  g_autoptr(GFile) current = g_object_ref (file);
+
+  for (guint depth = 0; depth < 16; depth++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GFileInfo) info = NULL;
+      g_autoptr(GFile) parent = NULL;
+      const char *target;
+
+      info = g_file_query_info (current, G_FILE_ATTRIBUTE_STANDARD_IS_SYMLINK ","
+                                G_FILE_ATTRIBUTE_STANDARD_SYMLINK_TARGET,
+                                G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &local_error);
+      if (info == NULL)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            return g_steal_pointer (&current);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      target = g_file_info_get_symlink_target (info);
+      if (!g_file_info_get_is_symlink (info) || target == NULL)
+        return g_steal_pointer (&current);
+
+      parent = g_file_get_parent (current);
+      g_clear_object (&current);
+      current = g_file_resolve_relative_path (parent, target);
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS,
+               _("Too many levels of symbolic links"));
+  return NULL;
+}
+
+/* A new, empty file beside target that nobody else uses: ".NAME.XXXXXX". */
+static GFileOutputStream *
+create_beside (GFile    *target,
+               GFile   **out_temporary,
+               GError  **error)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (target);
+  g_autofree char *name = g_file_get_basename (target);
+
+  for (guint attempt = 0; ; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *temporary_name = g_strdup_printf (".%s.%06x", name,
+                                                         g_random_int_range (0, 0xFFFFFF));
+      g_autoptr(GFile) temporary = g_file_get_child (parent, temporary_name);
+      GFileOutputStream *stream = g_file_create (temporary, G_FILE_CREATE_NONE, NULL,
+                                                 &local_error);
+
+      if (stream != NULL)
+        {
+          *out_temporary = g_steal_pointer (&temporary);
+          return stream;
+        }
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS) || attempt == 100)
+        {
+          /* Not the temporary name, which means nothing to the user. */
+          g_autofree char *folder = g_file_get_parse_name (parent);
+          const char *why;
+
+          switch (local_error->code)
+            {
+            case G_IO_ERROR_PERMISSION_DENIED:
+              why = _("you may not write in its folder");
+              break;
+            case G_IO_ERROR_NOT_FOUND:
+              why = _("its folder does not exist");
+              break;
+            case G_IO_ERROR_READ_ONLY:
+              why = _("its folder is on a read-only disk");
+              break;
+            case G_IO_ERROR_NO_SPACE:
+              why = _("the disk is full");
+              break;
+            default:
+              why = local_error->message;
+              break;
+            }
+          g_set_error (error, G_IO_ERROR, local_error->code, "%s (%s)", why, folder);
+          return NULL;
+        }
+    }
+}
+
+/* Writes the export to a new file beside the destination, and renames it
+ * over the destination only once it is complete and on the disk: a failed
+ * or interrupted export leaves no file, or the earlier one as it was.
+ * Something that is not a regular file (/dev/stdout, a pipe) is written
+ * to directly. */
 static gboolean
 export_to_file (ObdCli          *cli,
                 ObdStore        *store,
@@ -885,25 +985,89 @@ export_to_file (ObdCli          *cli,
                 GError         **error)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFile) target = NULL;
+  g_autoptr(GFile) temporary = NULL;
   g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(GCancellable) abandon = NULL;
+  GFileType type;
+  gboolean ok;
 
-  /* g_file_replace() writes a temporary file and renames it over the old
-   * one on close: a reader never sees half an export. */
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                           cli->cancellable, error);
+  type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL);
+  if (type == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   _("“%s” is a folder. Give the name of the file to write, e.g. "
+                     "“%s/session.csv”."), path, path);
+      return FALSE;
+    }
+  /* /dev/stdout and the like name whatever the shell opened. */
+  if (type == G_FILE_TYPE_SPECIAL || g_str_has_prefix (path, "/dev/")
+      || g_str_has_prefix (path, "/proc/"))
+    {
+      stream = g_file_append_to (file, G_FILE_CREATE_NONE, cli->cancellable, error);
+      if (stream == NULL)
+        goto failed;
+      if (!obd_store_export_session (store, session_id, format, cli->units,
+                                     G_OUTPUT_STREAM (stream), cli->cancellable, error))
+        {
+          g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, NULL);
+          return FALSE;
+        }
+      if (!g_output_stream_close (G_OUTPUT_STREAM (stream), cli->cancellable, error))
+        goto failed;
+      return TRUE;
+    }
+
+  target = resolve_links (file, error);
+  if (target == NULL)
+    goto failed;
+  stream = create_beside (target, &temporary, error);
   if (stream == NULL)
-    return FALSE;
+    goto failed;
 
-  if (obd_store_export_session (store, session_id, format, cli->units,
-                                G_OUTPUT_STREAM (stream), cli->cancellable, error))
-    return g_output_stream_close (G_OUTPUT_STREAM (stream), cli->cancellable, error);
+  ok = obd_store_export_session (store, session_id, format, cli->units,
+                                 G_OUTPUT_STREAM (stream), cli->cancellable, error);
+  if (ok)
+    {
+      ok = g_output_stream_flush (G_OUTPUT_STREAM (stream), cli->cancellable, error);
+      /* On the disk before it takes the old file's place: a power cut
+       * must not leave an empty file under the old name. */
+      if (ok && G_IS_FILE_DESCRIPTOR_BASED (stream)
+          && fsync (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (stream))) != 0)
+        {
+          int saved = errno;
 
-  /* Closing with a cancelled cancellable drops the temporary file and
-   * keeps the old one. */
-  abandon = g_cancellable_new ();
-  g_cancellable_cancel (abandon);
-  g_output_stream_close (G_OUTPUT_STREAM (stream), abandon, NULL);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s",
+                       g_strerror (saved));
+          ok = FALSE;
+        }
+      ok = g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, ok ? error : NULL) && ok;
+      ok = ok && g_file_move (temporary, target,
+                              G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
+                              NULL, NULL, NULL, error);
+    }
+  else
+    g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, NULL);
+
+  if (!ok)
+    {
+      g_file_delete (temporary, NULL, NULL);
+      /* Errors of the store say what to do already. */
+      if (error != NULL && *error != NULL && (*error)->domain == OBD_STORE_ERROR)
+        return FALSE;
+      goto failed;
+    }
+  return TRUE;
+
+failed:
+  if (error != NULL && *error != NULL
+      && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autoptr(GError) cause = g_steal_pointer (error);
+
+      g_set_error (error, cause->domain, cause->code,
+                   _("Could not write “%s”: %s. Nothing was written; choose another file with "
+                     "-o FILE."), path, cause->message);
+    }
   return FALSE;
 }
 
