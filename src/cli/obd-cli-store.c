@@ -475,7 +475,7 @@ record_run_poll (RecordRun *run,
   run->polling = TRUE;
   obd_worker_set_pids (run->worker, (const guint8 *) pids->data, NULL, pids->len);
   if (duration > 0)
-    run->duration_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (duration * 1000),
+    run->duration_id = g_timeout_add_full (G_PRIORITY_DEFAULT, obd_cli_seconds_to_ms (duration),
                                            on_record_duration_cb, run, NULL);
   if (!run->worker_stopped && run->store_error == NULL)
     obd_cli_run_loop (run->cli, run->loop);
@@ -590,12 +590,13 @@ obd_cli_cmd_record (ObdCli  *cli,
                     int      argc,
                     char   **argv)
 {
+  g_autofree char *duration_text = NULL;
   double duration = 0;
   g_autofree char *pids_text = NULL;
   g_autofree char *strategy_name = NULL;
   GOptionEntry entries[] = {
-    { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
-      N_("Stop after this many seconds (default: until Ctrl+C)"), "S" },
+    { "duration", 'd', 0, G_OPTION_ARG_STRING, &duration_text,
+      N_("Stop after this long: seconds, or 90s, 10m, 1h (default: until Ctrl+C)"), "S" },
     { "pids", 0, 0, G_OPTION_ARG_STRING, &pids_text,
       N_("PIDs to record (default: the dashboard PIDs the car supports)"), "PID,..." },
     { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy_name, N_("fast (default) or naive"),
@@ -617,8 +618,9 @@ obd_cli_cmd_record (ObdCli  *cli,
     return obd_cli_usage_error (_("“record” takes no arguments; name PIDs with --pids."));
   if (strategy_name != NULL && !obd_strategy_parse (strategy_name, &strategy))
     return obd_cli_usage_error (_("Unknown strategy “%s”. Use fast or naive."), strategy_name);
-  if (duration < 0)
-    return obd_cli_usage_error (_("The duration must be a positive number of seconds."));
+  if (duration_text != NULL && !obd_cli_parse_seconds ("--duration", duration_text, &duration,
+                                                       &error))
+    return obd_cli_fail (cli, error);
   if (pids_text != NULL)
     {
       requested = g_array_new (FALSE, FALSE, sizeof (guint8));
@@ -689,30 +691,42 @@ obd_cli_cmd_record (ObdCli  *cli,
 
 /* ---- sessions ---------------------------------------------------------- */
 
+gboolean
+obd_cli_check_vehicle_name (const char  *name,
+                            GError     **error)
+{
+  ObdCliReference kind;
+  gint64 id;
+
+  return obd_cli_parse_reference ("--vehicle", name, TRUE, &kind, &id, error);
+}
+
 /* A vehicle named by its id, VIN or UUID.  Returns 0 with error set when
  * there is none. */
 gint64
 obd_cli_find_vehicle (ObdStore    *store,
-                       const char  *name,
-                       GError     **error)
+                      const char  *name,
+                      GError     **error)
 {
-  g_autoptr(GPtrArray) vehicles = obd_store_list_vehicles (store, error);
+  g_autoptr(GPtrArray) vehicles = NULL;
+  ObdCliReference kind;
   gint64 id = 0;
-  char *end = NULL;
 
+  if (!obd_cli_parse_reference ("--vehicle", name, TRUE, &kind, &id, error))
+    return 0;
+  vehicles = obd_store_list_vehicles (store, error);
   if (vehicles == NULL)
     return 0;
-
-  if (g_ascii_isdigit (name[0]))
-    id = g_ascii_strtoll (name, &end, 10);
 
   for (guint i = 0; i < vehicles->len; i++)
     {
       const ObdStoreVehicle *vehicle = g_ptr_array_index (vehicles, i);
 
-      if ((end != NULL && *end == '\0' && vehicle->id == id) ||
-          g_strcmp0 (vehicle->uuid, name) == 0 ||
-          (vehicle->vin != NULL && g_ascii_strcasecmp (vehicle->vin, name) == 0))
+      /* Digits may be a number or (rarely) a VIN: either matches. */
+      if ((kind == OBD_CLI_REFERENCE_ID && vehicle->id == id) ||
+          (kind == OBD_CLI_REFERENCE_UUID && g_ascii_strcasecmp (vehicle->uuid, name) == 0) ||
+          (kind != OBD_CLI_REFERENCE_UUID && vehicle->vin != NULL &&
+           g_ascii_strcasecmp (vehicle->vin, name) == 0))
         return vehicle->id;
     }
 
@@ -747,6 +761,8 @@ obd_cli_cmd_sessions (ObdCli  *cli,
     return OBD_CLI_EXIT_USAGE;
   if (argc > 1)
     return obd_cli_usage_error (_("“sessions” takes no arguments."));
+  if (vehicle_name != NULL && !obd_cli_check_vehicle_name (vehicle_name, &error))
+    return obd_cli_fail (cli, error);
 
   store = obd_cli_open_store (cli, FALSE, &error);
   if (store == NULL)
@@ -855,22 +871,22 @@ find_session (ObdStore    *store,
               const char  *name,
               GError     **error)
 {
-  g_autoptr(GPtrArray) sessions = obd_store_list_sessions (store, 0, error);
-  char *end = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+  ObdCliReference kind;
   gint64 id = 0;
 
+  if (!obd_cli_parse_reference (_("session"), name, FALSE, &kind, &id, error))
+    return 0;
+  sessions = obd_store_list_sessions (store, 0, error);
   if (sessions == NULL)
     return 0;
-
-  if (g_ascii_isdigit (name[0]))
-    id = g_ascii_strtoll (name, &end, 10);
 
   for (guint i = 0; i < sessions->len; i++)
     {
       const ObdStoreSession *session = g_ptr_array_index (sessions, i);
 
-      if ((end != NULL && *end == '\0' && session->id == id) ||
-          g_ascii_strcasecmp (session->uuid, name) == 0)
+      if ((kind == OBD_CLI_REFERENCE_ID && session->id == id) ||
+          (kind == OBD_CLI_REFERENCE_UUID && g_ascii_strcasecmp (session->uuid, name) == 0))
         return session->id;
     }
 
@@ -1088,6 +1104,7 @@ obd_cli_cmd_export (ObdCli  *cli,
   g_autoptr(ObdStore) store = NULL;
   g_autoptr(GError) error = NULL;
   ObdStoreFormat format;
+  ObdCliReference kind;
   gint64 session_id;
 
   if (!obd_cli_parse_options (cli, "export", "SESSION", entries, &argc, &argv))
@@ -1101,6 +1118,8 @@ obd_cli_cmd_export (ObdCli  *cli,
     return obd_cli_usage_error (_("Name one session (its id or UUID), e.g. "
                                   "“obd2 export 3 --csv”; “obd2 sessions” lists them."));
   format = csv ? OBD_STORE_FORMAT_CSV : OBD_STORE_FORMAT_JSON;
+  if (!obd_cli_parse_reference (_("session"), argv[1], FALSE, &kind, &session_id, &error))
+    return obd_cli_fail (cli, error);
 
   store = obd_cli_open_store (cli, FALSE, &error);
   if (store == NULL)

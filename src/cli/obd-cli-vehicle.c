@@ -307,8 +307,8 @@ obd_cli_cmd_dtc (ObdCli  *cli,
 
   if (!obd_cli_parse_options (cli, "dtc", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return obd_cli_usage_error (_("Unexpected argument “%s”."), argv[1]);
+  if (obd_cli_no_arguments ("dtc", argc, argv) != OBD_CLI_EXIT_OK)
+    return OBD_CLI_EXIT_USAGE;
 
   wanted[OBD_DTC_KIND_STORED] = all || (!pending && !permanent);
   wanted[OBD_DTC_KIND_PENDING] = all || pending;
@@ -398,6 +398,8 @@ obd_cli_cmd_clear (ObdCli  *cli,
 
   if (!obd_cli_parse_options (cli, "clear", "--yes", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("clear", argc, argv) != OBD_CLI_EXIT_OK)
+    return OBD_CLI_EXIT_USAGE;
 
   if (!yes)
     return obd_cli_usage_error (_("Clearing erases the trouble codes, their freeze frames and "
@@ -454,6 +456,8 @@ obd_cli_cmd_freeze (ObdCli  *cli,
   GArray *values;
 
   if (!obd_cli_parse_options (cli, "freeze", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("freeze", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_FREEZE, &adapter, &error);
@@ -516,6 +520,8 @@ obd_cli_cmd_readiness (ObdCli  *cli,
 
   if (!obd_cli_parse_options (cli, "readiness", "", NULL, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("readiness", argc, argv) != OBD_CLI_EXIT_OK)
+    return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_READINESS, &adapter, &error);
   if (snapshot == NULL)
@@ -577,6 +583,8 @@ obd_cli_cmd_monitors (ObdCli  *cli,
   GArray *results;
 
   if (!obd_cli_parse_options (cli, "monitors", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("monitors", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_MONITORS, &adapter, &error);
@@ -710,6 +718,8 @@ obd_cli_cmd_info (ObdCli  *cli,
   double volts;
 
   if (!obd_cli_parse_options (cli, "info", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("info", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_INFO, &adapter, &error);
