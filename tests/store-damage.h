@@ -6,28 +6,31 @@
  */
 #pragma once
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 /* Overwrites a leaf page of table's b-tree, from the middle of the table,
- * with bytes no b-tree page starts with.  The store must be closed (its
- * content all in the main file).  Returns the page number. */
+ * with bytes no b-tree page starts with.  The store must be checkpointed (its
+ * content all in the main file; it may be open).  Returns the page number. */
 static inline gint64
 damage_leaf_page (const char *path,
                   const char *table)
 {
   g_autoptr(GArray) pages = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
+  g_autofree char *garbage = NULL;
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 page_size = 0, page;
-  gsize length = 0;
+  FILE *file;
+  GStatBuf st;
 
-  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  /* Everything must be in the main file: no log, or an empty one. */
+  g_assert_true (g_stat (wal, &st) != 0 || st.st_size == 0);
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_size", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -45,14 +48,16 @@ damage_leaf_page (const char *path,
     }
   sqlite3_finalize (stmt);
   sqlite3_close (db);
-  g_assert_cmpuint (pages->len, >=, 3);
+  g_assert_cmpuint (pages->len, >=, 1);
   page = g_array_index (pages, gint64, pages->len / 2);
 
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (length, >=, page * page_size);
-  memset (contents + (page - 1) * page_size, 0xA5, page_size);
-  g_file_set_contents (path, contents, length, &error);
-  g_assert_no_error (error);
+  /* In place, so a connection that has the file open reads it too. */
+  garbage = g_malloc (page_size);
+  memset (garbage, 0xA5, page_size);
+  file = g_fopen (path, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, (long) ((page - 1) * page_size), SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (garbage, 1, page_size, file), ==, (gsize) page_size);
+  g_assert_cmpint (fclose (file), ==, 0);
   return page;
 }

@@ -997,6 +997,139 @@ test_damaged_store (Fixture       *f,
   g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM sessions"), ==, 1);
 }
 
+/* Runs the shell script in a private mount namespace (as root, or as
+ * root of a user namespace), with args; returns its exit status. */
+static int
+run_in_mount_namespace (const char  *script,
+                        const char **args)
+{
+  const char * const *prefix = read_only_mount_prefix ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(Run) run = { 0 };
+
+  for (guint i = 0; prefix[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) prefix[i]);
+  g_ptr_array_add (argv, (gpointer) "sh");
+  g_ptr_array_add (argv, (gpointer) "-c");
+  g_ptr_array_add (argv, (gpointer) script);
+  g_ptr_array_add (argv, (gpointer) "sh");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  run_argv (&run, argv);
+  if (run.status != 0)
+    g_test_message ("%s", run.err);
+  return run.status;
+}
+
+static char *
+read_result (const char *dir,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* A real full disk: a small tmpfs holding the store, mounted for this
+ * test only.  Recording fills it: record stops, keeps what it committed,
+ * says the disk is full and exits 1.  On the full disk the commands that
+ * only read still work; those that write say it is full and exit 1. */
+static void
+test_disk_full (Fixture       *f,
+                gconstpointer  data)
+{
+  /* $1 mount point, $2 the store to start from, $3 obd2, $4 results, $5
+   * the size of the disk. */
+  static const char script[] =
+    "set -u\n"
+    "mount -t tmpfs -o size=\"$5\" tmpfs \"$1\"\n"
+    "cp \"$2\" \"$1/store.db\"\n"
+    "run () { n=$1; shift; \"$@\" > \"$R/out$n\" 2> \"$R/err$n\"; echo $? > \"$R/rc$n\"; }\n"
+    "R=$4; O=$3; D=$1/store.db\n"
+    "run 1 \"$O\" --db \"$D\" --port sim:driving-cycle record --duration 60\n"
+    /* Whatever room the end of the recording gave back, fill it. */
+    "dd if=/dev/zero of=\"$1/filler\" bs=4096 2> /dev/null\n"
+    "run 2 \"$O\" --db \"$D\" --json sessions\n"
+    "run 3 \"$O\" --db \"$D\" export 2 --csv\n"
+    "run 4 \"$O\" --db \"$D\" maintenance --odometer 5000\n"
+    "run 5 \"$O\" --db \"$D\" --port sim:healthy-idle?timing=0 record --duration 1\n"
+    "cp \"$D\" \"$R/store.db\"\n";
+  g_autofree char *disk = g_build_filename (f->dir, "disk", NULL);
+  g_autofree char *results = g_build_filename (f->dir, "results", NULL);
+  g_autofree char *copy = g_build_filename (results, "store.db", NULL);
+  g_autofree char *size = NULL;
+  g_autofree char *rc = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *session;
+  GStatBuf st;
+
+  if (read_only_mount_prefix () == NULL)
+    {
+      g_test_skip ("This machine allows no private mount namespace (unshare), so no small "
+                   "disk can be mounted to fill; /recorder/disk-full covers the recorder.");
+      return;
+    }
+
+  record_short_session (f->db);
+  g_assert_cmpint (g_stat (f->db, &st), ==, 0);
+  /* The store, the 32 KiB index beside it, and 100 KiB for the log: a
+   * second or so of recording. */
+  size = g_strdup_printf ("%" G_GINT64_FORMAT "k", (gint64) st.st_size / 1024 + 32 + 100);
+  g_assert_cmpint (g_mkdir (disk, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (results, 0755), ==, 0);
+  g_assert_cmpint (run_in_mount_namespace (script, (const char *[]) {
+                     disk, f->db, cli_path (), results, size, NULL }), ==, 0);
+
+  rc = read_result (results, "rc1");
+  err = read_result (results, "err1");
+  g_assert_cmpstr (rc, ==, "1\n");
+  g_assert_nonnull (strstr (err, "The disk is full: recording stopped. What was recorded until "
+                                 "then is kept."));
+
+  g_free (rc);
+  rc = read_result (results, "rc2");
+  g_assert_cmpstr (rc, ==, "0\n");
+  out = read_result (results, "out2");
+  root = parse_json (out);
+  session = json_array_get_object_element (sessions_of (root), 0);
+  g_assert_cmpint (json_object_get_int_member (session, "id"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (session, "status"), ==, "interrupted");
+  g_assert_cmpint (json_object_get_int_member (session, "samples"), >, 0);
+
+  g_free (rc);
+  g_free (out);
+  rc = read_result (results, "rc3");
+  out = read_result (results, "out3");
+  g_assert_cmpstr (rc, ==, "0\n");
+  g_assert_true (has_lines_after_header (out));
+
+  for (guint i = 4; i <= 5; i++)
+    {
+      g_autofree char *rc_name = g_strdup_printf ("rc%u", i);
+      g_autofree char *err_name = g_strdup_printf ("err%u", i);
+
+      g_free (rc);
+      g_free (err);
+      rc = read_result (results, rc_name);
+      err = read_result (results, err_name);
+      g_assert_cmpstr (rc, ==, "1\n");
+      g_assert_nonnull (strstr (err, "the disk is full. Free some space"));
+    }
+
+  /* What the recording committed is all there, counted right. */
+  sql = g_strdup_printf ("SELECT count(*) FROM samples WHERE session_id = 2 AND (SELECT"
+                         " sample_count FROM sessions WHERE id = 2) = %" G_GINT64_FORMAT,
+                         json_object_get_int_member (session, "samples"));
+  g_assert_cmpint (sql_int (copy, sql), ==, json_object_get_int_member (session, "samples"));
+}
+
 static JsonNode *
 health_json (const char *connection,
              const char *watch)
@@ -1227,6 +1360,7 @@ main (int    argc,
   ADD ("/cli/store/abandoned-session", test_abandoned_session);
   ADD ("/cli/store/read-only-with-log", test_read_only_with_log);
   ADD ("/cli/store/damaged", test_damaged_store);
+  ADD ("/cli/store/disk-full", test_disk_full);
   g_test_add_func ("/cli/health/snapshot", test_health_snapshot);
   g_test_add_func ("/cli/health/watch", test_health_watch);
   ADD ("/cli/health/stored", test_health_stored);

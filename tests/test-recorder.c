@@ -316,6 +316,43 @@ test_dispose_completes (Fixture       *f,
   expect_chain_intact (store);
 }
 
+/* close () seals what is recording and says so; afterwards every call
+ * fails at once instead of waiting for a thread that is gone. */
+static void
+test_close (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(ObdStore) store = open_store (f->path);
+  g_autoptr(GError) error = NULL;
+  ObdRecorder *recorder = obd_recorder_new (store, &error);
+  ObdSample batch[10];
+  gint64 id;
+
+  g_assert_no_error (error);
+  id = obd_recorder_start_session (recorder, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 10; i++)
+    batch[i] = child_sample (i);
+  obd_recorder_push_samples (recorder, batch, 10);
+
+  g_assert_true (obd_recorder_close (recorder, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (session_status (store, id), ==, OBD_STORE_SESSION_COMPLETE);
+  g_assert_cmpint (raw_int (f->path, "SELECT sample_count FROM sessions"), ==, 10);
+  expect_chain_intact (store);
+
+  g_assert_cmpint (obd_recorder_start_session (recorder, 0, NULL, NULL, NULL, &error), ==, 0);
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "closed"));
+  g_clear_error (&error);
+  g_assert_false (obd_recorder_flush (recorder, NULL, &error));
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_true (obd_recorder_close (recorder, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (recorder);
+}
+
 static void
 on_failed (ObdRecorder  *recorder,
            const GError *error,
@@ -713,6 +750,7 @@ main (int argc, char **argv)
   ADD ("/recorder/basic", test_basic);
   ADD ("/recorder/live-session-kept", test_live_session_kept);
   ADD ("/recorder/dispose-completes", test_dispose_completes);
+  ADD ("/recorder/close", test_close);
   ADD ("/recorder/disk-full", test_disk_full);
   ADD ("/recorder/failed-on-owner", test_failed_on_owner);
   ADD ("/recorder/failed-on-owner-thread", test_failed_on_owner_thread);

@@ -609,6 +609,78 @@ test_damaged (Fixture       *f,
   g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_CORRUPT);
 }
 
+/* A change whose outbox row cannot be built (the session it refers to
+ * cannot be read) fails whole, rather than syncing a record that lost its
+ * session.  (SQLite also refuses the writes after reading a damaged page,
+ * so this passed before the reference lookup reported its failure; an I/O
+ * error would not have been caught.) */
+static void
+test_outbox_reference_unreadable (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(ObdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  ObdSample s = sample (T0, 0x0C, 0, 0x7E8, 800);
+  gint64 vehicle, session, notification;
+
+  store = open_store (f);
+  vehicle = obd_store_ensure_vehicle (store, "1HGCM82633A004352", NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  session = record_session (store, vehicle, &s, 1);
+  notification = obd_store_add_notification (store, vehicle, session, OBD_STORE_SEVERITY_WARNING,
+                                             "coolant-high", "Hot", NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* Damaged after the check at open, as a failing disk does. */
+  store = open_store (f);
+  damage_leaf_page (f->path, "sessions");
+
+  g_assert_false (obd_store_mark_notification_read (store, notification, &error));
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_CORRUPT);
+  g_clear_object (&store);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM notifications WHERE read = 0"), ==, 1);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM outbox WHERE entity = 'notification'"
+                                     " AND op = 'update'"), ==, 0);
+}
+
+/* An export whose freeze-frame values cannot be read fails, instead of
+ * writing the frame with its values left out. */
+static void
+test_export_freeze_unreadable (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(ObdStore) store = open_store (f);
+  g_autoptr(ObdRecorder) recorder = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  ObdSample values[] = {
+    sample (T0, 0x0C, 0, 0x7E8, 800), sample (T0, 0x05, 0, 0x7E8, 90),
+    sample (T0, 0x0D, 0, 0x7E8, 0),
+  };
+  gint64 session;
+
+  recorder = obd_recorder_new (store, &error);
+  g_assert_no_error (error);
+  session = obd_recorder_start_session (recorder, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  obd_store_add_freeze_frame (store, session, "P0301", 0x7E8, 0, T0, values,
+                              G_N_ELEMENTS (values), &error);
+  g_assert_no_error (error);
+  obd_recorder_stop_session (recorder, &error);
+  g_assert_no_error (error);
+  g_clear_object (&recorder);
+  g_clear_object (&store);
+
+  damage_leaf_page (f->path, "freeze_frame_values");
+  store = obd_store_open (f->path, OBD_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  out = g_memory_output_stream_new_resizable ();
+  g_assert_false (obd_store_export_session (store, session, OBD_STORE_FORMAT_JSON,
+                                            OBD_UNIT_SYSTEM_SI, out, NULL, &error));
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_CORRUPT);
+}
+
 static void
 test_read_only (Fixture       *f,
                 gconstpointer  data)
@@ -1457,6 +1529,8 @@ main (int argc, char **argv)
   ADD ("/store/foreign/other-application-id", test_foreign_other_app_id);
   ADD ("/store/foreign/truncated", test_truncated);
   ADD ("/store/open/damaged", test_damaged);
+  ADD ("/store/outbox/reference-unreadable", test_outbox_reference_unreadable);
+  ADD ("/store/export/freeze-unreadable", test_export_freeze_unreadable);
   ADD ("/store/vehicles", test_vehicles);
   ADD ("/store/outbox/atomic", test_outbox_atomic);
   ADD ("/store/outbox/ack", test_outbox_ack);

@@ -222,6 +222,7 @@ typedef struct
   GError           *snapshot_error;
   GError           *link_error;      /* why the worker stopped */
   GError           *store_error;     /* why the recorder stopped */
+  GError           *alert_error;     /* why an alert could not be saved (the first) */
   gboolean          worker_stopped;
   gint64            vehicle_id;
   gint64            session_id;
@@ -250,6 +251,7 @@ record_run_clear (RecordRun *run)
   g_clear_error (&run->snapshot_error);
   g_clear_error (&run->link_error);
   g_clear_error (&run->store_error);
+  g_clear_error (&run->alert_error);
 }
 
 static void
@@ -294,11 +296,16 @@ report_alert (RecordRun           *run,
   g_printerr ("obd2: %s: %s — %s\n", obd_health_severity_get_label (event->severity),
               event->title, event->message);
 
-  /* A notification that cannot be written is worth a warning, not the end
-   * of the recording: the samples that show the fault are still kept. */
+  /* A notification that cannot be written does not end the recording (the
+   * samples that show the fault are what matters, and the recorder keeps
+   * them on its own connection), but the command fails in the end. */
   if (run->store != NULL &&
       !obd_diagnosis_store_alert (run->store, run->vehicle_id, run->session_id, event, &error))
-    g_printerr ("obd2: %s\n", error->message);
+    {
+      g_printerr ("obd2: %s %s\n", _("The alert could not be saved:"), error->message);
+      if (run->alert_error == NULL)
+        run->alert_error = g_steal_pointer (&error);
+    }
 }
 
 static void
@@ -517,20 +524,17 @@ obd_cli_watch_vehicle (ObdCli     *cli,
   return snapshot;
 }
 
-static void
-print_record_summary (RecordRun *run)
+static gboolean
+print_record_summary (RecordRun  *run,
+                      GError    **error)
 {
   g_autoptr(ObdStoreSession) session = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *duration = NULL;
   g_autofree char *vehicle = NULL;
 
-  session = obd_store_get_session (run->store, run->session_id, &error);
+  session = obd_store_get_session (run->store, run->session_id, error);
   if (session == NULL)
-    {
-      g_printerr ("obd2: %s\n", error->message);
-      return;
-    }
+    return FALSE;
 
   if (run->cli->json)
     {
@@ -547,7 +551,7 @@ print_record_summary (RecordRun *run)
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       obd_cli_print_json (root, TRUE);
-      return;
+      return TRUE;
     }
 
   duration = format_duration (session_seconds (session));
@@ -561,6 +565,7 @@ print_record_summary (RecordRun *run)
   if (session->hash != NULL)
     g_print ("  %-10s %s\n", _("Hash:"), session->hash);
   g_print ("  %-10s %s\n", _("Store:"), obd_store_get_path (run->store));
+  return TRUE;
 }
 
 /* Starts the session and stores the snapshot in it.  A snapshot without a
@@ -653,8 +658,8 @@ obd_cli_cmd_record (ObdCli  *cli,
   if (!record_start_session (&run, &error))
     {
       /* Whatever the session holds so far is sealed, not left open. */
-      if (run.session_id != 0)
-        obd_recorder_stop_session (run.recorder, NULL);
+      if (run.session_id != 0 && !obd_recorder_stop_session (run.recorder, &stop_error))
+        g_printerr ("obd2: %s\n", stop_error->message);
       record_run_clear (&run);
       return obd_cli_fail (cli, error);
     }
@@ -665,11 +670,17 @@ obd_cli_cmd_record (ObdCli  *cli,
 
   record_run_poll (&run, pids, duration);
 
-  /* Seals the session with everything committed. */
+  /* Seals the session with everything committed, then closes the
+   * recorder's connection: either can fail on a full or broken disk. */
   if (!obd_recorder_stop_session (run.recorder, &stop_error) && run.store_error == NULL)
     run.store_error = g_steal_pointer (&stop_error);
+  g_clear_error (&stop_error);
+  if (!obd_recorder_close (run.recorder, &stop_error) && run.store_error == NULL)
+    run.store_error = g_steal_pointer (&stop_error);
+  g_clear_error (&stop_error);
 
-  print_record_summary (&run);
+  if (!print_record_summary (&run, &stop_error) && run.store_error == NULL)
+    run.store_error = g_steal_pointer (&stop_error);
 
   if (run.store_error != NULL)
     {
@@ -677,6 +688,12 @@ obd_cli_cmd_record (ObdCli  *cli,
         g_printerr ("obd2: %s\n", _("The disk is full: recording stopped. What was recorded "
                                     "until then is kept. Free some space and record again."));
       status = obd_cli_fail (cli, run.store_error);
+    }
+  else if (run.alert_error != NULL)
+    {
+      g_printerr ("obd2: %s\n", _("The session was recorded, but not every alert raised during "
+                                  "it could be saved with it (see above)."));
+      status = obd_cli_fail (cli, run.alert_error);
     }
   else if (run.link_error != NULL)
     {

@@ -67,6 +67,13 @@ gboolean     obd_recorder_flush             (ObdRecorder     *self,
 gboolean     obd_recorder_stop_session      (ObdRecorder     *self,
                                              GError         **error);
 
+/* Ends the recorder: a session still recording is sealed complete (as
+ * obd_recorder_stop_session () does), the thread and its connection are
+ * closed, and what failed is returned; afterwards every call fails.
+ * Dropping the last reference does the same, but can tell nobody. */
+gboolean     obd_recorder_close             (ObdRecorder     *self,
+                                             GError         **error);
+
 /* The current (or last) session, 0 before the first start. */
 gint64       obd_recorder_get_session_id    (ObdRecorder     *self);
 /* Samples committed in the current (or last) session, from any thread. */

@@ -248,8 +248,13 @@ _obd_store_outbox_add (sqlite3     *db,
 {
   g_autoptr(JsonNode) node = payload;
   g_autoptr(ObdStmt) stmt = NULL;
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = NULL;
 
+  /* Building the payload failed, and said why in error. */
+  if (node == NULL)
+    return FALSE;
+
+  text = json_to_string (node, FALSE);
   stmt = _obd_store_prepare (db, SQL_OUTBOX_INSERT, error);
   if (stmt == NULL)
     return FALSE;

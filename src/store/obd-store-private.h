@@ -74,7 +74,8 @@ gboolean  _obd_store_schema_migrate  (sqlite3     *db,
                                       int          from,
                                       GError     **error);
 
-/* Appends an outbox row; payload is consumed. */
+/* Appends an outbox row; payload is consumed.  A NULL payload (building
+ * it failed, with error set) returns FALSE. */
 gboolean  _obd_store_outbox_add      (sqlite3     *db,
                                       const char  *entity,
                                       const char  *entity_id,

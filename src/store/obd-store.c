@@ -440,25 +440,36 @@ add_int_or_null (JsonBuilder *b,
 }
 
 /* The local id of another row is meaningless to the server: references go
- * by UUID, looked up here. */
-static void
-add_reference (JsonBuilder *b,
-               sqlite3     *db,
-               const char  *name,
-               const char  *table,
-               gint64       id)
+ * by UUID, looked up here.  A lookup that fails fails the change: an outbox
+ * row that silently lost its vehicle would sync a wrong record. */
+static gboolean
+add_reference (JsonBuilder  *b,
+               sqlite3      *db,
+               const char   *name,
+               const char   *table,
+               gint64        id,
+               GError      **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT uuid FROM %s WHERE id = ?", table);
   g_autoptr(ObdStmt) stmt = NULL;
   g_autofree char *uuid = NULL;
 
-  if (id != 0 && (stmt = _obd_store_prepare (db, sql, NULL)) != NULL)
+  if (id != 0)
     {
+      int rc;
+
+      stmt = _obd_store_prepare (db, sql, error);
+      if (stmt == NULL)
+        return FALSE;
       sqlite3_bind_int64 (stmt, 1, id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
         uuid = _obd_store_column_dup (stmt, 0);
+      else if (rc != SQLITE_DONE)
+        return _obd_store_set_error (db, rc, _("Could not read the database"), error);
     }
   add_string (b, name, uuid);
+  return TRUE;
 }
 
 JsonNode *
@@ -503,15 +514,18 @@ _obd_store_session_to_json (const ObdStoreSession *s)
 }
 
 static JsonNode *
-dtc_event_to_json (sqlite3                *db,
-                   const ObdStoreDtcEvent *e)
+dtc_event_to_json (sqlite3                  *db,
+                   const ObdStoreDtcEvent   *e,
+                   GError                  **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   add_string (b, "uuid", e->uuid);
-  add_reference (b, db, "vehicle", "vehicles", e->vehicle_id);
-  add_reference (b, db, "session", "sessions", e->session_id);
+  if (!add_reference (b, db, "vehicle", "vehicles", e->vehicle_id, error))
+    return NULL;
+  if (!add_reference (b, db, "session", "sessions", e->session_id, error))
+    return NULL;
   add_string (b, "code", e->code);
   add_string (b, "kind", _obd_store_dtc_kind_to_string (e->kind));
   add_int (b, "ecu", e->ecu);
@@ -524,14 +538,16 @@ dtc_event_to_json (sqlite3                *db,
 }
 
 static JsonNode *
-maintenance_item_to_json (sqlite3                       *db,
-                          const ObdStoreMaintenanceItem *m)
+maintenance_item_to_json (sqlite3                         *db,
+                          const ObdStoreMaintenanceItem   *m,
+                          GError                         **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   add_string (b, "uuid", m->uuid);
-  add_reference (b, db, "vehicle", "vehicles", m->vehicle_id);
+  if (!add_reference (b, db, "vehicle", "vehicles", m->vehicle_id, error))
+    return NULL;
   add_string (b, "title", m->title);
   add_int_or_null (b, "interval_km", m->interval_km, 0);
   add_int_or_null (b, "interval_days", m->interval_days, 0);
@@ -543,15 +559,18 @@ maintenance_item_to_json (sqlite3                       *db,
 }
 
 static JsonNode *
-notification_to_json (sqlite3                    *db,
-                      const ObdStoreNotification *n)
+notification_to_json (sqlite3                      *db,
+                      const ObdStoreNotification   *n,
+                      GError                      **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   add_string (b, "uuid", n->uuid);
-  add_reference (b, db, "vehicle", "vehicles", n->vehicle_id);
-  add_reference (b, db, "session", "sessions", n->session_id);
+  if (!add_reference (b, db, "vehicle", "vehicles", n->vehicle_id, error))
+    return NULL;
+  if (!add_reference (b, db, "session", "sessions", n->session_id, error))
+    return NULL;
   add_string (b, "severity", obd_store_severity_to_string (n->severity));
   add_string (b, "kind", n->kind);
   add_string (b, "title", n->title);
@@ -564,15 +583,18 @@ notification_to_json (sqlite3                    *db,
 }
 
 static JsonNode *
-note_to_json (sqlite3            *db,
-              const ObdStoreNote *n)
+note_to_json (sqlite3              *db,
+              const ObdStoreNote   *n,
+              GError              **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   add_string (b, "uuid", n->uuid);
-  add_reference (b, db, "vehicle", "vehicles", n->vehicle_id);
-  add_reference (b, db, "session", "sessions", n->session_id);
+  if (!add_reference (b, db, "vehicle", "vehicles", n->vehicle_id, error))
+    return NULL;
+  if (!add_reference (b, db, "session", "sessions", n->session_id, error))
+    return NULL;
   add_string (b, "author", n->author);
   add_string (b, "text", n->text);
   add_int (b, "created_us", n->created_us);
@@ -872,22 +894,48 @@ open_and_touch (const char  *name,
  *
  * A WAL database is read through an index beside it ("-shm") that even a
  * reader must create; on a read-only mount, in a folder the user cannot
- * write, or for a file the user may only read, that fails.  When the log
+ * write, for a file the user may only read, or on a full disk, that
+ * fails.  When the log
  * beside the file is absent or empty the file alone holds every
  * committed change, and SQLite can read it as "immutable" without the
  * index.  When the log holds changes they cannot be read without the
  * index, so the store is refused rather than shown without them.
- * out_immutable says which kind of connection this is. */
+ * out_fallback_rc: SQLITE_OK for an ordinary connection, or why it had to
+ * be an immutable one. */
+/* The index beside the file could not be made: the place cannot be
+ * written (SQLITE_CANTOPEN, SQLITE_READONLY_*) or the disk is full (the
+ * index cannot grow to its size: SQLITE_IOERR_SHM*, SQLITE_FULL). */
+static gboolean
+is_index_failure (int rc)
+{
+  switch (rc)
+    {
+    case SQLITE_IOERR_SHMOPEN:
+    case SQLITE_IOERR_SHMSIZE:
+    case SQLITE_IOERR_SHMMAP:
+      return TRUE;
+    default:
+      return (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY
+             || (rc & 0xff) == SQLITE_FULL;
+    }
+}
+
+static gboolean
+is_disk_full (int rc)
+{
+  return (rc & 0xff) == SQLITE_FULL || rc == SQLITE_IOERR_SHMSIZE || rc == SQLITE_IOERR_SHMMAP;
+}
+
 static sqlite3 *
 connect_read_only (const char  *path,
-                   gboolean    *out_immutable,
+                   int         *out_fallback_rc,
                    GError     **error)
 {
   sqlite3 *db = NULL;
   int rc = open_and_touch (path, SQLITE_OPEN_READONLY, &db);
 
-  *out_immutable = FALSE;
-  if (rc != SQLITE_OK && ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY))
+  *out_fallback_rc = SQLITE_OK;
+  if (rc != SQLITE_OK && is_index_failure (rc))
     {
       g_autofree char *absolute = g_canonicalize_filename (path, NULL);
       g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
@@ -896,20 +944,29 @@ connect_read_only (const char  *path,
       if (wal_has_content (path))
         {
           sqlite3_close_v2 (db);
-          g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_READ_ONLY,
-                       _("The latest changes to “%s” are in “%s-wal” beside it, and reading "
-                         "them needs a folder that can be written. Copy both files to a "
-                         "writable folder and open the copy, or open the store once where it "
-                         "can be written."), path, path);
+          if (is_disk_full (rc))
+            g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_DISK_FULL,
+                         _("The latest changes to “%s” are in “%s-wal” beside it, and reading "
+                           "them needs a little free space on the disk, which is full. Free "
+                           "some space; nothing recorded is lost."), path, path);
+          else
+            g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_READ_ONLY,
+                         _("The latest changes to “%s” are in “%s-wal” beside it, and reading "
+                           "them needs a folder that can be written. Copy both files to a "
+                           "writable folder and open the copy, or open the store once where "
+                           "it can be written."), path, path);
           return NULL;
         }
 
       sqlite3_close_v2 (g_steal_pointer (&db));
       if (uri != NULL)
         {
+          int first_rc = rc;
+
           name = g_strconcat (uri, "?immutable=1", NULL);
           rc = open_and_touch (name, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &db);
-          *out_immutable = rc == SQLITE_OK;
+          if (rc == SQLITE_OK)
+            *out_fallback_rc = first_rc;
         }
     }
 
@@ -958,14 +1015,22 @@ quick_check (sqlite3     *db,
   return TRUE;
 }
 
+/* rc: why only an immutable connection could read the file (0: SQLite
+ * opened it read-only by itself). */
 static void
 set_not_writable (const char  *path,
+                  int          rc,
                   GError     **error)
 {
-  g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_READ_ONLY,
-               _("“%s” can be read but not written: the file, its folder or the disk is "
-                 "read-only. Check the permissions, or copy it to a folder you can write."),
-               path);
+  if (is_disk_full (rc))
+    g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_DISK_FULL,
+                 _("“%s” cannot be written: the disk is full. Free some space; what was saved "
+                   "so far is kept."), path);
+  else
+    g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_READ_ONLY,
+                 _("“%s” can be read but not written: the file, its folder or the disk is "
+                   "read-only. Check the permissions, or copy it to a folder you can write."),
+                 path);
 }
 
 /* Asks SQLite, on a read-only connection so a foreign file is left alone,
@@ -982,10 +1047,10 @@ probe_database (const char   *path,
 {
   sqlite3 *db = NULL;
   gint64 app_id = 0, version = 0, n_objects = 0;
-  gboolean immutable = FALSE;
+  int fallback_rc = SQLITE_OK;
   gboolean ok;
 
-  db = connect_read_only (path, &immutable, error);
+  db = connect_read_only (path, &fallback_rc, error);
   if (db == NULL)
     return FALSE;
 
@@ -1005,9 +1070,9 @@ probe_database (const char   *path,
           set_too_new (path, (int) version, error);
           ok = FALSE;
         }
-      else if (for_writing && immutable)
+      else if (for_writing && fallback_rc != SQLITE_OK)
         {
-          set_not_writable (path, error);
+          set_not_writable (path, fallback_rc, error);
           ok = FALSE;
         }
       else if (for_writing)
@@ -1020,9 +1085,9 @@ probe_database (const char   *path,
   sqlite3_close_v2 (db);
   if (app_id == 0 && version == 0 && n_objects == 0)
     {
-      if (for_writing && immutable)
+      if (for_writing && fallback_rc != SQLITE_OK)
         {
-          set_not_writable (path, error);
+          set_not_writable (path, fallback_rc, error);
           return FALSE;
         }
       *out_result = PROBE_NEW;
@@ -1109,19 +1174,27 @@ check_version_read_only (ObdStore  *self,
   return TRUE;
 }
 
-static gint64
-session_end_time (sqlite3 *db,
-                  gint64   session_id,
-                  gint64   started_us)
+/* When an abandoned session ended: its last sample, or its start.  The
+ * time is sealed into the chain for good, so a failed read fails. */
+static gboolean
+session_end_time (sqlite3  *db,
+                  gint64    session_id,
+                  gint64    started_us,
+                  gint64   *out_ended_us,
+                  GError  **error)
 {
-  g_autoptr(ObdStmt) stmt = _obd_store_prepare (db, SQL_SESSION_LAST_SAMPLE, NULL);
+  g_autoptr(ObdStmt) stmt = _obd_store_prepare (db, SQL_SESSION_LAST_SAMPLE, error);
+  int rc;
 
   if (stmt == NULL)
-    return started_us;
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, session_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    return MAX (started_us, sqlite3_column_int64 (stmt, 0));
-  return started_us;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return _obd_store_set_error (db, rc, _("Could not read the database"), error);
+  *out_ended_us = sqlite3_column_type (stmt, 0) != SQLITE_NULL
+                  ? MAX (started_us, sqlite3_column_int64 (stmt, 0)) : started_us;
+  return TRUE;
 }
 
 /* Sessions still "recording" whose recorder holds no lock were abandoned
@@ -1154,13 +1227,14 @@ recover_abandoned_sessions (ObdStore  *self,
     {
       gint64 id = g_array_index (abandoned, gint64, i);
       g_autoptr(ObdStoreSession) session = NULL;
+      gint64 ended_us = 0;
 
       if (!_obd_store_begin (self->db, error))
         return FALSE;
       session = get_session_row (self->db, id, error);
       if (session == NULL
-          || !_obd_store_seal_session (self->db, id, OBD_STORE_SESSION_INTERRUPTED,
-                                       session_end_time (self->db, id, session->started_us),
+          || !session_end_time (self->db, id, session->started_us, &ended_us, error)
+          || !_obd_store_seal_session (self->db, id, OBD_STORE_SESSION_INTERRUPTED, ended_us,
                                        error)
           || !_obd_store_commit (self->db, error))
         {
@@ -1214,9 +1288,9 @@ obd_store_open (const char         *path,
   self->read_only = read_only;
   if (read_only)
     {
-      gboolean immutable;
+      int fallback_rc;
 
-      self->db = connect_read_only (path, &immutable, error);
+      self->db = connect_read_only (path, &fallback_rc, error);
       if (self->db == NULL || !check_version_read_only (self, error))
         return NULL;
       return g_steal_pointer (&self);
@@ -1228,7 +1302,7 @@ obd_store_open (const char         *path,
   /* SQLite quietly opens a file it may only read read-only. */
   if (sqlite3_db_readonly (self->db, "main") == 1)
     {
-      set_not_writable (path, error);
+      set_not_writable (path, SQLITE_OK, error);
       return NULL;
     }
   if (!migrate (self, error) || !recover_abandoned_sessions (self, error))
@@ -1731,7 +1805,7 @@ obd_store_record_dtc (ObdStore    *self,
     }
   ok = ok && (event = get_dtc_event_row (self->db, id, error)) != NULL;
   ok = ok && _obd_store_outbox_add (self->db, "dtc_event", event->uuid, "insert",
-                                    dtc_event_to_json (self->db, event), error);
+                                    dtc_event_to_json (self->db, event, error), error);
   return end_change (self, ok, error) ? id : 0;
 }
 
@@ -1797,7 +1871,7 @@ obd_store_clear_dtcs (ObdStore    *self,
       ok = _obd_store_step_done (self->db, clear, error)
            && (event = get_dtc_event_row (self->db, id, error)) != NULL
            && _obd_store_outbox_add (self->db, "dtc_event", event->uuid, "update",
-                                     dtc_event_to_json (self->db, event), error);
+                                     dtc_event_to_json (self->db, event, error), error);
     }
   return end_change (self, ok, error);
 }
@@ -1814,7 +1888,7 @@ outbox_maintenance (ObdStore    *self,
 
   return item != NULL
          && _obd_store_outbox_add (self->db, "maintenance_item", item->uuid, op,
-                                   maintenance_item_to_json (self->db, item), error);
+                                   maintenance_item_to_json (self->db, item, error), error);
 }
 
 gint64
@@ -1945,7 +2019,7 @@ obd_store_delete_maintenance_item (ObdStore  *self,
       sqlite3_bind_int64 (stmt, 1, item_id);
       ok = _obd_store_step_done (self->db, stmt, error)
            && _obd_store_outbox_add (self->db, "maintenance_item", item->uuid, "delete",
-                                     maintenance_item_to_json (self->db, item), error);
+                                     maintenance_item_to_json (self->db, item, error), error);
     }
   return end_change (self, ok, error);
 }
@@ -2007,7 +2081,7 @@ obd_store_add_notification (ObdStore          *self,
     }
   ok = ok && (row = get_notification_row (self->db, id, error)) != NULL;
   ok = ok && _obd_store_outbox_add (self->db, "notification", row->uuid, "insert",
-                                    notification_to_json (self->db, row), error);
+                                    notification_to_json (self->db, row, error), error);
   return end_change (self, ok, error) ? id : 0;
 }
 
@@ -2036,7 +2110,7 @@ obd_store_mark_notification_read (ObdStore  *self,
       row->read = TRUE;
     }
   ok = ok && _obd_store_outbox_add (self->db, "notification", row->uuid, "update",
-                                    notification_to_json (self->db, row), error);
+                                    notification_to_json (self->db, row, error), error);
   return end_change (self, ok, error);
 }
 
@@ -2092,7 +2166,7 @@ obd_store_add_note (ObdStore    *self,
     }
   ok = ok && (row = get_note_row (self->db, id, error)) != NULL;
   ok = ok && _obd_store_outbox_add (self->db, "note", row->uuid, "insert",
-                                    note_to_json (self->db, row), error);
+                                    note_to_json (self->db, row, error), error);
   return end_change (self, ok, error) ? id : 0;
 }
 
