@@ -1130,6 +1130,47 @@ test_disk_full (Fixture       *f,
   g_assert_cmpint (sql_int (copy, sql), ==, json_object_get_int_member (session, "samples"));
 }
 
+/* Clearing codes notes it in the vehicle's history, as the application
+ * does, so the health judged from the store no longer counts them; a store
+ * that cannot take the note makes clear fail, saying the codes are gone
+ * from the car but not from the history. */
+static void
+test_clear_recorded (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *folder = make_shared_folder (f, "copy", FALSE);
+  g_autofree char *copy = g_build_filename (folder, "store.db", NULL);
+  g_auto(Run) clear = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  gint64 active;
+
+  record_short_session (f->db);
+  active = sql_int (f->db, "SELECT count(*) FROM dtc_events WHERE cleared_us IS NULL"
+                           " AND kind != 'permanent'");
+  g_assert_cmpint (active, >, 0);
+  copy_file (f->db, copy);
+  g_assert_cmpint (g_chmod (copy, 0444), ==, 0);
+  g_assert_cmpint (g_chmod (folder, 0555), ==, 0);
+
+  run_cli (&clear, f->db, "--port", "sim:misfire?timing=0", "--json", "clear", "--yes", NULL);
+  g_assert_cmpint (clear.status, ==, 0);
+  root = parse_json (clear.out);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (root),
+                                                 "history_updated"));
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM dtc_events WHERE cleared_us IS NULL"
+                                   " AND kind != 'permanent'"), ==, 0);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM outbox WHERE entity = 'dtc_event'"
+                                   " AND op = 'update'"), ==, active);
+
+  run_reader_unprivileged (&refused, copy, folder, "--port", "sim:misfire?timing=0", "clear",
+                           "--yes", NULL);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "The trouble codes were cleared, but the local store "
+                                         "could not note it"));
+  g_assert_nonnull (strstr (refused.err, "not written"));
+}
+
 static JsonNode *
 health_json (const char *connection,
              const char *watch)
@@ -1361,6 +1402,7 @@ main (int    argc,
   ADD ("/cli/store/read-only-with-log", test_read_only_with_log);
   ADD ("/cli/store/damaged", test_damaged_store);
   ADD ("/cli/store/disk-full", test_disk_full);
+  ADD ("/cli/store/clear-recorded", test_clear_recorded);
   g_test_add_func ("/cli/health/snapshot", test_health_snapshot);
   g_test_add_func ("/cli/health/watch", test_health_watch);
   ADD ("/cli/health/stored", test_health_stored);

@@ -202,11 +202,14 @@ test_vehicle_commands (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (codes, 0),
                                                   "ecu"), ==, "7E8");
 
-  run_cli (&clear_no, "--port", "sim:misfire?timing=0", "clear", NULL);
+  run_cli (&clear_no, "--db", "/nonexistent/obd2-test/store.db", "--port",
+           "sim:misfire?timing=0", "clear", NULL);
   g_assert_cmpint (clear_no.status, ==, 2);
   g_assert_nonnull (strstr (clear_no.err, "--yes"));
 
-  run_cli (&clear, "--port", "sim:misfire?timing=0", "clear", "--yes", NULL);
+  /* No store there: nothing is created, the clear alone happens. */
+  run_cli (&clear, "--db", "/nonexistent/obd2-test/store.db", "--port", "sim:misfire?timing=0",
+           "clear", "--yes", NULL);
   g_assert_cmpint (clear.status, ==, 0);
 
   run_cli (&freeze, "--port", "sim:overheating?timing=0", "freeze", "--json", NULL);

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-cli-private.h"
+#include "obd-diagnosis.h"
 #include "obd-dtc-kb.h"
 #include "obd-dtc.h"
 #include "obd-error.h"
@@ -393,8 +394,11 @@ obd_cli_cmd_clear (ObdCli  *cli,
     { NULL }
   };
   g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(ObdSnapshot) info = NULL;
   g_autoptr(GArray) ecus = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean recorded = FALSE;
+  gint64 cleared_us;
 
   if (!obd_cli_parse_options (cli, "clear", "--yes", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
@@ -411,8 +415,38 @@ obd_cli_cmd_clear (ObdCli  *cli,
   if (adapter == NULL)
     return obd_cli_fail (cli, error);
 
+  /* With a local store, the vehicle's history notes the clearing (as the
+   * application does): its VIN says which vehicle it is.  Without a store
+   * nothing is created. */
+  if (g_file_test (cli->db != NULL ? cli->db : obd_store_get_default_path (),
+                   G_FILE_TEST_EXISTS))
+    {
+      info = obd_snapshot_read (adapter, OBD_SNAPSHOT_INFO, cli->cancellable, &error);
+      if (info == NULL)
+        return obd_cli_fail (cli, error);
+    }
+
   if (!obd_snapshot_clear_codes (adapter, &ecus, cli->cancellable, &error))
     return obd_cli_fail (cli, error);
+  cleared_us = g_get_real_time ();
+
+  if (info != NULL && info->vin == NULL)
+    g_printerr ("obd2: %s\n", _("The vehicle reports no VIN, so its history in the local store "
+                                "cannot be told the codes were cleared."));
+  else if (info != NULL)
+    {
+      g_autoptr(ObdStore) store = obd_cli_open_store (cli, TRUE, &error);
+
+      if (store == NULL ||
+          !obd_diagnosis_record_clear (store, info->vin, g_get_user_name (), cleared_us,
+                                       &recorded, &error))
+        {
+          g_printerr ("obd2: %s\n", _("The trouble codes were cleared, but the local store "
+                                      "could not note it: its history still shows them as "
+                                      "active."));
+          return obd_cli_fail (cli, error);
+        }
+    }
 
   if (cli->json)
     {
@@ -431,6 +465,8 @@ obd_cli_cmd_clear (ObdCli  *cli,
           json_builder_add_string_value (builder, ecu);
         }
       json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "history_updated");
+      json_builder_add_boolean_value (builder, recorded);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       obd_cli_print_json (root, TRUE);

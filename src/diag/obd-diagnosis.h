@@ -46,6 +46,17 @@ gboolean         obd_diagnosis_store_snapshot  (ObdStore           *store,
                                                 const ObdSnapshot  *snapshot,
                                                 GError            **error);
 
+/* The vehicle with this VIN had its codes cleared (Mode 04): its stored
+ * and pending trouble-code events are marked cleared, as
+ * obd_store_clear_dtcs () does.  A VIN the store does not know has no
+ * history to update: *out_recorded is then FALSE, and it is no error. */
+gboolean         obd_diagnosis_record_clear    (ObdStore           *store,
+                                                const char         *vin,
+                                                const char         *cleared_by,
+                                                gint64              cleared_us,
+                                                gboolean           *out_recorded,
+                                                GError            **error);
+
 /* A raised live alert becomes a notification. */
 gboolean         obd_diagnosis_store_alert     (ObdStore           *store,
                                                 gint64              vehicle_id,
