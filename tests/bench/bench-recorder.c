@@ -32,6 +32,7 @@
 #include <glib/gstdio.h>
 
 #include "obd-recorder.h"
+#include "bench-store-util.h"
 #include "obd-store-private.h"
 #include "obd-store-sql.h"
 
@@ -99,14 +100,6 @@ fresh_path (const char *dir,
   return g_steal_pointer (&path);
 }
 
-static void
-check (gboolean  ok,
-       GError   *error)
-{
-  if (!ok)
-    g_error ("%s", error != NULL ? error->message : "failed");
-}
-
 static gint64
 stored_samples (ObdStore *store)
 {
@@ -167,16 +160,6 @@ run_recorder (const char  *dir,
 
   *out_path = g_steal_pointer (&path);
   return N_SAMPLES / (elapsed / (double) G_USEC_PER_SEC);
-}
-
-static void
-exec_or_die (sqlite3    *db,
-             const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
 }
 
 /* Reference: rows per second of a bare loop, same schema, same SQL, same

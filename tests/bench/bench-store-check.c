@@ -29,6 +29,7 @@
 
 #include <glib/gstdio.h>
 
+#include "bench-store-util.h"
 #include "obd-store-private.h"
 
 #define N_SAMPLES   1000000
@@ -41,24 +42,6 @@
 #define T0 G_GINT64_CONSTANT (1714557600000000)
 
 static const guint8 pids[N_PIDS] = { 0x04, 0x05, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x2F };
-
-static void
-check (gboolean  ok,
-       GError   *error)
-{
-  if (!ok)
-    g_error ("%s", error != NULL ? error->message : "failed");
-}
-
-static void
-exec_or_die (sqlite3    *db,
-             const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
 
 /* The store: our schema through obd_store_open (), then the rows with a
  * bare statement loop (how they got there does not matter to a check). */
