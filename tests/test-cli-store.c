@@ -1057,7 +1057,10 @@ test_disk_full (Fixture       *f,
     "run 3 \"$O\" --db \"$D\" export 2 --csv\n"
     "run 4 \"$O\" --db \"$D\" maintenance --odometer 5000\n"
     "run 5 \"$O\" --db \"$D\" --port sim:healthy-idle?timing=0 record --duration 1\n"
-    "cp \"$D\" \"$R/store.db\"\n";
+    /* With its log: on a full disk the last checkpoint may not have
+     * finished, and the file alone is then not the store. */
+    "cp \"$D\" \"$R/store.db\"\n"
+    "if [ -s \"$D-wal\" ]; then cp \"$D-wal\" \"$R/store.db-wal\"; fi\n";
   g_autofree char *disk = g_build_filename (f->dir, "disk", NULL);
   g_autofree char *results = g_build_filename (f->dir, "results", NULL);
   g_autofree char *copy = g_build_filename (results, "store.db", NULL);
@@ -1120,7 +1123,11 @@ test_disk_full (Fixture       *f,
       rc = read_result (results, rc_name);
       err = read_result (results, err_name);
       g_assert_cmpstr (rc, ==, "1\n");
-      g_assert_nonnull (strstr (err, "the disk is full. Free some space"));
+      /* Where exactly it meets the full disk depends on what the last
+       * recording could leave behind; the message always says so. */
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, "isk is full"));
+      g_assert_nonnull (strstr (err, "Free some space"));
     }
 
   /* What the recording committed is all there, counted right. */

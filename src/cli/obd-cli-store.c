@@ -1131,6 +1131,8 @@ obd_cli_cmd_export (ObdCli  *cli,
    * freeze frame, readiness and Mode 06 results. */
   if (csv == cli->json)
     return obd_cli_usage_error (_("Choose one format: --csv or --json."));
+  if (output != NULL && output[0] == '\0')
+    return obd_cli_usage_error (_("-o needs the name of the file to write, e.g. -o run.csv."));
   if (argc != 2)
     return obd_cli_usage_error (_("Name one session (its id or UUID), e.g. "
                                   "“obd2 export 3 --csv”; “obd2 sessions” lists them."));
