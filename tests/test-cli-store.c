@@ -133,12 +133,13 @@ read_only_mount_prefix (void)
     {
       const char * const *candidate = geteuid () == 0 ? as_root : as_user;
       g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      g_autofree char *unshare = g_find_program_in_path ("unshare");
       g_auto(Run) probe = { 0 };
 
       for (guint i = 0; candidate[i] != NULL; i++)
         g_ptr_array_add (argv, (gpointer) candidate[i]);
       g_ptr_array_add (argv, (gpointer) "true");
-      if (g_find_program_in_path ("unshare") != NULL)
+      if (unshare != NULL)
         {
           run_argv (&probe, argv);
           if (probe.status == 0)
