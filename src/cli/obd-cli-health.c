@@ -151,14 +151,15 @@ obd_cli_cmd_health (ObdCli  *cli,
                     char   **argv)
 {
   g_autofree char *vehicle_name = NULL;
+  g_autofree char *watch_text = NULL;
   double watch = 0;
   GOptionEntry entries[] = {
     { "vehicle", 0, 0, G_OPTION_ARG_STRING, &vehicle_name,
       N_("Judge a vehicle of the store (id, VIN or UUID) by its recorded trouble codes, "
          "without connecting"), "ID" },
-    { "watch", 'w', 0, G_OPTION_ARG_DOUBLE, &watch,
-      N_("Also watch the live readings for S seconds: alerts such as overheating count"),
-      "S" },
+    { "watch", 'w', 0, G_OPTION_ARG_STRING, &watch_text,
+      N_("Also watch the live readings this long (seconds, or 90s, 10m): alerts such as "
+         "overheating count"), "S" },
     { NULL }
   };
   g_autoptr(ObdHealthReport) report = NULL;
@@ -171,11 +172,13 @@ obd_cli_cmd_health (ObdCli  *cli,
     return OBD_CLI_EXIT_USAGE;
   if (argc > 1)
     return obd_cli_usage_error (_("“health” takes no arguments."));
-  if (watch < 0)
-    return obd_cli_usage_error (_("The duration must be a positive number of seconds."));
+  if (watch_text != NULL && !obd_cli_parse_seconds ("--watch", watch_text, &watch, &error))
+    return obd_cli_fail (cli, error);
   if (watch > 0 && vehicle_name != NULL)
     return obd_cli_usage_error (_("--watch needs the car connected; it does not go with "
                                   "--vehicle."));
+  if (vehicle_name != NULL && !obd_cli_check_vehicle_name (vehicle_name, &error))
+    return obd_cli_fail (cli, error);
 
   if (vehicle_name != NULL)
     {
@@ -249,6 +252,11 @@ obd_cli_cmd_health (ObdCli  *cli,
 }
 
 /* ---- maintenance ------------------------------------------------------- */
+
+/* Limits of what a person types: no odometer shows more than 9 999 999
+ * km, and no service interval is longer than a century. */
+#define MAX_KM   G_GINT64_CONSTANT (9999999)
+#define MAX_DAYS G_GINT64_CONSTANT (36525)
 
 static void
 date_from_us (GDate  *date,
@@ -618,6 +626,11 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
 {
   g_autofree char *vehicle_name = NULL;
   g_autofree char *add_title = NULL;
+  g_autofree char *every_km_text = NULL;
+  g_autofree char *every_days_text = NULL;
+  g_autofree char *done_text = NULL;
+  g_autofree char *km_text = NULL;
+  g_autofree char *odometer_text = NULL;
   gint64 every_km = 0;
   gint64 every_days = 0;
   gint64 done_id = 0;
@@ -627,13 +640,13 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
     { "vehicle", 0, 0, G_OPTION_ARG_STRING, &vehicle_name,
       N_("The vehicle (id, VIN or UUID); needed when the store has several"), "ID" },
     { "add", 0, 0, G_OPTION_ARG_STRING, &add_title, N_("Add a service item"), "TITLE" },
-    { "every-km", 0, 0, G_OPTION_ARG_INT64, &every_km,
+    { "every-km", 0, 0, G_OPTION_ARG_STRING, &every_km_text,
       N_("With --add: repeat every N km"), "N" },
-    { "every-days", 0, 0, G_OPTION_ARG_INT64, &every_days,
+    { "every-days", 0, 0, G_OPTION_ARG_STRING, &every_days_text,
       N_("With --add: repeat every N days"), "N" },
-    { "done", 0, 0, G_OPTION_ARG_INT64, &done_id, N_("Mark item ID done today"), "ID" },
-    { "km", 0, 0, G_OPTION_ARG_INT64, &done_km, N_("With --done: the odometer reading"), "N" },
-    { "odometer", 0, 0, G_OPTION_ARG_INT64, &odometer_km,
+    { "done", 0, 0, G_OPTION_ARG_STRING, &done_text, N_("Mark item ID done today"), "ID" },
+    { "km", 0, 0, G_OPTION_ARG_STRING, &km_text, N_("With --done: the odometer reading"), "N" },
+    { "odometer", 0, 0, G_OPTION_ARG_STRING, &odometer_text,
       N_("Note the vehicle’s odometer reading in km"), "KM" },
     { NULL }
   };
@@ -649,14 +662,24 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
     return OBD_CLI_EXIT_USAGE;
   if (argc > 1)
     return obd_cli_usage_error (_("“maintenance” takes no arguments."));
+  if ((every_km_text != NULL &&
+       !obd_cli_parse_number ("--every-km", every_km_text, 1, MAX_KM, &every_km, &error)) ||
+      (every_days_text != NULL &&
+       !obd_cli_parse_number ("--every-days", every_days_text, 1, MAX_DAYS, &every_days,
+                              &error)) ||
+      (done_text != NULL &&
+       !obd_cli_parse_number ("--done", done_text, 1, G_MAXINT64, &done_id, &error)) ||
+      (km_text != NULL && !obd_cli_parse_number ("--km", km_text, 0, MAX_KM, &done_km, &error)) ||
+      (odometer_text != NULL &&
+       !obd_cli_parse_number ("--odometer", odometer_text, 0, MAX_KM, &odometer_km, &error)) ||
+      (vehicle_name != NULL && !obd_cli_check_vehicle_name (vehicle_name, &error)))
+    return obd_cli_fail (cli, error);
   if (add_title != NULL && done_id != 0)
     return obd_cli_usage_error (_("Give either --add or --done, not both."));
   if (add_title == NULL && (every_km != 0 || every_days != 0))
     return obd_cli_usage_error (_("--every-km and --every-days go with --add TITLE."));
   if (done_id == 0 && done_km >= 0)
     return obd_cli_usage_error (_("--km goes with --done ID."));
-  if (every_km < 0 || every_days < 0 || done_id < 0 || done_km < -1 || odometer_km < -1)
-    return obd_cli_usage_error (_("Distances, days and ids are positive numbers."));
   if (add_title != NULL && g_strstrip (add_title)[0] == '\0')
     return obd_cli_usage_error (_("Give the item a title, e.g. --add \"Oil change\"."));
   changes = add_title != NULL || done_id != 0 || odometer_km >= 0;

@@ -308,8 +308,8 @@ obd_cli_cmd_dtc (ObdCli  *cli,
 
   if (!obd_cli_parse_options (cli, "dtc", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return obd_cli_usage_error (_("Unexpected argument “%s”."), argv[1]);
+  if (obd_cli_no_arguments ("dtc", argc, argv) != OBD_CLI_EXIT_OK)
+    return OBD_CLI_EXIT_USAGE;
 
   wanted[OBD_DTC_KIND_STORED] = all || (!pending && !permanent);
   wanted[OBD_DTC_KIND_PENDING] = all || pending;
@@ -382,33 +382,6 @@ obd_cli_cmd_dtc (ObdCli  *cli,
   return OBD_CLI_EXIT_OK;
 }
 
-/* The history learns of the clear when it knows the car: it stops counting
- * codes and test results the clear erased.  A store that does not exist
- * yet is not created for that. */
-static gboolean
-record_clear_in_store (ObdCli      *cli,
-                       ObdAdapter  *adapter,
-                       GError     **error)
-{
-  const char *path = cli->db != NULL ? cli->db : obd_store_get_default_path ();
-  g_autoptr(ObdSnapshot) info = NULL;
-  g_autoptr(ObdStore) store = NULL;
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  info = obd_snapshot_read (adapter, OBD_SNAPSHOT_INFO, cli->cancellable, error);
-  if (info == NULL)
-    return FALSE;
-  store = obd_cli_open_store (cli, FALSE, error);
-  if (store == NULL
-      || !obd_diagnosis_record_clear (store, info->vin, "obd2", g_get_real_time (), error))
-    {
-      g_prefix_error (error, _("The codes were cleared, but the history could not record it: "));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 int
 obd_cli_cmd_clear (ObdCli  *cli,
                    int      argc,
@@ -422,10 +395,15 @@ obd_cli_cmd_clear (ObdCli  *cli,
   };
   g_autoptr(ObdAdapter) adapter = NULL;
   g_autoptr(ObdSnapshot) after = NULL;
+  g_autoptr(ObdSnapshot) info = NULL;
   g_autoptr(GArray) ecus = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean recorded = FALSE;
+  gint64 cleared_us;
 
   if (!obd_cli_parse_options (cli, "clear", "--yes", entries, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("clear", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   if (!yes)
@@ -438,13 +416,41 @@ obd_cli_cmd_clear (ObdCli  *cli,
   if (adapter == NULL)
     return obd_cli_fail (cli, error);
 
+  /* With a local store, the vehicle's history notes the clearing (as the
+   * application does): its VIN says which vehicle it is.  Without a store
+   * nothing is created. */
+  if (g_file_test (cli->db != NULL ? cli->db : obd_store_get_default_path (),
+                   G_FILE_TEST_EXISTS))
+    {
+      info = obd_snapshot_read (adapter, OBD_SNAPSHOT_INFO, cli->cancellable, &error);
+      if (info == NULL)
+        return obd_cli_fail (cli, error);
+    }
+
   /* What the car reports after the clear: permanent codes stay until their
    * monitor passes (J1979 Mode 0A), which the mechanic needs to know. */
   after = obd_diagnosis_clear_codes (adapter, &ecus, cli->cancellable, &error);
   if (after == NULL)
     return obd_cli_fail (cli, error);
-  if (!record_clear_in_store (cli, adapter, &error))
-    return obd_cli_fail (cli, error);
+  cleared_us = g_get_real_time ();
+
+  if (info != NULL && info->vin == NULL)
+    g_printerr ("obd2: %s\n", _("The vehicle reports no VIN, so its history in the local store "
+                                "cannot be told the codes were cleared."));
+  else if (info != NULL)
+    {
+      g_autoptr(ObdStore) store = obd_cli_open_store (cli, TRUE, &error);
+
+      if (store == NULL ||
+          !obd_diagnosis_record_clear (store, info->vin, g_get_user_name (), cleared_us,
+                                       &recorded, &error))
+        {
+          g_printerr ("obd2: %s\n", _("The trouble codes were cleared, but the local store "
+                                      "could not note it: its history still shows them as "
+                                      "active."));
+          return obd_cli_fail (cli, error);
+        }
+    }
 
   if (cli->json)
     {
@@ -468,6 +474,8 @@ obd_cli_cmd_clear (ObdCli  *cli,
       for (guint i = 0; i < after->dtcs->len; i++)
         json_builder_add_string_value (builder, g_array_index (after->dtcs, ObdDtc, i).code);
       json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "history_updated");
+      json_builder_add_boolean_value (builder, recorded);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       obd_cli_print_json (root, TRUE);
@@ -504,6 +512,8 @@ obd_cli_cmd_freeze (ObdCli  *cli,
   GArray *values;
 
   if (!obd_cli_parse_options (cli, "freeze", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("freeze", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_FREEZE, &adapter, &error);
@@ -566,6 +576,8 @@ obd_cli_cmd_readiness (ObdCli  *cli,
 
   if (!obd_cli_parse_options (cli, "readiness", "", NULL, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("readiness", argc, argv) != OBD_CLI_EXIT_OK)
+    return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_READINESS, &adapter, &error);
   if (snapshot == NULL)
@@ -627,6 +639,8 @@ obd_cli_cmd_monitors (ObdCli  *cli,
   GArray *results;
 
   if (!obd_cli_parse_options (cli, "monitors", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("monitors", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_MONITORS, &adapter, &error);
@@ -760,6 +774,8 @@ obd_cli_cmd_info (ObdCli  *cli,
   double volts;
 
   if (!obd_cli_parse_options (cli, "info", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("info", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_INFO, &adapter, &error);

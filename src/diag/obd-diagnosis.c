@@ -686,6 +686,40 @@ obd_diagnosis_store_session_alerts (ObdStore   *store,
 }
 
 gboolean
+obd_diagnosis_record_clear (ObdStore    *store,
+                            const char  *vin,
+                            const char  *cleared_by,
+                            gint64       cleared_us,
+                            gboolean    *out_recorded,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) vehicles = NULL;
+
+  g_return_val_if_fail (OBD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (vin != NULL, FALSE);
+  g_return_val_if_fail (out_recorded != NULL, FALSE);
+
+  *out_recorded = FALSE;
+  vehicles = obd_store_list_vehicles (store, error);
+  if (vehicles == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < vehicles->len; i++)
+    {
+      const ObdStoreVehicle *vehicle = g_ptr_array_index (vehicles, i);
+
+      if (vehicle->vin != NULL && g_ascii_strcasecmp (vehicle->vin, vin) == 0)
+        {
+          if (!obd_store_clear_dtcs (store, vehicle->id, cleared_by, cleared_us, error))
+            return FALSE;
+          *out_recorded = TRUE;
+          return TRUE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
 obd_diagnosis_store_alert (ObdStore             *store,
                            gint64                vehicle_id,
                            gint64                session_id,
@@ -721,32 +755,6 @@ obd_diagnosis_clear_codes (ObdAdapter    *adapter,
                             OBD_SNAPSHOT_DTCS | OBD_SNAPSHOT_FREEZE | OBD_SNAPSHOT_READINESS |
                             OBD_SNAPSHOT_MONITORS,
                             cancellable, error);
-}
-
-gboolean
-obd_diagnosis_record_clear (ObdStore    *store,
-                            const char  *vin,
-                            const char  *cleared_by,
-                            gint64       cleared_us,
-                            GError     **error)
-{
-  g_autoptr(GPtrArray) vehicles = NULL;
-
-  g_return_val_if_fail (OBD_IS_STORE (store), FALSE);
-
-  if (vin == NULL)
-    return TRUE;
-  vehicles = obd_store_list_vehicles (store, error);
-  if (vehicles == NULL)
-    return FALSE;
-  for (guint i = 0; i < vehicles->len; i++)
-    {
-      const ObdStoreVehicle *vehicle = g_ptr_array_index (vehicles, i);
-
-      if (g_strcmp0 (vehicle->vin, vin) == 0)
-        return obd_store_clear_dtcs (store, vehicle->id, cleared_by, cleared_us, error);
-    }
-  return TRUE;
 }
 
 /* ---- trends ------------------------------------------------------------- */

@@ -102,6 +102,17 @@ gboolean         obd_diagnosis_store_session_alerts (ObdStore        *store,
                                                      GPtrArray       *active_alerts,
                                                      GError         **error);
 
+/* The vehicle with this VIN had its codes cleared (Mode 04): its stored
+ * and pending trouble-code events are marked cleared, as
+ * obd_store_clear_dtcs () does.  A VIN the store does not know has no
+ * history to update: *out_recorded is then FALSE, and it is no error. */
+gboolean         obd_diagnosis_record_clear    (ObdStore           *store,
+                                                const char         *vin,
+                                                const char         *cleared_by,
+                                                gint64              cleared_us,
+                                                gboolean           *out_recorded,
+                                                GError            **error);
+
 /* A raised live alert becomes a notification. */
 gboolean         obd_diagnosis_store_alert       (ObdStore           *store,
                                                   gint64              vehicle_id,
@@ -117,15 +128,6 @@ ObdSnapshot     *obd_diagnosis_clear_codes       (ObdAdapter         *adapter,
                                                   GArray            **out_ecus,
                                                   GCancellable       *cancellable,
                                                   GError            **error);
-/* Remembers a Mode 04 in the store for the vehicle with the snapshot's
- * VIN, if the store knows it (nothing to do otherwise): its codes become
- * cleared and its stored report stops counting results the clear voided. */
-gboolean         obd_diagnosis_record_clear      (ObdStore           *store,
-                                                  const char         *vin,
-                                                  const char         *cleared_by,
-                                                  gint64              cleared_us,
-                                                  GError            **error);
-
 /* A PID's trend over the vehicle's recorded sessions: one point per
  * session (its median, robust to the warm-up and to spikes; for the
  * readings of obd_diagnosis_list_trends at idle — vehicle stopped, engine

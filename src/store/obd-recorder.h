@@ -11,8 +11,10 @@
  *
  * If writing fails (disk full, I/O error), recording stops: what was
  * committed is kept, the session is marked interrupted, and the "failed"
- * signal is emitted on the owner's GMainContext.  Later batches are
- * dropped until the session is stopped.
+ * signal is emitted on the owner's GMainContext: always queued there as a
+ * source, so it runs when the owner next iterates that context, never on
+ * the recorder thread and never inside a call such as flush.  Later
+ * batches are dropped until the session is stopped.
  */
 #pragma once
 
@@ -63,6 +65,13 @@ gboolean     obd_recorder_flush             (ObdRecorder     *self,
  * hash chain.  Fails when no session is recording, or with the error that
  * stopped recording earlier (the session is then interrupted). */
 gboolean     obd_recorder_stop_session      (ObdRecorder     *self,
+                                             GError         **error);
+
+/* Ends the recorder: a session still recording is sealed complete (as
+ * obd_recorder_stop_session () does), the thread and its connection are
+ * closed, and what failed is returned; afterwards every call fails.
+ * Dropping the last reference does the same, but can tell nobody. */
+gboolean     obd_recorder_close             (ObdRecorder     *self,
                                              GError         **error);
 
 /* The current (or last) session, 0 before the first start. */

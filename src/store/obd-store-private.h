@@ -62,10 +62,10 @@ void      _obd_store_bind_text       (ObdStmt     *stmt,
 /* The store's own connection, for the chain and export code. */
 sqlite3  *_obd_store_get_db          (ObdStore    *self);
 
-/* Opens a connection to a file that is known to be ours and sets the
- * connection's pragmas (WAL, foreign keys, busy timeout, synchronous). */
+/* Opens a writing connection to a file that is known to be ours and sets
+ * the connection's pragmas (WAL, foreign keys, busy timeout, synchronous).
+ * Readers connect through obd_store_open (OBD_STORE_OPEN_READ_ONLY). */
 sqlite3  *_obd_store_connect         (const char  *path,
-                                      gboolean     read_only,
                                       GError     **error);
 
 /* Runs the forward migrations from version from to OBD_STORE_SCHEMA_VERSION
@@ -74,7 +74,8 @@ gboolean  _obd_store_schema_migrate  (sqlite3     *db,
                                       int          from,
                                       GError     **error);
 
-/* Appends an outbox row; payload is consumed. */
+/* Appends an outbox row; payload is consumed.  A NULL payload (building
+ * it failed, with error set) returns FALSE. */
 gboolean  _obd_store_outbox_add      (sqlite3     *db,
                                       const char  *entity,
                                       const char  *entity_id,
@@ -134,9 +135,11 @@ int       _obd_store_session_lock_acquire (const char  *db_path,
 void      _obd_store_session_lock_release (const char  *db_path,
                                            const char  *uuid,
                                            int          fd);
-/* TRUE while a recorder holds the lock. */
+/* TRUE while a recorder holds the lock.  remove_stale: a lock file left
+ * by a recorder that died is deleted (writers only; readers never write). */
 gboolean  _obd_store_session_lock_is_held (const char  *db_path,
-                                           const char  *uuid);
+                                           const char  *uuid,
+                                           gboolean     remove_stale);
 
 /* Row readers and JSON payload helpers of obd-store.c, for the other files
  * of the store.  A reader builds one row's struct from a stepped statement;

@@ -22,6 +22,7 @@
 #define SQL_USER_VERSION     "PRAGMA user_version"
 #define SQL_APPLICATION_ID   "PRAGMA application_id"
 #define SQL_INTEGRITY_CHECK  "PRAGMA integrity_check"
+#define SQL_QUICK_CHECK      "PRAGMA quick_check"
 #define SQL_BEGIN            "BEGIN IMMEDIATE"
 #define SQL_BEGIN_READ       "BEGIN"
 #define SQL_COMMIT           "COMMIT"

@@ -34,6 +34,7 @@
 #include <glib/gstdio.h>
 
 #include "obd-recorder.h"
+#include "bench-store-util.h"
 #include "obd-store-private.h"
 #include "obd-store-sql.h"
 
@@ -101,14 +102,6 @@ fresh_path (const char *dir,
   return g_steal_pointer (&path);
 }
 
-static void
-check (gboolean  ok,
-       GError   *error)
-{
-  if (!ok)
-    g_error ("%s", error != NULL ? error->message : "failed");
-}
-
 static gint64
 stored_samples (ObdStore *store)
 {
@@ -171,16 +164,6 @@ run_recorder (const char  *dir,
   return N_SAMPLES / (elapsed / (double) G_USEC_PER_SEC);
 }
 
-static void
-exec_or_die (sqlite3    *db,
-             const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
 /* Reference: rows per second of a bare loop, same schema, same SQL, same
  * connection settings, one transaction per batch. */
 static double
@@ -199,7 +182,7 @@ run_bare (const char *dir,
     check (store != NULL, error);
   }
 
-  db = _obd_store_connect (path, FALSE, &error);
+  db = _obd_store_connect (path, &error);
   check (db != NULL, error);
   for (int s = 0; s < N_SESSIONS; s++)
     {
