@@ -1911,7 +1911,19 @@ guide_resume (ObdCli  *cli,
                                   "lists them."));
 
   g.library = load_library ();
-  g.store = obd_cli_open_store (cli, FALSE, &error);
+  /* Resuming writes the steps still to come; a store that does not exist
+   * holds no run to resume, and is not created for that. */
+  if (!g_file_test (cli->db != NULL ? cli->db : obd_store_get_default_path (),
+                    G_FILE_TEST_EXISTS))
+    {
+      g_set_error (&error, OBD_STORE_ERROR, OBD_STORE_ERROR_NOT_FOUND,
+                   _("No guided repair was saved yet: there is no local store. Start one "
+                     "with “obd2 guide run ID”."));
+      status = obd_cli_fail (cli, error);
+      guide_cli_clear (&g);
+      return status;
+    }
+  g.store = obd_cli_open_store (cli, TRUE, &error);
   if (g.store == NULL || (row = obd_store_get_guide_run (g.store, run_id, &error)) == NULL ||
       (g.run = obd_guide_store_resume (g.store, g.library, run_id, &error)) == NULL ||
       !setup_answers (&g, answers, &error))
