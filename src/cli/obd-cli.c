@@ -47,6 +47,8 @@ static const ObdCliCommand commands[] = {
     obd_cli_cmd_health },
   { "maintenance", "[--vehicle ID] [--add|--done ...]",
     N_("Service items: due, overdue, and when next"), obd_cli_cmd_maintenance },
+  { "guide", "list | show ID | run ID | runs | resume RUN",
+    N_("Guided troubleshooting: the guides, walking one, saved runs"), obd_cli_cmd_guide },
 };
 
 static char *opt_port;

@@ -21,7 +21,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdStmt, sqlite3_finalize)
 #define OBD_STORE_APPLICATION_ID 0x4F424432
 
 /* The schema this program writes (PRAGMA user_version). */
-#define OBD_STORE_SCHEMA_VERSION 4
+#define OBD_STORE_SCHEMA_VERSION 5
 
 /* How long a connection waits for another one's write lock. */
 #define OBD_STORE_BUSY_TIMEOUT_MS 5000
@@ -137,6 +137,33 @@ void      _obd_store_session_lock_release (const char  *db_path,
 /* TRUE while a recorder holds the lock. */
 gboolean  _obd_store_session_lock_is_held (const char  *db_path,
                                            const char  *uuid);
+
+/* Row readers and JSON payload helpers of obd-store.c, for the other files
+ * of the store.  A reader builds one row's struct from a stepped statement;
+ * query_one fails with OBD_STORE_ERROR_NOT_FOUND and not_found when there
+ * is no row. */
+typedef gpointer (*ObdStoreRowReader) (ObdStmt *stmt);
+gpointer   _obd_store_query_one   (sqlite3           *db,
+                                   ObdStmt           *stmt,
+                                   ObdStoreRowReader  reader,
+                                   const char        *not_found,
+                                   GError           **error);
+GPtrArray *_obd_store_query_all   (sqlite3           *db,
+                                   ObdStmt           *stmt,
+                                   ObdStoreRowReader  reader,
+                                   GDestroyNotify     free_func,
+                                   GError           **error);
+/* A string member, null for NULL. */
+void       _obd_store_json_add_string    (JsonBuilder *b,
+                                          const char  *name,
+                                          const char  *value);
+/* The UUID of row id of table as member name (null for 0): the server
+ * knows rows by UUID, never by local id. */
+void       _obd_store_json_add_reference (JsonBuilder *b,
+                                          sqlite3     *db,
+                                          const char  *name,
+                                          const char  *table,
+                                          gint64       id);
 
 /* For tests: the recorder connection's PRAGMA max_page_count, to make
  * SQLITE_FULL happen without filling a disk. */

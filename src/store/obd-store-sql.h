@@ -247,6 +247,60 @@
   " AND taken_us = (SELECT max(taken_us) FROM readiness WHERE session_id = ?1)" \
   " ORDER BY monitor"
 
+/* 5: guided repair — a run of a guide (data/guides/) on a vehicle, each
+ * step the mechanic completed in order, and the finding it ended in with
+ * the recommended repairs.  Titles and texts are copied from the guide
+ * as run (its English msgids), so history and reports read the same
+ * whatever later versions of the guide say. */
+#define SQL_SCHEMA_5 \
+  "CREATE TABLE guide_runs (" \
+  "  id INTEGER PRIMARY KEY," \
+  "  uuid TEXT NOT NULL UNIQUE," \
+  "  vehicle_id INTEGER REFERENCES vehicles (id) ON DELETE CASCADE," \
+  "  session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL," \
+  "  guide_id TEXT NOT NULL," \
+  "  guide_version INTEGER NOT NULL," \
+  "  guide_title TEXT NOT NULL," \
+  "  reason TEXT," \
+  "  status TEXT NOT NULL CHECK (status IN ('active', 'finished', 'abandoned'))," \
+  "  current_step TEXT," \
+  "  started_us INTEGER NOT NULL," \
+  "  updated_us INTEGER NOT NULL," \
+  "  finished_us INTEGER);" \
+  "CREATE INDEX guide_runs_vehicle ON guide_runs (vehicle_id, started_us);" \
+  "CREATE INDEX guide_runs_session ON guide_runs (session_id);" \
+  "CREATE TABLE guide_run_steps (" \
+  "  run_id INTEGER NOT NULL REFERENCES guide_runs (id) ON DELETE CASCADE," \
+  "  seq INTEGER NOT NULL," \
+  "  step_id TEXT NOT NULL," \
+  "  kind TEXT NOT NULL," \
+  "  title TEXT," \
+  "  outcome TEXT NOT NULL," \
+  "  value REAL," \
+  "  unit TEXT," \
+  "  detail TEXT," \
+  "  manual INTEGER NOT NULL DEFAULT 0," \
+  "  recorded_us INTEGER NOT NULL," \
+  "  PRIMARY KEY (run_id, seq)" \
+  ") WITHOUT ROWID;" \
+  "CREATE TABLE guide_run_findings (" \
+  "  id INTEGER PRIMARY KEY," \
+  "  run_id INTEGER NOT NULL REFERENCES guide_runs (id) ON DELETE CASCADE," \
+  "  finding_id TEXT NOT NULL," \
+  "  kind TEXT NOT NULL CHECK (kind IN ('fault', 'no-fault', 'refer'))," \
+  "  title TEXT NOT NULL," \
+  "  text TEXT," \
+  "  refer_guide TEXT);" \
+  "CREATE INDEX guide_run_findings_run ON guide_run_findings (run_id);" \
+  "CREATE TABLE guide_run_repairs (" \
+  "  finding_id INTEGER NOT NULL REFERENCES guide_run_findings (id) ON DELETE CASCADE," \
+  "  seq INTEGER NOT NULL," \
+  "  title TEXT NOT NULL," \
+  "  hours REAL NOT NULL," \
+  "  max_hours REAL," \
+  "  PRIMARY KEY (finding_id, seq)" \
+  ") WITHOUT ROWID;"
+
 /* ------------------------------------------------------------------ */
 /* Outbox */
 

@@ -1985,3 +1985,43 @@ _obd_store_get_db (ObdStore *self)
 {
   return self->db;
 }
+
+/* Shared with the other files of the store --------------------------------- */
+
+gpointer
+_obd_store_query_one (sqlite3           *db,
+                      ObdStmt           *stmt,
+                      ObdStoreRowReader  reader,
+                      const char        *not_found,
+                      GError           **error)
+{
+  return query_one (db, stmt, (RowReader) reader, not_found, error);
+}
+
+GPtrArray *
+_obd_store_query_all (sqlite3           *db,
+                      ObdStmt           *stmt,
+                      ObdStoreRowReader  reader,
+                      GDestroyNotify     free_func,
+                      GError           **error)
+{
+  return query_all (db, stmt, (RowReader) reader, free_func, error);
+}
+
+void
+_obd_store_json_add_string (JsonBuilder *b,
+                            const char  *name,
+                            const char  *value)
+{
+  add_string (b, name, value);
+}
+
+void
+_obd_store_json_add_reference (JsonBuilder *b,
+                               sqlite3     *db,
+                               const char  *name,
+                               const char  *table,
+                               gint64       id)
+{
+  add_reference (b, db, name, table, id);
+}
