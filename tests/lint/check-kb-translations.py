@@ -53,6 +53,24 @@ def read_kb(srcdir):
     return kinds
 
 
+C_MESSAGE = re.compile(r'\bN?_\s*\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)')
+C_LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def read_c_messages(srcdir):
+    """The translatable strings of src/obd/obd-dtc-kb.c, read from the
+    source itself: a label added there is missed by no catalogue, even one
+    that was never updated since."""
+    with open(os.path.join(srcdir, KB_SOURCES[1]), encoding='utf-8') as f:
+        text = f.read()
+    messages = set()
+    for m in C_MESSAGE.finditer(text):
+        parts = [unquote('"{}"'.format(lit), KB_SOURCES[1], 0)
+                 for lit in C_LITERAL.findall(m.group(1))]
+        messages.add(''.join(parts))
+    return messages
+
+
 def unquote(line, path, lineno):
     m = re.fullmatch(r'\s*"(.*)"\s*', line)
     if m is None:
@@ -166,6 +184,8 @@ def check_language(srcdir, lang, kb):
         if e['msgctxt'] is None:
             by_id[e['msgid']] = e
     wanted = dict(kb)
+    for msgid in read_c_messages(srcdir):
+        wanted.setdefault(msgid, 'label')
     for msgid, e in by_id.items():
         if msgid and any(r == KB_SOURCES[1] for r in e['refs']):
             wanted.setdefault(msgid, 'label')
