@@ -89,8 +89,8 @@ static const struct
   { "pm_filter", N_("Particulate filter") },
 };
 
-static const char *
-monitor_name (const char *stem)
+const char *
+obd_diagnosis_get_monitor_label (const char *stem)
 {
   for (guint i = 0; i < G_N_ELEMENTS (monitor_names); i++)
     if (g_str_equal (monitor_names[i].key, stem))
@@ -123,7 +123,7 @@ collect_incomplete (const ObdSnapshot *snapshot,
       {
         g_autofree char *stem = g_strndup (v->key, strlen (v->key) - strlen ("_complete"));
 
-        g_ptr_array_add (names, (gpointer) monitor_name (stem));
+        g_ptr_array_add (names, (gpointer) obd_diagnosis_get_monitor_label (stem));
       }
     }
 }

@@ -62,4 +62,9 @@ ObdTrendResult  *obd_diagnosis_trend           (ObdStore           *store,
                                                 guint8              index,
                                                 GError            **error);
 
+/* The translated name of a readiness monitor by its stable key
+ * ("catalyst" → "Catalyst"), as ObdStoreReadiness.monitor holds it; an
+ * unknown key is returned as it is. */
+const char      *obd_diagnosis_get_monitor_label (const char *key);
+
 G_END_DECLS
