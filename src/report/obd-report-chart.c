@@ -76,6 +76,8 @@ typedef struct
   double   px, py, pw, ph;
   double   v0, v1, vstep;
   double   t0, t1, tstep;
+  guint    n_vticks;                /* ticks are v0 + i × vstep, i ≤ n_vticks */
+  guint    n_tticks;
   guint    n;
   GArray  *paths[MAX_SERIES];     /* Point, reduced */
   GArray  *markers[MAX_SERIES];   /* Point */
@@ -134,17 +136,19 @@ min_span (ObdUnit       unit,
     }
 }
 
+/* A step of clock-like size giving at most max_ticks intervals. */
 static double
-time_step (double seconds)
+time_step (double seconds,
+           double max_ticks)
 {
   static const double steps[] = {
     1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (seconds / steps[i] <= 6)
+    if (seconds / steps[i] <= max_ticks)
       return steps[i];
-  return nice_step (seconds, 5);
+  return nice_step (seconds, max_ticks);
 }
 
 static void
@@ -221,16 +225,17 @@ draw_panel (const Panel *p,
 
     cairo_set_dash (cr, grid_dash, 2, 0);
   }
-  for (double v = p->v0; v <= p->v1 + p->vstep / 1000; v += p->vstep)
+  for (guint i = 0; i <= p->n_vticks; i++)
     {
+      double v = p->v0 + i * p->vstep;
       double y = p->py + p->ph - (v - p->v0) / (p->v1 - p->v0) * p->ph;
 
       cairo_move_to (cr, p->px, y);
       cairo_line_to (cr, p->px + p->pw, y);
     }
-  for (double t = 0; t <= p->t1 - p->t0 + p->tstep / 1000; t += p->tstep)
+  for (guint i = 0; i <= p->n_tticks; i++)
     {
-      double x = p->px + t / (p->t1 - p->t0) * p->pw;
+      double x = p->px + i * p->tstep / (p->t1 - p->t0) * p->pw;
 
       cairo_move_to (cr, x, p->py);
       cairo_line_to (cr, x, p->py + p->ph);
@@ -302,6 +307,11 @@ draw_chart (ObdReportItem *item,
     draw_panel (&d->panels[i], cr);
 }
 
+/* The longest test a chart's time axis is drawn for, and the largest
+ * reading: beyond them the data is damaged (the tables still show it). */
+#define MAX_CHART_SECONDS (7 * 24 * 3600.0)
+#define MAX_CHART_VALUE   1e6
+
 static const ObdReportSeries *
 find_series (const ObdReport *r,
              const char      *key)
@@ -309,9 +319,17 @@ find_series (const ObdReport *r,
   for (guint i = 0; i < r->series->len; i++)
     {
       const ObdReportSeries *s = g_ptr_array_index (r->series, i);
+      gint64 span_us;
 
-      if (s->info->key != NULL && g_str_equal (s->info->key, key))
-        return s;
+      if (s->info->key == NULL || !g_str_equal (s->info->key, key))
+        continue;
+      span_us = g_array_index (s->points, ObdStorePoint, s->points->len - 1).time_us -
+                g_array_index (s->points, ObdStorePoint, 0).time_us;
+      if (!isfinite (s->min) || !isfinite (s->max) || fabs (s->min) > MAX_CHART_VALUE ||
+          fabs (s->max) > MAX_CHART_VALUE || span_us < 0 ||
+          span_us / (double) G_USEC_PER_SEC > MAX_CHART_SECONDS)
+        return NULL;
+      return s;
     }
   return NULL;
 }
@@ -509,15 +527,22 @@ build_panel (ObdReportFlow          *flow,
           }
       }
   }
-  p->vstep = nice_step (vmax - vmin, 4);
+  /* Labels need about 14 points of height and 36 of width each; the
+   * plot's size is known once the legend is laid out, so estimate it. */
+  p->vstep = nice_step (vmax - vmin, CLAMP ((CHART_HEIGHT - 60) / 22, 2, 4));
   p->v0 = floor (vmin / p->vstep) * p->vstep;
   p->v1 = ceil (vmax / p->vstep) * p->vstep;
   if (p->v1 - p->v0 < p->vstep)
     p->v1 = p->v0 + p->vstep;
 
+  /* Counted, not stepped to: a step lost in a large value's rounding
+   * must not loop for ever. */
+  p->n_vticks = (guint) CLAMP (floor ((p->v1 - p->v0) / p->vstep + 0.5), 1, 12);
+
   p->t0 = 0;
   p->t1 = MAX ((end_us - start_us) / (double) G_USEC_PER_SEC, 1.0);
-  p->tstep = time_step (p->t1);
+  p->tstep = time_step (p->t1, MAX (1, floor ((w - AXIS_W - 8) / 40)));
+  p->n_tticks = (guint) CLAMP (floor (p->t1 / p->tstep + 1e-9), 0, 12);
   hours = p->t1 >= 3600;
 
   l = text_cell (flow, item, OBD_REPORT_STYLE_SUBHEADING, heading, x, y, w, PANGO_ALIGN_LEFT);
@@ -559,8 +584,9 @@ build_panel (ObdReportFlow          *flow,
   p->ph = y + CHART_HEIGHT - 24 - p->py;
 
   decimals = p->vstep < 1 ? ceil (-log10 (p->vstep)) : 0;
-  for (double v = p->v0; v <= p->v1 + p->vstep / 1000; v += p->vstep)
+  for (guint i = 0; i <= p->n_vticks; i++)
     {
+      double v = p->v0 + i * p->vstep;
       g_autofree char *label = _obd_report_format_number (v, (guint) decimals);
       double ty = p->py + p->ph - (v - p->v0) / (p->v1 - p->v0) * p->ph;
       PangoLayout *probe = _obd_report_flow_layout (flow, OBD_REPORT_STYLE_MUTED, "", -1,
@@ -572,8 +598,9 @@ build_panel (ObdReportFlow          *flow,
       text_cell (flow, item, OBD_REPORT_STYLE_MUTED, label, x, ty - h / 2, AXIS_W - 4,
                  PANGO_ALIGN_RIGHT);
     }
-  for (double t = 0; t <= p->t1 + p->tstep / 1000; t += p->tstep)
+  for (guint i = 0; i <= p->n_tticks; i++)
     {
+      double t = i * p->tstep;
       g_autofree char *label = format_elapsed (t, hours);
       double tx = p->px + t / p->t1 * p->pw;
 
@@ -582,6 +609,10 @@ build_panel (ObdReportFlow          *flow,
       if (t == 0)
         text_cell (flow, item, OBD_REPORT_STYLE_MUTED, label, tx, p->py + p->ph + 2, 32,
                    PANGO_ALIGN_LEFT);
+      else if (tx + 16 > x + w)
+        /* and the last ends at the panel's edge */
+        text_cell (flow, item, OBD_REPORT_STYLE_MUTED, label, x + w - 32, p->py + p->ph + 2, 32,
+                   PANGO_ALIGN_RIGHT);
       else
         text_cell (flow, item, OBD_REPORT_STYLE_MUTED, label, tx - 16, p->py + p->ph + 2, 32,
                    PANGO_ALIGN_CENTER);
@@ -606,6 +637,11 @@ _obd_report_write_charts (ObdReportFlow *flow)
   double panel_w = (width - CHART_GAP) / 2;
   ObdReportItem *item = NULL;
   ChartDraw *draw = NULL;
+  /* Two charts side by side when each still gets a useful width. */
+  guint per_row = width >= 420 ? 2 : 1;
+
+  if (per_row == 1)
+    panel_w = width;
 
   for (guint i = 0; i < G_N_ELEMENTS (panels); i++)
     {
@@ -625,7 +661,7 @@ _obd_report_write_charts (ObdReportFlow *flow)
 
       if (item == NULL)
         _obd_report_add_subheading (flow, _("How the readings changed during the test"));
-      if (item == NULL || draw->n == 2)
+      if (item == NULL || draw->n == per_row)
         {
           item = _obd_report_flow_add_item (flow);
           draw = g_new0 (ChartDraw, 1);

@@ -383,6 +383,9 @@ write_letterhead (ObdReportFlow   *flow,
   double text_x = 0;
 
   item->rule_below = 1.2;
+  /* Boxes move whole to a new page; only one taller than a page (an
+   * address of fifty lines) breaks between lines. */
+  item->split = OBD_REPORT_SPLIT_OVERSIZE;
 
   if (logo != NULL)
     {
@@ -484,6 +487,7 @@ write_fields_box (ObdReportFlow *flow,
   item->fill = TRUE;
   item->fill_grey = 0.955;
   item->frame = TRUE;
+  item->split = OBD_REPORT_SPLIT_OVERSIZE;
 
   for (guint r = 0; r < rows; r++)
     {
@@ -626,9 +630,9 @@ inspection_sentence (const ObdReportInspection *inspection)
       return g_strdup_printf (_("Not yet ready for an emissions inspection: drive cycles are "
                                 "needed to complete %s."), names);
     case OBD_INSPECTION_CODES:
-      return g_strdup (_("Not ready for an emissions inspection: trouble codes are stored, so "
-                         "the engine warning lamp is on. Have the fault repaired, then drive "
-                         "until the monitors complete."));
+      return g_strdup (_("Not ready for an emissions inspection: confirmed engine trouble "
+                         "codes are stored, which keeps the engine warning lamp on. Have the "
+                         "fault repaired, then drive until the monitors complete."));
     case OBD_INSPECTION_UNKNOWN:
     default:
       if (inspection->model_year != 0 && inspection->model_year < 1996)
@@ -698,6 +702,7 @@ write_summary (ObdReportFlow *flow)
 
   item->space_before = 12;
   item->frame = TRUE;
+  item->split = OBD_REPORT_SPLIT_OVERSIZE;
   item->draw = draw_accent;
   item->draw_data = accent;
   item->draw_data_free = g_free;
@@ -1489,6 +1494,7 @@ write_verification (ObdReportFlow *flow)
   box = _obd_report_flow_add_item (flow);
   box->space_before = 4;
   box->frame = TRUE;
+  box->split = OBD_REPORT_SPLIT_OVERSIZE;
   box->fill = TRUE;
   box->fill_grey = 0.955;
 

@@ -441,6 +441,8 @@ gather_monitors (GArray *readiness,
   return out;
 }
 
+/* Confirmed powertrain codes: emission-related faults light the warning
+ * lamp (SAE J1979); body, chassis and network codes do not. */
 static gboolean
 has_confirmed_codes (GPtrArray *codes)
 {
@@ -448,7 +450,7 @@ has_confirmed_codes (GPtrArray *codes)
     {
       const ObdReportCode *code = g_ptr_array_index (codes, i);
 
-      if (code->status != OBD_REPORT_CODE_CLEARED &&
+      if (code->status != OBD_REPORT_CODE_CLEARED && code->code[0] == 'P' &&
           (code->kinds & ((1u << OBD_DTC_KIND_STORED) | (1u << OBD_DTC_KIND_PERMANENT))) != 0)
         return TRUE;
     }

@@ -108,7 +108,7 @@ typedef enum
   OBD_INSPECTION_UNKNOWN = 0,   /* no readiness was read, or not an OBD-II vehicle */
   OBD_INSPECTION_READY,
   OBD_INSPECTION_NOT_READY,     /* more monitors incomplete than tolerated */
-  OBD_INSPECTION_CODES,         /* confirmed codes stored: the warning lamp is on */
+  OBD_INSPECTION_CODES,         /* confirmed powertrain codes: the warning lamp is on */
 } ObdInspectionVerdict;
 
 typedef struct
@@ -220,8 +220,8 @@ void        obd_report_add_recommendation (ObdReport            *report,
 /* Evaluates readiness for an emissions inspection: monitors that exist and
  * are incomplete, against what many inspection programmes tolerate (one
  * for model year 2001 and later, two for 1996-2000; model_year 0 applies
- * the stricter rule).  confirmed_codes: stored or permanent codes are
- * active, so the warning lamp is on.  Pure; fills out (incomplete borrows
+ * the stricter rule).  confirmed_codes: stored or permanent powertrain
+ * codes are active, so the warning lamp is on.  Pure; fills out (incomplete borrows
  * the monitors' labels). */
 void        obd_report_evaluate_inspection (const ObdReportMonitor *monitors,
                                             gsize                   n_monitors,
