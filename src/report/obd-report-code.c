@@ -1,4 +1,4 @@
-/* obd-report-code.c — verification codes
+/* obd-report-code.c — checking a verification code against the store
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,73 +8,8 @@
 
 #include <string.h>
 
-#include <glib/gi18n-lib.h>
-
 #include "obd-report.h"
 #include "obd-report-code.h"
-
-#define GROUP 4
-
-char *
-obd_report_code_from_hash (const char *hash)
-{
-  GString *code;
-
-  if (hash == NULL)
-    return NULL;
-  for (guint i = 0; i < OBD_REPORT_CODE_DIGITS; i++)
-    if (!g_ascii_isxdigit (hash[i]))
-      return NULL;
-
-  code = g_string_sized_new (OBD_REPORT_CODE_DIGITS + OBD_REPORT_CODE_DIGITS / GROUP);
-  for (guint i = 0; i < OBD_REPORT_CODE_DIGITS; i++)
-    {
-      if (i > 0 && i % GROUP == 0)
-        g_string_append_c (code, '-');
-      g_string_append_c (code, g_ascii_toupper (hash[i]));
-    }
-  return g_string_free (code, FALSE);
-}
-
-gboolean
-obd_report_code_parse (const char  *text,
-                       char         out_digits[OBD_REPORT_CODE_DIGITS + 1],
-                       GError     **error)
-{
-  guint n = 0;
-
-  g_return_val_if_fail (text != NULL, FALSE);
-  g_return_val_if_fail (out_digits != NULL, FALSE);
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '-' || *p == ' ' || *p == '\t')
-        continue;
-      if (!g_ascii_isxdigit (*p))
-        {
-          g_set_error (error, OBD_REPORT_ERROR, OBD_REPORT_ERROR_INVALID_CODE,
-                       _("“%s” is not a verification code: it has characters other than "
-                         "0–9, A–F and dashes. Type it as printed at the bottom of the "
-                         "report, e.g. 3F2A-91C0-77DE-4B12."), text);
-          return FALSE;
-        }
-      /* A whole hash (64 digits) is fine: only its start is compared. */
-      if (n < OBD_REPORT_CODE_DIGITS)
-        out_digits[n] = g_ascii_tolower (*p);
-      n++;
-    }
-
-  if (n < OBD_REPORT_CODE_DIGITS || (n > OBD_REPORT_CODE_DIGITS && n != 64))
-    {
-      g_set_error (error, OBD_REPORT_ERROR, OBD_REPORT_ERROR_INVALID_CODE,
-                   _("“%s” is not a verification code: a code has 16 characters in four "
-                     "groups, e.g. 3F2A-91C0-77DE-4B12. Check it against the report."), text);
-      return FALSE;
-    }
-
-  out_digits[OBD_REPORT_CODE_DIGITS] = '\0';
-  return TRUE;
-}
 
 static const ObdStoreSession *
 find_by_hash (GPtrArray  *sessions,

@@ -5,8 +5,8 @@
  *
  * The file comes from outside, so it is checked before cairo decodes it:
  * a size cap on the file and on the image (a 30000 × 30000 PNG of a few
- * kilobytes would otherwise decode into gigabytes), read from the IHDR
- * chunk (PNG specification, section 11.2.2), which must come first.
+ * kilobytes would otherwise decode into gigabytes), read from its header
+ * by _obd_report_png_get_size ().
  */
 #define G_LOG_DOMAIN "obd-report"
 
@@ -17,55 +17,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-report-private.h"
-
-static const guint8 png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
-
-static guint32
-read_be32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
-gboolean
-_obd_report_png_get_size (const guint8  *data,
-                          gsize          len,
-                          guint         *out_width,
-                          guint         *out_height,
-                          GError       **error)
-{
-  guint32 width, height;
-
-  /* signature (8), IHDR length (4) and type (4), width (4), height (4) */
-  if (len < 24 || memcmp (data, png_signature, sizeof png_signature) != 0 ||
-      read_be32 (data + 8) != 13 || memcmp (data + 12, "IHDR", 4) != 0)
-    {
-      g_set_error_literal (error, OBD_REPORT_ERROR, OBD_REPORT_ERROR_LOGO,
-                           _("The logo is not a PNG image. Save it as PNG and choose it "
-                             "again."));
-      return FALSE;
-    }
-
-  width = read_be32 (data + 16);
-  height = read_be32 (data + 20);
-  if (width == 0 || height == 0)
-    {
-      g_set_error_literal (error, OBD_REPORT_ERROR, OBD_REPORT_ERROR_LOGO,
-                           _("The logo image is damaged: it has no pixels."));
-      return FALSE;
-    }
-  if (width > OBD_REPORT_LOGO_MAX_SIDE || height > OBD_REPORT_LOGO_MAX_SIDE)
-    {
-      g_set_error (error, OBD_REPORT_ERROR, OBD_REPORT_ERROR_LOGO,
-                   _("The logo is %u × %u pixels, larger than a report can use. Scale it "
-                     "down to at most %u pixels on each side."),
-                   width, height, OBD_REPORT_LOGO_MAX_SIDE);
-      return FALSE;
-    }
-
-  *out_width = width;
-  *out_height = height;
-  return TRUE;
-}
 
 typedef struct
 {

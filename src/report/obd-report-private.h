@@ -16,6 +16,7 @@
 #include <pango/pangocairo.h>
 
 #include "obd-report-document.h"
+#include "obd-report-parse.h"
 
 G_BEGIN_DECLS
 
@@ -122,16 +123,8 @@ char          *_obd_report_format_time      (gint64          time_us);
 /* Charts of the key readings (obd-report-chart.c): appends chart items. */
 void           _obd_report_write_charts     (ObdReportFlow  *flow);
 
-/* Logos (obd-report-logo.c).  The PNG header check is separate so it can
- * be fuzzed: reads width and height from the IHDR chunk, failing on
- * anything that is not a PNG or is larger than OBD_REPORT_LOGO_MAX_SIDE. */
-#define OBD_REPORT_LOGO_MAX_BYTES (8 * 1024 * 1024)
-#define OBD_REPORT_LOGO_MAX_SIDE  4096
-gboolean         _obd_report_png_get_size   (const guint8   *data,
-                                             gsize           len,
-                                             guint          *out_width,
-                                             guint          *out_height,
-                                             GError        **error);
+/* The workshop's logo (obd-report-logo.c), checked with
+ * _obd_report_png_get_size () before it is decoded. */
 cairo_surface_t *_obd_report_load_logo      (const char     *path,
                                              GError        **error);
 

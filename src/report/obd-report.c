@@ -15,8 +15,6 @@
 #include "obd-report-code.h"
 #include "obd-service-plan.h"
 
-G_DEFINE_QUARK (obd-report-error-quark, obd_report_error)
-
 /* The readings a customer report summarises and charts, in the order a
  * mechanic reads them: engine speed, road speed, coolant, oil and intake
  * temperatures, load, system voltage, the fuel trims of both banks and the
