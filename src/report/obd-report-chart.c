@@ -355,7 +355,8 @@ static GArray *
 reduce (const ObdReportSeries *s,
         const Panel           *p,
         ObdUnitSystem          units,
-        gint64                 start_us)
+        gint64                 start_us,
+        gboolean               enabled)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (Point));
   gint64 bucket = G_MININT64;
@@ -373,6 +374,11 @@ reduce (const ObdReportSeries *s,
       };
       gint64 b = (gint64) floor (pt.x);
 
+      if (!enabled)
+        {
+          g_array_append_val (out, pt);
+          continue;
+        }
       if (b != bucket)
         {
           if (bucket != G_MININT64)
@@ -624,7 +630,8 @@ build_panel (ObdReportFlow          *flow,
 
   for (guint i = 0; i < n; i++)
     {
-      p->paths[i] = reduce (series[i], p, r->units, start_us);
+      p->paths[i] = reduce (series[i], p, r->units, start_us,
+                            _obd_report_flow_get_reduce_charts (flow));
       p->markers[i] = pick_markers (series[i], p, i, r->units, start_us);
     }
 }

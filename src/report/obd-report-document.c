@@ -36,6 +36,7 @@ struct _ObdReportFlow
   double                 greys[OBD_REPORT_N_STYLES];
   double                 width;
   GPtrArray             *items;       /* ObdReportItem */
+  gboolean               reduce_charts;
 };
 
 typedef struct
@@ -215,6 +216,12 @@ double
 _obd_report_flow_get_width (ObdReportFlow *flow)
 {
   return flow->width;
+}
+
+gboolean
+_obd_report_flow_get_reduce_charts (ObdReportFlow *flow)
+{
+  return flow->reduce_charts;
 }
 
 GPtrArray *
@@ -740,6 +747,15 @@ obd_report_document_new (const ObdReport *report,
                          double           width,
                          double           height)
 {
+  return _obd_report_document_new_full (report, width, height, TRUE);
+}
+
+ObdReportDocument *
+_obd_report_document_new_full (const ObdReport *report,
+                               double           width,
+                               double           height,
+                               gboolean         reduce_charts)
+{
   ObdReportDocument *doc;
 
   g_return_val_if_fail (report != NULL, NULL);
@@ -752,6 +768,7 @@ obd_report_document_new (const ObdReport *report,
   doc->height = height;
   doc->placements = g_array_new (FALSE, FALSE, sizeof (Placement));
   flow_init (&doc->flow, report, width - 2 * MARGIN_SIDE);
+  doc->flow.reduce_charts = reduce_charts;
 
   if (report->logo_path != NULL)
     doc->logo = _obd_report_load_logo (report->logo_path, &doc->logo_error);

@@ -91,6 +91,8 @@ PangoLayout   *_obd_report_flow_layout      (ObdReportFlow  *flow,
                                              const char     *markup,
                                              double          width,
                                              PangoAlignment  alignment);
+/* FALSE only in the benchmark: charts then stroke every sample. */
+gboolean       _obd_report_flow_get_reduce_charts (ObdReportFlow *flow);
 /* The items so far (ObdReportItem), in flow order. */
 GPtrArray     *_obd_report_flow_get_items   (ObdReportFlow  *flow);
 /* A new, empty item appended to the flow. */
@@ -134,6 +136,14 @@ typedef enum
   OBD_REPORT_LINE_REPEAT,     /* a table header repeated on a new page */
   OBD_REPORT_LINE_MARGIN,     /* running header and footer, in the margins */
 } ObdReportLineKind;
+
+/* obd_report_document_new () with a choice the benchmark compares:
+ * reduce_charts FALSE strokes every sample of a chart instead of the
+ * lowest and highest per point of width. */
+ObdReportDocument *_obd_report_document_new_full (const ObdReport *report,
+                                                  double           width,
+                                                  double           height,
+                                                  gboolean         reduce_charts);
 
 /* For tests: every line of text a page draws, with its logical rectangle
  * in page coordinates. */
