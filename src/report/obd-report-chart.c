@@ -334,6 +334,24 @@ find_series (const ObdReport *r,
   return NULL;
 }
 
+/* Where sample k of s lies on the page. */
+static Point
+to_point (const Panel           *p,
+          const ObdReportSeries *s,
+          guint                  k,
+          ObdUnitSystem          units,
+          gint64                 start_us)
+{
+  const ObdStorePoint *sp = &g_array_index (s->points, ObdStorePoint, k);
+  double t = (sp->time_us - start_us) / (double) G_USEC_PER_SEC;
+  double v = obd_unit_convert (s->info->unit, units, sp->value);
+
+  return (Point) {
+    p->px + (t - p->t0) / (p->t1 - p->t0) * p->pw,
+    p->py + p->ph - (v - p->v0) / (p->v1 - p->v0) * p->ph,
+  };
+}
+
 /* Each point of width keeps its lowest and highest value, in time order. */
 static void
 flush_bucket (GArray      *out,
@@ -365,13 +383,7 @@ reduce (const ObdReportSeries *s,
 
   for (guint k = 0; k < s->points->len; k++)
     {
-      const ObdStorePoint *sp = &g_array_index (s->points, ObdStorePoint, k);
-      double t = (sp->time_us - start_us) / (double) G_USEC_PER_SEC;
-      double v = obd_unit_convert (s->info->unit, units, sp->value);
-      Point pt = {
-        p->px + (t - p->t0) / (p->t1 - p->t0) * p->pw,
-        p->py + p->ph - (v - p->v0) / (p->v1 - p->v0) * p->ph,
-      };
+      Point pt = to_point (p, s, k, units, start_us);
       gint64 b = (gint64) floor (pt.x);
 
       if (!enabled)
@@ -423,13 +435,7 @@ pick_markers (const ObdReportSeries *s,
     {
       double f = (m + (index + 1.0) / (MAX_SERIES + 1.0)) / n;
       guint k = MIN ((guint) (f * s->points->len), s->points->len - 1);
-      const ObdStorePoint *sp = &g_array_index (s->points, ObdStorePoint, k);
-      double t = (sp->time_us - start_us) / (double) G_USEC_PER_SEC;
-      double v = obd_unit_convert (s->info->unit, units, sp->value);
-      Point pt = {
-        p->px + (t - p->t0) / (p->t1 - p->t0) * p->pw,
-        p->py + p->ph - (v - p->v0) / (p->v1 - p->v0) * p->ph,
-      };
+      Point pt = to_point (p, s, k, units, start_us);
 
       g_array_append_val (out, pt);
     }

@@ -312,6 +312,33 @@ table_end (Table *t)
     ((ObdReportItem *) g_ptr_array_index (items, i))->keep_with_next = TRUE;
 }
 
+/* Label/value pairs (markup, both arrays the same length) in a table of
+ * two pairs a row, filled down the left pair of columns first. */
+static void
+table_pairs (Table     *t,
+             GPtrArray *labels,
+             GPtrArray *values)
+{
+  guint rows = (labels->len + 1) / 2;
+
+  for (guint row = 0; row < rows; row++)
+    {
+      const char *cells[4] = { NULL };
+
+      for (guint c = 0; c < 2; c++)
+        {
+          guint k = c * rows + row;
+
+          if (k >= labels->len)
+            continue;
+          cells[2 * c] = g_ptr_array_index (labels, k);
+          cells[2 * c + 1] = g_ptr_array_index (values, k);
+        }
+      table_row (t, cells);
+    }
+  table_end (t);
+}
+
 /* "<b>title</b>\n<small>detail</small>" with both escaped. */
 static char *
 title_and_detail (const char *title,
@@ -958,7 +985,8 @@ write_freeze_frames (ObdReportFlow *flow)
     {
       const ObdReportFreezeFrame *f = g_ptr_array_index (r->freeze_frames, i);
       g_autofree char *title = NULL;
-      guint rows = (f->values->len + 1) / 2;
+      g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
       Table t;
 
       if (f->dtc != NULL && f->dtc_title != NULL)
@@ -976,41 +1004,17 @@ write_freeze_frames (ObdReportFlow *flow)
         }
 
       table_begin (&t, flow, 4, widths, align, headers);
-      for (guint row = 0; row < rows; row++)
+      for (guint k = 0; k < f->values->len; k++)
         {
-          g_autofree char *l1 = NULL, *v1 = NULL, *l2 = NULL, *v2 = NULL;
-          const char *cells[4];
+          const ObdReportValue *v = &g_array_index (f->values, ObdReportValue, k);
+          g_autofree char *value = format_value (v, r->units);
 
-          for (guint c = 0; c < 2; c++)
-            {
-              guint k = c * rows + row;
-              const ObdReportValue *v;
-              const ObdValue *info;
-              g_autofree char *value = NULL;
-
-              if (k >= f->values->len)
-                continue;
-              v = &g_array_index (f->values, ObdReportValue, k);
-              info = obd_pid_get_value_info (v->pid, v->index);
-              value = format_value (v, r->units);
-              if (c == 0)
-                {
-                  l1 = escape (obd_value_get_label (info));
-                  v1 = escape (value);
-                }
-              else
-                {
-                  l2 = escape (obd_value_get_label (info));
-                  v2 = escape (value);
-                }
-            }
-          cells[0] = l1;
-          cells[1] = v1;
-          cells[2] = l2;
-          cells[3] = v2;
-          table_row (&t, cells);
+          g_ptr_array_add (labels,
+                           escape (obd_value_get_label (obd_pid_get_value_info (v->pid,
+                                                                                v->index))));
+          g_ptr_array_add (values, escape (value));
         }
-      table_end (&t);
+      table_pairs (&t, labels, values);
     }
 }
 
@@ -1027,7 +1031,8 @@ write_readiness (ObdReportFlow *flow)
   g_autoptr(GPtrArray) absent = g_ptr_array_new ();
   g_autofree char *verdict = inspection_sentence (ins);
   g_autofree char *verdict_markup = g_markup_printf_escaped ("<b>%s</b>", verdict);
-  guint rows;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func (g_free);
   Table t;
 
   add_heading (flow, _("Emissions readiness"));
@@ -1065,54 +1070,28 @@ write_readiness (ObdReportFlow *flow)
       g_ptr_array_add (m->available ? fitted : absent, m);
     }
 
-  rows = (fitted->len + 1) / 2;
-  table_begin (&t, flow, 4, widths, NULL, headers);
-  for (guint row = 0; row < rows; row++)
+  for (guint i = 0; i < fitted->len; i++)
     {
-      g_autofree char *n1 = NULL, *s1 = NULL, *n2 = NULL, *s2 = NULL;
-      const char *cells[4];
+      const ObdReportMonitor *m = g_ptr_array_index (fitted, i);
 
-      for (guint c = 0; c < 2; c++)
-        {
-          guint k = c * rows + row;
-          const ObdReportMonitor *m;
-          char *name, *status;
-
-          if (k >= fitted->len)
-            continue;
-          m = g_ptr_array_index (fitted, k);
-          name = escape (m->label);
-          status = m->complete ? escape (_("Complete"))
-                               : g_markup_printf_escaped ("<b>%s</b>", _("Not complete"));
-          if (c == 0)
-            {
-              n1 = name;
-              s1 = status;
-            }
-          else
-            {
-              n2 = name;
-              s2 = status;
-            }
-        }
-      cells[0] = n1;
-      cells[1] = s1;
-      cells[2] = n2;
-      cells[3] = s2;
-      table_row (&t, cells);
+      g_ptr_array_add (names, escape (m->label));
+      g_ptr_array_add (states, m->complete ? escape (_("Complete"))
+                                           : g_markup_printf_escaped ("<b>%s</b>",
+                                                                      _("Not complete")));
     }
-  table_end (&t);
+  table_begin (&t, flow, 4, widths, NULL, headers);
+  table_pairs (&t, names, states);
 
   if (absent->len > 0)
     {
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GPtrArray) absent_names = g_ptr_array_new ();
       g_autofree char *list = NULL;
       g_autofree char *text = NULL;
 
       for (guint i = 0; i < absent->len; i++)
-        g_ptr_array_add (names, (gpointer) ((ObdReportMonitor *) g_ptr_array_index (absent,
-                                                                                   i))->label);
-      list = join_names (names);
+        g_ptr_array_add (absent_names,
+                         (gpointer) ((ObdReportMonitor *) g_ptr_array_index (absent, i))->label);
+      list = join_names (absent_names);
       text = g_strdup_printf (_("Not fitted to this vehicle: %s."), list);
       add_text (flow, OBD_REPORT_STYLE_MUTED, text, 4);
     }
