@@ -289,16 +289,19 @@ table_row (Table              *t,
   return row;
 }
 
-/* A table shorter than this is kept on one page with its heading; longer
- * ones break between rows. */
-#define KEEP_TABLE_HEIGHT 220.0
+/* A table shorter than this is kept on one page with its heading; a
+ * longer one breaks between rows, but never leaves its header and fewer
+ * than two rows at the bottom of a page, nor one row at the top of the
+ * next. */
+#define KEEP_TABLE_HEIGHT 120.0
+#define MIN_ROWS_BEFORE_BREAK 2
 
 static void
 table_end (Table *t)
 {
   GPtrArray *items;
   double height = 0;
-  guint first;
+  guint first, keep_until;
 
   if (t->rows == 0)
     return;
@@ -306,14 +309,21 @@ table_end (Table *t)
   first = items->len - t->rows - (t->header != NULL ? 1 : 0);
   for (guint i = first; i < items->len; i++)
     height += ((ObdReportItem *) g_ptr_array_index (items, i))->height;
-  if (height > KEEP_TABLE_HEIGHT)
-    return;
-  for (guint i = first; i + 1 < items->len; i++)
+
+  keep_until = height <= KEEP_TABLE_HEIGHT
+               ? items->len - 1
+               : MIN (items->len - 1, first + (t->header != NULL ? 1 : 0) +
+                                      MIN_ROWS_BEFORE_BREAK - 1);
+  for (guint i = first; i < keep_until; i++)
     ((ObdReportItem *) g_ptr_array_index (items, i))->keep_with_next = TRUE;
+  /* Nor a lone last row at the top of the next. */
+  if (t->rows >= 2 * MIN_ROWS_BEFORE_BREAK)
+    ((ObdReportItem *) g_ptr_array_index (items, items->len - 2))->keep_with_next = TRUE;
 }
 
 /* Label/value pairs (markup, both arrays the same length) in a table of
- * two pairs a row, filled down the left pair of columns first. */
+ * two pairs a row, read across: a page break between rows then keeps the
+ * reading order. */
 static void
 table_pairs (Table     *t,
              GPtrArray *labels,
@@ -327,7 +337,7 @@ table_pairs (Table     *t,
 
       for (guint c = 0; c < 2; c++)
         {
-          guint k = c * rows + row;
+          guint k = row * 2 + c;
 
           if (k >= labels->len)
             continue;
