@@ -33,11 +33,17 @@ static void
 run_argv (Run                *run,
           const char * const *argv)
 {
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *supp = g_test_build_filename (G_TEST_DIST, "lsan-fontconfig.supp", NULL);
+  g_autofree char *lsan = g_strdup_printf ("suppressions=%s", supp);
 
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                     G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* Only matters in the sanitizer build (tests/lsan-fontconfig.supp). */
+  g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", lsan, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   if (process == NULL)
     g_error ("%s cannot run (%s); pdftotext and pdfinfo come with Debian's poppler-utils, "
              "which build-aux/deps.sh installs", argv[0], error->message);

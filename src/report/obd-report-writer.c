@@ -501,10 +501,11 @@ add_field (GArray     *fields,
            const char *label,
            char       *value)
 {
-  Field f = { g_strdup (label), value };
+  Field f;
 
   if (value == NULL)
     return;
+  f = (Field) { g_strdup (label), value };
   g_array_append_val (fields, f);
 }
 
