@@ -971,6 +971,21 @@ pdf_info (const char *pdf)
   return run_tool (argv);
 }
 
+/* Whether data holds needle; the file has NUL bytes in its fonts, so no
+ * string search. */
+static gboolean
+has_bytes (const char *data,
+           gsize       len,
+           const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= len; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* The code as printed, read back from the PDF's text. */
 static char *
 find_printed_code (const char *text)
@@ -1008,6 +1023,17 @@ test_pdf_text (Fixture       *f,
                                         &error));
   g_assert_no_error (error);
   g_assert_no_error (logo_error);
+
+  /* Section headings are the PDF's bookmarks. */
+  {
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+
+    g_assert_true (g_file_get_contents (pdf, &bytes, &len, NULL));
+    g_assert_true (has_bytes (bytes, len, "/Outlines"));
+    g_assert_true (has_bytes (bytes, len, "(Trouble codes)"));
+    g_assert_true (has_bytes (bytes, len, "(Verification)"));
+  }
 
   text = pdf_text (pdf);
   /* Words only, one space between: line breaks and columns do not matter. */

@@ -157,6 +157,7 @@ static void
 item_free (ObdReportItem *item)
 {
   g_clear_pointer (&item->cells, g_ptr_array_unref);
+  g_free (item->outline);
   if (item->draw_data_free != NULL)
     item->draw_data_free (item->draw_data);
   g_free (item);
@@ -885,6 +886,26 @@ set_metadata (ObdReportDocument *doc,
                                     report->verification_code);
 }
 
+/* The section headings as the PDF's bookmarks. */
+static void
+add_outline (ObdReportDocument *doc,
+             cairo_surface_t   *surface)
+{
+  for (guint i = 0; i < doc->placements->len; i++)
+    {
+      const Placement *p = &g_array_index (doc->placements, Placement, i);
+      g_autofree char *link = NULL;
+
+      if (p->item->outline == NULL || p->repeat || p->y0 > EPS)
+        continue;
+      /* Whole points: a locale's decimal comma must not reach the link. */
+      link = g_strdup_printf ("page=%u pos=[%d %d]", p->page + 1, (int) MARGIN_SIDE,
+                              (int) p->y);
+      cairo_pdf_surface_add_outline (surface, CAIRO_PDF_OUTLINE_ROOT, p->item->outline, link,
+                                     0);
+    }
+}
+
 gboolean
 obd_report_document_write_pdf (ObdReportDocument  *doc,
                                GOutputStream      *stream,
@@ -902,6 +923,7 @@ obd_report_document_write_pdf (ObdReportDocument  *doc,
   surface = cairo_pdf_surface_create_for_stream (write_pdf_cb, &writer, doc->width,
                                                  doc->height);
   set_metadata (doc, surface);
+  add_outline (doc, surface);
   cr = cairo_create (surface);
   for (guint page = 0; page < doc->n_pages && writer.error == NULL; page++)
     {

@@ -74,6 +74,8 @@ struct _ObdReportItem
   double             rule_above;
   gboolean           frame;          /* a box around the item */
 
+  char              *outline;        /* a heading's bookmark in the PDF, or NULL */
+
   ObdReportDrawFunc  draw;
   gpointer           draw_data;
   GDestroyNotify     draw_data_free;

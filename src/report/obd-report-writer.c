@@ -180,6 +180,7 @@ add_heading (ObdReportFlow *flow,
   item->space_before = SECTION_SPACE;
   item->keep_with_next = TRUE;
   item->rule_below = 0.8;
+  item->outline = g_strdup (text);
   _obd_report_item_add_cell (item, _obd_report_flow_layout (flow, OBD_REPORT_STYLE_HEADING,
                                                             markup,
                                                             _obd_report_flow_get_width (flow),
