@@ -715,8 +715,10 @@ draw_margins (ObdReportDocument *doc,
     {
       g_autofree char *vehicle = vehicle_line (report);
       g_autofree char *date = _obd_report_format_date (report->session->started_us);
-      g_autofree char *head = g_markup_printf_escaped ("%s — %s", _("Vehicle health report"),
-                                                       vehicle);
+      /* Translators: the running header of the report's pages and the
+       * PDF's title; %s is the vehicle, "Honda 2014, VIN 1HG…" */
+      g_autofree char *head_text = g_strdup_printf (_("Vehicle health report — %s"), vehicle);
+      g_autofree char *head = g_markup_escape_text (head_text, -1);
       g_autofree char *date_markup = g_markup_escape_text (date, -1);
       g_autoptr(PangoLayout) head_left = _obd_report_flow_layout (flow, OBD_REPORT_STYLE_MUTED,
                                                                   head, w * 0.74,
@@ -868,7 +870,7 @@ set_metadata (ObdReportDocument *doc,
 {
   const ObdReport *report = doc->report;
   g_autofree char *vehicle = vehicle_line (report);
-  g_autofree char *title = g_strdup_printf ("%s — %s", _("Vehicle health report"), vehicle);
+  g_autofree char *title = g_strdup_printf (_("Vehicle health report — %s"), vehicle);
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (report->created_us /
                                                               G_USEC_PER_SEC);
   g_autofree char *date = now != NULL ? g_date_time_format (now, "%Y-%m-%dT%H:%M:%S%:z")
