@@ -303,6 +303,7 @@ test_clear_codes (Fixture       *f,
   g_autoptr(ObdHealthReport) before = NULL;
   g_autoptr(GArray) ecus = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean recorded = FALSE;
   Recorded r;
 
   r = record_scenario (f, adapter, 0);
@@ -331,8 +332,9 @@ test_clear_codes (Fixture       *f,
    * void, the stored and pending codes cleared. */
   g_assert_true (obd_diagnosis_record_clear (f->store, after->vin != NULL ? after->vin
                                                          : "1HGCR2F30EA012345",
-                                             "test", g_get_real_time (), &error));
+                                             "test", g_get_real_time (), &recorded, &error));
   g_assert_no_error (error);
+  g_assert_true (recorded);
   stored = obd_diagnosis_evaluate_stored (f->store, r.vehicle_id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (stored->status, !=, OBD_HEALTH_STATUS_STOP_DRIVING);

@@ -16,6 +16,7 @@
 #include "obd-cli-private.h"
 #include "obd-diagnosis.h"
 #include "obd-maintenance.h"
+#include "obd-service-plan.h"
 #include "obd-snapshot.h"
 
 /* ---- health ------------------------------------------------------------ */
@@ -258,14 +259,6 @@ obd_cli_cmd_health (ObdCli  *cli,
 #define MAX_KM   G_GINT64_CONSTANT (9999999)
 #define MAX_DAYS G_GINT64_CONSTANT (36525)
 
-static void
-date_from_us (GDate  *date,
-              gint64  time_us)
-{
-  g_date_clear (date, 1);
-  g_date_set_time_t (date, (time_t) (time_us / G_USEC_PER_SEC));
-}
-
 static char *
 format_date (const GDate *date)
 {
@@ -276,92 +269,13 @@ format_date (const GDate *date)
   return g_strdup (text);
 }
 
-typedef struct
-{
-  ObdStoreVehicle *vehicle;
-  GPtrArray       *items;          /* ObdStoreMaintenanceItem */
-  double           odometer_km;    /* < 0 when unknown */
-  double           km_per_day;     /* NaN when unknown */
-  guint            n_readings;
-} VehiclePlan;
-
+/* The forecast of an item as of now. */
 static void
-vehicle_plan_free (VehiclePlan *plan)
-{
-  g_clear_pointer (&plan->vehicle, obd_store_vehicle_free);
-  g_clear_pointer (&plan->items, g_ptr_array_unref);
-  g_free (plan);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VehiclePlan, vehicle_plan_free)
-
-/* The vehicle's odometer history: its current reading (dated by its last
- * edit) and the reading of every completed service. */
-static VehiclePlan *
-vehicle_plan_load (ObdStore  *store,
-                   gint64     vehicle_id,
-                   GError   **error)
-{
-  g_autoptr(VehiclePlan) plan = g_new0 (VehiclePlan, 1);
-  g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (ObdOdometerReading));
-  double km_per_day;
-
-  plan->vehicle = obd_store_get_vehicle (store, vehicle_id, error);
-  if (plan->vehicle == NULL)
-    return NULL;
-  plan->items = obd_store_list_maintenance_items (store, vehicle_id, error);
-  if (plan->items == NULL)
-    return NULL;
-
-  plan->odometer_km = -1;
-  if (plan->vehicle->odometer_km >= 0)
-    {
-      ObdOdometerReading reading = { .km = plan->vehicle->odometer_km };
-
-      date_from_us (&reading.date, plan->vehicle->updated_us);
-      g_array_append_val (readings, reading);
-      plan->odometer_km = plan->vehicle->odometer_km;
-    }
-  for (guint i = 0; i < plan->items->len; i++)
-    {
-      const ObdStoreMaintenanceItem *item = g_ptr_array_index (plan->items, i);
-      ObdOdometerReading reading;
-
-      if (item->last_done_km < 0 || item->last_done_us == 0)
-        continue;
-      reading.km = item->last_done_km;
-      date_from_us (&reading.date, item->last_done_us);
-      g_array_append_val (readings, reading);
-      /* An odometer only counts up: the highest reading is the latest. */
-      plan->odometer_km = MAX (plan->odometer_km, reading.km);
-    }
-
-  plan->n_readings = readings->len;
-  plan->km_per_day = NAN;
-  if (obd_service_estimate_km_per_day ((const ObdOdometerReading *) readings->data,
-                                       readings->len, &km_per_day))
-    plan->km_per_day = km_per_day;
-
-  return g_steal_pointer (&plan);
-}
-
-static void
-forecast_item (const VehiclePlan             *plan,
-               const ObdStoreMaintenanceItem *stored,
+forecast_item (const ObdServicePlan          *plan,
+               const ObdStoreMaintenanceItem *item,
                ObdServiceForecast            *forecast)
 {
-  ObdServiceItem item = { 0 };
-  GDate today;
-
-  item.interval_km = stored->interval_km;
-  item.interval_days = (guint) MAX (stored->interval_days, 0);
-  item.last_done_km = stored->last_done_km;
-  g_date_clear (&item.last_done_date, 1);
-  if (stored->last_done_us != 0)
-    date_from_us (&item.last_done_date, stored->last_done_us);
-
-  date_from_us (&today, g_get_real_time ());
-  obd_service_forecast (&item, plan->odometer_km, &today, plan->km_per_day, forecast);
+  obd_service_plan_forecast (plan, item, g_get_real_time (), forecast);
 }
 
 static char *
@@ -396,7 +310,7 @@ vehicle_title (const ObdStoreVehicle *vehicle)
 
 static void
 print_plan_text (ObdCli            *cli,
-                 const VehiclePlan *plan)
+                 const ObdServicePlan *plan)
 {
   g_autofree char *title = vehicle_title (plan->vehicle);
 
@@ -480,7 +394,7 @@ print_plan_text (ObdCli            *cli,
 static void
 add_plan_json (ObdCli            *cli,
                JsonBuilder       *builder,
-               const VehiclePlan *plan)
+               const ObdServicePlan *plan)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "vehicle");
@@ -653,7 +567,7 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
   g_autoptr(ObdStore) store = NULL;
   g_autoptr(GPtrArray) vehicles = NULL;
   g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                                               vehicle_plan_free);
+                                                               obd_service_plan_free);
   g_autoptr(GError) error = NULL;
   gint64 vehicle_id = 0;
   gboolean changes;
@@ -752,11 +666,11 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
   for (guint i = 0; i < vehicles->len; i++)
     {
       const ObdStoreVehicle *vehicle = g_ptr_array_index (vehicles, i);
-      VehiclePlan *plan;
+      ObdServicePlan *plan;
 
       if (vehicle_id != 0 && vehicle->id != vehicle_id)
         continue;
-      plan = vehicle_plan_load (store, vehicle->id, &error);
+      plan = obd_service_plan_load (store, vehicle->id, &error);
       if (plan == NULL)
         return obd_cli_fail (cli, error);
       g_ptr_array_add (plans, plan);

@@ -105,6 +105,16 @@ ObdSnapshot *obd_cli_watch_vehicle   (ObdCli        *cli,
                                       double         duration,
                                       GPtrArray    **out_alerts,
                                       GError       **error);
+/* A session of the store named by its id or UUID; 0 with error set when
+ * there is none. */
+gint64       obd_cli_find_session    (ObdStore      *store,
+                                      const char    *name,
+                                      GError       **error);
+/* sessions --verify CODE: checks a report's verification code, prints
+ * the outcome and returns the exit status. */
+int          obd_cli_verify_code     (ObdCli        *cli,
+                                      ObdStore      *store,
+                                      const char    *code);
 /* ISO 8601 with the offset of the local time zone, to the second. */
 char        *obd_cli_format_time     (gint64         time_us);
 
@@ -125,5 +135,6 @@ int obd_cli_cmd_export    (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_health    (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_maintenance (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_guide     (ObdCli *cli, int argc, char **argv);
+int obd_cli_cmd_report    (ObdCli *cli, int argc, char **argv);
 
 G_END_DECLS

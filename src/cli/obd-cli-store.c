@@ -775,6 +775,23 @@ obd_cli_find_vehicle (ObdStore    *store,
   return 0;
 }
 
+/* --verify takes an optional code: "--verify", "--verify=CODE" and
+ * "--verify CODE" (the code then arrives as the one argument). */
+static gboolean verify_given;
+static char *verify_code;
+
+static gboolean
+on_verify_option_cb (const char  *name,
+                     const char  *value,
+                     gpointer     data,
+                     GError     **error)
+{
+  verify_given = TRUE;
+  g_free (verify_code);
+  verify_code = g_strdup (value);
+  return TRUE;
+}
+
 int
 obd_cli_cmd_sessions (ObdCli  *cli,
                       int      argc,
@@ -785,8 +802,9 @@ obd_cli_cmd_sessions (ObdCli  *cli,
   GOptionEntry entries[] = {
     { "vehicle", 0, 0, G_OPTION_ARG_STRING, &vehicle_name,
       N_("Only this vehicle (id, VIN or UUID)"), "ID" },
-    { "verify", 0, 0, G_OPTION_ARG_NONE, &verify,
-      N_("Check that no recorded session was changed afterwards"), NULL },
+    { "verify", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_verify_option_cb,
+      N_("Check that no recorded session was changed afterwards; with the verification "
+         "code printed on a report, check that report’s session"), "CODE" },
     { NULL }
   };
   g_autoptr(ObdStore) store = NULL;
@@ -798,7 +816,10 @@ obd_cli_cmd_sessions (ObdCli  *cli,
 
   if (!obd_cli_parse_options (cli, "sessions", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
-  if (argc > 1)
+  verify = verify_given;
+  if (verify && verify_code == NULL && argc == 2)
+    verify_code = g_strdup (argv[1]);
+  else if (argc > 1)
     return obd_cli_usage_error (_("“sessions” takes no arguments."));
   if (vehicle_name != NULL && !obd_cli_check_vehicle_name (vehicle_name, &error))
     return obd_cli_fail (cli, error);
@@ -806,6 +827,9 @@ obd_cli_cmd_sessions (ObdCli  *cli,
   store = obd_cli_open_store (cli, FALSE, &error);
   if (store == NULL)
     return obd_cli_fail (cli, error);
+
+  if (verify_code != NULL)
+    return obd_cli_verify_code (cli, store, verify_code);
 
   if (vehicle_name != NULL &&
       (vehicle_id = obd_cli_find_vehicle (store, vehicle_name, &error)) == 0)
@@ -904,11 +928,10 @@ obd_cli_cmd_sessions (ObdCli  *cli,
 
 /* ---- export ------------------------------------------------------------ */
 
-/* A session named by its id or UUID. */
-static gint64
-find_session (ObdStore    *store,
-              const char  *name,
-              GError     **error)
+gint64
+obd_cli_find_session (ObdStore    *store,
+                      const char  *name,
+                      GError     **error)
 {
   g_autoptr(GPtrArray) sessions = NULL;
   ObdCliReference kind;
@@ -1166,7 +1189,7 @@ obd_cli_cmd_export (ObdCli  *cli,
   if (store == NULL)
     return obd_cli_fail (cli, error);
 
-  session_id = find_session (store, argv[1], &error);
+  session_id = obd_cli_find_session (store, argv[1], &error);
   if (session_id == 0)
     return obd_cli_fail (cli, error);
 

@@ -39,8 +39,9 @@ static const ObdCliCommand commands[] = {
     obd_cli_cmd_sim },
   { "record", "[--duration S] [--pids PID,...]", N_("Record a session into the local store"),
     obd_cli_cmd_record },
-  { "sessions", "[--vehicle ID] [--verify]",
-    N_("Recorded sessions; --verify checks their hash chain"), obd_cli_cmd_sessions },
+  { "sessions", "[--vehicle ID] [--verify [CODE]]",
+    N_("Recorded sessions; --verify checks their hash chain, or a report’s code"),
+    obd_cli_cmd_sessions },
   { "export", "SESSION --csv|--json [-o FILE]", N_("Write a recorded session as CSV or JSON"),
     obd_cli_cmd_export },
   { "health", "[--vehicle ID] [--watch S]", N_("Health score of the vehicle and of each system"),
@@ -49,6 +50,8 @@ static const ObdCliCommand commands[] = {
     N_("Service items: due, overdue, and when next"), obd_cli_cmd_maintenance },
   { "guide", "list | show ID | run ID | runs | resume RUN",
     N_("Guided troubleshooting: the guides, walking one, saved runs"), obd_cli_cmd_guide },
+  { "report", "SESSION -o FILE.pdf [--paper a4|letter]",
+    N_("The customer report of a session, as PDF"), obd_cli_cmd_report },
 };
 
 static char *opt_port;

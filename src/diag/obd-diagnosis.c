@@ -39,8 +39,8 @@ static const struct
   { "pm_filter", N_("Particulate filter") },
 };
 
-static const char *
-monitor_name (const char *stem)
+const char *
+obd_diagnosis_get_monitor_label (const char *stem)
 {
   for (guint i = 0; i < G_N_ELEMENTS (monitor_names); i++)
     if (g_str_equal (monitor_names[i].key, stem))
@@ -239,7 +239,7 @@ inputs_evaluate (Inputs *in)
   g_array_sort (in->alerts, compare_alerts);
   g_ptr_array_sort (in->monitors, compare_monitors);
   for (guint i = 0; i < in->monitors->len; i++)
-    g_ptr_array_add (names, (gpointer) monitor_name (g_ptr_array_index (in->monitors, i)));
+    g_ptr_array_add (names, (gpointer) obd_diagnosis_get_monitor_label (g_ptr_array_index (in->monitors, i)));
 
   input.codes = (const ObdHealthCode *) (gpointer) in->codes->data;
   input.n_codes = in->codes->len;

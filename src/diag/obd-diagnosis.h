@@ -147,4 +147,9 @@ GPtrArray       *obd_diagnosis_list_trends       (ObdStore           *store,
                                                   gint64              vehicle_id,
                                                   GError            **error);
 
+/* The translated name of a readiness monitor by its stable key
+ * ("catalyst" → "Catalyst"), as ObdStoreReadiness.monitor holds it; an
+ * unknown key is returned as it is. */
+const char      *obd_diagnosis_get_monitor_label (const char *key);
+
 G_END_DECLS

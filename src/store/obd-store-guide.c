@@ -342,8 +342,9 @@ run_to_json (sqlite3  *db,
   b = json_builder_new ();
   json_builder_begin_object (b);
   _obd_store_json_add_string (b, "uuid", run->uuid);
-  _obd_store_json_add_reference (b, db, "vehicle", "vehicles", run->vehicle_id);
-  _obd_store_json_add_reference (b, db, "session", "sessions", run->session_id);
+  if (!_obd_store_json_add_reference (b, db, "vehicle", "vehicles", run->vehicle_id, error) ||
+      !_obd_store_json_add_reference (b, db, "session", "sessions", run->session_id, error))
+    return NULL;
   _obd_store_json_add_string (b, "guide", run->guide_id);
   json_builder_set_member_name (b, "guide_version");
   json_builder_add_int_value (b, run->guide_version);

@@ -161,12 +161,13 @@ void       _obd_store_json_add_string    (JsonBuilder *b,
                                           const char  *name,
                                           const char  *value);
 /* The UUID of row id of table as member name (null for 0): the server
- * knows rows by UUID, never by local id. */
-void       _obd_store_json_add_reference (JsonBuilder *b,
-                                          sqlite3     *db,
-                                          const char  *name,
-                                          const char  *table,
-                                          gint64       id);
+ * knows rows by UUID, never by local id.  A failed lookup fails. */
+gboolean   _obd_store_json_add_reference (JsonBuilder  *b,
+                                          sqlite3      *db,
+                                          const char   *name,
+                                          const char   *table,
+                                          gint64        id,
+                                          GError      **error);
 
 /* For tests: the recorder connection's PRAGMA max_page_count, to make
  * SQLITE_FULL happen without filling a disk. */

@@ -2268,12 +2268,13 @@ _obd_store_json_add_string (JsonBuilder *b,
   add_string (b, name, value);
 }
 
-void
-_obd_store_json_add_reference (JsonBuilder *b,
-                               sqlite3     *db,
-                               const char  *name,
-                               const char  *table,
-                               gint64       id)
+gboolean
+_obd_store_json_add_reference (JsonBuilder  *b,
+                               sqlite3      *db,
+                               const char   *name,
+                               const char   *table,
+                               gint64        id,
+                               GError      **error)
 {
-  add_reference (b, db, name, table, id);
+  return add_reference (b, db, name, table, id, error);
 }

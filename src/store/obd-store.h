@@ -436,6 +436,65 @@ gboolean   obd_store_ack_outbox  (ObdStore  *self,
                                   gint64     up_to_seq,
                                   GError   **error);
 
+/* Session content read back ------------------------------------------ */
+
+typedef struct
+{
+  guint8 pid;
+  guint8 index;
+  double value;       /* SI; NaN when the store holds none */
+} ObdStoreFreezeValue;
+
+typedef struct
+{
+  gint64   id;
+  char    *dtc;          /* the code that stored the frame, NULL if unknown */
+  guint32  ecu;
+  guint8   frame;
+  gint64   captured_us;
+  GArray  *values;       /* ObdStoreFreezeValue, by pid and index */
+} ObdStoreFreezeFrame;
+
+typedef struct
+{
+  gint64    taken_us;
+  char     *monitor;     /* stable key, as written (ObdStoreReadiness) */
+  gboolean  available;
+  gboolean  complete;
+} ObdStoreReadinessRow;
+
+typedef struct
+{
+  guint32   ecu;
+  guint8    mid;
+  guint8    tid;
+  double    value;       /* NaN when the store holds none */
+  double    min;
+  double    max;
+  gboolean  passed;
+  char     *unit;        /* symbol, may be NULL */
+} ObdStoreMode06Row;
+
+typedef struct
+{
+  GPtrArray *freeze_frames;  /* ObdStoreFreezeFrame, by capture time */
+  GArray    *readiness;      /* ObdStoreReadinessRow, by time then monitor */
+  GArray    *mode06;         /* ObdStoreMode06Row, by ECU, MID, TID */
+} ObdStoreSessionContent;
+
+void obd_store_freeze_frame_free    (ObdStoreFreezeFrame    *frame);
+void obd_store_session_content_free (ObdStoreSessionContent *content);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdStoreFreezeFrame, obd_store_freeze_frame_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdStoreSessionContent, obd_store_session_content_free)
+
+/* The freeze frames, readiness snapshots and Mode 06 results of a session,
+ * read in one transaction, in the order the session's hash covers them.
+ * OBD_STORE_ERROR_NOT_FOUND for an unknown session. */
+ObdStoreSessionContent *obd_store_get_session_content (ObdStore  *self,
+                                                       gint64     session_id,
+                                                       GError   **error);
+
 /* Hash chain -------------------------------------------------------- */
 
 /* Recomputes a sealed session's hash from its content and its stored
