@@ -21,6 +21,7 @@
 #include "obd-report-code.h"
 #include "obd-report-document.h"
 #include "obd-report-private.h"
+#include "obd-store-guide.h"
 
 #define VIN "1HGCR2F30EA012345"
 
@@ -391,6 +392,64 @@ test_model_content (Fixture       *f,
   g_assert_cmpint (report->integrity, ==, OBD_REPORT_INTEGRITY_INTACT);
   g_assert_nonnull (report->verification_code);
   g_assert_cmpuint (strlen (report->verification_code), ==, 19);
+}
+
+/* The findings of a guided repair finished during the visit reach the
+ * report with their repairs; an abandoned run and a run of another
+ * session do not. */
+static void
+test_model_guides (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(ObdStore) store = open_store (f);
+  g_autoptr(GError) error = NULL;
+  gint64 vehicle = add_vehicle (store);
+  Visit visit = { .n_samples = 10 };
+  gint64 session = record_visit (store, vehicle, &visit);
+  gint64 other = record_visit (store, vehicle, &visit);
+  g_autoptr(ObdStoreGuideFinding) finding = obd_store_guide_finding_new ();
+  ObdStoreGuideRepair *repair = g_new0 (ObdStoreGuideRepair, 1);
+  g_autoptr(ObdReport) report = NULL;
+  const ObdReportFinding *found;
+  const ObdReportRecommendation *work;
+  gint64 run;
+
+  finding->finding_id = g_strdup ("coil");
+  finding->kind = g_strdup ("fault");
+  finding->title = g_strdup ("Ignition coil of cylinder 1 failed");
+  finding->text = g_strdup ("The misfire moved with the coil.");
+  repair->title = g_strdup ("Replace the ignition coil");
+  repair->hours = 0.3;
+  repair->max_hours = 0.8;
+  g_ptr_array_add (finding->repairs, repair);
+
+  run = obd_store_start_guide_run (store, vehicle, session, "misfire", 1, "Misfire", "P0301",
+                                   "swap", g_get_real_time (), &error);
+  g_assert_no_error (error);
+  g_assert_true (obd_store_finish_guide_run (store, run, finding, g_get_real_time (), &error));
+  g_assert_no_error (error);
+  run = obd_store_start_guide_run (store, vehicle, session, "lean", 1, "Lean mixture", NULL,
+                                   "trims", g_get_real_time (), &error);
+  g_assert_no_error (error);
+  g_assert_true (obd_store_abandon_guide_run (store, run, &error));
+  g_assert_no_error (error);
+  run = obd_store_start_guide_run (store, vehicle, other, "misfire", 1, "Misfire", NULL,
+                                   "swap", g_get_real_time (), &error);
+  g_assert_no_error (error);
+  g_assert_true (obd_store_finish_guide_run (store, run, finding, g_get_real_time (), &error));
+  g_assert_no_error (error);
+
+  report = build_report (store, session);
+  g_assert_cmpuint (report->findings->len, ==, 1);
+  found = g_ptr_array_index (report->findings, 0);
+  g_assert_cmpstr (found->title, ==, "Ignition coil of cylinder 1 failed");
+  g_assert_cmpstr (found->detail, ==, "The misfire moved with the coil.");
+  g_assert_cmpuint (report->recommendations->len, ==, 1);
+  work = g_ptr_array_index (report->recommendations, 0);
+  g_assert_cmpstr (work->title, ==, "Replace the ignition coil");
+  g_assert_cmpfloat (work->labour_hours, ==, 0.3);
+  g_assert_nonnull (strstr (work->detail, "Misfire"));
+  g_assert_nonnull (strstr (work->detail, "0.8"));
 }
 
 /* Only powertrain codes light the engine warning lamp that fails an
@@ -1237,6 +1296,7 @@ main (int    argc,
 
   ADD ("/report/model/codes", test_model_codes);
   ADD ("/report/model/content", test_model_content);
+  ADD ("/report/model/guides", test_model_guides);
   ADD ("/report/model/health-current", test_model_health_current);
   ADD ("/report/model/inspection-codes", test_model_inspection_codes);
   ADD ("/report/model/errors", test_model_errors);

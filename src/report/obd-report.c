@@ -13,7 +13,9 @@
 #include "obd-diagnosis.h"
 #include "obd-report.h"
 #include "obd-report-code.h"
+#include "obd-report-private.h"
 #include "obd-service-plan.h"
+#include "obd-store-guide.h"
 
 /* The readings a customer report summarises and charts, in the order a
  * mechanic reads them: engine speed, road speed, coolant, oil and intake
@@ -603,6 +605,74 @@ check_integrity (ObdReport  *report,
   return TRUE;
 }
 
+static const char *
+guide_text (const char *msgid)
+{
+  /* Guides store the English text they were run with; the report speaks
+   * the reader's language (data/guides are translated like the UI). */
+  return msgid != NULL && *msgid != '\0' ? g_dgettext (GETTEXT_PACKAGE, msgid) : NULL;
+}
+
+/* The findings of the guided repairs finished during this session, and the
+ * repairs each recommends with its labour time. */
+static gboolean
+gather_guides (ObdReport  *report,
+               ObdStore   *store,
+               gint64      session_id,
+               GError    **error)
+{
+  g_autoptr(GPtrArray) runs = obd_store_list_guide_runs (store, 0, session_id, error);
+
+  if (runs == NULL)
+    return FALSE;
+
+  /* Oldest first, as the mechanic did them. */
+  for (guint i = runs->len; i-- > 0;)
+    {
+      const ObdStoreGuideRun *run = g_ptr_array_index (runs, i);
+      g_autoptr(GPtrArray) findings = NULL;
+      const char *guide = guide_text (run->guide_title);
+
+      if (run->status != OBD_STORE_GUIDE_RUN_FINISHED)
+        continue;
+      findings = obd_store_list_guide_run_findings (store, run->id, error);
+      if (findings == NULL)
+        return FALSE;
+
+      for (guint f = 0; f < findings->len; f++)
+        {
+          const ObdStoreGuideFinding *finding = g_ptr_array_index (findings, f);
+
+          obd_report_add_finding (report, guide_text (finding->title),
+                                  guide_text (finding->text));
+          for (guint r = 0; r < finding->repairs->len; r++)
+            {
+              const ObdStoreGuideRepair *repair = g_ptr_array_index (finding->repairs, r);
+              g_autofree char *detail = NULL;
+
+              if (isfinite (repair->max_hours) && repair->max_hours > repair->hours)
+                {
+                  g_autofree char *most = _obd_report_format_number (repair->max_hours, 1);
+
+                  /* Translators: the first %s is a guide's title, the second
+                   * a number of hours */
+                  detail = g_strdup_printf (_("Found with the guided repair “%s”; up to %s h "
+                                              "on some cars."), guide, most);
+                }
+              else
+                {
+                  /* Translators: %s is a guide's title */
+                  detail = g_strdup_printf (_("Found with the guided repair “%s”."), guide);
+                }
+              obd_report_add_recommendation (report, guide_text (repair->title), detail,
+                                             repair->hours);
+            }
+        }
+    }
+
+  return TRUE;
+}
+
 ObdReport *
 obd_report_new_from_store (ObdStore                *store,
                            gint64                   session_id,
@@ -695,7 +765,8 @@ obd_report_new_from_store (ObdStore                *store,
   report->mode06 = g_array_ref (content->mode06);
 
   report->series = gather_series (store, session_id, error);
-  if (report->series == NULL || !gather_alerts (report, store, error))
+  if (report->series == NULL || !gather_alerts (report, store, error) ||
+      !gather_guides (report, store, session_id, error))
     return NULL;
 
   if (!check_integrity (report, store, error))

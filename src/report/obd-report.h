@@ -206,9 +206,9 @@ ObdReport  *obd_report_new_from_store  (ObdStore                *store,
                                         GError                 **error);
 void        obd_report_free            (ObdReport               *report);
 
-/* Guided-repair results for the report (until the store keeps them, the
- * caller reads them and passes them here).  Strings are copied;
- * labour_hours NaN when not estimated. */
+/* More guided-repair results (obd_report_new_from_store () already adds
+ * the findings of the guides finished during the session, from the
+ * store).  Strings are copied; labour_hours NaN when not estimated. */
 void        obd_report_add_finding     (ObdReport               *report,
                                         const char              *title,
                                         const char              *detail);
