@@ -1241,8 +1241,10 @@ push (ObdSyncBackendSqlite  *self,
   if (!step_done (self, stmt, error))
     goto fail;
 
-  stmt = stmt_get (self, "SELECT acked_seq, chain_seq, chain_hash FROM devices WHERE id = ?",
-                   error);
+  /* ackedSeq is what this push stored (or had stored before), never more:
+   * a client must not drop a change the server refused because a later
+   * one got in. */
+  stmt = stmt_get (self, "SELECT chain_seq, chain_hash FROM devices WHERE id = ?", error);
   if (stmt == NULL)
     goto fail;
   bind_text (stmt, 1, r->device_id);
@@ -1250,9 +1252,8 @@ push (ObdSyncBackendSqlite  *self,
     goto fail;
   if (row)
     {
-      result->acked_seq = sqlite3_column_int64 (stmt, 0);
-      result->chain_seq = sqlite3_column_int64 (stmt, 1);
-      result->chain_hash = column_dup (stmt, 2);
+      result->chain_seq = sqlite3_column_int64 (stmt, 0);
+      result->chain_hash = column_dup (stmt, 1);
     }
   sqlite3_reset (stmt);
 
