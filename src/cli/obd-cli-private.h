@@ -117,5 +117,6 @@ int obd_cli_cmd_sessions  (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_export    (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_health    (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_maintenance (ObdCli *cli, int argc, char **argv);
+int obd_cli_cmd_sync      (ObdCli *cli, int argc, char **argv);
 
 G_END_DECLS

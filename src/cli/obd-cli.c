@@ -47,6 +47,9 @@ static const ObdCliCommand commands[] = {
     obd_cli_cmd_health },
   { "maintenance", "[--vehicle ID] [--add|--done ...]",
     N_("Service items: due, overdue, and when next"), obd_cli_cmd_maintenance },
+  { "sync", "[--server URL] [--watch] [--status]",
+    N_("Push and pull with the shop's server (token: OBD2_TOKEN, the keyring or a 0600 file)"),
+    obd_cli_cmd_sync },
 };
 
 static char *opt_port;

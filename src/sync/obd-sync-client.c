@@ -373,6 +373,8 @@ push_cursor_copy (PushCursor       *to,
 static void
 push_text_free (PushText *t)
 {
+  if (t == NULL)
+    return;
   g_free (t->message_id);
   g_free (t->text);
   g_free (t);
@@ -507,7 +509,7 @@ build_pushes (ObdStore  *store,
   while (b->texts->len < b->max_messages && !b->exhausted)
     {
       g_autoptr(GString) changes = g_string_new (NULL);
-      guint n = 0, n_samples = 0;
+      guint n = 0, n_samples = 0, n_parts = 0;
       gint64 last_seq = 0;
 
       while (n < b->max_batch && changes->len < b->max_bytes)
@@ -533,6 +535,7 @@ build_pushes (ObdStore  *store,
                   text = samples_change_text (c->session_seq, c->session_uuid, c->part++,
                                               samples);
                   n_samples += samples->len;
+                  n_parts++;
                 }
               if (samples->len < SAMPLES_PER_PART)
                 {
@@ -592,7 +595,8 @@ build_pushes (ObdStore  *store,
 
       if (n == 0)
         break;
-      g_ptr_array_add (b->texts, finish_message (changes, last_seq, n, n_samples));
+      /* Parts are not outbox entries: count what the user sees. */
+      g_ptr_array_add (b->texts, finish_message (changes, last_seq, n - n_parts, n_samples));
     }
   return TRUE;
 }
