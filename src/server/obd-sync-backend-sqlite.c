@@ -76,8 +76,9 @@ typedef void (*JobFunc) (ObdSyncBackendSqlite *self,
 
 typedef struct
 {
-  JobFunc  func;   /* NULL: quit */
-  GTask   *task;
+  JobFunc   func;      /* NULL: quit */
+  GTask    *task;
+  gboolean  borrowed;  /* the caller waits and keeps the task alive */
 } Job;
 
 struct _ObdSyncBackendSqlite
@@ -207,6 +208,26 @@ forbidden (GError     **error,
 
 /* Thread ------------------------------------------------------------------ */
 
+/* The thread's reference to a finished task is dropped on the task's own
+ * context: dropping it here could drop the last reference to the object
+ * that owns this thread, whose dispose joins this thread. */
+static gboolean
+release_task_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+release_task (GTask *task)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, release_task_cb, task, NULL);
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+}
+
 static gpointer
 backend_thread (gpointer data)
 {
@@ -216,7 +237,8 @@ backend_thread (gpointer data)
   while ((job = g_async_queue_pop (self->queue))->func != NULL)
     {
       job->func (self, job->task);
-      g_object_unref (job->task);
+      if (!job->borrowed)
+        release_task (job->task);
       g_free (job);
     }
   g_free (job);
@@ -248,11 +270,16 @@ run_sync (ObdSyncBackendSqlite  *self,
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GTask) task = NULL;
   gpointer result;
+  Job *job;
 
   g_main_context_push_thread_default (context);
   task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_task_data (task, task_data, task_data_free);
-  run (self, g_object_ref (task), func);
+  job = g_new0 (Job, 1);
+  job->func = func;
+  job->task = task;
+  job->borrowed = TRUE;
+  g_async_queue_push (self->queue, job);
   while (!g_task_get_completed (task))
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);

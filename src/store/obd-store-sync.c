@@ -739,6 +739,23 @@ obd_store_sync_apply (ObdStore    *self,
     return FALSE;
   if (!is_pending (db, entity, entity_id, &pending, error))
     goto fail;
+  /* A change older than the version this store already has (its own
+   * push came back newer in the push's acknowledgement) is history. */
+  if (!pending)
+    {
+      g_autoptr(ObdStmt) stmt = _obd_store_prepare (db, SQL_SYNC_GET_VERSION, error);
+      gint64 known = 0;
+      gboolean found = FALSE;
+
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, entity_id, -1, SQLITE_STATIC);
+      if (!query_int64 (db, stmt, &known, &found, error))
+        goto fail;
+      if (found && known >= version)
+        pending = TRUE;
+    }
   if (!pending)
     {
       if (!apply_row (db, &f, entity_id, op, &applied, error))

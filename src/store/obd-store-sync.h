@@ -115,7 +115,8 @@ gboolean           obd_store_sync_set_version    (ObdStore     *self,
  * "maintenance_item", "note", "notification", "dtc_event"; "session" rows
  * stay on the server) and records its version, all in one transaction.
  * A row with an outbox entry not yet pushed is left alone (the push
- * resolves it): *out_applied is then FALSE.  A change that refers to a
+ * resolves it), and so is a change older than the version this store
+ * already has: *out_applied is then FALSE.  A change that refers to a
  * vehicle this store does not have is skipped the same way.  Fails on
  * data that does not fit the row (OBD_STORE_ERROR_FAILED). */
 gboolean           obd_store_sync_apply          (ObdStore     *self,

@@ -256,6 +256,26 @@ typedef struct
   GTask     *task;
 } StoreJob;
 
+/* The thread's reference to a finished task is dropped on the task's own
+ * context: dropping it here could drop the last reference to the object
+ * that owns this thread, whose dispose joins this thread. */
+static gboolean
+release_task_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+release_task (GTask *task)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, release_task_cb, task, NULL);
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+}
+
 static gpointer
 store_thread (gpointer data)
 {
@@ -270,7 +290,7 @@ store_thread (gpointer data)
         g_task_return_error (job->task, g_error_copy (open_error));
       else
         job->func (self, self->thread_store, job->task);
-      g_object_unref (job->task);
+      release_task (job->task);
       g_free (job);
     }
   g_free (job);
@@ -1210,7 +1230,10 @@ fail_requests (ObdSyncClient *self,
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_hash_table_iter_init (&iter, requests);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &task))
-    g_task_return_error (task, g_error_copy (error));
+    {
+      g_signal_handlers_disconnect_by_data (self, task);
+      g_task_return_error (task, g_error_copy (error));
+    }
 }
 
 /* Drops the connection (if any) and tells everyone waiting why. */
@@ -1394,6 +1417,7 @@ handle_error (ObdSyncClient  *self,
       g_autoptr(GTask) task = g_object_ref (request);
 
       g_hash_table_remove (self->requests, reply_to);
+      g_signal_handlers_disconnect_by_data (self, task);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -1860,17 +1884,37 @@ obd_sync_client_room_join_async (ObdSyncClient       *self,
   request (self, OBD_SYNC_MSG_ROOM_JOIN, payload, cancellable, callback, user_data);
 }
 
+typedef struct
+{
+  char *room_id;
+  char *message_id;
+} Closing;
+
+static void
+closing_free (Closing *c)
+{
+  g_free (c->room_id);
+  g_free (c->message_id);
+  g_free (c);
+}
+
 static void
 on_room_closed_event_cb (ObdSyncClient *self,
                          const char    *type,
                          JsonObject    *payload,
                          GTask         *task)
 {
+  Closing *c = g_task_get_task_data (task);
+
   if (g_str_equal (type, "room_closed")
-      && g_strcmp0 (obd_sync_payload_get_string (payload, "roomId"),
-                    g_task_get_task_data (task)) == 0)
+      && g_strcmp0 (obd_sync_payload_get_string (payload, "roomId"), c->room_id) == 0)
     {
+      gpointer key = NULL;
+
       g_signal_handlers_disconnect_by_data (self, task);
+      /* The table's reference is the task's only one: take it back. */
+      if (g_hash_table_steal_extended (self->requests, c->message_id, &key, NULL))
+        g_free (key);
       g_task_return_pointer (task, json_object_ref (payload),
                              (GDestroyNotify) json_object_unref);
       g_object_unref (task);
@@ -1886,6 +1930,7 @@ obd_sync_client_room_close_async (ObdSyncClient       *self,
                                   gpointer             user_data)
 {
   JsonObject *payload = json_object_new ();
+  Closing *closing;
   GTask *task;
 
   g_return_if_fail (OBD_IS_SYNC_CLIENT (self));
@@ -1899,12 +1944,15 @@ obd_sync_client_room_close_async (ObdSyncClient       *self,
       g_object_unref (task);
       return;
     }
-  g_task_set_task_data (task, g_strdup (room_id), g_free);
+  closing = g_new0 (Closing, 1);
+  closing->room_id = g_strdup (room_id);
+  g_task_set_task_data (task, closing, (GDestroyNotify) closing_free);
   g_signal_connect (self, "event", G_CALLBACK (on_room_closed_event_cb), task);
   json_object_set_string_member (payload, "roomId", room_id);
-  /* A refusal comes back as an error replying to the message. */
-  g_hash_table_insert (self->requests, send_message (self, OBD_SYNC_MSG_ROOM_CLOSE, payload),
-                       g_object_ref (task));
+  /* A refusal comes back as an error replying to the message; the
+   * handler borrows the table's reference. */
+  closing->message_id = send_message (self, OBD_SYNC_MSG_ROOM_CLOSE, payload);
+  g_hash_table_insert (self->requests, g_strdup (closing->message_id), task);
 }
 
 JsonObject *
