@@ -1332,18 +1332,20 @@ test_chain_anchor (Fixture       *f,
 
 /* Tokens ------------------------------------------------------------------------------ */
 
+/* The config folder of the whole test run (GLib reads XDG_CONFIG_HOME
+ * once, so main () sets it before anything asks). */
+static char *config_dir;
+
 static void
 test_token_file (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("test-sync-token-XXXXXX", &error);
+  const char *dir = config_dir;
   g_autofree char *path = NULL;
   g_autofree char *token = NULL;
   ObdSyncTokenSource source;
   GStatBuf st;
 
-  g_assert_no_error (error);
-  g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
   g_unsetenv ("OBD2_TOKEN");
   /* A session bus address nobody answers at: the keyring fails over. */
   g_unsetenv ("OBD2_NO_KEYRING");
@@ -1390,13 +1392,17 @@ test_token_file (void)
     g_autofree char *folder = g_path_get_dirname (path);
     g_rmdir (folder);
   }
-  g_rmdir (dir);
 }
 
 int
 main (int    argc,
       char **argv)
 {
+  int status;
+
+  config_dir = g_dir_make_tmp ("test-sync-config-XXXXXX", NULL);
+  g_assert_nonnull (config_dir);
+  g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
   g_test_init (&argc, &argv, NULL);
   g_setenv ("OBD2_NO_KEYRING", "1", TRUE);
 
@@ -1419,5 +1425,8 @@ main (int    argc,
   ADD ("/sync/live/expert-room", test_expert_room, NULL);
   ADD ("/sync/chain/anchor", test_chain_anchor, NULL);
   g_test_add_func ("/sync/token/file-and-keyring-failover", test_token_file);
-  return g_test_run ();
+  status = g_test_run ();
+  g_rmdir (config_dir);
+  g_free (config_dir);
+  return status;
 }

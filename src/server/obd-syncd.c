@@ -185,7 +185,7 @@ static gboolean
 on_signal_cb (gpointer data)
 {
   g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
 /* A thousand connections need a thousand descriptors; the default soft
