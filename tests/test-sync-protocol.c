@@ -278,6 +278,38 @@ test_build_round_trip (void)
   g_assert_error (carried, OBD_SYNC_ERROR, OBD_SYNC_ERROR_FORBIDDEN);
   g_assert_cmpstr (obd_sync_payload_get_string (error_message->payload, "code"), ==, "forbidden");
 
+  /* Found by the fuzzer: a year before 1000 must still format as four
+   * digits, and so parse again. */
+  {
+    g_autofree char *early = envelope ("ping", "{}");
+    g_autoptr(ObdSyncMessage) old = NULL;
+    g_autoptr(ObdSyncMessage) reparsed = NULL;
+    g_autofree char *old_text = NULL;
+    char *year = strstr (early, "2024");
+
+    memcpy (year, "0722", 4);
+    old = parse (early, OBD_SYNC_FROM_CLIENT, &error);
+    g_assert_no_error (error);
+    old_text = obd_sync_message_to_string (old, NULL);
+    g_assert_nonnull (strstr (old_text, "\"0722-05-01T10:00:00.000Z\""));
+    reparsed = parse (old_text, OBD_SYNC_FROM_CLIENT, &error);
+    g_assert_no_error (error);
+  }
+  /* Also the fuzzer's: 1e999 is infinity to json-glib, which would write
+   * it back as text that is not JSON. */
+  {
+    g_autofree char *huge = envelope ("ping", "{\"x\": [1e999]}");
+
+    expect (huge, OBD_SYNC_FROM_CLIENT, OBD_SYNC_ERROR_BAD_JSON);
+  }
+  /* And a lone surrogate, which json-glib decodes to bytes that are not
+   * UTF-8. */
+  {
+    g_autofree char *lone = envelope ("ping", "{\"x\": \"a\\ud800b\"}");
+
+    expect (lone, OBD_SYNC_FROM_CLIENT, OBD_SYNC_ERROR_BAD_JSON);
+  }
+
   for (int code = OBD_SYNC_ERROR_FAILED; code <= OBD_SYNC_ERROR_CLOSED; code++)
     g_assert_cmpint (obd_sync_error_code_from_string (obd_sync_error_code_to_string (code)), ==,
                      code);
