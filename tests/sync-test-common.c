@@ -372,3 +372,134 @@ sync_test_error_code (const ObdSyncMessage *message)
     return NULL;
   return obd_sync_payload_get_string (message->payload, "code");
 }
+
+/* Relay ---------------------------------------------------------------------- */
+
+/* Each pipe belongs to its pending read or write, and frees itself when
+ * the stream ends or the relay cancels it. */
+typedef struct
+{
+  SyncTestRelay *relay;
+  GCancellable  *cancellable;
+  GInputStream  *in;
+  GOutputStream *out;
+  GIOStream     *keep_in;
+  GIOStream     *keep_out;
+  guint8         buffer[65536];
+} Pipe;
+
+static void pipe_read (Pipe *pipe);
+static void pipe_free (Pipe *pipe);
+
+static void
+on_pipe_written_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  if (g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    pipe_read (data);
+  else
+    pipe_free (data);
+}
+
+static void
+on_pipe_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Pipe *pipe = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n <= 0)
+    {
+      g_io_stream_close (pipe->keep_out, NULL, NULL);
+      pipe_free (pipe);
+      return;
+    }
+  if (pipe->relay->blackhole)
+    {
+      /* Swallowed: nothing goes through, nothing is closed. */
+      pipe_read (pipe);
+      return;
+    }
+  pipe->relay->bytes += n;
+  g_output_stream_write_all_async (pipe->out, pipe->buffer, n, G_PRIORITY_DEFAULT,
+                                   pipe->cancellable, on_pipe_written_cb, pipe);
+}
+
+static void
+pipe_read (Pipe *pipe)
+{
+  g_input_stream_read_async (pipe->in, pipe->buffer, sizeof pipe->buffer, G_PRIORITY_DEFAULT,
+                             pipe->cancellable, on_pipe_read_cb, pipe);
+}
+
+static void
+pipe_free (Pipe *pipe)
+{
+  g_clear_object (&pipe->cancellable);
+  g_clear_object (&pipe->keep_in);
+  g_clear_object (&pipe->keep_out);
+  g_free (pipe);
+}
+
+static Pipe *
+pipe_new (SyncTestRelay     *relay,
+          GSocketConnection *from,
+          GSocketConnection *to)
+{
+  Pipe *pipe = g_new0 (Pipe, 1);
+
+  pipe->relay = relay;
+  pipe->cancellable = g_object_ref (relay->cancellable);
+  pipe->in = g_io_stream_get_input_stream (G_IO_STREAM (from));
+  pipe->out = g_io_stream_get_output_stream (G_IO_STREAM (to));
+  pipe->keep_in = G_IO_STREAM (g_object_ref (from));
+  pipe->keep_out = G_IO_STREAM (g_object_ref (to));
+  return pipe;
+}
+
+static void
+on_relay_incoming_cb (GSocketService    *service,
+                      GSocketConnection *client,
+                      GObject           *source,
+                      SyncTestRelay     *relay)
+{
+  g_autoptr(GSocketClient) connector = g_socket_client_new ();
+  g_autoptr(GSocketConnection) server =
+    g_socket_client_connect_to_host (connector, "127.0.0.1", relay->target, NULL, NULL);
+
+  if (server == NULL)
+    return;
+  pipe_read (pipe_new (relay, client, server));
+  pipe_read (pipe_new (relay, server, client));
+}
+
+SyncTestRelay *
+sync_test_relay_new (guint16 target)
+{
+  SyncTestRelay *relay = g_new0 (SyncTestRelay, 1);
+  g_autoptr(GError) error = NULL;
+
+  relay->service = g_socket_service_new ();
+  relay->cancellable = g_cancellable_new ();
+  relay->target = target;
+  relay->port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (relay->service), NULL,
+                                                     &error);
+  g_assert_no_error (error);
+  g_signal_connect (relay->service, "incoming", G_CALLBACK (on_relay_incoming_cb), relay);
+  return relay;
+}
+
+void
+sync_test_relay_free (SyncTestRelay *relay)
+{
+  g_socket_service_stop (relay->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (relay->service));
+  g_clear_object (&relay->service);
+  /* The pipes free themselves as their operations end cancelled; they no
+   * longer look at the relay then. */
+  g_cancellable_cancel (relay->cancellable);
+  g_clear_object (&relay->cancellable);
+  g_free (relay);
+}

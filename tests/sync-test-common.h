@@ -91,6 +91,22 @@ ObdSyncMessage *sync_test_peer_call      (SyncTestPeer       *peer,
 /* TRUE when a ping still gets its pong. */
 gboolean        sync_test_peer_alive     (SyncTestPeer  *peer);
 
+/* A TCP relay on 127.0.0.1 to a port: counts the bytes that cross it,
+ * and can go silent (blackhole) like a link that drops without telling
+ * anyone. */
+typedef struct
+{
+  GSocketService *service;
+  guint16         port;
+  guint16         target;
+  gboolean        blackhole;
+  guint64         bytes;
+  GCancellable   *cancellable;
+} SyncTestRelay;
+
+SyncTestRelay  *sync_test_relay_new      (guint16        target);
+void            sync_test_relay_free     (SyncTestRelay *relay);
+
 /* JSON from text, for payloads written inline in tests. */
 JsonObject     *sync_test_object         (const char    *json);
 

@@ -894,129 +894,16 @@ test_limits (Fixture       *f,
   sync_test_peer_free (peer);
 }
 
-/* Heartbeat and reconnect: a relay between client and server that can go
- * silent, like a link that drops without telling anyone. */
-typedef struct
-{
-  GSocketService *service;
-  guint16         port;
-  guint16         target;
-  gboolean        blackhole;
-  GPtrArray      *links;   /* GIOStream * pairs */
-} Relay;
-
-typedef struct
-{
-  Relay         *relay;
-  GInputStream  *in;
-  GOutputStream *out;
-  GIOStream     *keep_in;
-  GIOStream     *keep_out;
-  guint8         buffer[16384];
-} Pipe;
-
-static void pipe_read (Pipe *pipe);
-
-static void
-on_pipe_written_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      data)
-{
-  Pipe *pipe = data;
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
-    return;
-  pipe_read (pipe);
-}
-
-static void
-on_pipe_read_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  Pipe *pipe = data;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
-
-  if (n <= 0)
-    {
-      g_io_stream_close (pipe->keep_out, NULL, NULL);
-      return;
-    }
-  if (pipe->relay->blackhole)
-    {
-      /* Swallowed: nothing goes through, nothing is closed. */
-      pipe_read (pipe);
-      return;
-    }
-  g_output_stream_write_all_async (pipe->out, pipe->buffer, n, G_PRIORITY_DEFAULT, NULL,
-                                   on_pipe_written_cb, pipe);
-}
-
-static void
-pipe_read (Pipe *pipe)
-{
-  g_input_stream_read_async (pipe->in, pipe->buffer, sizeof pipe->buffer, G_PRIORITY_DEFAULT,
-                             NULL, on_pipe_read_cb, pipe);
-}
-
-static void
-on_relay_incoming_cb (GSocketService     *service,
-                      GSocketConnection  *client,
-                      GObject            *source,
-                      Relay              *relay)
-{
-  g_autoptr(GSocketClient) connector = g_socket_client_new ();
-  g_autoptr(GError) error = NULL;
-  GSocketConnection *server = g_socket_client_connect_to_host (connector, "127.0.0.1",
-                                                                relay->target, NULL, &error);
-  Pipe *up, *down;
-
-  if (server == NULL)
-    return;
-  up = g_new0 (Pipe, 1);
-  down = g_new0 (Pipe, 1);
-  up->relay = down->relay = relay;
-  up->in = g_io_stream_get_input_stream (G_IO_STREAM (client));
-  up->out = g_io_stream_get_output_stream (G_IO_STREAM (server));
-  up->keep_in = G_IO_STREAM (g_object_ref (client));
-  up->keep_out = G_IO_STREAM (server);
-  down->in = g_io_stream_get_input_stream (G_IO_STREAM (server));
-  down->out = g_io_stream_get_output_stream (G_IO_STREAM (client));
-  down->keep_in = G_IO_STREAM (g_object_ref (server));
-  down->keep_out = G_IO_STREAM (g_object_ref (client));
-  g_ptr_array_add (relay->links, up);
-  g_ptr_array_add (relay->links, down);
-  pipe_read (up);
-  pipe_read (down);
-}
-
-static void
-pipe_free (Pipe *pipe)
-{
-  g_clear_object (&pipe->keep_in);
-  g_clear_object (&pipe->keep_out);
-  g_free (pipe);
-}
-
+/* Heartbeat and reconnect, through a relay that can go silent. */
 static void
 test_heartbeat_reconnect (Fixture       *f,
                           gconstpointer  data)
 {
-  Relay relay = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
+  SyncTestRelay *relay = sync_test_relay_new (obd_sync_server_get_port (f->server->server));
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/sync", relay->port);
   ObdSyncClient *client;
   g_autoptr(ObdStore) store = open_store (f->store1);
   guint states_seen = 0;
-
-  relay.service = g_socket_service_new ();
-  relay.links = g_ptr_array_new_with_free_func ((GDestroyNotify) pipe_free);
-  relay.target = obd_sync_server_get_port (f->server->server);
-  relay.port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (relay.service), NULL,
-                                                    &error);
-  g_assert_no_error (error);
-  g_signal_connect (relay.service, "incoming", G_CALLBACK (on_relay_incoming_cb), &relay);
-  url = g_strdup_printf ("ws://127.0.0.1:%u/sync", relay.port);
 
   record_session (store, VIN_1, 30);
   client = obd_sync_client_new (f->store1);
@@ -1028,14 +915,14 @@ test_heartbeat_reconnect (Fixture       *f,
 
   /* The link goes silent: within two heartbeats (1 s each here) the
    * client calls the connection dead, and keeps trying. */
-  relay.blackhole = TRUE;
+  relay->blackhole = TRUE;
   g_assert_true (sync_test_wait_for (is_disconnected, client, 10));
   states_seen++;
   g_assert_nonnull (obd_sync_client_get_last_error (client));
 
   /* A change recorded meanwhile goes out once the link is back. */
   record_session (store, VIN_1, 30);
-  relay.blackhole = FALSE;
+  relay->blackhole = FALSE;
   g_assert_true (sync_test_wait_for (is_synced_and_empty, client, 30));
   g_assert_cmpint (sync_test_server_int (f->server,
                                          "SELECT count(*) FROM changes WHERE entity = 'session'"),
@@ -1043,10 +930,7 @@ test_heartbeat_reconnect (Fixture       *f,
   g_assert_cmpuint (states_seen, ==, 1);
 
   finalize_client (client);
-  g_socket_service_stop (relay.service);
-  g_socket_listener_close (G_SOCKET_LISTENER (relay.service));
-  g_clear_object (&relay.service);
-  g_ptr_array_unref (relay.links);
+  sync_test_relay_free (relay);
 }
 
 /* Live ----------------------------------------------------------------------------- */

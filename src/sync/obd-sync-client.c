@@ -2120,6 +2120,9 @@ obd_sync_client_init (ObdSyncClient *self)
   self->session = soup_session_new_with_options ("timeout", HANDSHAKE_TIMEOUT_S,
                                                  "user-agent", "obd2-diagnostics/"
                                                  PACKAGE_VERSION, NULL);
+  /* libsoup 3.2 does not add the extension manager by itself: without it
+   * no permessage-deflate is offered. */
+  soup_session_add_feature_by_type (self->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
 }
 
 ObdSyncClient *
