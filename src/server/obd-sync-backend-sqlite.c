@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "obd-sync-backend-sqlite.h"
+#include "obd-sync-job-thread.h"
 #include "obd-sync-message.h"
 
 /* PRAGMA application_id of the server's files: "OBSD". */
@@ -74,20 +75,12 @@ typedef sqlite3_stmt Stmt;
 typedef void (*JobFunc) (ObdSyncBackendSqlite *self,
                          GTask                *task);
 
-typedef struct
-{
-  JobFunc   func;      /* NULL: quit */
-  GTask    *task;
-  gboolean  borrowed;  /* the caller waits and keeps the task alive */
-} Job;
-
 struct _ObdSyncBackendSqlite
 {
   GObject       parent_instance;
 
-  char         *path;
-  GThread      *thread;
-  GAsyncQueue  *queue;
+  char             *path;
+  ObdSyncJobThread *thread;
 
   /* Owned by the thread once it runs. */
   sqlite3      *db;
@@ -209,54 +202,13 @@ forbidden (GError     **error,
 
 /* Thread ------------------------------------------------------------------ */
 
-/* The thread's reference to a finished task is dropped on the task's own
- * context: dropping it here could drop the last reference to the object
- * that owns this thread, whose dispose joins this thread. */
-static gboolean
-release_task_cb (gpointer data)
-{
-  g_object_unref (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-release_task (GTask *task)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_callback (source, release_task_cb, task, NULL);
-  g_source_attach (source, g_task_get_context (task));
-  g_source_unref (source);
-}
-
-static gpointer
-backend_thread (gpointer data)
-{
-  ObdSyncBackendSqlite *self = data;
-  Job *job;
-
-  while ((job = g_async_queue_pop (self->queue))->func != NULL)
-    {
-      job->func (self, job->task);
-      if (!job->borrowed)
-        release_task (job->task);
-      g_free (job);
-    }
-  g_free (job);
-  return NULL;
-}
-
 /* Queues a job; the task is consumed. */
 static void
 run (ObdSyncBackendSqlite *self,
      GTask                *task,
      JobFunc               func)
 {
-  Job *job = g_new0 (Job, 1);
-
-  job->func = func;
-  job->task = task;
-  g_async_queue_push (self->queue, job);
+  obd_sync_job_thread_run (self->thread, task, (ObdSyncJobFunc) func);
 }
 
 /* For the admin calls: runs a job and waits for it on the caller's
@@ -271,16 +223,11 @@ run_sync (ObdSyncBackendSqlite  *self,
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GTask) task = NULL;
   gpointer result;
-  Job *job;
 
   g_main_context_push_thread_default (context);
   task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_task_data (task, task_data, task_data_free);
-  job = g_new0 (Job, 1);
-  job->func = func;
-  job->task = task;
-  job->borrowed = TRUE;
-  g_async_queue_push (self->queue, job);
+  obd_sync_job_thread_run_borrowed (self->thread, task, (ObdSyncJobFunc) func);
   while (!g_task_get_completed (task))
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);
@@ -293,11 +240,7 @@ obd_sync_backend_sqlite_dispose (GObject *object)
 {
   ObdSyncBackendSqlite *self = OBD_SYNC_BACKEND_SQLITE (object);
 
-  if (self->thread != NULL)
-    {
-      g_async_queue_push (self->queue, g_new0 (Job, 1));
-      g_thread_join (g_steal_pointer (&self->thread));
-    }
+  g_clear_pointer (&self->thread, obd_sync_job_thread_free);
   G_OBJECT_CLASS (obd_sync_backend_sqlite_parent_class)->dispose (object);
 }
 
@@ -308,7 +251,6 @@ obd_sync_backend_sqlite_finalize (GObject *object)
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close_v2);
-  g_clear_pointer (&self->queue, g_async_queue_unref);
   g_free (self->path);
   G_OBJECT_CLASS (obd_sync_backend_sqlite_parent_class)->finalize (object);
 }
@@ -325,7 +267,6 @@ obd_sync_backend_sqlite_class_init (ObdSyncBackendSqliteClass *klass)
 static void
 obd_sync_backend_sqlite_init (ObdSyncBackendSqlite *self)
 {
-  self->queue = g_async_queue_new ();
   /* Keyed by the address of the SQL literal: hashing kilobytes of SQL
    * for every row costs more than the row. */
   self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
@@ -422,7 +363,7 @@ obd_sync_backend_sqlite_new (const char  *path,
   if (!open_database (self, error))
     return NULL;
   /* From here on only the thread touches the connection. */
-  self->thread = g_thread_new ("obd-syncd-db", backend_thread, self);
+  self->thread = obd_sync_job_thread_new ("obd-syncd-db", NULL, NULL, self);
   return OBD_SYNC_BACKEND (g_steal_pointer (&self));
 }
 

@@ -27,6 +27,7 @@
 
 #include "obd-store-sync.h"
 #include "obd-sync-client.h"
+#include "obd-sync-job-thread.h"
 
 #define PUSH_WINDOW          4
 #define SAMPLES_PER_PART     4096
@@ -90,10 +91,10 @@ struct _ObdSyncClient
   char            *organisation_id;
   ObdSyncStats     stats;
 
-  /* The store thread. */
-  GThread         *store_thread;
-  GAsyncQueue     *store_queue;
-  ObdStore        *thread_store;   /* owned by the store thread */
+  /* The store thread and what it owns. */
+  ObdSyncJobThread *store_thread;
+  ObdStore        *thread_store;
+  GError          *thread_store_error;
 
   /* The connection. */
   SoupSession              *session;
@@ -250,52 +251,38 @@ typedef void (*StoreFunc) (ObdSyncClient *self,
                            ObdStore      *store,
                            GTask         *task);
 
-typedef struct
+static void
+open_store (gpointer data,
+            gpointer unused)
 {
-  StoreFunc  func;   /* NULL: quit */
-  GTask     *task;
-} StoreJob;
+  ObdSyncClient *self = data;
 
-/* The thread's reference to a finished task is dropped on the task's own
- * context: dropping it here could drop the last reference to the object
- * that owns this thread, whose dispose joins this thread. */
-static gboolean
-release_task_cb (gpointer data)
-{
-  g_object_unref (data);
-  return G_SOURCE_REMOVE;
+  self->thread_store = obd_store_open (self->store_path, OBD_STORE_OPEN_DEFAULT,
+                                       &self->thread_store_error);
 }
 
 static void
-release_task (GTask *task)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_callback (source, release_task_cb, task, NULL);
-  g_source_attach (source, g_task_get_context (task));
-  g_source_unref (source);
-}
-
-static gpointer
-store_thread (gpointer data)
+close_store (gpointer data,
+             gpointer unused)
 {
   ObdSyncClient *self = data;
-  g_autoptr(GError) open_error = NULL;
-  StoreJob *job;
 
-  self->thread_store = obd_store_open (self->store_path, OBD_STORE_OPEN_DEFAULT, &open_error);
-  while ((job = g_async_queue_pop (self->store_queue))->func != NULL)
-    {
-      if (self->thread_store == NULL)
-        g_task_return_error (job->task, g_error_copy (open_error));
-      else
-        job->func (self, self->thread_store, job->task);
-      release_task (job->task);
-      g_free (job);
-    }
-  g_free (job);
   g_clear_object (&self->thread_store);
-  return NULL;
+  g_clear_error (&self->thread_store_error);
+}
+
+/* Runs on the store thread: the job of the task, on the thread's store. */
+static void
+store_job (gpointer  data,
+           GTask    *task)
+{
+  ObdSyncClient *self = data;
+  StoreFunc func = g_object_get_data (G_OBJECT (task), "store-func");
+
+  if (self->thread_store == NULL)
+    g_task_return_error (task, g_error_copy (self->thread_store_error));
+  else
+    func (self, self->thread_store, task);
 }
 
 static GTask *
@@ -318,11 +305,8 @@ store_run (ObdSyncClient *self,
            GTask         *task,
            StoreFunc      func)
 {
-  StoreJob *job = g_new0 (StoreJob, 1);
-
-  job->func = func;
-  job->task = task;
-  g_async_queue_push (self->store_queue, job);
+  g_object_set_data (G_OBJECT (task), "store-func", func);
+  obd_sync_job_thread_run (self->store_thread, task, store_job);
 }
 
 static gboolean
@@ -1981,11 +1965,7 @@ obd_sync_client_dispose (GObject *object)
 
       disconnect (self, error);
     }
-  if (self->store_thread != NULL)
-    {
-      g_async_queue_push (self->store_queue, g_new0 (StoreJob, 1));
-      g_thread_join (g_steal_pointer (&self->store_thread));
-    }
+  g_clear_pointer (&self->store_thread, obd_sync_job_thread_free);
   g_clear_object (&self->session);
   g_clear_object (&self->tls_database);
   G_OBJECT_CLASS (obd_sync_client_parent_class)->dispose (object);
@@ -1997,7 +1977,6 @@ obd_sync_client_finalize (GObject *object)
   ObdSyncClient *self = OBD_SYNC_CLIENT (object);
 
   push_cursor_clear (&self->cursor);
-  g_clear_pointer (&self->store_queue, g_async_queue_unref);
   g_clear_pointer (&self->cycle_tasks, g_ptr_array_unref);
   g_clear_pointer (&self->requests, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -2116,7 +2095,6 @@ obd_sync_client_init (ObdSyncClient *self)
   self->heartbeat_s = OBD_SYNC_DEFAULT_HEARTBEAT_S;
   self->cycle_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->store_queue = g_async_queue_new ();
   self->session = soup_session_new_with_options ("timeout", HANDSHAKE_TIMEOUT_S,
                                                  "user-agent", "obd2-diagnostics/"
                                                  PACKAGE_VERSION, NULL);
@@ -2134,7 +2112,7 @@ obd_sync_client_new (const char *store_path)
 
   self = g_object_new (OBD_TYPE_SYNC_CLIENT, NULL);
   self->store_path = g_strdup (store_path);
-  self->store_thread = g_thread_new ("obd-sync-store", store_thread, self);
+  self->store_thread = obd_sync_job_thread_new ("obd-sync-store", open_store, close_store, self);
   return self;
 }
 
