@@ -235,7 +235,11 @@ sync_test_peer_new (const char *url)
   soup_websocket_connection_set_max_incoming_payload_size (peer->conn, 0);
   g_signal_connect (peer->conn, "message", G_CALLBACK (on_peer_message_cb), peer);
   g_signal_connect (peer->conn, "closed", G_CALLBACK (on_peer_closed_cb), peer);
-  g_assert_nonnull (sync_test_peer_next (peer, OBD_SYNC_MSG_WELCOME, 10));
+  {
+    g_autoptr(ObdSyncMessage) welcome = sync_test_peer_next (peer, OBD_SYNC_MSG_WELCOME, 10);
+
+    g_assert_nonnull (welcome);
+  }
   return peer;
 }
 
