@@ -951,6 +951,27 @@ on_event_cb (ObdSyncClient *client,
   g_ptr_array_add (events->payloads, json_object_ref (payload));
 }
 
+typedef struct
+{
+  Events     *events;
+  const char *vehicle;
+  guint       after;
+} EventsFor;
+
+/* A vehicle_status of the vehicle among the events after the first few. */
+static gboolean
+has_event_for (gpointer data)
+{
+  EventsFor *f = data;
+
+  for (guint i = f->after; i < f->events->types->len; i++)
+    if (g_str_equal (g_ptr_array_index (f->events->types, i), "vehicle_status")
+        && g_strcmp0 (json_object_get_string_member (g_ptr_array_index (f->events->payloads, i),
+                                                     "vehicleId"), f->vehicle) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 has_event (gpointer data)
 {
@@ -1007,11 +1028,36 @@ test_live_status (Fixture       *f,
   /* Who sent it is the server's word, not the sender's. */
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (got, "from"),
                                                   "userName"), ==, "Ann");
-  /* The owner's subscription to another vehicle was refused, and it saw
-   * nothing of it. */
+  /* The owner follows its own car by itself; its subscription to another
+   * vehicle was refused. */
+  {
+    EventsFor own = { &owner_events, v, 0 };
+
+    g_assert_true (sync_test_wait_for (has_event_for, &own, 10));
+  }
   g_assert_true (sync_test_wait_for (has_last_error, owner, 10));
   g_assert_nonnull (strstr (obd_sync_client_get_last_error (owner), "owner"));
-  g_assert_false (has_event (&owner_events));
+  {
+    /* Nothing of the other vehicle reaches the owner. */
+    g_autofree char *other = g_strdup_printf (
+      "{\"vehicleId\": \"%s\", \"sampledAt\": 1714557600000000, \"values\": {}}", w);
+    guint before = owner_events.types->len;
+    EventsFor fleet_w = { &fleet_events, w }, owner_v = { &owner_events, v };
+
+    g_free (sync_test_peer_send (mechanic, OBD_SYNC_MSG_VEHICLE_STATUS,
+                                 sync_test_object (other)));
+    /* Delivered to the fleet, so delivered to whoever else would get it. */
+    g_assert_true (sync_test_wait_for (has_event_for, &fleet_w, 10));
+    owner_v.after = before;
+    g_free (sync_test_peer_send (mechanic, OBD_SYNC_MSG_VEHICLE_STATUS,
+                                 sync_test_object (status)));
+    g_assert_true (sync_test_wait_for (has_event_for, &owner_v, 10));
+    for (guint i = before; i < owner_events.payloads->len; i++)
+      if (g_str_equal (g_ptr_array_index (owner_events.types, i), "vehicle_status"))
+        g_assert_cmpstr (obd_sync_payload_get_string (g_ptr_array_index (owner_events.payloads,
+                                                                         i), "vehicleId"),
+                         ==, v);
+  }
 
   finalize_client (fleet);
   finalize_client (owner);

@@ -142,6 +142,7 @@ struct _ObdSyncClient
   gboolean         polling;
 
   GHashTable      *requests;      /* message id → GTask * */
+  GHashTable      *channels;      /* channels asked for, subscribed again on reconnect */
 };
 
 G_DEFINE_FINAL_TYPE (ObdSyncClient, obd_sync_client, G_TYPE_OBJECT)
@@ -1370,6 +1371,40 @@ handle_welcome (ObdSyncClient  *self,
   self->auth_id = send_message (self, OBD_SYNC_MSG_AUTHENTICATE, auth);
 }
 
+/* Staying connected: the channels the role needs (a fleet manager or an
+ * admin the fleet, an owner the car) and those asked for, again on every
+ * connection. */
+static void
+subscribe_again (ObdSyncClient *self,
+                 JsonObject    *auth)
+{
+  g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func (g_free);
+  const char *vehicle = obd_sync_payload_get_string (auth, "vehicleId");
+  GHashTableIter iter;
+  const char *channel;
+  JsonObject *payload;
+  JsonArray *array;
+
+  if (g_strcmp0 (self->role, "fleet") == 0 || g_strcmp0 (self->role, "admin") == 0)
+    g_ptr_array_add (channels, g_strconcat ("fleet:", self->organisation_id, NULL));
+  else if (g_strcmp0 (self->role, "owner") == 0 && vehicle != NULL)
+    g_ptr_array_add (channels, g_strconcat ("vehicle:", vehicle, NULL));
+  g_hash_table_iter_init (&iter, self->channels);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &channel, NULL)
+         && channels->len < OBD_SYNC_MAX_CHANNELS)
+    if (!g_ptr_array_find_with_equal_func (channels, channel, g_str_equal, NULL))
+      g_ptr_array_add (channels, g_strdup (channel));
+  if (channels->len == 0)
+    return;
+
+  payload = json_object_new ();
+  array = json_array_new ();
+  for (guint i = 0; i < channels->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (channels, i));
+  json_object_set_array_member (payload, "channels", array);
+  g_free (send_message (self, OBD_SYNC_MSG_SUBSCRIBE, payload));
+}
+
 static void
 handle_authenticated (ObdSyncClient  *self,
                       ObdSyncMessage *message)
@@ -1385,6 +1420,8 @@ handle_authenticated (ObdSyncClient  *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
   set_str (&self->organisation_id, json_object_get_string_member (p, "organisationId"));
   self->heartbeat_source = g_timeout_add_seconds (self->heartbeat_s, on_heartbeat_cb, self);
+  if (self->started)
+    subscribe_again (self, p);
   start_cycle (self);
 }
 
@@ -1787,6 +1824,9 @@ obd_sync_client_subscribe (ObdSyncClient      *self,
 {
   g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), FALSE);
   g_return_val_if_fail (channels != NULL, FALSE);
+
+  for (guint i = 0; channels[i] != NULL; i++)
+    g_hash_table_add (self->channels, g_strdup (channels[i]));
   return send_channels (self, OBD_SYNC_MSG_SUBSCRIBE, channels);
 }
 
@@ -1796,6 +1836,9 @@ obd_sync_client_unsubscribe (ObdSyncClient      *self,
 {
   g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), FALSE);
   g_return_val_if_fail (channels != NULL, FALSE);
+
+  for (guint i = 0; channels[i] != NULL; i++)
+    g_hash_table_remove (self->channels, channels[i]);
   return send_channels (self, OBD_SYNC_MSG_UNSUBSCRIBE, channels);
 }
 
@@ -1979,6 +2022,7 @@ obd_sync_client_finalize (GObject *object)
   push_cursor_clear (&self->cursor);
   g_clear_pointer (&self->cycle_tasks, g_ptr_array_unref);
   g_clear_pointer (&self->requests, g_hash_table_unref);
+  g_clear_pointer (&self->channels, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->store_path);
   g_free (self->server_url);
@@ -2095,6 +2139,7 @@ obd_sync_client_init (ObdSyncClient *self)
   self->heartbeat_s = OBD_SYNC_DEFAULT_HEARTBEAT_S;
   self->cycle_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->session = soup_session_new_with_options ("timeout", HANDSHAKE_TIMEOUT_S,
                                                  "user-agent", "obd2-diagnostics/"
                                                  PACKAGE_VERSION, NULL);

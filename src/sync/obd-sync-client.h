@@ -52,8 +52,8 @@ void           obd_sync_client_set_server_url   (ObdSyncClient  *self,
 const char    *obd_sync_client_get_server_url   (ObdSyncClient  *self);
 void           obd_sync_client_set_token        (ObdSyncClient  *self,
                                                  const char     *token);
-/* Trust this CA (PEM) besides the system's, e.g. a shop's own; server
- * certificates are always verified. */
+/* Trust the certificate authorities in this file (PEM) instead of the
+ * system's, e.g. a shop's own; server certificates are always verified. */
 gboolean       obd_sync_client_set_ca_file      (ObdSyncClient  *self,
                                                  const char     *ca_file,
                                                  GError        **error);
@@ -107,8 +107,12 @@ void           obd_sync_client_stop              (ObdSyncClient  *self);
 /* Something was written to the store: push soon. */
 void           obd_sync_client_notify_changed    (ObdSyncClient  *self);
 
-/* Live.  Sent only while connected (live data is not queued); FALSE when
- * not connected. */
+/* Live.  A started client follows what its role needs by itself (a
+ * fleet manager or admin the organisation's fleet, an owner the car).
+ * Channels subscribed here are remembered and followed again after each
+ * reconnect; the calls return FALSE when not connected right now (the
+ * channels then follow on the next connection).  Events are sent only
+ * while connected: live data is not queued. */
 gboolean       obd_sync_client_subscribe         (ObdSyncClient       *self,
                                                   const char * const  *channels);
 gboolean       obd_sync_client_unsubscribe       (ObdSyncClient       *self,
