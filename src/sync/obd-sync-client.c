@@ -1590,6 +1590,17 @@ on_connected_cb (GObject      *source,
       g_object_unref (self);
       return;
     }
+  if (conn == NULL && error->domain == G_TLS_ERROR)
+    {
+      wrapped = g_error_new (OBD_SYNC_ERROR, OBD_SYNC_ERROR_CONNECT,
+                             _("The certificate of the server at %s is not trusted (%s). If the "
+                               "shop has its own certificate authority, give its certificate "
+                               "(obd2 sync --ca-file); changes are kept meanwhile."),
+                             self->server_url, error->message);
+      disconnect (self, wrapped);
+      g_object_unref (self);
+      return;
+    }
   if (conn == NULL)
     {
       wrapped = g_error_new (OBD_SYNC_ERROR, OBD_SYNC_ERROR_CONNECT,
