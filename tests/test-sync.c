@@ -933,83 +933,6 @@ test_heartbeat_reconnect (Fixture       *f,
   sync_test_relay_free (relay);
 }
 
-/* TLS: the client checks the server's certificate, always; a shop's own
- * authority is trusted when given. */
-static void
-test_tls (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("test-sync-tls-XXXXXX", &error);
-  g_autofree char *db = g_build_filename (dir, "server.db", NULL);
-  g_autofree char *store_path = g_build_filename (dir, "pc.db", NULL);
-  g_autofree char *url = NULL;
-  g_autofree char *org = NULL;
-  g_autofree char *user = NULL;
-  g_autofree char *token = NULL;
-  ObdSyncBackend *backend;
-  ObdSyncServer *server;
-  ObdSyncClient *client;
-
-  g_assert_no_error (error);
-  backend = obd_sync_backend_sqlite_new (db, &error);
-  g_assert_no_error (error);
-  org = obd_sync_backend_create_organisation (backend, "Garage", &error);
-  user = obd_sync_backend_create_user (backend, org, "Ann", OBD_SYNC_ROLE_MECHANIC, NULL, &error);
-  token = obd_sync_backend_create_token (backend, user, &error);
-  g_assert_no_error (error);
-
-  server = obd_sync_server_new (backend, NULL);
-  g_assert_false (obd_sync_server_set_tls_files (server, TEST_DATA_DIR "/sync/missing.crt",
-                                                 TEST_DATA_DIR "/sync/test-server.key", &error));
-  g_assert_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_FAILED);
-  g_clear_error (&error);
-  g_assert_true (obd_sync_server_set_tls_files (server, TEST_DATA_DIR "/sync/test-server.crt",
-                                                TEST_DATA_DIR "/sync/test-server.key", &error));
-  g_assert_true (obd_sync_server_listen (server, "127.0.0.1:0", &error));
-  url = obd_sync_server_dup_url (server);
-  g_assert_true (g_str_has_prefix (url, "wss://"));
-  {
-    g_autoptr(ObdStore) store = open_store (store_path);
-
-    record_session (store, VIN_1, 30);
-  }
-
-  /* A certificate nobody vouches for: refused, with the reason. */
-  client = obd_sync_client_new (store_path);
-  obd_sync_client_set_server_url (client, url);
-  obd_sync_client_set_token (client, token);
-  error = sync_once (client);
-  g_assert_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_CONNECT);
-  g_assert_nonnull (strstr (error->message, "certificate"));
-  g_assert_cmpint (pending (store_path), >, 0);
-  finalize_client (client);
-  g_clear_error (&error);
-
-  /* The shop's authority given: it syncs. */
-  client = obd_sync_client_new (store_path);
-  obd_sync_client_set_server_url (client, url);
-  obd_sync_client_set_token (client, token);
-  g_assert_true (obd_sync_client_set_ca_file (client, TEST_DATA_DIR "/sync/test-ca.crt", &error));
-  sync_ok (client);
-  g_assert_cmpint (pending (store_path), ==, 0);
-  finalize_client (client);
-
-  obd_sync_server_shutdown (server);
-  g_object_unref (server);
-  g_object_unref (backend);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
-}
-
 /* Live ----------------------------------------------------------------------------- */
 
 typedef struct
@@ -1428,7 +1351,6 @@ main (int    argc,
   ADD ("/sync/hostile/protocol-version", test_protocol_version, NULL);
   ADD ("/sync/hostile/limits", test_limits, &small_limits);
   ADD ("/sync/connection/heartbeat-and-reconnect", test_heartbeat_reconnect, &small_limits);
-  g_test_add_func ("/sync/connection/tls", test_tls);
   ADD ("/sync/live/status-fan-out", test_live_status, NULL);
   ADD ("/sync/live/expert-room", test_expert_room, NULL);
   ADD ("/sync/chain/anchor", test_chain_anchor, NULL);
