@@ -265,8 +265,8 @@ obd_cli_cmd_sync (ObdCli  *cli,
     { "set-token", 0, 0, G_OPTION_ARG_NONE, &set_token,
       N_("Read a token from standard input and keep it for the server"), NULL },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
-      N_("Trust the certificate authorities in this file (PEM) for wss://, instead of the system’s"),
-      "FILE" },
+      N_("Trust the certificate authorities in this file (PEM) for wss://, instead of the "
+         "system’s"), "FILE" },
     { NULL }
   };
   g_autoptr(ObdStore) store = NULL;
