@@ -116,7 +116,12 @@ test_directions (void)
 static void
 test_payloads (void)
 {
-  static const struct { const char *type; const char *payload; const char *required[6]; } cases[] = {
+  static const struct
+  {
+    const char *type;
+    const char *payload;
+    const char *required[6];
+  } cases[] = {
     { "authenticate", "{\"token\": \"t\", \"protocolVersion\": 1, \"deviceId\": \"d\"}",
       { "token", "protocolVersion", "deviceId" } },
     { "push", "{\"changes\": [{\"seq\": 1, \"entity\": \"note\", \"entityId\": \"n\","
@@ -138,7 +143,8 @@ test_payloads (void)
     { "notification", "{\"vehicleId\": \"v\", \"severity\": \"info\", \"kind\": \"k\","
                       " \"title\": \"t\"}", { "vehicleId", "severity", "kind", "title" } },
     { "guide_progress", "{\"vehicleId\": \"v\", \"guideId\": \"g\", \"step\": 1, \"steps\": 2,"
-                        " \"title\": \"t\"}", { "vehicleId", "guideId", "step", "steps", "title" } },
+                        " \"title\": \"t\"}",
+      { "vehicleId", "guideId", "step", "steps", "title" } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -180,7 +186,8 @@ test_push_checks (void)
     "{\"changes\": [1]}",
     "{\"changes\": [{\"seq\": 0, \"entity\": \"note\", \"entityId\": \"n\", \"op\": \"insert\","
     " \"changedAt\": 1, \"data\": {}}]}",
-    "{\"changes\": [{\"seq\": 1, \"entity\": \"spaceship\", \"entityId\": \"n\", \"op\": \"insert\","
+    "{\"changes\": [{\"seq\": 1, \"entity\": \"spaceship\", \"entityId\": \"n\","
+    " \"op\": \"insert\","
     " \"changedAt\": 1, \"data\": {}}]}",
     "{\"changes\": [{\"seq\": 1, \"entity\": \"note\", \"entityId\": \"n\", \"op\": \"explode\","
     " \"changedAt\": 1, \"data\": {}}]}",

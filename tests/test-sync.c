@@ -768,7 +768,8 @@ test_bad_tokens (Fixture       *f,
                  gconstpointer  data)
 {
   static const char *tokens[] = {
-    "", "nonsense", "obd2_0000000000000000_0000000000000000000000000000000000000000000000000000000000000000",
+    "", "nonsense",
+    "obd2_0000000000000000_" "00000000000000000000000000000000" "00000000000000000000000000000000",
   };
   g_autofree char *tampered = g_strdup (f->server->mechanic_a);
   ObdSyncClient *client;
