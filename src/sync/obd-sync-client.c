@@ -29,7 +29,7 @@
 #include "obd-sync-client.h"
 #include "obd-sync-job-thread.h"
 
-#define PUSH_WINDOW          4
+#define PUSH_WINDOW          8
 #define SAMPLES_PER_PART     4096
 #define OUTBOX_PAGE          200
 #define PULL_LIMIT           500

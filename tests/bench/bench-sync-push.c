@@ -41,7 +41,7 @@
 #define PER_SESSION  100000
 #define N_SAMPLES    (N_SESSIONS * PER_SESSION)
 #define PART         4096
-#define WINDOW       4
+#define WINDOW       8
 #define RUNS         3
 
 /* 2024-05-01T10:00:00Z */
