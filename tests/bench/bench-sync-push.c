@@ -12,7 +12,7 @@
  * Reference: a libsoup WebSocket server that sends every text message
  * back, and a libsoup client that sends push messages of the same number
  * and sizes (the same samples, encoded and chunked as ours, 4096 a part,
- * messages of up to half the server's limit) with the same window of four
+ * messages of up to half the server's limit) with the same window of eight
  * in flight, timed until the last echo arrives.  Both with
  * permessage-deflate, libsoup's default.
  *
