@@ -12,7 +12,7 @@ obd_packages=(
   xvfb xauth dbus-daemon x11-utils fonts-dejavu-core
   clang libclang-rt-14-dev python3 flatpak-builder
   python3-pyatspi at-spi2-core libglib2.0-bin
-  poppler-utils
+  poppler-utils libsecret-1-dev python3-websocket curl
 )
 
 obd_install_deps() {

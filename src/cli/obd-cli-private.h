@@ -136,5 +136,6 @@ int obd_cli_cmd_health    (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_maintenance (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_guide     (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_report    (ObdCli *cli, int argc, char **argv);
+int obd_cli_cmd_sync      (ObdCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -21,6 +21,7 @@
 
 #include "obd-alerts.h"
 #include "obd-cli-private.h"
+#include "obd-store-sync.h"
 #include "obd-diagnosis.h"
 #include "obd-error.h"
 #include "obd-recorder.h"
@@ -813,6 +814,8 @@ obd_cli_cmd_sessions (ObdCli  *cli,
   gint64 vehicle_id = 0;
   gint64 first_bad = 0;
   guint n_abandoned = 0;
+  gboolean anchor_ok = TRUE;
+  gint64 anchor_seq = 0;
 
   if (!obd_cli_parse_options (cli, "sessions", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
@@ -841,6 +844,10 @@ obd_cli_cmd_sessions (ObdCli  *cli,
 
   if (verify && !obd_store_verify_chain (store, &first_bad, &error))
     return obd_cli_fail (cli, error);
+  /* The server keeps the chain's head as of the last sync: deleting the
+   * newest sessions (which leaves an intact, shorter chain) shows here. */
+  if (verify && !obd_store_sync_verify_anchor (store, &anchor_ok, &anchor_seq, &error))
+    return obd_cli_fail (cli, error);
 
   if (cli->json)
     {
@@ -868,6 +875,8 @@ obd_cli_cmd_sessions (ObdCli  *cli,
             json_builder_add_int_value (builder, first_bad);
           else
             json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "anchor_ok");
+          json_builder_add_boolean_value (builder, anchor_ok);
           json_builder_end_object (builder);
         }
       json_builder_end_object (builder);
@@ -906,6 +915,17 @@ obd_cli_cmd_sessions (ObdCli  *cli,
     {
       g_autoptr(ObdStoreSession) bad = NULL;
 
+      if (first_bad == 0 && !anchor_ok)
+        {
+          g_printerr ("obd2: ");
+          g_printerr (_("Sessions were deleted or changed after they were synced: the server "
+                        "holds session %" G_GINT64_FORMAT " of this PC's chain, and this "
+                        "store no longer has it as it was. Reports printed from the missing "
+                        "sessions cannot be checked here; the server still has them."),
+                      anchor_seq);
+          g_printerr ("\n");
+          return OBD_CLI_EXIT_FAILURE;
+        }
       if (first_bad == 0)
         {
           if (!cli->json)

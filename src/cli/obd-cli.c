@@ -52,6 +52,9 @@ static const ObdCliCommand commands[] = {
     N_("Guided troubleshooting: the guides, walking one, saved runs"), obd_cli_cmd_guide },
   { "report", "SESSION -o FILE.pdf [--paper a4|letter]",
     N_("The customer report of a session, as PDF"), obd_cli_cmd_report },
+  { "sync", "[--server URL] [--watch] [--status]",
+    N_("Push and pull with the shop's server (token: OBD2_TOKEN, the keyring or a 0600 file)"),
+    obd_cli_cmd_sync },
 };
 
 static char *opt_port;

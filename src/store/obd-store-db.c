@@ -209,6 +209,7 @@ static const char * const schema_steps[] = {
   SQL_SCHEMA_3,
   SQL_SCHEMA_4,
   SQL_SCHEMA_5,
+  SQL_SCHEMA_6,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (schema_steps) == OBD_STORE_SCHEMA_VERSION + 1);

@@ -21,7 +21,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdStmt, sqlite3_finalize)
 #define OBD_STORE_APPLICATION_ID 0x4F424432
 
 /* The schema this program writes (PRAGMA user_version). */
-#define OBD_STORE_SCHEMA_VERSION 5
+#define OBD_STORE_SCHEMA_VERSION 6
 
 /* How long a connection waits for another one's write lock. */
 #define OBD_STORE_BUSY_TIMEOUT_MS 5000

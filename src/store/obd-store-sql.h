@@ -302,6 +302,44 @@
   "  PRIMARY KEY (finding_id, seq)" \
   ") WITHOUT ROWID;"
 
+/* 6: sync bookkeeping — this PC's device id and where it stands with the
+ * shop's server (cursor of the last pulled change, highest outbox seq the
+ * server stored, the chain head the server holds), the server version of
+ * each synced row (the base of the next edit), and the history of
+ * conflicts with the losing version of each.  device_id is a random v4
+ * UUID made here, so every store has one from its first open. */
+#define SQL_SCHEMA_6 \
+  "CREATE TABLE sync_state (" \
+  "  id INTEGER PRIMARY KEY CHECK (id = 1)," \
+  "  device_id TEXT NOT NULL," \
+  "  server_url TEXT," \
+  "  cursor INTEGER NOT NULL DEFAULT 0," \
+  "  pushed_seq INTEGER NOT NULL DEFAULT 0," \
+  "  anchor_seq INTEGER NOT NULL DEFAULT 0," \
+  "  anchor_hash TEXT," \
+  "  last_sync_us INTEGER NOT NULL DEFAULT 0);" \
+  "INSERT INTO sync_state (id, device_id) VALUES (1, lower (" \
+  "  hex (randomblob (4)) || '-' || hex (randomblob (2)) || '-4' ||" \
+  "  substr (hex (randomblob (2)), 2) || '-' ||" \
+  "  substr ('89ab', 1 + (abs (random ()) % 4), 1) || substr (hex (randomblob (2)), 2) ||" \
+  "  '-' || hex (randomblob (6))));" \
+  "CREATE TABLE sync_versions (" \
+  "  entity TEXT NOT NULL," \
+  "  entity_id TEXT NOT NULL," \
+  "  version INTEGER NOT NULL," \
+  "  PRIMARY KEY (entity, entity_id)" \
+  ") WITHOUT ROWID;" \
+  "CREATE TABLE sync_conflicts (" \
+  "  id INTEGER PRIMARY KEY," \
+  "  entity TEXT NOT NULL," \
+  "  entity_id TEXT NOT NULL," \
+  "  winner TEXT NOT NULL CHECK (winner IN ('local', 'remote'))," \
+  "  local_data TEXT," \
+  "  remote_data TEXT," \
+  "  remote_device TEXT," \
+  "  resolved_us INTEGER NOT NULL);" \
+  "CREATE INDEX sync_conflicts_entity ON sync_conflicts (entity, entity_id);"
+
 /* ------------------------------------------------------------------ */
 /* Outbox */
 
