@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "obd-recorder.h"
+#include "obd-store-guide.h"
 #include "obd-store-sync.h"
 #include "obd-sync-client.h"
 #include "obd-sync-token.h"
@@ -249,6 +250,11 @@ test_offline_then_exactly_once (Fixture       *f,
   obd_store_add_notification (store, vehicle, 0, OBD_STORE_SEVERITY_WARNING, "coolant-high",
                               "Coolant hot", NULL, &error);
   g_assert_no_error (error);
+  /* A guided repair started on the bench. */
+  g_assert_cmpint (obd_store_start_guide_run (store, vehicle, 0, "thermostat", 1, "Thermostat",
+                                              "P0128", "warm-up", g_get_real_time (), &error),
+                   >, 0);
+  g_assert_no_error (error);
   g_clear_object (&store);
   g_assert_cmpint (pending (f->store1), >, 0);
 
@@ -270,10 +276,13 @@ test_offline_then_exactly_once (Fixture       *f,
   g_assert_cmpint (sync_test_server_int (f->server,
                                          "SELECT count(*) FROM changes WHERE entity IN"
                                          " ('maintenance_item', 'note', 'notification')"), ==, 3);
+  g_assert_cmpint (sync_test_server_int (f->server,
+                                         "SELECT count(*) FROM changes WHERE entity = 'guide_run'"),
+                   ==, 1);
 
   /* A second sync sends nothing and stores nothing twice. */
   sync_ok (client);
-  g_assert_cmpint (sync_test_server_int (f->server, "SELECT count(*) FROM changes"), ==, 8);
+  g_assert_cmpint (sync_test_server_int (f->server, "SELECT count(*) FROM changes"), ==, 9);
   g_assert_cmpint (sync_test_server_int (f->server, "SELECT sum(count) FROM sample_chunks"),
                    ==, 14300);
   finalize_client (client);

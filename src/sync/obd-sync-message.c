@@ -373,7 +373,8 @@ check_array_of (JsonObject  *payload,
 }
 
 static const char * const entities[] = {
-  "vehicle", "session", "dtc_event", "maintenance_item", "notification", "note", "samples", NULL
+  "vehicle", "session", "dtc_event", "maintenance_item", "notification", "note", "guide_run",
+  "samples", NULL
 };
 static const char * const ops[] = { "insert", "update", "delete", NULL };
 
