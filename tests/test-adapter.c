@@ -277,6 +277,59 @@ test_noise_faults (void)
     }
 }
 
+/* Each PID once per read and ECU, however the adapter treats multi-PID
+ * requests: a clone that answers only the first PID of each request makes
+ * the adapter fall back to single requests mid-way, and nothing may be
+ * read twice (duplicates would reach the recording and its hash chain). */
+static void
+test_each_pid_once (void)
+{
+  static const guint8 pids[] = {
+    0x0C, 0x0D, 0x05, 0x04, 0x11, 0x0B, 0x0F, 0x10, 0x0E, 0x2F, 0x42, 0x46, 0x06, 0x07,
+  };
+  static const struct {
+    const char  *connection;
+    ObdStrategy  strategy;
+  } cases[] = {
+    { "sim:healthy-idle?timing=0&profile=clone-no-multi", OBD_STRATEGY_FAST },
+    { "sim:healthy-idle?timing=0&profile=clone-no-multi", OBD_STRATEGY_NAIVE },
+    { "sim:healthy-idle?timing=0", OBD_STRATEGY_FAST },
+    { "sim:healthy-idle?timing=0", OBD_STRATEGY_NAIVE },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ObdAdapter) adapter = NULL;
+
+      g_test_message ("%s, %s", cases[c].connection, obd_strategy_to_string (cases[c].strategy));
+      adapter = connect_to (cases[c].connection, cases[c].strategy, &error);
+      g_assert_no_error (error);
+
+      for (guint round = 0; round < 4; round++)
+        {
+          g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (ObdSample));
+          g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+          g_assert_true (obd_adapter_read_pids (adapter, pids, G_N_ELEMENTS (pids), samples,
+                                                NULL, &error));
+          g_assert_no_error (error);
+
+          for (guint i = 0; i < samples->len; i++)
+            {
+              const ObdSample *s = &g_array_index (samples, ObdSample, i);
+              /* ECU, PID and field: one sample each per read */
+              gpointer key = GUINT_TO_POINTER ((s->ecu & 0xFFF) << 16 | s->pid << 8 | s->index);
+
+              g_assert_false (g_hash_table_contains (seen, key));
+              g_hash_table_add (seen, key);
+            }
+          for (guint p = 0; p < G_N_ELEMENTS (pids); p++)
+            g_assert_nonnull (find_sample (samples, pids[p], 0));
+        }
+    }
+}
+
 static void
 test_cancel (void)
 {
@@ -305,6 +358,7 @@ main (int    argc,
   g_test_add_func ("/obd/adapter/drop", test_drop);
   g_test_add_func ("/obd/adapter/noise-faults", test_noise_faults);
   g_test_add_func ("/obd/adapter/cancel", test_cancel);
+  g_test_add_func ("/obd/adapter/each-pid-once", test_each_pid_once);
 
   return g_test_run ();
 }

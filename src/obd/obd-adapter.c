@@ -1078,11 +1078,14 @@ obd_adapter_read_pids (ObdAdapter    *self,
       group = 1;
     }
 
-  for (gsize i = 0; i < n_pids; i += group)
+  for (gsize i = 0, n; i < n_pids; i += n)
     {
       g_autoptr(GError) local_error = NULL;
-      gsize n = MIN (group, n_pids - i);
       guint count = 0;
+
+      /* A group the fall-back finished one PID at a time is done: the
+       * next one starts after it even if multi-PID was switched off. */
+      n = MIN (group, n_pids - i);
 
       if (self->strategy == OBD_STRATEGY_FAST)
         count = physical || self->ecus->len == 1 ? 1 : 0;
