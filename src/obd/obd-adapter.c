@@ -272,6 +272,9 @@ resync (ObdAdapter    *self,
   if (total > 0)
     g_debug ("resync: dropped %" G_GSIZE_FORMAT " bytes", total);
   self->stats.n_discarded_bytes += total;
+  /* The one at connect is routine, not a sign of a bad link. */
+  if (self->connected)
+    self->stats.n_resyncs++;
   self->need_sync = FALSE;
   return TRUE;
 }
@@ -307,7 +310,6 @@ drain_input (ObdAdapter    *self,
 
   g_debug ("dropping %" G_GSIZE_FORMAT " unexpected bytes", dropped);
   self->stats.n_discarded_bytes += dropped;
-  self->stats.n_resyncs++;
   return resync (self, cancellable, error);
 }
 
@@ -433,7 +435,6 @@ transact (ObdAdapter    *self,
 
       /* Whatever is still on its way must not be read as the next reply. */
       self->need_sync = TRUE;
-      self->stats.n_resyncs++;
       if (status != REPLY_TRUNCATED)
         break;
       g_debug ("reply to %s cut short: %.*s", command, (int) self->rx->len,
@@ -574,7 +575,6 @@ obd_adapter_at (ObdAdapter    *self,
 
       g_debug ("“%s” does not answer %s; resynchronising", text, command);
       self->stats.n_discarded_replies++;
-      self->stats.n_resyncs++;
       self->need_sync = TRUE;
       if (attempt >= MAX_ATTEMPTS)
         {
@@ -698,7 +698,6 @@ request_text (ObdAdapter    *self,
 
       g_debug ("reply to %s out of step (%s); resynchronising", command, local_error->message);
       self->stats.n_discarded_replies++;
-      self->stats.n_resyncs++;
       self->need_sync = TRUE;
       if (attempt >= MAX_ATTEMPTS)
         {
