@@ -81,20 +81,22 @@ glib-compile-resources --sourcedir="$top/data" --c-name obd \
 glib-compile-resources --sourcedir="$top/data" --c-name obd \
   --generate-header --target="$work/obd-resources.h" "$top/src/obd/obd.gresource.xml"
 
-glib_cflags=$(pkg-config --cflags glib-2.0 gio-2.0)
-glib_libs=$(pkg-config --libs glib-2.0 gio-2.0)
+glib_cflags=$(pkg-config --cflags glib-2.0 gio-2.0 gio-unix-2.0 libserialport)
+glib_libs=$(pkg-config --libs glib-2.0 gio-2.0 gio-unix-2.0 libserialport)
 cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
   -fno-sanitize-recover=undefined
   -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
-  -I$work -I$top/src -I$top/src/obd -I$top/src/sim -I$here $glib_cflags"
+  -I$work -I$top/src -I$top/src/obd -I$top/src/sim -I$here -I$top/tests $glib_cflags"
 
 # What the targets parse, compiled once with coverage instrumentation;
 # the linker takes from the archive only what each target needs.
 sources="
-  src/obd/obd-dtc.c src/obd/obd-elm.c src/obd/obd-error.c src/obd/obd-mode06.c
-  src/obd/obd-mode09.c src/obd/obd-pid.c src/obd/obd-types.c src/obd/obd-units.c
-  src/obd/obd-vin.c src/sim/obd-sim-elm.c src/sim/obd-sim-vehicle.c
-  tests/fuzz/fuzz-common.c"
+  src/obd/obd-adapter.c src/obd/obd-dtc.c src/obd/obd-elm.c src/obd/obd-error.c
+  src/obd/obd-mode06.c src/obd/obd-mode09.c src/obd/obd-pid.c src/obd/obd-pty-transport.c
+  src/obd/obd-serial-transport.c src/obd/obd-tcp-transport.c src/obd/obd-transport.c
+  src/obd/obd-types.c src/obd/obd-units.c src/obd/obd-vin.c
+  src/sim/obd-sim-elm.c src/sim/obd-sim-vehicle.c
+  tests/fuzz/fuzz-common.c tests/obd-script-transport.c"
 
 echo "== building the sources of $*"
 mkdir -p "$work/obj"
