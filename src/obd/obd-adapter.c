@@ -31,13 +31,14 @@
 
 /* Resynchronisation (DESIGN.md §3).  The probe is a line no ELM327 accepts:
  * its first byte interrupts a request still running ("STOPPED", the byte is
- * lost), the rest is answered with "?" and the prompt.  Never an empty
- * line: that repeats the previous command, which may have been "clear
- * trouble codes".  After the last prompt the line must stay quiet this
- * long; an adapter that says nothing at all for SYNC_SILENT_MS is taken to
- * be idle (some clones ignore lines they do not know). */
+ * lost; datasheet, "Communicating with the ELM327"), the rest is answered
+ * with "?" and the prompt.  Never an empty line: that repeats the previous
+ * command, which may have been "clear trouble codes".  After that "?" the
+ * line must stay quiet for SYNC_QUIET_MS; an adapter that says nothing for
+ * SYNC_SILENT_MS is taken to be idle (some clones ignore lines they do not
+ * know). */
 #define SYNC_PROBE           "XX\r"
-#define SYNC_QUIET_MS        40
+#define SYNC_QUIET_MS        20
 #define SYNC_SILENT_MS       1500
 #define SYNC_TIMEOUT_MS      RESET_TIMEOUT_MS
 
@@ -202,17 +203,22 @@ set_babbling_error (ObdAdapter  *self,
 /* Brings the byte stream back in step with the adapter, at connect and
  * after anything that may have left a reply in flight: a cancel, a
  * timeout, a reply cut short, a reply that answered another request, bytes
- * nobody asked for.  Sends SYNC_PROBE and reads until a prompt followed
- * by SYNC_QUIET_MS of silence; everything read is dropped.  Bounded by
- * SYNC_TIMEOUT_MS and MAX_REPLY_BYTES. */
+ * nobody asked for.  Sends SYNC_PROBE and reads until the probe's own
+ * answer, "?" and the prompt, is followed by SYNC_QUIET_MS of silence;
+ * everything read is dropped.  A prompt after anything else ("STOPPED",
+ * the tail of an old reply) is not the end: the probe's "?" is still to
+ * come.  Bounded by SYNC_TIMEOUT_MS and MAX_REPLY_BYTES. */
 static gboolean
 resync (ObdAdapter    *self,
         GCancellable  *cancellable,
         GError       **error)
 {
   gint64 budget_us = (gint64) SYNC_TIMEOUT_MS * 1000;
-  gint64 silent_us = (gint64) SYNC_SILENT_MS * 1000;
-  gboolean after_prompt = FALSE;
+  gboolean after_prompt = FALSE;  /* nothing but blanks since a prompt... */
+  gboolean answered = FALSE;      /* ...that closed a "?" line */
+  gboolean unit_has_q = FALSE;
+  guint line_len = 0;
+  gboolean line_is_q = FALSE;
   gsize total = 0;
 
   g_byte_array_set_size (self->rx, 0);
@@ -232,34 +238,45 @@ resync (ObdAdapter    *self,
           return FALSE;
         }
 
-      wait_us = after_prompt ? SYNC_QUIET_MS * 1000 : MIN (budget_us, silent_us);
+      wait_us = after_prompt && answered ? SYNC_QUIET_MS * 1000
+                                         : MIN (budget_us, (gint64) SYNC_SILENT_MS * 1000);
       n = read_charged (self, buf, sizeof buf, wait_us, &budget_us, cancellable, error);
       if (n < 0)
         return FALSE;
       if (n == 0)
         {
-          if (after_prompt)
+          if (after_prompt && answered)
             break;
-          if (total == 0)
-            {
-              /* Not even the probe was answered: nothing is in flight. */
-              g_debug ("resync: the adapter is silent; taking it as idle");
-              break;
-            }
-          silent_us -= wait_us;
-          if (silent_us <= 0)
-            break;
-          continue;
+          /* Nothing at all, or nothing more for a long while: a clone
+           * that ignores lines it does not know; nothing is in flight. */
+          g_debug ("resync: the adapter is silent; taking it as idle");
+          break;
         }
 
       total += n;
-      silent_us = (gint64) SYNC_SILENT_MS * 1000;
       for (gssize i = 0; i < n; i++)
         {
-          if (buf[i] == '>')
-            after_prompt = TRUE;
-          else if (buf[i] != '\r' && buf[i] != '\n' && buf[i] != ' ' && buf[i] != '\0')
-            after_prompt = FALSE;
+          guint8 b = buf[i];
+
+          if (b == '\r' || b == '\n' || b == '>')
+            {
+              if (line_len == 1 && line_is_q)
+                unit_has_q = TRUE;
+              line_len = 0;
+              line_is_q = FALSE;
+              if (b == '>')
+                {
+                  after_prompt = TRUE;
+                  answered = unit_has_q;
+                  unit_has_q = FALSE;
+                }
+            }
+          else if (b != ' ' && b != '\0')
+            {
+              after_prompt = FALSE;
+              line_is_q = line_len == 0 && b == '?';
+              line_len++;
+            }
         }
 
       if (total > MAX_REPLY_BYTES)
