@@ -339,14 +339,19 @@ typedef enum
   REPLY_FAILED,     /* error set */
 } ReplyStatus;
 
+/* Whether rx[from..] (plus the few bytes before it a word may straddle)
+ * holds "SEARCHING..." or "BUS INIT: ...": while the adapter searches
+ * protocols or runs a 5-baud bus init it prints that and then stays quiet
+ * for seconds, which is not a cut-off reply. */
 static gboolean
-reply_is_searching (GByteArray *rx)
+reply_is_searching (GByteArray *rx,
+                    gsize       from)
 {
-  /* While the adapter searches protocols or runs a 5-baud bus init it
-   * prints "SEARCHING..." / "BUS INIT: ..." and then stays quiet for
-   * seconds: that is not a cut-off reply. */
-  return g_strstr_len ((const char *) rx->data, rx->len, "SEARCHING") != NULL ||
-         g_strstr_len ((const char *) rx->data, rx->len, "BUS INIT") != NULL;
+  gsize start = from > 8 ? from - 8 : 0;
+  const char *text = (const char *) rx->data + start;
+
+  return g_strstr_len (text, rx->len - start, "SEARCHING") != NULL ||
+         g_strstr_len (text, rx->len - start, "BUS INIT") != NULL;
 }
 
 /* Sends one line and collects the reply up to the '>' prompt, within
@@ -362,6 +367,7 @@ transact_once (ObdAdapter    *self,
   g_autofree char *line = NULL;
   gint64 budget_us = (gint64) timeout_ms * 1000;
   gint64 idle_us = REPLY_IDLE_GAP_MS * 1000;
+  gboolean searching = FALSE;
 
   line = g_strconcat (command, "\r", NULL);
   g_debug ("→ %s", command);
@@ -379,7 +385,7 @@ transact_once (ObdAdapter    *self,
 
       /* A reply that stops mid-way (a link glitch, a clone's buffer
        * overrun) would otherwise hold us until the full deadline. */
-      if (self->rx->len > 0 && !reply_is_searching (self->rx))
+      if (self->rx->len > 0 && !searching)
         wait_us = MIN (wait_us, idle_us);
 
       if (budget_us <= 0)
@@ -399,9 +405,12 @@ transact_once (ObdAdapter    *self,
 
       idle_us = REPLY_IDLE_GAP_MS * 1000;
       g_byte_array_append (self->rx, buf, n);
-      end = obd_elm_find_prompt ((const char *) self->rx->data, self->rx->len);
+      /* Only the new bytes are looked at: a reply may come a byte a read. */
+      searching = searching || reply_is_searching (self->rx, self->rx->len - n);
+      end = obd_elm_find_prompt ((const char *) self->rx->data + self->rx->len - n, n);
       if (end > 0)
         {
+          end += self->rx->len - n;
           /* Bytes after the prompt belong to no request of ours. */
           for (gsize i = end; i < self->rx->len; i++)
             if (self->rx->data[i] > ' ')
