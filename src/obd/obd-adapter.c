@@ -161,31 +161,48 @@ obd_adapter_get_strategy (ObdAdapter *self)
   return self->strategy;
 }
 
-/* Reads with a wait of at most wait_ms and charges *budget_us for it.
- *
- * Time is kept as budgets charged by what the transport reports: a read
- * that returns nothing has waited the whole timeout it was given, one that
- * returns bytes has waited what the clock says.  So the simulator without
- * delays (whose clock is virtual) times out as fast as it answers, and a
- * real adapter exactly as the wall clock runs. */
+/* The time one exchange may take, kept as a budget charged by what the
+ * transport reports: a read that returns nothing has waited the whole
+ * timeout it was given, one that returns bytes has taken what the clock
+ * says since the previous read ended (the work between reads included).
+ * So the simulator without delays (whose clock is virtual) times out as
+ * fast as it answers, and a real adapter exactly as the wall clock runs,
+ * however small the pieces its bytes come in. */
+typedef struct
+{
+  gint64 left_us;
+  gint64 mark_us;   /* monotonic time the last read ended */
+} Budget;
+
+static void
+budget_init (Budget *budget,
+             guint   ms)
+{
+  budget->left_us = (gint64) ms * 1000;
+  budget->mark_us = g_get_monotonic_time ();
+}
+
+/* Reads with a wait of at most wait_us and charges the budget for it. */
 static gssize
 read_charged (ObdAdapter    *self,
               guint8        *buf,
               gsize          len,
               gint64         wait_us,
-              gint64        *budget_us,
+              Budget        *budget,
               GCancellable  *cancellable,
               GError       **error)
 {
   guint wait_ms = (guint) ((MAX (wait_us, 0) + 999) / 1000);
-  gint64 started = g_get_monotonic_time ();
   gssize n;
+  gint64 now;
 
   n = obd_transport_read (self->transport, buf, len, wait_ms, cancellable, error);
+  now = g_get_monotonic_time ();
   if (n == 0)
-    *budget_us -= MAX ((gint64) wait_ms * 1000, 1);
+    budget->left_us -= MAX ((gint64) wait_ms * 1000, 1);
   else if (n > 0)
-    *budget_us -= g_get_monotonic_time () - started;
+    budget->left_us -= now - budget->mark_us;
+  budget->mark_us = now;
 
   return n;
 }
@@ -213,7 +230,7 @@ resync (ObdAdapter    *self,
         GCancellable  *cancellable,
         GError       **error)
 {
-  gint64 budget_us = (gint64) SYNC_TIMEOUT_MS * 1000;
+  Budget budget;
   gboolean after_prompt = FALSE;  /* nothing but blanks since a prompt... */
   gboolean answered = FALSE;      /* ...that closed a "?" line */
   gboolean unit_has_q = FALSE;
@@ -225,6 +242,7 @@ resync (ObdAdapter    *self,
   if (!obd_transport_write (self->transport, (const guint8 *) SYNC_PROBE,
                             strlen (SYNC_PROBE), cancellable, error))
     return FALSE;
+  budget_init (&budget, SYNC_TIMEOUT_MS);
 
   for (;;)
     {
@@ -232,15 +250,15 @@ resync (ObdAdapter    *self,
       gint64 wait_us;
       gssize n;
 
-      if (budget_us <= 0)
+      if (budget.left_us <= 0)
         {
           set_babbling_error (self, error);
           return FALSE;
         }
 
       wait_us = after_prompt && answered ? SYNC_QUIET_MS * 1000
-                                         : MIN (budget_us, (gint64) SYNC_SILENT_MS * 1000);
-      n = read_charged (self, buf, sizeof buf, wait_us, &budget_us, cancellable, error);
+                                         : MIN (budget.left_us, (gint64) SYNC_SILENT_MS * 1000);
+      n = read_charged (self, buf, sizeof buf, wait_us, &budget, cancellable, error);
       if (n < 0)
         return FALSE;
       if (n == 0)
@@ -365,20 +383,21 @@ transact_once (ObdAdapter    *self,
                GError       **error)
 {
   g_autofree char *line = NULL;
-  gint64 budget_us = (gint64) timeout_ms * 1000;
   gint64 idle_us = REPLY_IDLE_GAP_MS * 1000;
   gboolean searching = FALSE;
+  Budget budget;
 
   line = g_strconcat (command, "\r", NULL);
   g_debug ("→ %s", command);
   if (!obd_transport_write (self->transport, (const guint8 *) line, strlen (line),
                             cancellable, error))
     return REPLY_FAILED;
+  budget_init (&budget, timeout_ms);
 
   for (;;)
     {
       guint8 buf[512];
-      gint64 wait_us = budget_us;
+      gint64 wait_us = budget.left_us;
       gint64 before;
       gssize n;
       gsize end;
@@ -388,18 +407,18 @@ transact_once (ObdAdapter    *self,
       if (self->rx->len > 0 && !searching)
         wait_us = MIN (wait_us, idle_us);
 
-      if (budget_us <= 0)
+      if (budget.left_us <= 0)
         return self->rx->len == 0 ? REPLY_SILENT : REPLY_ENDLESS;
       if (wait_us <= 0)
         return self->rx->len == 0 ? REPLY_SILENT : REPLY_TRUNCATED;
 
-      before = budget_us;
-      n = read_charged (self, buf, sizeof buf, wait_us, &budget_us, cancellable, error);
+      before = budget.left_us;
+      n = read_charged (self, buf, sizeof buf, wait_us, &budget, cancellable, error);
       if (n < 0)
         return REPLY_FAILED;
       if (n == 0)
         {
-          idle_us -= before - budget_us;
+          idle_us -= before - budget.left_us;
           continue;
         }
 

@@ -176,9 +176,11 @@ owner_flush_cb (gpointer data)
  * it fires OBD_WORKER_BATCH_MS after the first sample of the batch, so the
  * owner wakes at most ~20 times a second however fast samples come. */
 /* The queue is full: thins its older half, dropping every other sample of
- * each (ECU, PID, field) there, oldest first, so what the owner gets still
- * spans the whole time it fell behind, at a lower rate, and the newest
- * values are never lost.  Called with the lock held. */
+ * each (ECU, PID, field) there (the second, the fourth...), so what the
+ * owner gets still spans the whole time it fell behind, from its first
+ * sample, at a lower rate, and the newest values are never lost.  Should
+ * that free too little (a half of nearly all different PIDs), the oldest
+ * quarter goes.  Called with the lock held. */
 static void
 thin_pending (WorkerShared *shared)
 {
@@ -195,10 +197,10 @@ thin_pending (WorkerShared *shared)
       if (i < half)
         {
           gpointer key = SAMPLE_KEY (s);
-          gboolean keep = GPOINTER_TO_UINT (g_hash_table_lookup (parity, key)) == 1;
+          gboolean drop = GPOINTER_TO_UINT (g_hash_table_lookup (parity, key)) == 1;
 
-          g_hash_table_insert (parity, key, GUINT_TO_POINTER (keep ? 2 : 1));
-          if (!keep)
+          g_hash_table_insert (parity, key, GUINT_TO_POINTER (drop ? 2 : 1));
+          if (drop)
             continue;
         }
       if (out != i)
@@ -208,6 +210,14 @@ thin_pending (WorkerShared *shared)
 
   dropped = q->len - out;
   g_array_set_size (q, out);
+  if (dropped < half / 4)
+    {
+      guint cut = MIN (half / 2, q->len);
+
+      g_array_remove_range (q, 0, cut);
+      dropped += cut;
+    }
+
   shared->stats.n_dropped_samples += dropped;
   g_info ("The owner falls behind: dropped %u of the oldest samples waiting for it.", dropped);
 }
