@@ -35,27 +35,39 @@ cli_path (void)
 }
 
 /* Runs obd2 with the given arguments (NULL-terminated). */
-static void
-run_cli (Run *run,
-         ...)
+/* Starts obd2 with the arguments (NULL-terminated), output piped. */
+static GSubprocess *
+spawn_cli (va_list args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  GSubprocess *process;
   const char *arg;
-  va_list args;
 
   g_ptr_array_add (argv, (gpointer) cli_path ());
-  va_start (args, run);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   process = g_subprocess_newv ((const char * const *) argv->pdata,
                                G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                                &error);
   g_assert_no_error (error);
+  return process;
+}
+
+static void
+run_cli (Run *run,
+         ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, run);
+  process = spawn_cli (args);
+  va_end (args);
+
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
@@ -95,27 +107,17 @@ run_cli_within (Run  *run,
                 guint seconds,
                 ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   TimedRun timed = { run, FALSE };
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + (gint64) seconds * G_USEC_PER_SEC;
   guint tick;
-  const char *arg;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) cli_path ());
   va_start (args, seconds);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+  process = spawn_cli (args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &timed);
 
   tick = g_timeout_add (100, tick_cb, NULL);
@@ -127,7 +129,7 @@ run_cli_within (Run  *run,
       while (!timed.done)
         g_main_context_iteration (NULL, TRUE);
       g_source_remove (tick);
-      g_error ("obd2 %s did not finish within %u s", (char *) argv->pdata[1], seconds);
+      g_error ("obd2 did not finish within %u s", seconds);
     }
   g_source_remove (tick);
 
