@@ -385,6 +385,7 @@ transact_once (ObdAdapter    *self,
   g_autofree char *line = NULL;
   gint64 idle_us = REPLY_IDLE_GAP_MS * 1000;
   gboolean searching = FALSE;
+  gboolean talking = FALSE;   /* the last read brought bytes */
   Budget budget;
 
   line = g_strconcat (command, "\r", NULL);
@@ -407,15 +408,18 @@ transact_once (ObdAdapter    *self,
       if (self->rx->len > 0 && !searching)
         wait_us = MIN (wait_us, idle_us);
 
-      if (budget.left_us <= 0)
-        return self->rx->len == 0 ? REPLY_SILENT : REPLY_ENDLESS;
-      if (wait_us <= 0)
-        return self->rx->len == 0 ? REPLY_SILENT : REPLY_TRUNCATED;
+      if (self->rx->len == 0 && (budget.left_us <= 0 || wait_us <= 0))
+        return REPLY_SILENT;
+      if (budget.left_us <= 0 && talking)
+        return REPLY_ENDLESS;
+      if (budget.left_us <= 0 || wait_us <= 0)
+        return REPLY_TRUNCATED;
 
       before = budget.left_us;
       n = read_charged (self, buf, sizeof buf, wait_us, &budget, cancellable, error);
       if (n < 0)
         return REPLY_FAILED;
+      talking = n > 0;
       if (n == 0)
         {
           idle_us -= before - budget.left_us;

@@ -936,10 +936,13 @@ obd_worker_set_pids (ObdWorker    *self,
 
       g_array_append_val (shared->poll, entry);
     }
+  /* A worker that has ended iterates its context no more: a source left
+   * there would keep the shared state, and so itself, alive for ever.
+   * (Before the start, the new list is simply there when polling begins.) */
+  if (self->thread != NULL && !shared->stopped)
+    invoke_on_worker (shared, G_PRIORITY_DEFAULT, wake_poll_cb, shared_ref (shared),
+                      (GDestroyNotify) shared_unref);
   g_mutex_unlock (&shared->lock);
-
-  invoke_on_worker (shared, G_PRIORITY_DEFAULT, wake_poll_cb, shared_ref (shared),
-                    (GDestroyNotify) shared_unref);
 }
 
 void

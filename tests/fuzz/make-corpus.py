@@ -70,6 +70,10 @@ def write_elm_response():
         option = protocol | headers << 4 | cmd << 5
         with open(os.path.join(OUT, name[:-4]), 'wb') as f:
             f.write(bytes([option]) + reply)
+        # the same reply checked against what its command asked (bit 7)
+        if cmd in (1, 2):
+            with open(os.path.join(OUT, name[:-4] + '-asked'), 'wb') as f:
+                f.write(bytes([option | 0x80]) + reply)
 
 
 # fuzz_ecu() in fuzz-common.c: the ECU selector byte of a message
