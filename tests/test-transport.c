@@ -125,6 +125,21 @@ test_pty_round_trip (void)
     n = obd_transport_read (transport, buf, sizeof buf, 1000, NULL, &error);
   g_assert_cmpint (n, ==, -1);
   g_assert_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_DISCONNECTED);
+  g_clear_error (&error);
+
+  /* Its name is free now and the next pty may get it, someone else's: a
+   * reconnect must not open it. */
+  obd_transport_close (transport);
+  {
+    PtyPair reuse;
+
+    pty_pair_open (&reuse);
+    g_assert_false (obd_transport_open (transport, NULL, &error));
+    g_assert_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_DISCONNECTED);
+    g_assert_nonnull (strstr (error->message, "another program"));
+    close (reuse.slave);
+    close (reuse.master);
+  }
 }
 
 static gboolean
