@@ -10,6 +10,7 @@
 #include "obd-adapter.h"
 #include "obd-dtc.h"
 #include "obd-error.h"
+#include "obd-script-transport.h"
 #include "obd-sim-transport.h"
 
 static ObdAdapter *
@@ -277,6 +278,59 @@ test_noise_faults (void)
     }
 }
 
+/* Each PID once per read and ECU, however the adapter treats multi-PID
+ * requests: a clone that answers only the first PID of each request makes
+ * the adapter fall back to single requests mid-way, and nothing may be
+ * read twice (duplicates would reach the recording and its hash chain). */
+static void
+test_each_pid_once (void)
+{
+  static const guint8 pids[] = {
+    0x0C, 0x0D, 0x05, 0x04, 0x11, 0x0B, 0x0F, 0x10, 0x0E, 0x2F, 0x42, 0x46, 0x06, 0x07,
+  };
+  static const struct {
+    const char  *connection;
+    ObdStrategy  strategy;
+  } cases[] = {
+    { "sim:healthy-idle?timing=0&profile=clone-no-multi", OBD_STRATEGY_FAST },
+    { "sim:healthy-idle?timing=0&profile=clone-no-multi", OBD_STRATEGY_NAIVE },
+    { "sim:healthy-idle?timing=0", OBD_STRATEGY_FAST },
+    { "sim:healthy-idle?timing=0", OBD_STRATEGY_NAIVE },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ObdAdapter) adapter = NULL;
+
+      g_test_message ("%s, %s", cases[c].connection, obd_strategy_to_string (cases[c].strategy));
+      adapter = connect_to (cases[c].connection, cases[c].strategy, &error);
+      g_assert_no_error (error);
+
+      for (guint round = 0; round < 4; round++)
+        {
+          g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (ObdSample));
+          g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+          g_assert_true (obd_adapter_read_pids (adapter, pids, G_N_ELEMENTS (pids), samples,
+                                                NULL, &error));
+          g_assert_no_error (error);
+
+          for (guint i = 0; i < samples->len; i++)
+            {
+              const ObdSample *s = &g_array_index (samples, ObdSample, i);
+              /* ECU, PID and field: one sample each per read */
+              gpointer key = GUINT_TO_POINTER ((s->ecu & 0xFFF) << 16 | s->pid << 8 | s->index);
+
+              g_assert_false (g_hash_table_contains (seen, key));
+              g_hash_table_add (seen, key);
+            }
+          for (guint p = 0; p < G_N_ELEMENTS (pids); p++)
+            g_assert_nonnull (find_sample (samples, pids[p], 0));
+        }
+    }
+}
+
 static void
 test_cancel (void)
 {
@@ -288,6 +342,432 @@ test_cancel (void)
   g_cancellable_cancel (cancellable);
   g_assert_false (obd_adapter_connect (adapter, OBD_PROTOCOL_AUTO, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* ---- transcripts: a scripted adapter that gets out of step ------------ */
+
+/* A small ELM327 for transcripts: headers on, no echo, one ECU (7E8) that
+ * supports PIDs 05, 0C and 0D, plus the ways real adapters get out of
+ * step, each armed by the number of the OBD request it hits. */
+typedef struct
+{
+  guint   n_obd;       /* OBD requests seen */
+  guint   late;        /* answered only when another line arrives... */
+  guint   late_lines;  /* ...this many lines later (0: the very next) */
+  guint   doubled;     /* answered twice, the copy with the next line */
+  guint   doubled_now; /* answered twice at once */
+  guint   stopped;     /* its first byte interrupted a request still running */
+  guint   flood;       /* two thousand frames from unknown IDs before the answer */
+  guint   split;       /* only split_at bytes now, the rest with the next line */
+  gsize   split_at;
+  const char *const *stale; /* replies left by another program, one released
+                             * with each of the first lines */
+  GString *held;
+  guint   hold_lines;
+} ScriptElm;
+
+static void
+script_elm_clear (ScriptElm *e)
+{
+  if (e->held != NULL)
+    g_string_free (e->held, TRUE);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScriptElm, script_elm_clear)
+
+static void
+script_elm_answer_obd (const guint8 *req,
+                       gsize         n,
+                       GString      *out)
+{
+  g_autoptr(GString) data = g_string_new (NULL);
+  guint len = 1;
+
+  if (req[0] != 0x01)
+    {
+      g_string_append (out, "NO DATA\r\r>");
+      return;
+    }
+
+  g_string_append (data, " 41");
+  for (gsize i = 1; i < n; i++)
+    {
+      switch (req[i])
+        {
+        case 0x00: g_string_append (data, " 00 08 18 00 00"); len += 5; break;
+        case 0x05: g_string_append (data, " 05 7B"); len += 2; break;
+        case 0x0C: g_string_append (data, " 0C 1A F8"); len += 3; break;
+        case 0x0D: g_string_append (data, " 0D 2A"); len += 2; break;
+        default: break;
+        }
+    }
+  if (len == 1)
+    g_string_append (out, "NO DATA\r\r>");
+  else
+    g_string_append_printf (out, "7E8 %02X%s\r\r>", len, data->str);
+}
+
+static GBytes *
+script_elm_reply (ObdScriptTransport *transport,
+                  const char         *line,
+                  guint               n,
+                  gpointer            data)
+{
+  ScriptElm *e = data;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *cmd = g_malloc (strlen (line) + 1);
+  char *w = cmd;
+  guint8 req[8];
+  gsize n_req = 0;
+  gsize len;
+
+  /* an ELM327 ignores spaces and case */
+  for (const char *r = line; *r != '\0'; r++)
+    if (*r != ' ')
+      *w++ = g_ascii_toupper (*r);
+  *w = '\0';
+
+  if (e->stale != NULL && e->stale[n] != NULL)
+    g_string_append (out, e->stale[n]);
+  else
+    e->stale = NULL;
+
+  if (e->held != NULL)
+    {
+      if (e->hold_lines == 0)
+        {
+          g_string_append (out, e->held->str);
+          g_string_free (e->held, TRUE);
+          e->held = NULL;
+        }
+      else
+        e->hold_lines--;
+    }
+
+  if (g_str_has_prefix (cmd, "AT"))
+    {
+      const char *at = cmd + 2;
+
+      if (g_str_equal (at, "Z"))
+        g_string_append (out, "\r\rELM327 v1.5\r\r>");
+      else if (g_str_equal (at, "I"))
+        g_string_append (out, "ELM327 v1.5\r\r>");
+      else if (g_str_equal (at, "@1"))
+        g_string_append (out, "SCRIPTED ELM\r\r>");
+      else if (g_str_equal (at, "DPN"))
+        g_string_append (out, "A6\r\r>");
+      else if (g_str_equal (at, "RV"))
+        g_string_append (out, "12.6V\r\r>");
+      else
+        g_string_append (out, "OK\r\r>");
+      return g_string_free_to_bytes (g_steal_pointer (&out));
+    }
+
+  len = strlen (cmd);
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit (cmd[i]))
+      len = 0;
+  if (len < 2)
+    {
+      g_string_append (out, "?\r\r>");
+      return g_string_free_to_bytes (g_steal_pointer (&out));
+    }
+  /* an odd digit at the end is the response count */
+  for (gsize i = 0; i + 1 < len && n_req < sizeof req; i += 2)
+    req[n_req++] = g_ascii_xdigit_value (cmd[i]) << 4 | g_ascii_xdigit_value (cmd[i + 1]);
+
+  e->n_obd++;
+  if (e->n_obd == e->stopped)
+    {
+      /* The first byte stopped a request still running and was lost; the
+       * rest of the line is no command. */
+      g_string_append (out, "STOPPED\r\r>?\r\r>");
+      return g_string_free_to_bytes (g_steal_pointer (&out));
+    }
+  if (e->n_obd == e->flood)
+    for (guint i = 0; i < 2000; i++)
+      g_string_append (out, i % 2 ? "7FF 06 41 0C BE 1F A8 13\r" : "3C1 03 41 0C 00 00 00 00 00\r");
+  if (e->n_obd == e->late)
+    {
+      e->held = g_string_new (NULL);
+      script_elm_answer_obd (req, n_req, e->held);
+      e->hold_lines = e->late_lines;
+      return g_string_free_to_bytes (g_steal_pointer (&out));
+    }
+  if (e->n_obd == e->split)
+    {
+      /* The rest is still on the wire when the host writes again. */
+      e->held = g_string_new (NULL);
+      script_elm_answer_obd (req, n_req, e->held);
+      g_string_append_len (out, e->held->str, MIN (e->split_at, e->held->len));
+      g_string_erase (e->held, 0, MIN (e->split_at, e->held->len));
+      e->hold_lines = 0;
+      return g_string_free_to_bytes (g_steal_pointer (&out));
+    }
+  script_elm_answer_obd (req, n_req, out);
+  if (e->n_obd == e->doubled_now)
+    script_elm_answer_obd (req, n_req, out);
+  if (e->n_obd == e->doubled)
+    {
+      e->held = g_string_new (NULL);
+      script_elm_answer_obd (req, n_req, e->held);
+      e->hold_lines = 0;
+    }
+
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}
+
+static ObdAdapter *
+script_connect (ScriptElm           *e,
+                ObdStrategy          strategy,
+                ObdScriptTransport **out_transport)
+{
+  g_autoptr(ObdScriptTransport) transport = obd_script_transport_new (script_elm_reply, e);
+  g_autoptr(ObdAdapter) adapter = obd_adapter_new (OBD_TRANSPORT (transport));
+  g_autoptr(GError) error = NULL;
+
+  obd_adapter_set_strategy (adapter, strategy);
+  obd_script_transport_set_chunk (transport, 7);
+  g_assert_true (obd_adapter_connect (adapter, OBD_PROTOCOL_AUTO, NULL, &error));
+  g_assert_no_error (error);
+
+  *out_transport = g_steal_pointer (&transport);
+  return g_steal_pointer (&adapter);
+}
+
+/* Reads one PID and checks that exactly its value came back. */
+static void
+check_read (ObdAdapter *adapter,
+            guint8      pid,
+            double      value)
+{
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (ObdSample));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (obd_adapter_read_pids (adapter, &pid, 1, samples, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, 1);
+  g_assert_cmpuint (g_array_index (samples, ObdSample, 0).pid, ==, pid);
+  g_assert_cmpuint (g_array_index (samples, ObdSample, 0).ecu, ==, 0x7E8);
+  g_assert_cmpfloat (g_array_index (samples, ObdSample, 0).value, ==, value);
+}
+
+static guint
+count_lines (ObdScriptTransport *transport,
+             const char         *prefix)
+{
+  GPtrArray *lines = obd_script_transport_get_lines (transport);
+  guint n = 0;
+
+  for (guint i = 0; i < lines->len; i++)
+    n += g_str_has_prefix (lines->pdata[i], prefix);
+
+  return n;
+}
+
+/* A reply the host gave up on arrives late: it must never be taken for
+ * the answer to the next request. */
+static void
+test_transcript_late (void)
+{
+  for (guint lines = 0; lines < 3; lines++)
+    {
+      g_auto(ScriptElm) e = { 0 };
+      g_autoptr(ObdScriptTransport) transport = NULL;
+      g_autoptr(ObdAdapter) adapter = NULL;
+      g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (ObdSample));
+      g_autoptr(GError) error = NULL;
+      static const guint8 speed = 0x0D;
+
+      g_test_message ("the late reply comes %u line(s) after the next", lines);
+      adapter = script_connect (&e, OBD_STRATEGY_NAIVE, &transport);
+      e.late = e.n_obd + 1;
+      e.late_lines = lines;
+
+      /* 010D is not answered in time. */
+      g_assert_false (obd_adapter_read_pids (adapter, &speed, 1, samples, NULL, &error));
+      g_assert_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_TIMEOUT);
+      g_assert_cmpuint (samples->len, ==, 0);
+
+      /* Its answer turns up while the next requests are under way. */
+      check_read (adapter, 0x0C, 1726);
+      check_read (adapter, 0x05, 83);
+      check_read (adapter, 0x0D, 42);
+      check_read (adapter, 0x0C, 1726);
+    }
+}
+
+/* The adapter (or a Bluetooth bridge) sends a reply twice. */
+static void
+test_transcript_doubled (void)
+{
+  for (guint at_once = 0; at_once < 2; at_once++)
+    {
+      g_auto(ScriptElm) e = { 0 };
+      g_autoptr(ObdScriptTransport) transport = NULL;
+      g_autoptr(ObdAdapter) adapter = NULL;
+      ObdLinkStats stats;
+
+      adapter = script_connect (&e, OBD_STRATEGY_FAST, &transport);
+      if (at_once)
+        e.doubled_now = e.n_obd + 1;
+      else
+        e.doubled = e.n_obd + 1;
+
+      check_read (adapter, 0x0D, 42);
+      check_read (adapter, 0x0C, 1726);
+      check_read (adapter, 0x05, 83);
+      check_read (adapter, 0x0C, 1726);
+
+      obd_adapter_get_link_stats (adapter, &stats);
+      g_assert_cmpuint (stats.n_resyncs, >=, 1);
+      g_assert_cmpuint (stats.n_discarded_replies + stats.n_discarded_bytes, >, 0);
+    }
+}
+
+/* The first byte of a request stopped one still running: "STOPPED", then
+ * "?" for the rest of the line.  The request goes out again. */
+static void
+test_transcript_stopped (void)
+{
+  g_auto(ScriptElm) e = { 0 };
+  g_autoptr(ObdScriptTransport) transport = NULL;
+  g_autoptr(ObdAdapter) adapter = script_connect (&e, OBD_STRATEGY_FAST, &transport);
+  guint before = count_lines (transport, "010C");
+
+  e.stopped = e.n_obd + 1;
+  check_read (adapter, 0x0C, 1726);
+  g_assert_cmpuint (count_lines (transport, "010C"), ==, before + 2);
+  check_read (adapter, 0x0D, 42);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+} Trap;
+
+static void
+cancel_trap (Trap *trap)
+{
+  g_cancellable_cancel (trap->cancellable);
+}
+
+/* Cancelled in the middle of a reply: its rest, still on the wire, must
+ * not be read as the answer to the next request. */
+static void
+test_transcript_cancel (void)
+{
+  /* the reply is 21 bytes, read 7 at a time */
+  for (guint offset = 1; offset <= 14; offset += 2)
+    {
+      g_auto(ScriptElm) e = { 0 };
+      g_autoptr(ObdScriptTransport) transport = NULL;
+      g_autoptr(ObdAdapter) adapter = script_connect (&e, OBD_STRATEGY_NAIVE, &transport);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (ObdSample));
+      g_autoptr(GError) error = NULL;
+      static const guint8 rpm = 0x0C;
+      Trap trap = { cancellable };
+
+      g_test_message ("cancel after %u bytes of the reply", offset);
+      e.split = e.n_obd + 1;
+      e.split_at = 14;
+      obd_script_transport_set_trap (transport, obd_script_transport_get_n_read (transport) +
+                                     offset, G_CALLBACK (cancel_trap), &trap);
+      g_assert_false (obd_adapter_read_pids (adapter, &rpm, 1, samples, cancellable, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      check_read (adapter, 0x0D, 42);
+      check_read (adapter, 0x05, 83);
+    }
+}
+
+/* Another program quit in the middle of its requests: the replies it
+ * left behind are in the stream before ours. */
+static void
+test_transcript_stale_at_connect (void)
+{
+  static const char *const stale[] = {
+    "7E8 03 41 0D 2A\r\r>", "OK\r\r>", "12.1V\r\r>", "ELM327 v1.5\r\r>", NULL,
+  };
+  g_auto(ScriptElm) e = { .stale = stale };
+  g_autoptr(ObdScriptTransport) transport = obd_script_transport_new (script_elm_reply, &e);
+  g_autoptr(ObdAdapter) adapter = obd_adapter_new (OBD_TRANSPORT (transport));
+  g_autoptr(GError) error = NULL;
+  guint n_ecus = 0;
+
+  /* Some of it was already there, the rest comes with our first lines. */
+  obd_script_transport_queue (transport, "STOPPED\r\r>", 10);
+  g_assert_true (obd_adapter_connect (adapter, OBD_PROTOCOL_AUTO, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (obd_adapter_get_version (adapter), ==, "ELM327 v1.5");
+  g_assert_cmpstr (obd_adapter_get_device_description (adapter), ==, "SCRIPTED ELM");
+  obd_adapter_get_ecus (adapter, &n_ecus);
+  g_assert_cmpuint (n_ecus, ==, 1);
+  g_assert_true (obd_adapter_is_pid_supported (adapter, 0x0C));
+  g_assert_false (obd_adapter_is_pid_supported (adapter, 0x20));
+  check_read (adapter, 0x0C, 1726);
+
+  {
+    double volts = obd_adapter_read_voltage (adapter, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (volts, ==, 12.6);
+  }
+}
+
+/* Two thousand frames from IDs no OBD responder uses, before the answer:
+ * the answer is read, the rest counted and dropped. */
+static void
+test_transcript_flood (void)
+{
+  g_auto(ScriptElm) e = { 0 };
+  g_autoptr(ObdScriptTransport) transport = NULL;
+  g_autoptr(ObdAdapter) adapter = script_connect (&e, OBD_STRATEGY_FAST, &transport);
+  ObdLinkStats stats;
+
+  obd_script_transport_set_chunk (transport, 512);
+  e.flood = e.n_obd + 1;
+  check_read (adapter, 0x0C, 1726);
+  obd_adapter_get_link_stats (adapter, &stats);
+  g_assert_cmpuint (stats.n_discarded_frames, >=, 2000);
+  check_read (adapter, 0x0D, 42);
+}
+
+/* An adapter that never stops talking gets a clear error, having been
+ * read no further than the bounds allow. */
+static void
+test_transcript_endless (void)
+{
+  static const char *patterns[] = {
+    "7E8 03 41 0D 2A\r",          /* frames, never a prompt */
+    "7E8 03 41 0D 2A\r\r>",       /* prompts, never a quiet line */
+    "\x80\x81\x82",               /* noise */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      g_auto(ScriptElm) e = { 0 };
+      g_autoptr(ObdScriptTransport) transport = NULL;
+      g_autoptr(ObdAdapter) adapter = script_connect (&e, OBD_STRATEGY_FAST, &transport);
+      g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (ObdSample));
+      g_autoptr(GError) error = NULL;
+      static const guint8 rpm = 0x0C;
+      guint64 before = obd_script_transport_get_n_read (transport);
+
+      obd_script_transport_set_chunk (transport, 256);
+      obd_script_transport_set_endless (transport, patterns[i]);
+      g_assert_false (obd_adapter_read_pids (adapter, &rpm, 1, samples, NULL, &error));
+      g_assert_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_FAILED);
+      g_assert_nonnull (strstr (error->message, "keeps sending"));
+      g_assert_cmpuint (obd_script_transport_get_n_read (transport) - before, <, 512 * 1024);
+      g_assert_cmpuint (samples->len, ==, 0);
+      g_clear_error (&error);
+
+      /* and when it has calmed down, it works again */
+      obd_script_transport_set_endless (transport, NULL);
+      check_read (adapter, 0x0C, 1726);
+    }
 }
 
 int
@@ -305,6 +785,14 @@ main (int    argc,
   g_test_add_func ("/obd/adapter/drop", test_drop);
   g_test_add_func ("/obd/adapter/noise-faults", test_noise_faults);
   g_test_add_func ("/obd/adapter/cancel", test_cancel);
+  g_test_add_func ("/obd/adapter/each-pid-once", test_each_pid_once);
+  g_test_add_func ("/obd/adapter/transcript/late", test_transcript_late);
+  g_test_add_func ("/obd/adapter/transcript/doubled", test_transcript_doubled);
+  g_test_add_func ("/obd/adapter/transcript/stopped", test_transcript_stopped);
+  g_test_add_func ("/obd/adapter/transcript/cancel", test_transcript_cancel);
+  g_test_add_func ("/obd/adapter/transcript/stale-at-connect", test_transcript_stale_at_connect);
+  g_test_add_func ("/obd/adapter/transcript/flood", test_transcript_flood);
+  g_test_add_func ("/obd/adapter/transcript/endless", test_transcript_endless);
 
   return g_test_run ();
 }

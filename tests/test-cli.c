@@ -35,31 +35,109 @@ cli_path (void)
 }
 
 /* Runs obd2 with the given arguments (NULL-terminated). */
-static void
-run_cli (Run *run,
-         ...)
+/* Starts obd2 with the arguments (NULL-terminated), output piped. */
+static GSubprocess *
+spawn_cli (va_list args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  GSubprocess *process;
   const char *arg;
-  va_list args;
 
   g_ptr_array_add (argv, (gpointer) cli_path ());
-  va_start (args, run);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   process = g_subprocess_newv ((const char * const *) argv->pdata,
                                G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                                &error);
   g_assert_no_error (error);
+  return process;
+}
+
+static void
+run_cli (Run *run,
+         ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, run);
+  process = spawn_cli (args);
+  va_end (args);
+
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   run->status = g_subprocess_get_exit_status (process);
+}
+
+typedef struct
+{
+  Run      *run;
+  gboolean  done;
+} TimedRun;
+
+static void
+communicate_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  TimedRun *timed = data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &timed->run->out,
+                                        &timed->run->err, &error);
+  g_assert_no_error (error);
+  timed->done = TRUE;
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* run_cli() that fails the test, instead of hanging it, when obd2 has not
+ * finished after seconds; returns how long it took in microseconds. */
+static gint64
+run_cli_within (Run  *run,
+                guint seconds,
+                ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  TimedRun timed = { run, FALSE };
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + (gint64) seconds * G_USEC_PER_SEC;
+  guint tick;
+  va_list args;
+
+  va_start (args, seconds);
+  process = spawn_cli (args);
+  va_end (args);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &timed);
+
+  tick = g_timeout_add (100, tick_cb, NULL);
+  while (!timed.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed.done)
+    {
+      g_subprocess_force_exit (process);
+      while (!timed.done)
+        g_main_context_iteration (NULL, TRUE);
+      g_source_remove (tick);
+      g_error ("obd2 did not finish within %u s", seconds);
+    }
+  g_source_remove (tick);
+
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+  return g_get_monotonic_time () - start;
 }
 
 static JsonNode *
@@ -590,6 +668,119 @@ test_other_emulator (void)
   g_subprocess_wait (server, NULL, NULL);
 }
 
+/* The reviewer's case for issue 7: one bench run ends with a request in
+ * flight on `obd2 sim --pty`, and the next one, a new program on the same
+ * pty, used to get every reply one off ("could not be understood"). */
+static void
+test_pty_one_after_another (void)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *path;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, cli_path (), "--json",
+                             "sim", "--pty", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  root = parse_json (line);
+  path = json_object_get_string_member (json_node_get_object (root), "pty");
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_auto(Run) bench = { 0 };
+      g_autoptr(JsonNode) result = NULL;
+      JsonObject *strategies;
+
+      run_cli_within (&bench, 60, "--port", path, "--json", "bench", "--duration", "1", NULL);
+      g_test_message ("run %u: %s", i + 1, bench.err);
+      g_assert_cmpint (bench.status, ==, 0);
+      result = parse_json (bench.out);
+      strategies = json_object_get_object_member (json_node_get_object (result), "strategies");
+      g_assert_cmpfloat (json_object_get_double_member (
+                           json_object_get_object_member (strategies, "fast"), "pids_per_s"),
+                         >, 100);
+      g_assert_cmpfloat (json_object_get_double_member (
+                           json_object_get_object_member (strategies, "naive"), "pids_per_s"),
+                         >, 10);
+    }
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* An adapter that streams without ever showing its prompt: `obd2 info`
+ * says so within the request timeout instead of hanging at full CPU. */
+static void
+test_babbling_adapter (void)
+{
+  g_auto(Run) info = { 0 };
+  g_auto(Run) live = { 0 };
+  gint64 took;
+
+  took = run_cli_within (&info, 30, "--port", "sim:healthy-idle?fault=babble:1", "info", NULL);
+  g_assert_cmpint (info.status, ==, 1);
+  g_assert_nonnull (strstr (info.err, "keeps sending data"));
+  g_assert_cmpint (took, <, 10 * G_USEC_PER_SEC);
+
+  /* Babbling from the third poll on: --duration still ends the run on
+   * time, the read in progress is cancelled. */
+  took = run_cli_within (&live, 30, "--port", "sim:healthy-idle?fault=babble:19", "live", "rpm",
+                         "--csv", "--duration", "2", NULL);
+  g_assert_cmpint (live.status, ==, 0);
+  g_assert_nonnull (strstr (live.out, ",0C,rpm,"));
+  g_assert_cmpint (took, <, 5 * G_USEC_PER_SEC);
+}
+
+/* A bus flood: two thousand frames from unknown IDs with every reply.
+ * Only the engine computer's rpm is printed, nothing else. */
+static void
+test_flood (void)
+{
+  g_auto(Run) live = { 0 };
+  g_auto(Run) info = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) rows = NULL;
+  JsonObject *link;
+  guint n = 0;
+
+  run_cli_within (&live, 60, "--port", "sim:healthy-idle?timing=0&fault=flood:2000", "live",
+                  "rpm", "--csv", "--duration", "2", NULL);
+  g_assert_cmpint (live.status, ==, 0);
+  rows = g_strsplit (live.out, "\n", -1);
+  for (guint i = 1; rows[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = NULL;
+
+      if (*rows[i] == '\0')
+        continue;
+      fields = g_strsplit (rows[i], ",", -1);
+      g_assert_cmpuint (g_strv_length (fields), ==, 6);
+      g_assert_cmpstr (fields[1], ==, "7E8");
+      g_assert_cmpstr (fields[3], ==, "rpm");
+      g_assert_cmpfloat (g_ascii_strtod (fields[4], NULL), >, 500);
+      g_assert_cmpfloat (g_ascii_strtod (fields[4], NULL), <, 7000);
+      n++;
+    }
+  /* (a few a second: each reply is 40 kB, read a byte at a time) */
+  g_assert_cmpuint (n, >=, 1);
+
+  run_cli_within (&info, 60, "--port", "sim:healthy-idle?timing=0&fault=flood:50", "--json",
+                  "info", NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  root = parse_json (info.out);
+  link = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (root), "adapter"), "link");
+  g_assert_cmpint (json_object_get_int_member (link, "discarded_frames"), >=, 50);
+  g_assert_cmpint (json_object_get_int_member (link, "requests"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (link, "resyncs"), >=, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -610,6 +801,9 @@ main (int    argc,
   g_test_add_func ("/cli/sim/list", test_list_scenarios);
   g_test_add_func ("/cli/sim/pty", test_pty);
   g_test_add_func ("/cli/other-emulator", test_other_emulator);
+  g_test_add_func ("/cli/link/pty-one-after-another", test_pty_one_after_another);
+  g_test_add_func ("/cli/link/babbling-adapter", test_babbling_adapter);
+  g_test_add_func ("/cli/link/flood", test_flood);
 
   return g_test_run ();
 }

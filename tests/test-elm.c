@@ -583,6 +583,144 @@ test_streaming (void)
   g_assert_cmpstr (resp->raw, ==, reply);
 }
 
+/* Parses reply as the answer to service/pids from ecus; returns the result
+ * and how many frames and messages were discarded. */
+static ObdElmParseResult
+parse_asked (const char     *reply,
+             ObdProtocol     protocol,
+             guint8          service,
+             const guint8   *pids,
+             gsize           n_pids,
+             const guint32  *ecus,
+             gsize           n_ecus,
+             ObdResponse   **out_response,
+             guint          *out_discarded,
+             GError        **error)
+{
+  ObdElmParseOptions options = { protocol, TRUE, NULL, service, pids, n_pids, ecus, n_ecus,
+                                 out_discarded };
+
+  *out_discarded = 0;
+  return obd_elm_parse_response (reply, strlen (reply), &options, out_response, error);
+}
+
+/* What does not answer the request is discarded, counted, never decoded:
+ * late and doubled replies, bus traffic, modules nobody asked. */
+static void
+test_unasked (void)
+{
+  static const guint8 rpm[] = { 0x0C };
+  static const guint8 vin[] = { 0x02 };
+  static const guint32 engine[] = { 0x7E8 };
+  guint discarded = 0;
+
+  {
+    /* A late reply to 010D in front of the answer to 010C. */
+    g_autoptr(ObdResponse) resp = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (parse_asked ("7E8 03 41 0D 00\r7E8 04 41 0C 1A F8\r\r>",
+                                  OBD_PROTOCOL_CAN_11BIT_500K, 0x01, rpm, 1, NULL, 0,
+                                  &resp, &discarded, &error), ==, OBD_ELM_PARSE_OK);
+    g_assert_no_error (error);
+    g_assert_cmpuint (resp->messages->len, ==, 1);
+    g_assert_nonnull (obd_response_find (resp, 0x7E8, 0x41));
+    g_assert_cmpuint (((ObdMessage *) resp->messages->pdata[0])->data[1], ==, 0x0C);
+    g_assert_cmpuint (discarded, ==, 1);
+  }
+
+  {
+    /* Only the late reply: nothing answers, and that is not "NO DATA". */
+    g_autoptr(ObdResponse) resp = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (parse_asked ("7E803410D00\r\r>", OBD_PROTOCOL_CAN_11BIT_500K, 0x01,
+                                  rpm, 1, NULL, 0, &resp, &discarded, &error),
+                     ==, OBD_ELM_PARSE_INVALID);
+    g_assert_error (error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MISMATCH);
+    g_assert_null (resp);
+    g_assert_cmpuint (discarded, ==, 1);
+  }
+
+  {
+    /* A refusal of another service is not a refusal of this one. */
+    g_autoptr(ObdResponse) resp = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (parse_asked ("7E8 03 7F 10 11\r\r>", OBD_PROTOCOL_CAN_11BIT_500K, 0x01,
+                                  rpm, 1, NULL, 0, &resp, &discarded, &error),
+                     ==, OBD_ELM_PARSE_INVALID);
+    g_assert_error (error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MISMATCH);
+    g_clear_error (&error);
+    g_assert_cmpint (parse_asked ("7E8 03 7F 01 12\r\r>", OBD_PROTOCOL_CAN_11BIT_500K, 0x01,
+                                  rpm, 1, NULL, 0, &resp, &discarded, &error),
+                     ==, OBD_ELM_PARSE_INVALID);
+    g_assert_error (error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_NEGATIVE_RESPONSE);
+    g_assert_cmpuint (discarded, ==, 0);
+  }
+
+  {
+    /* A bus flood: two thousand frames from addresses that are not OBD
+     * responders, each looking like an answer, around the real one. */
+    g_autoptr(GString) reply = g_string_new (NULL);
+    g_autoptr(ObdResponse) resp = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < 1000; i++)
+      g_string_append (reply, "7FF 06 41 0C BE 1F A8 13\r18 FE F1 00 04 41 0C 00 01\r");
+    g_string_append (reply, "7E8 04 41 0C 1A F8\r7E9 04 41 0C 00 00\r\r>");
+    g_assert_cmpint (parse_asked (reply->str, OBD_PROTOCOL_AUTO, 0x01, rpm, 1, NULL, 0,
+                                  &resp, &discarded, &error), ==, OBD_ELM_PARSE_OK);
+    g_assert_no_error (error);
+    g_assert_cmpuint (resp->messages->len, ==, 2);
+    g_assert_cmpuint (discarded, ==, 2000);
+    g_clear_pointer (&resp, obd_response_free);
+
+    /* Asking the engine computer alone: the other ECU is not asked. */
+    g_assert_cmpint (parse_asked (reply->str, OBD_PROTOCOL_CAN_11BIT_500K, 0x01, rpm, 1,
+                                  engine, 1, &resp, &discarded, &error), ==, OBD_ELM_PARSE_OK);
+    g_assert_cmpuint (resp->messages->len, ==, 1);
+    g_assert_nonnull (obd_response_find (resp, 0x7E8, 0x41));
+    g_assert_cmpuint (discarded, ==, 2001);
+  }
+
+  {
+    /* 29-bit and legacy responders are accepted; another info type not. */
+    g_autoptr(ObdResponse) resp = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (parse_asked ("18 DA F1 10 03 41 0C 0A\r18 DA F1 10 03 41 0D 00\r\r>",
+                                  OBD_PROTOCOL_CAN_29BIT_500K, 0x01, rpm, 1, NULL, 0, &resp,
+                                  &discarded, &error), ==, OBD_ELM_PARSE_OK);
+    g_assert_cmpuint (resp->messages->len, ==, 1);
+    g_assert_cmpuint (discarded, ==, 1);
+    g_clear_pointer (&resp, obd_response_free);
+
+    g_assert_cmpint (parse_asked ("48 6B 10 49 02 01 00 00 00 31 40\r"
+                                  "48 6B 10 49 04 01 00 00 00 31 42\r\r>",
+                                  OBD_PROTOCOL_ISO_9141_2, 0x09, vin, 1, NULL, 0, &resp,
+                                  &discarded, &error), ==, OBD_ELM_PARSE_OK);
+    g_assert_no_error (error);
+    g_assert_cmpuint (resp->messages->len, ==, 1);
+    g_assert_cmpuint (discarded, ==, 1);
+  }
+
+  {
+    /* At most OBD_ELM_MAX_MESSAGES messages from one reply. */
+    g_autoptr(GString) reply = g_string_new (NULL);
+    g_autoptr(ObdResponse) resp = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < 100; i++)
+      g_string_append (reply, "41 0C 1A F8\r");
+    g_string_append (reply, "\r>");
+    g_assert_cmpint (parse_asked (reply->str, OBD_PROTOCOL_CAN_11BIT_500K, 0x01, rpm, 1, NULL,
+                                  0, &resp, &discarded, &error), ==, OBD_ELM_PARSE_OK);
+    g_assert_cmpuint (resp->messages->len, ==, OBD_ELM_MAX_MESSAGES);
+    g_assert_cmpuint (discarded, ==, 100 - OBD_ELM_MAX_MESSAGES);
+  }
+}
+
 static void
 test_null_options (void)
 {
@@ -845,6 +983,7 @@ main (int argc, char **argv)
   g_test_add_func ("/obd/elm/find-prompt", test_find_prompt);
   g_test_add_func ("/obd/elm/streaming", test_streaming);
   g_test_add_func ("/obd/elm/null-options", test_null_options);
+  g_test_add_func ("/obd/elm/unasked", test_unasked);
   g_test_add_func ("/obd/elm/line-is-error", test_line_is_error);
   g_test_add_func ("/obd/elm/nrc", test_nrc);
   g_test_add_func ("/obd/elm/response-api", test_response_api);

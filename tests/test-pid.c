@@ -250,9 +250,13 @@ static const Vector vectors[] = {
   { 0x51, "18", "fuel_type", 24, "Reserved (0x18)" },
   { 0x52, "33", "ethanol_percent", 20, NULL },
   { 0x53, "4E 20", "evap_vapor_pressure_abs", 100, NULL },
-  { 0x54, "FF FF", "evap_vapor_pressure_wide", -1, NULL },
-  { 0x54, "80 00", "evap_vapor_pressure_wide", -32768, NULL },
-  { 0x54, "7F FF", "evap_vapor_pressure_wide", 32767, NULL },
+  /* (256A + B) - 32767 Pa, as the published J1979 PID table, AndrOBD and
+   * python-OBD read it: not two's complement like PID 32. */
+  { 0x54, "FF FF", "evap_vapor_pressure_wide", 32768, NULL },
+  { 0x54, "80 00", "evap_vapor_pressure_wide", 1, NULL },
+  { 0x54, "7F FF", "evap_vapor_pressure_wide", 0, NULL },
+  { 0x54, "00 00", "evap_vapor_pressure_wide", -32767, NULL },
+  { 0x54, "7F F0", "evap_vapor_pressure_wide", -15, NULL },
   { 0x55, "80 90", "sec_o2_stft_b1", 0, NULL },
   { 0x55, "80 90", "sec_o2_stft_b3", 12.5, NULL },
   { 0x56, "70 80", "sec_o2_ltft_b1", -12.5, NULL },
@@ -533,7 +537,7 @@ static gboolean
 is_signed_key (const char *key)
 {
   static const char *const signed_keys[] = {
-    "evap_vapor_pressure", "evap_vapor_pressure_wide",
+    "evap_vapor_pressure",
     "dpf_b1_delta_pressure", "dpf_b2_delta_pressure",
   };
 
@@ -641,7 +645,6 @@ test_signed_ends (void)
     { 0x32, "80 00", "evap_vapor_pressure", -8192 },
     { 0x32, "7F FF", "evap_vapor_pressure", 8191.75 },
     { 0x32, "00 00", "evap_vapor_pressure", 0 },
-    { 0x54, "00 00", "evap_vapor_pressure_wide", 0 },
     { 0x7A, "01 80 00 00 00 00 00", "dpf_b1_delta_pressure", -327.68 },
     { 0x7B, "01 7F FF 00 00 00 00", "dpf_b2_delta_pressure", 327.67 },
   };

@@ -191,6 +191,20 @@ test_config_parse (void)
   g_assert_cmpuint (config->baud, ==, 38400);
   g_clear_pointer (&config, obd_sim_config_free);
 
+  config = obd_sim_config_parse ("?fault=late:5:6000,double:3,flood:2000,babble:40", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (config->faults.late_request, ==, 5);
+  g_assert_cmpuint (config->faults.late_ms, ==, 6000);
+  g_assert_cmpuint (config->faults.double_every, ==, 3);
+  g_assert_cmpuint (config->faults.flood_frames, ==, 2000);
+  g_assert_cmpuint (config->faults.babble_from, ==, 40);
+  g_clear_pointer (&config, obd_sim_config_free);
+
+  config = obd_sim_config_parse ("?fault=flood:20000", &error);
+  g_assert_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_INVALID_ADDRESS);
+  g_assert_nonnull (strstr (error->message, "babble:N"));
+  g_clear_error (&error);
+
   config = obd_sim_config_parse ("no-such-car", &error);
   g_assert_null (config);
   g_assert_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_INVALID_ADDRESS);
@@ -1444,6 +1458,109 @@ test_faults (void)
   }
 }
 
+/* Reads whatever the adapter says until it has been quiet for a second of
+ * virtual time, or max bytes. */
+static char *
+read_all (ObdSimElm *elm,
+          gint64    *now,
+          gsize      max)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  while (text->len < max)
+    {
+      gint64 next = obd_sim_elm_get_next_event (elm);
+      guint8 buf[97];
+      gsize n;
+
+      if (next == OBD_SIM_NEVER || next > *now + G_USEC_PER_SEC)
+        break;
+      *now = MAX (*now, next);
+      n = obd_sim_elm_read (elm, buf, sizeof buf, *now);
+      g_string_append_len (text, (const char *) buf, n);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static guint
+count_text (const char *haystack,
+            const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* The faults that put the byte stream out of step with the host. */
+static void
+test_faults_out_of_step (void)
+{
+  gint64 now;
+
+  {
+    /* late: the host gives up and sends the next request; the late reply
+     * cannot be stopped and comes first. */
+    g_autoptr(ObdSimElm) elm = quiet_elm ("?fault=late:3:700", &now);
+    g_autofree char *search = body (elm, "0100", &now);
+    g_autofree char *out = NULL;
+    gint64 start = now;
+
+    obd_sim_elm_write (elm, (const guint8 *) "010C\r", 5, now);
+    now += 1000;
+    obd_sim_elm_write (elm, (const guint8 *) "010D\r", 5, now);
+    out = read_all (elm, &now, 4096);
+    g_assert_null (strstr (out, "STOPPED"));
+    g_assert_true (g_str_has_prefix (out, "41 0C "));
+    g_assert_nonnull (strstr (out, ">41 0D "));
+    g_assert_cmpint (now - start, >=, 700000);
+  }
+  {
+    g_autoptr(ObdSimElm) elm = quiet_elm ("?fault=double:2", &now);
+    g_autofree char *search = body (elm, "0100", &now);
+    g_autofree char *out = NULL;
+
+    obd_sim_elm_write (elm, (const guint8 *) "010C\r", 5, now);
+    out = read_all (elm, &now, 4096);
+    g_assert_cmpuint (count_text (out, "41 0C "), ==, 2);
+    g_assert_cmpuint (count_text (out, ">"), ==, 2);
+    g_assert_true (g_str_has_suffix (out, ">"));
+  }
+  {
+    g_autoptr(ObdSimElm) elm = quiet_elm ("?fault=flood:7", &now);
+    g_autofree char *search = NULL;
+    g_autofree char *out = NULL;
+
+    expect (elm, "ATH1", &now, "OK\r\r>");
+    search = body (elm, "0100", &now);
+    out = tx (elm, "010C", &now);
+    g_assert_cmpuint (count_text (out, "\r7FF ") + count_text (out, "\r3C1 ") +
+                      count_text (out, "\r0C9 ") + count_text (out, "\r1E9 ") +
+                      count_text (out, "\r7DF ") + g_str_has_prefix (out, "7FF "), ==, 7);
+    g_assert_nonnull (strstr (out, "7E8 04 41 0C "));
+  }
+  {
+    /* babble: frames without end, no prompt, deaf to everything */
+    g_autoptr(ObdSimElm) elm = quiet_elm ("?fault=babble:3", &now);
+    g_autofree char *ok = tx (elm, "ATI", &now);
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    obd_sim_elm_write (elm, (const guint8 *) "ATI\r", 4, now);
+    first = read_all (elm, &now, 20000);
+    g_assert_cmpuint (strlen (first), >=, 20000);
+    g_assert_null (strchr (first, '>'));
+    obd_sim_elm_write (elm, (const guint8 *) "XX\rATZ\r", 8, now);
+    second = read_all (elm, &now, 5000);
+    g_assert_cmpuint (strlen (second), >=, 5000);
+    g_assert_null (strchr (second, '>'));
+    g_assert_null (strstr (second, "STOPPED"));
+    g_assert_cmpint (obd_sim_elm_get_next_event (elm), !=, OBD_SIM_NEVER);
+  }
+}
+
 /* ------------------------------------------------------------------ */
 /* In-process transport */
 
@@ -1708,6 +1825,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/timing/repeatable", test_timing_repeatable);
   g_test_add_func ("/sim/profiles", test_profiles);
   g_test_add_func ("/sim/faults", test_faults);
+  g_test_add_func ("/sim/faults/out-of-step", test_faults_out_of_step);
   g_test_add_func ("/sim/transport/in-process", test_transport);
   g_test_add_func ("/sim/transport/errors", test_transport_errors);
   g_test_add_func ("/sim/transport/real-time-cancel", test_transport_real_time);

@@ -10,10 +10,18 @@
 #include "obd-sim-transport.h"
 #include "obd-worker.h"
 
+/* The thread whose default main context started the worker: every
+ * signal of the worker must be emitted there (from a source dispatched on
+ * that context, or from obd_worker_stop() called there). */
+static GThread *main_thread;
+
+#define ASSERT_OWNER_THREAD() g_assert_true (g_thread_self () == main_thread)
+
 typedef struct
 {
   ObdWorker *worker;
   GArray    *samples;      /* everything delivered */
+  guint      max_batch;
   guint      n_batches;
   gint64     last_batch_us;
   gint64     min_gap_us;
@@ -30,7 +38,9 @@ on_samples_cb (ObdWorker *worker,
 {
   gint64 now = g_get_monotonic_time ();
 
+  ASSERT_OWNER_THREAD ();
   g_assert_cmpuint (samples->len, >, 0);
+  f->max_batch = MAX (f->max_batch, samples->len);
   if (f->last_batch_us != 0)
     f->min_gap_us = MIN (f->min_gap_us, now - f->last_batch_us);
   f->last_batch_us = now;
@@ -42,6 +52,7 @@ static void
 on_state_changed_cb (ObdWorker *worker,
                      Fixture   *f)
 {
+  ASSERT_OWNER_THREAD ();
   switch (obd_worker_get_state (worker))
     {
     case OBD_WORKER_STATE_CONNECTED:
@@ -63,6 +74,7 @@ on_stopped_cb (ObdWorker    *worker,
                const GError *error,
                Fixture      *f)
 {
+  ASSERT_OWNER_THREAD ();
   g_assert_false (f->stopped);
   f->stopped = TRUE;
   if (error != NULL)
@@ -194,6 +206,9 @@ read_vin_job (ObdAdapter    *adapter,
   g_autoptr(ObdResponse) response = NULL;
 
   g_assert_false (g_main_context_is_owner (g_main_context_default ()));
+  g_assert_true (g_thread_self () != main_thread);
+  if (data != NULL)
+    *(GThread **) data = g_thread_self ();
 
   response = obd_adapter_query_all (adapter, 0x09, &infotype, 1, cancellable, error);
   if (response == NULL)
@@ -210,6 +225,7 @@ on_vin_cb (GObject      *source,
   char **vin = data;
   g_autoptr(GError) error = NULL;
 
+  ASSERT_OWNER_THREAD ();
   *vin = obd_worker_run_finish (OBD_WORKER (source), result, &error);
   g_assert_no_error (error);
 }
@@ -366,12 +382,173 @@ test_stop_while_busy (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
 }
 
+/* Requests made while the worker is still connecting wait for it on its
+ * own thread; neither runs on the caller's (g_main_context_invoke() would
+ * run them right here, before any connection exists). */
+static void
+test_requests_while_connecting (void)
+{
+  static const guint8 pids[] = { 0x0C, 0x0D };
+  g_autofree char *vin = NULL;
+  GThread *job_thread = NULL;
+  Fixture f;
+
+  fixture_start (&f, "sim:healthy-idle?timing=0.2", OBD_STRATEGY_FAST);
+  g_assert_cmpuint (f.n_connected, ==, 0);
+  obd_worker_run_async (f.worker, read_vin_job, &job_thread, NULL, g_free, NULL, on_vin_cb,
+                        &vin);
+  obd_worker_set_pids (f.worker, pids, NULL, G_N_ELEMENTS (pids));
+
+  WAIT_FOR (vin != NULL || f.stopped, 30);
+  g_assert_no_error (f.error);
+  g_assert_cmpuint (strlen (vin), ==, 17);
+  g_assert_nonnull (job_thread);
+  g_assert_true (job_thread != main_thread);
+  WAIT_FOR (count_pid (f.samples, 0x0D) > 3 || f.stopped, 30);
+
+  fixture_finish (&f);
+}
+
+static void
+wait_for_reconnects (ObdWorker *worker,
+                     guint64    n)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  ObdLinkStats stats;
+
+  /* Without iterating the owner's context: nothing may reach it. */
+  obd_worker_get_link_stats (worker, &stats);
+  while (stats.n_reconnects < n && g_get_monotonic_time () < deadline)
+    {
+      g_usleep (2000);
+      obd_worker_get_link_stats (worker, &stats);
+    }
+  g_assert_cmpuint (stats.n_reconnects, >=, n);
+}
+
+/* The owner's view of the connection stays valid while the worker
+ * reconnects on its thread (it used to be the worker's string, freed by
+ * every reconnect); it changes when the owner hears of the new state. */
+static void
+test_facts_across_reconnect (void)
+{
+  static const guint8 pids[] = { 0x0C, 0x0D, 0x05 };
+  const char *version;
+  Fixture f;
+
+  fixture_start (&f, "sim:healthy-idle?timing=0&fault=drop-after:40", OBD_STRATEGY_FAST);
+  WAIT_FOR (f.n_connected == 1 || f.stopped, 30);
+  version = obd_worker_get_adapter_version (f.worker);
+  g_assert_cmpstr (version, ==, "ELM327 v2.1");
+  g_assert_cmpint (obd_worker_get_protocol (f.worker), ==, OBD_PROTOCOL_CAN_11BIT_500K);
+
+  obd_worker_set_pids (f.worker, pids, NULL, G_N_ELEMENTS (pids));
+  /* set_pids() queued the request: let the worker see it */
+  g_main_context_iteration (NULL, FALSE);
+  wait_for_reconnects (f.worker, 1);
+
+  g_assert_true (obd_worker_get_adapter_version (f.worker) == version);
+  g_assert_cmpstr (version, ==, "ELM327 v2.1");
+
+  WAIT_FOR (f.n_connected == 2 || f.stopped, 30);
+  g_assert_cmpstr (obd_worker_get_adapter_version (f.worker), ==, "ELM327 v2.1");
+  fixture_finish (&f);
+}
+
+/* An owner that stops iterating its main loop: the queue stays bounded,
+ * the worker never waits for it, and what it drops is counted. */
+static void
+test_owner_stalls (void)
+{
+  static const guint8 pids[] = { 0x0C, 0x0D, 0x05, 0x04 };
+  gint64 deadline;
+  gint64 first_us, last_us, stall_start_us;
+  ObdLinkStats stats;
+  Fixture f;
+
+  fixture_start (&f, "sim:driving-cycle?timing=0", OBD_STRATEGY_FAST);
+  WAIT_FOR (f.n_connected == 1 || f.stopped, 30);
+  obd_worker_set_pids (f.worker, pids, NULL, G_N_ELEMENTS (pids));
+  stall_start_us = g_get_real_time ();
+  g_main_context_iteration (NULL, FALSE);
+
+  /* The owner is busy elsewhere while the worker reads four times what
+   * the queue holds. */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  do
+    {
+      g_usleep (5000);
+      obd_worker_get_link_stats (f.worker, &stats);
+    }
+  while (stats.n_values < 4 * OBD_WORKER_MAX_PENDING && g_get_monotonic_time () < deadline);
+  g_assert_cmpuint (stats.n_values, >=, 4 * OBD_WORKER_MAX_PENDING);
+  g_assert_cmpuint (stats.n_dropped_samples, >, 0);
+
+  obd_worker_stop (f.worker);
+  g_assert_true (f.stopped);
+  g_assert_no_error (f.error);
+  obd_worker_get_link_stats (f.worker, &stats);
+
+  /* Never more than the queue holds at once; delivered and dropped
+   * account for every value read. */
+  g_assert_cmpuint (f.max_batch, <=, OBD_WORKER_MAX_PENDING);
+  g_assert_cmpuint (f.samples->len + stats.n_dropped_samples, ==, stats.n_values);
+
+  /* Thinned, not cut: the owner still gets the start of the stall and the
+   * newest values, for every PID. */
+  first_us = g_array_index (f.samples, ObdSample, 0).time_us;
+  last_us = g_array_index (f.samples, ObdSample, f.samples->len - 1).time_us;
+  g_assert_cmpint (first_us - stall_start_us, <, 1 * G_USEC_PER_SEC);
+  g_assert_cmpint (last_us, >=, first_us);
+  for (guint i = 0; i < G_N_ELEMENTS (pids); i++)
+    g_assert_cmpuint (count_pid (f.samples, pids[i]), >, 100);
+
+  fixture_finish (&f);
+}
+
+/* Stopping while the adapter talks on and on: the read in progress ends
+ * at once, not when its bounds run out. */
+static void
+test_stop_while_babbling (void)
+{
+  static const guint8 pids[] = { 0x0C, 0x0D, 0x05 };
+  Fixture f;
+  gint64 start;
+
+  /* Lines 1-16 connect (the resynchronisation probe, AT Z ... AT SH), 17
+   * and 18 are answered polls of three PIDs each, 19 starts the babble. */
+  fixture_start (&f, "sim:healthy-idle?fault=babble:19", OBD_STRATEGY_FAST);
+  WAIT_FOR (f.n_connected == 1 || f.stopped, 30);
+  obd_worker_set_pids (f.worker, pids, NULL, G_N_ELEMENTS (pids));
+  WAIT_FOR (f.samples->len >= 6 || f.stopped, 30);
+  g_assert_false (f.stopped);
+
+  start = g_get_monotonic_time ();
+  fixture_finish (&f);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+}
+
+/* An adapter that never stops talking: a clear error, the worker gives up
+ * (after trying to reconnect) instead of hanging. */
+static void
+test_babbling_adapter (void)
+{
+  Fixture f;
+
+  fixture_start (&f, "sim:healthy-idle?timing=0&fault=babble:8", OBD_STRATEGY_FAST);
+  WAIT_FOR (f.stopped, 60);
+  g_assert_error (f.error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_FAILED);
+  g_assert_nonnull (strstr (f.error->message, "keeps sending"));
+  fixture_finish (&f);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   obd_sim_register ();
+  main_thread = g_thread_self ();
 
   g_test_add_func ("/obd/worker/batches", test_batches);
   g_test_add_func ("/obd/worker/priorities", test_priorities);
@@ -383,6 +560,11 @@ main (int    argc,
   g_test_add_func ("/obd/worker/ignition-off", test_ignition_off);
   g_test_add_func ("/obd/worker/bad-connection", test_bad_connection);
   g_test_add_func ("/obd/worker/stop-while-busy", test_stop_while_busy);
+  g_test_add_func ("/obd/worker/requests-while-connecting", test_requests_while_connecting);
+  g_test_add_func ("/obd/worker/facts-across-reconnect", test_facts_across_reconnect);
+  g_test_add_func ("/obd/worker/owner-stalls", test_owner_stalls);
+  g_test_add_func ("/obd/worker/stop-while-babbling", test_stop_while_babbling);
+  g_test_add_func ("/obd/worker/babbling-adapter", test_babbling_adapter);
 
   return g_test_run ();
 }

@@ -758,6 +758,34 @@ print_ecu_strings (const char *label,
     }
 }
 
+/* "link": how much of what came over the link was of use (ObdLinkStats). */
+static void
+add_link_stats (JsonBuilder *builder,
+                ObdAdapter  *adapter)
+{
+  static const char *const names[] = {
+    "requests", "values", "discarded_frames", "discarded_replies", "discarded_bytes", "resyncs",
+  };
+  ObdLinkStats stats;
+
+  obd_adapter_get_link_stats (adapter, &stats);
+  {
+    const guint64 values[G_N_ELEMENTS (names)] = {
+      stats.n_requests, stats.n_values, stats.n_discarded_frames, stats.n_discarded_replies,
+      stats.n_discarded_bytes, stats.n_resyncs,
+    };
+
+    json_builder_set_member_name (builder, "link");
+    json_builder_begin_object (builder);
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        json_builder_set_member_name (builder, names[i]);
+        json_builder_add_int_value (builder, (gint64) values[i]);
+      }
+    json_builder_end_object (builder);
+  }
+}
+
 int
 obd_cli_cmd_info (ObdCli  *cli,
                   int      argc,
@@ -809,6 +837,7 @@ obd_cli_cmd_info (ObdCli  *cli,
       for (guint i = 0; quirks[i] != NULL; i++)
         json_builder_add_string_value (builder, quirks[i]);
       json_builder_end_array (builder);
+      add_link_stats (builder, adapter);
       json_builder_end_object (builder);
 
       json_builder_set_member_name (builder, "protocol");

@@ -23,6 +23,24 @@
 #define MAX_REPLY_BYTES      (64 * 1024)
 /* Longer than any gap inside a genuine reply (AT ST tops out at 1020 ms). */
 #define REPLY_IDLE_GAP_MS    1200
+/* Unasked bytes read before a request; more means the adapter is talking
+ * on its own, and the stream is resynchronised. */
+#define MAX_DRAIN_BYTES      4096
+/* Tries of one exchange whose reply turned out to be out of step. */
+#define MAX_ATTEMPTS         3
+
+/* Resynchronisation (DESIGN.md §3).  The probe is a line no ELM327 accepts:
+ * its first byte interrupts a request still running ("STOPPED", the byte is
+ * lost; datasheet, "Communicating with the ELM327"), the rest is answered
+ * with "?" and the prompt.  Never an empty line: that repeats the previous
+ * command, which may have been "clear trouble codes".  After that "?" the
+ * line must stay quiet for SYNC_QUIET_MS; an adapter that says nothing for
+ * SYNC_SILENT_MS is taken to be idle (some clones ignore lines they do not
+ * know). */
+#define SYNC_PROBE           "XX\r"
+#define SYNC_QUIET_MS        20
+#define SYNC_SILENT_MS       1500
+#define SYNC_TIMEOUT_MS      RESET_TIMEOUT_MS
 
 struct _ObdAdapter
 {
@@ -41,14 +59,14 @@ struct _ObdAdapter
   GArray       *ecus;          /* of ObdEcu */
   guint32       header;        /* request address set with AT SH; 0 = functional */
 
-  guint64       n_requests;
-  guint64       n_values;
+  ObdLinkStats  stats;
   guint         multi_strikes; /* multi-PID requests answered in part, in a row */
 
   guint         connected : 1;
   guint         headers : 1;   /* AT H1 accepted */
   guint         multi_pid : 1; /* several PIDs in one request work */
   guint         counts : 1;    /* response counts ("010C 1") work */
+  guint         need_sync : 1; /* the stream may be out of step: resync first */
 };
 
 G_DEFINE_FINAL_TYPE (ObdAdapter, obd_adapter, G_TYPE_OBJECT)
@@ -143,23 +161,191 @@ obd_adapter_get_strategy (ObdAdapter *self)
   return self->strategy;
 }
 
-/* Drops whatever arrived unasked: the tail of a reply cut short, Bluetooth
- * module chatter, a late answer from a slow ECU.  Without this it would be
- * read as the start of the next reply. */
+/* The time one exchange may take, kept as a budget charged by what the
+ * transport reports: a read that returns nothing has waited the whole
+ * timeout it was given, one that returns bytes has taken what the clock
+ * says since the previous read ended (the work between reads included).
+ * So the simulator without delays (whose clock is virtual) times out as
+ * fast as it answers, and a real adapter exactly as the wall clock runs,
+ * however small the pieces its bytes come in. */
+typedef struct
+{
+  gint64 left_us;
+  gint64 mark_us;   /* monotonic time the last read ended */
+} Budget;
+
+static void
+budget_init (Budget *budget,
+             guint   ms)
+{
+  budget->left_us = (gint64) ms * 1000;
+  budget->mark_us = g_get_monotonic_time ();
+}
+
+/* Reads with a wait of at most wait_us and charges the budget for it. */
+static gssize
+read_charged (ObdAdapter    *self,
+              guint8        *buf,
+              gsize          len,
+              gint64         wait_us,
+              Budget        *budget,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  guint wait_ms = (guint) ((MAX (wait_us, 0) + 999) / 1000);
+  gssize n;
+  gint64 now;
+
+  n = obd_transport_read (self->transport, buf, len, wait_ms, cancellable, error);
+  now = g_get_monotonic_time ();
+  if (n == 0)
+    budget->left_us -= MAX ((gint64) wait_ms * 1000, 1);
+  else if (n > 0)
+    budget->left_us -= now - budget->mark_us;
+  budget->mark_us = now;
+
+  return n;
+}
+
+static void
+set_babbling_error (ObdAdapter  *self,
+                    GError     **error)
+{
+  g_set_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_FAILED,
+               _("The adapter at %s keeps sending data without finishing its replies. "
+                 "Unplug it, plug it in again and connect again."),
+               obd_transport_get_description (self->transport));
+}
+
+/* Brings the byte stream back in step with the adapter, at connect and
+ * after anything that may have left a reply in flight: a cancel, a
+ * timeout, a reply cut short, a reply that answered another request, bytes
+ * nobody asked for.  Sends SYNC_PROBE and reads until the probe's own
+ * answer, "?" and the prompt, is followed by SYNC_QUIET_MS of silence;
+ * everything read is dropped.  A prompt after anything else ("STOPPED",
+ * the tail of an old reply) is not the end: the probe's "?" is still to
+ * come.  Bounded by SYNC_TIMEOUT_MS and MAX_REPLY_BYTES. */
+static gboolean
+resync (ObdAdapter    *self,
+        GCancellable  *cancellable,
+        GError       **error)
+{
+  Budget budget;
+  gboolean after_prompt = FALSE;  /* nothing but blanks since a prompt... */
+  gboolean answered = FALSE;      /* ...that closed a "?" line */
+  gboolean unit_has_q = FALSE;
+  guint line_len = 0;
+  gboolean line_is_q = FALSE;
+  gsize total = 0;
+
+  g_byte_array_set_size (self->rx, 0);
+  if (!obd_transport_write (self->transport, (const guint8 *) SYNC_PROBE,
+                            strlen (SYNC_PROBE), cancellable, error))
+    return FALSE;
+  budget_init (&budget, SYNC_TIMEOUT_MS);
+
+  for (;;)
+    {
+      guint8 buf[512];
+      gint64 wait_us;
+      gssize n;
+
+      if (budget.left_us <= 0)
+        {
+          set_babbling_error (self, error);
+          return FALSE;
+        }
+
+      wait_us = after_prompt && answered ? SYNC_QUIET_MS * 1000
+                                         : MIN (budget.left_us, (gint64) SYNC_SILENT_MS * 1000);
+      n = read_charged (self, buf, sizeof buf, wait_us, &budget, cancellable, error);
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        {
+          if (after_prompt && answered)
+            break;
+          /* Nothing at all, or nothing more for a long while: a clone
+           * that ignores lines it does not know; nothing is in flight. */
+          g_debug ("resync: the adapter is silent; taking it as idle");
+          break;
+        }
+
+      total += n;
+      for (gssize i = 0; i < n; i++)
+        {
+          guint8 b = buf[i];
+
+          if (b == '\r' || b == '\n' || b == '>')
+            {
+              if (line_len == 1 && line_is_q)
+                unit_has_q = TRUE;
+              line_len = 0;
+              line_is_q = FALSE;
+              if (b == '>')
+                {
+                  after_prompt = TRUE;
+                  answered = unit_has_q;
+                  unit_has_q = FALSE;
+                }
+            }
+          else if (b != ' ' && b != '\0')
+            {
+              after_prompt = FALSE;
+              line_is_q = line_len == 0 && b == '?';
+              line_len++;
+            }
+        }
+
+      if (total > MAX_REPLY_BYTES)
+        {
+          set_babbling_error (self, error);
+          return FALSE;
+        }
+    }
+
+  if (total > 0)
+    g_debug ("resync: dropped %" G_GSIZE_FORMAT " bytes", total);
+  self->stats.n_discarded_bytes += total;
+  /* The one at connect is routine, not a sign of a bad link. */
+  if (self->connected)
+    self->stats.n_resyncs++;
+  self->need_sync = FALSE;
+  return TRUE;
+}
+
+/* Drops whatever arrived unasked before a request: the tail of a reply
+ * cut short, Bluetooth module chatter, a late answer from a slow ECU.
+ * Without this it would be read as the start of the next reply.  Bounded
+ * by MAX_DRAIN_BYTES; anything at all means the stream may be out of step,
+ * so it is resynchronised before the request goes out. */
 static gboolean
 drain_input (ObdAdapter    *self,
              GCancellable  *cancellable,
              GError       **error)
 {
-  guint8 buf[256];
-  gssize n;
+  gsize dropped = 0;
 
   g_byte_array_set_size (self->rx, 0);
 
-  while ((n = obd_transport_read (self->transport, buf, sizeof buf, 0, cancellable, error)) > 0)
-    g_debug ("dropping %" G_GSSIZE_FORMAT " unexpected bytes", n);
+  while (dropped < MAX_DRAIN_BYTES)
+    {
+      guint8 buf[256];
+      gssize n = obd_transport_read (self->transport, buf, sizeof buf, 0, cancellable, error);
 
-  return n == 0;
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        break;
+      dropped += n;
+    }
+
+  if (dropped == 0)
+    return TRUE;
+
+  g_debug ("dropping %" G_GSIZE_FORMAT " unexpected bytes", dropped);
+  self->stats.n_discarded_bytes += dropped;
+  return resync (self, cancellable, error);
 }
 
 typedef enum
@@ -167,26 +353,27 @@ typedef enum
   REPLY_OK,
   REPLY_SILENT,     /* nothing at all came back */
   REPLY_TRUNCATED,  /* some bytes, then silence before the prompt */
+  REPLY_ENDLESS,    /* bytes kept coming past the time or size allowed */
   REPLY_FAILED,     /* error set */
 } ReplyStatus;
 
+/* Whether rx[from..] (plus the few bytes before it a word may straddle)
+ * holds "SEARCHING..." or "BUS INIT: ...": while the adapter searches
+ * protocols or runs a 5-baud bus init it prints that and then stays quiet
+ * for seconds, which is not a cut-off reply. */
 static gboolean
-reply_is_searching (GByteArray *rx)
+reply_is_searching (GByteArray *rx,
+                    gsize       from)
 {
-  /* While the adapter searches protocols or runs a 5-baud bus init it
-   * prints "SEARCHING..." / "BUS INIT: ..." and then stays quiet for
-   * seconds: that is not a cut-off reply. */
-  return g_strstr_len ((const char *) rx->data, rx->len, "SEARCHING") != NULL ||
-         g_strstr_len ((const char *) rx->data, rx->len, "BUS INIT") != NULL;
+  gsize start = from > 8 ? from - 8 : 0;
+  const char *text = (const char *) rx->data + start;
+
+  return g_strstr_len (text, rx->len - start, "SEARCHING") != NULL ||
+         g_strstr_len (text, rx->len - start, "BUS INIT") != NULL;
 }
 
-/* Sends one line and collects the reply up to the '>' prompt.
- *
- * Time is kept as budgets charged by what the transport reports: a read
- * that returns nothing has waited the whole timeout it was given, one that
- * returns bytes has waited what the clock says.  So the simulator without
- * delays (whose clock is virtual) times out as fast as it answers, and a
- * real adapter exactly as the wall clock runs. */
+/* Sends one line and collects the reply up to the '>' prompt, within
+ * timeout_ms and MAX_REPLY_BYTES. */
 static ReplyStatus
 transact_once (ObdAdapter    *self,
                const char    *command,
@@ -196,68 +383,78 @@ transact_once (ObdAdapter    *self,
                GError       **error)
 {
   g_autofree char *line = NULL;
-  gint64 budget_us = (gint64) timeout_ms * 1000;
   gint64 idle_us = REPLY_IDLE_GAP_MS * 1000;
-
-  if (!drain_input (self, cancellable, error))
-    return REPLY_FAILED;
+  gboolean searching = FALSE;
+  gboolean talking = FALSE;   /* the last read brought bytes */
+  Budget budget;
 
   line = g_strconcat (command, "\r", NULL);
   g_debug ("→ %s", command);
   if (!obd_transport_write (self->transport, (const guint8 *) line, strlen (line),
                             cancellable, error))
     return REPLY_FAILED;
+  budget_init (&budget, timeout_ms);
 
   for (;;)
     {
       guint8 buf[512];
-      gint64 wait_us = budget_us;
-      gint64 started;
-      guint wait_ms;
+      gint64 wait_us = budget.left_us;
+      gint64 before;
       gssize n;
       gsize end;
 
       /* A reply that stops mid-way (a link glitch, a clone's buffer
        * overrun) would otherwise hold us until the full deadline. */
-      if (self->rx->len > 0 && !reply_is_searching (self->rx))
+      if (self->rx->len > 0 && !searching)
         wait_us = MIN (wait_us, idle_us);
 
-      if (wait_us <= 0)
-        return self->rx->len == 0 ? REPLY_SILENT : REPLY_TRUNCATED;
+      if (self->rx->len == 0 && (budget.left_us <= 0 || wait_us <= 0))
+        return REPLY_SILENT;
+      if (budget.left_us <= 0 && talking)
+        return REPLY_ENDLESS;
+      if (budget.left_us <= 0 || wait_us <= 0)
+        return REPLY_TRUNCATED;
 
-      wait_ms = (guint) ((wait_us + 999) / 1000);
-      started = g_get_monotonic_time ();
-      n = obd_transport_read (self->transport, buf, sizeof buf, wait_ms, cancellable, error);
+      before = budget.left_us;
+      n = read_charged (self, buf, sizeof buf, wait_us, &budget, cancellable, error);
       if (n < 0)
         return REPLY_FAILED;
+      talking = n > 0;
       if (n == 0)
         {
-          budget_us -= (gint64) wait_ms * 1000;
-          idle_us -= (gint64) wait_ms * 1000;
+          idle_us -= before - budget.left_us;
           continue;
         }
 
-      budget_us -= g_get_monotonic_time () - started;
       idle_us = REPLY_IDLE_GAP_MS * 1000;
       g_byte_array_append (self->rx, buf, n);
-      end = obd_elm_find_prompt ((const char *) self->rx->data, self->rx->len);
+      /* Only the new bytes are looked at: a reply may come a byte a read. */
+      searching = searching || reply_is_searching (self->rx, self->rx->len - n);
+      end = obd_elm_find_prompt ((const char *) self->rx->data + self->rx->len - n, n);
       if (end > 0)
         {
+          end += self->rx->len - n;
+          /* Bytes after the prompt belong to no request of ours. */
+          for (gsize i = end; i < self->rx->len; i++)
+            if (self->rx->data[i] > ' ')
+              {
+                g_debug ("%u bytes after the prompt", self->rx->len - (guint) end);
+                self->need_sync = TRUE;
+                break;
+              }
           *out_end = end;
           return REPLY_OK;
         }
 
       if (self->rx->len > MAX_REPLY_BYTES)
-        {
-          g_set_error (error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MALFORMED,
-                       _("The adapter sent more than %d bytes without finishing its reply. "
-                         "Unplug it and plug it in again."), MAX_REPLY_BYTES);
-          return REPLY_FAILED;
-        }
+        return REPLY_ENDLESS;
     }
 }
 
-/* transact_once(), asking once more after a reply that was cut short. */
+/* Sends command and returns the raw reply up to and including the
+ * prompt.  Resynchronises first when the stream may be out of step, and
+ * asks once more after a reply that was cut short.  Every failure leaves
+ * the stream marked for resynchronisation. */
 static char *
 transact (ObdAdapter    *self,
           const char    *command,
@@ -272,7 +469,21 @@ transact (ObdAdapter    *self,
 
   for (guint attempt = 0; attempt < 2; attempt++)
     {
+      gboolean ready = self->need_sync ? resync (self, cancellable, error)
+                                       : drain_input (self, cancellable, error);
+
+      if (!ready)
+        {
+          self->need_sync = TRUE;
+          return NULL;
+        }
+
       status = transact_once (self, command, timeout_ms, &end, cancellable, error);
+      if (status == REPLY_OK)
+        break;
+
+      /* Whatever is still on its way must not be read as the next reply. */
+      self->need_sync = TRUE;
       if (status != REPLY_TRUNCATED)
         break;
       g_debug ("reply to %s cut short: %.*s", command, (int) self->rx->len,
@@ -293,6 +504,9 @@ transact (ObdAdapter    *self,
                    _("The adapter’s reply to “%s” stopped half-way, twice. Check the "
                      "cable or the Bluetooth link."), command);
       return NULL;
+    case REPLY_ENDLESS:
+      set_babbling_error (self, error);
+      return NULL;
     case REPLY_FAILED:
     default:
       return NULL;
@@ -309,23 +523,116 @@ transact (ObdAdapter    *self,
   return reply;
 }
 
+/* How long an AT command may take: AT Z and AT WS restart the chip. */
+static guint
+at_timeout_ms (const char *command)
+{
+  if (g_ascii_strcasecmp (command, "ATZ") == 0 || g_ascii_strcasecmp (command, "ATWS") == 0)
+    return RESET_TIMEOUT_MS;
+  return AT_TIMEOUT_MS;
+}
+
+/* A line made of hex digits (and spaces) only, at least three of them:
+ * OBD data or a CAN header, which no AT command answers. */
+static gboolean
+line_is_data (const char *line)
+{
+  guint digits = 0;
+
+  for (const char *p = line; *p != '\0'; p++)
+    {
+      if (g_ascii_isxdigit (*p))
+        digits++;
+      else if (*p != ' ')
+        return FALSE;
+    }
+
+  return digits >= 3;
+}
+
+/* Whether an AT reply can answer command, or is a reply to something else
+ * that arrived out of step: OBD data or error lines, "STOPPED" (the
+ * command's first byte interrupted a request still running), "OK" where
+ * information was asked, a banner or a voltage where "OK" was due. */
+static gboolean
+at_reply_fits (const char *command,
+               const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  const char *what = command + 2;
+  gboolean info;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (line_is_data (lines[i]) || obd_elm_line_is_error (lines[i], NULL) ||
+          g_str_has_prefix (lines[i], "SEARCHING"))
+        return FALSE;
+    }
+
+  info = g_ascii_strcasecmp (what, "Z") == 0 || g_ascii_strcasecmp (what, "WS") == 0 ||
+         g_ascii_strcasecmp (what, "I") == 0 || what[0] == '@' ||
+         g_ascii_strncasecmp (what, "DP", 2) == 0 || g_ascii_strcasecmp (what, "RV") == 0 ||
+         g_ascii_strcasecmp (what, "CS") == 0 || g_ascii_strcasecmp (what, "IGN") == 0;
+
+  if (info)
+    {
+      if (*text == '\0' || g_ascii_strcasecmp (text, "OK") == 0)
+        return FALSE;
+      /* AT RV: "12.3V"; AT DPN: "6" or "A6" */
+      if (g_ascii_strcasecmp (what, "RV") == 0)
+        return g_ascii_isdigit (text[0]);
+      if (g_ascii_strcasecmp (what, "DPN") == 0)
+        return strlen (text) <= 2 && g_ascii_isxdigit (text[strlen (text) - 1]);
+      return TRUE;
+    }
+
+  /* Settings answer "OK"; be lenient with clones, but not with what is
+   * plainly another command's answer. */
+  return strstr (text, "ELM") == NULL && !(g_ascii_isdigit (text[0]) &&
+                                           g_str_has_suffix (text, "V"));
+}
+
 char *
 obd_adapter_at (ObdAdapter    *self,
                 const char    *command,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  g_autofree char *reply = NULL;
-  gsize len = 0;
-
   g_return_val_if_fail (OBD_IS_ADAPTER (self), NULL);
   g_return_val_if_fail (command != NULL, NULL);
 
-  reply = transact (self, command, AT_TIMEOUT_MS, &len, cancellable, error);
-  if (reply == NULL)
-    return NULL;
+  for (guint attempt = 1; ; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *reply = NULL;
+      g_autofree char *text = NULL;
+      gsize len = 0;
 
-  return obd_elm_parse_at_reply (reply, len, command, error);
+      reply = transact (self, command, at_timeout_ms (command), &len, cancellable, error);
+      if (reply == NULL)
+        return NULL;
+
+      /* "?" is an answer: the adapter does not know the command. */
+      text = obd_elm_parse_at_reply (reply, len, command, &local_error);
+      if (text == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (at_reply_fits (command, text))
+        return g_steal_pointer (&text);
+
+      g_debug ("“%s” does not answer %s; resynchronising", text, command);
+      self->stats.n_discarded_replies++;
+      self->need_sync = TRUE;
+      if (attempt >= MAX_ATTEMPTS)
+        {
+          g_set_error (error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MISMATCH,
+                       _("The adapter kept answering “%s” with replies to other commands. "
+                         "Unplug it, plug it in again and connect again."), command);
+          return NULL;
+        }
+    }
 }
 
 /* Optional configuration: a clone that answers "?" or nothing is noted and
@@ -366,43 +673,106 @@ at_optional (ObdAdapter    *self,
   return FALSE;
 }
 
+/* What a request asked, for checking that its reply answers it. */
+typedef struct
+{
+  guint8         service;
+  const guint8  *pids;
+  gsize          n_pids;
+  const guint32 *ecus;     /* NULL: any OBD responder */
+  gsize          n_ecus;
+} Asked;
+
+/* Sends an OBD request and parses its reply, keeping only what answers
+ * it.  A reply out of step (the answer to an earlier request, arriving
+ * late or twice; "STOPPED" because our request interrupted one still
+ * running; an unreadable one) is discarded, the stream resynchronised and
+ * the request sent again, up to MAX_ATTEMPTS times. */
 static ObdResponse *
 request_text (ObdAdapter    *self,
               const char    *command,
+              const Asked   *asked,
               guint          timeout_ms,
               GCancellable  *cancellable,
               GError       **error)
 {
-  ObdElmParseOptions options = { 0 };
-  g_autofree char *reply = NULL;
-  ObdResponse *response = NULL;
-  gsize len = 0;
-
-  reply = transact (self, command, timeout_ms, &len, cancellable, error);
-  if (reply == NULL)
-    return NULL;
-
-  self->n_requests++;
-
-  options.protocol = self->protocol;
-  options.headers = self->headers;
-  options.command = command;
-
-  switch (obd_elm_parse_response (reply, len, &options, &response, error))
+  for (guint attempt = 1; ; attempt++)
     {
-    case OBD_ELM_PARSE_OK:
-      break;
-    case OBD_ELM_PARSE_NEED_MORE:
-      g_set_error (error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MALFORMED,
-                   _("The adapter’s reply to “%s” ended early. Send the request again."),
-                   command);
-      return NULL;
-    case OBD_ELM_PARSE_INVALID:
-    default:
-      return NULL;
-    }
+      ObdElmParseOptions options = { 0 };
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *reply = NULL;
+      ObdResponse *response = NULL;
+      guint discarded = 0;
+      gsize len = 0;
 
-  return response;
+      reply = transact (self, command, timeout_ms, &len, cancellable, error);
+      if (reply == NULL)
+        return NULL;
+
+      self->stats.n_requests++;
+
+      options.protocol = self->protocol;
+      options.headers = self->headers;
+      options.command = command;
+      options.service = asked->service;
+      options.pids = asked->pids;
+      options.n_pids = asked->n_pids;
+      options.ecus = asked->ecus;
+      options.n_ecus = asked->n_ecus;
+      options.n_discarded = &discarded;
+
+      switch (obd_elm_parse_response (reply, len, &options, &response, &local_error))
+        {
+        case OBD_ELM_PARSE_OK:
+          self->stats.n_discarded_frames += discarded;
+          return response;
+        case OBD_ELM_PARSE_NEED_MORE:
+          g_set_error (&local_error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MALFORMED,
+                       _("The adapter’s reply to “%s” ended early. Send the request again."),
+                       command);
+          break;
+        case OBD_ELM_PARSE_INVALID:
+        default:
+          break;
+        }
+
+      self->stats.n_discarded_frames += discarded;
+      if (!g_error_matches (local_error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MISMATCH) &&
+          !g_error_matches (local_error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_STOPPED) &&
+          !g_error_matches (local_error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MALFORMED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      g_debug ("reply to %s out of step (%s); resynchronising", command, local_error->message);
+      self->stats.n_discarded_replies++;
+      self->need_sync = TRUE;
+      if (attempt >= MAX_ATTEMPTS)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+}
+
+static ObdResponse *
+request (ObdAdapter    *self,
+         guint8         service,
+         const guint8  *pids,
+         gsize          n_pids,
+         guint          response_count,
+         const guint32 *ecus,
+         gsize          n_ecus,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autofree char *command = NULL;
+  Asked asked = { service, pids, n_pids, ecus, n_ecus };
+
+  command = obd_elm_format_request (service, pids, n_pids,
+                                    self->counts ? response_count : 0);
+  return request_text (self, command, &asked, REQUEST_TIMEOUT_MS, cancellable, error);
 }
 
 ObdResponse *
@@ -414,14 +784,10 @@ obd_adapter_request (ObdAdapter    *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autofree char *command = NULL;
-
   g_return_val_if_fail (OBD_IS_ADAPTER (self), NULL);
   g_return_val_if_fail (n_pids <= MAX_PIDS_PER_REQUEST, NULL);
 
-  command = obd_elm_format_request (service, pids, n_pids,
-                                    self->counts ? response_count : 0);
-  return request_text (self, command, REQUEST_TIMEOUT_MS, cancellable, error);
+  return request (self, service, pids, n_pids, response_count, NULL, 0, cancellable, error);
 }
 
 static gint
@@ -489,6 +855,8 @@ discover (ObdAdapter    *self,
           GError       **error)
 {
   g_autoptr(ObdResponse) response = NULL;
+  static const guint8 base_pid = 0x00;
+  const Asked asked = { 0x01, &base_pid, 1, NULL, 0 };
   g_autofree char *dpn = NULL;
   gboolean automatic = FALSE;
   ObdProtocol protocol;
@@ -497,7 +865,7 @@ discover (ObdAdapter    *self,
 
   /* The first request after AT SP 0 makes the adapter try each protocol in
    * turn ("SEARCHING..."), so it gets a much longer deadline. */
-  response = request_text (self, "0100", SEARCH_TIMEOUT_MS, cancellable, error);
+  response = request_text (self, "0100", &asked, SEARCH_TIMEOUT_MS, cancellable, error);
   if (response == NULL)
     return FALSE;
 
@@ -510,7 +878,7 @@ discover (ObdAdapter    *self,
   /* With headers on, the parser could only guess the header layout for the
    * first reply; parse it again now that the protocol is known. */
   g_clear_pointer (&response, obd_response_free);
-  response = request_text (self, "0100", REQUEST_TIMEOUT_MS, cancellable, error);
+  response = request_text (self, "0100", &asked, REQUEST_TIMEOUT_MS, cancellable, error);
   if (response == NULL)
     return FALSE;
 
@@ -609,7 +977,6 @@ obd_adapter_connect (ObdAdapter    *self,
   g_autofree char *banner = NULL;
   g_autofree char *sp = NULL;
   gboolean accepted = FALSE;
-  gsize len = 0;
 
   g_return_val_if_fail (OBD_IS_ADAPTER (self), FALSE);
 
@@ -618,8 +985,9 @@ obd_adapter_connect (ObdAdapter    *self,
   self->protocol = protocol;
   self->header = 0;
   self->multi_strikes = 0;
-  self->n_requests = 0;
-  self->n_values = 0;
+  /* Whatever the adapter was doing before (another program's request, a
+   * reply to a request we gave up on) may still be on its way. */
+  self->need_sync = TRUE;
 
   if (!obd_transport_is_open (self->transport) &&
       !obd_transport_open (self->transport, cancellable, error))
@@ -629,7 +997,9 @@ obd_adapter_connect (ObdAdapter    *self,
    * Bluetooth or USB link when reset: reopen and use AT D (defaults) then. */
   if (!g_hash_table_contains (self->quirks, "ATZ"))
     {
-      banner = transact (self, "ATZ", RESET_TIMEOUT_MS, &len, cancellable, &local_error);
+      /* The banner, not any reply: obd_adapter_at() resynchronises on a
+       * reply that answers something else. */
+      banner = obd_adapter_at (self, "ATZ", cancellable, &local_error);
       if (banner == NULL)
         {
           if (!g_error_matches (local_error, OBD_TRANSPORT_ERROR,
@@ -646,6 +1016,7 @@ obd_adapter_connect (ObdAdapter    *self,
           obd_transport_close (self->transport);
           if (!obd_transport_open (self->transport, cancellable, error))
             return FALSE;
+          self->need_sync = TRUE;
         }
     }
 
@@ -888,7 +1259,7 @@ obd_adapter_get_n_requests (ObdAdapter *self)
 {
   g_return_val_if_fail (OBD_IS_ADAPTER (self), 0);
 
-  return self->n_requests;
+  return self->stats.n_requests;
 }
 
 guint64
@@ -896,18 +1267,64 @@ obd_adapter_get_n_values (ObdAdapter *self)
 {
   g_return_val_if_fail (OBD_IS_ADAPTER (self), 0);
 
-  return self->n_values;
+  return self->stats.n_values;
 }
 
-/* Decodes every positive Mode 01 message of a response into samples;
- * returns a bitmask-ish count of which requested PIDs were seen. */
+void
+obd_adapter_get_link_stats (ObdAdapter   *self,
+                            ObdLinkStats *out_stats)
+{
+  g_return_if_fail (OBD_IS_ADAPTER (self));
+  g_return_if_fail (out_stats != NULL);
+
+  *out_stats = self->stats;
+}
+
+/* The reply addresses of the ECUs found at connect, for requests that
+ * only they may answer; NULL (any OBD responder) before discovery. */
+static const guint32 *
+known_ecus (ObdAdapter *self,
+            guint32     out[16],
+            gsize      *n_out)
+{
+  *n_out = MIN (self->ecus->len, 16);
+  for (gsize i = 0; i < *n_out; i++)
+    out[i] = g_array_index (self->ecus, ObdEcu, i).address;
+
+  return *n_out > 0 ? out : NULL;
+}
+
+static gboolean
+sample_already_read (GArray   *samples,
+                     guint     since,
+                     guint32   ecu,
+                     guint8    pid,
+                     guint8    index)
+{
+  for (guint i = since; i < samples->len; i++)
+    {
+      const ObdSample *s = &g_array_index (samples, ObdSample, i);
+
+      if (s->ecu == ecu && s->pid == pid && s->index == index)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Decodes every positive Mode 01 message of a response into samples:
+ * only values of the PIDs asked, and each (ECU, PID, field) at most once
+ * since samples[since] — a reply repeated by the adapter or a PID the ECU
+ * slipped into a multi-PID answer is counted and dropped, never recorded
+ * twice.  Marks in seen[] which PIDs arrived and returns how many. */
 static guint
 collect_samples (ObdAdapter        *self,
                  const ObdResponse *response,
                  const guint8      *pids,
                  gsize              n_pids,
                  gboolean           seen[MAX_PIDS_PER_REQUEST],
-                 GArray            *samples)
+                 GArray            *samples,
+                 guint              since)
 {
   gint64 now = g_get_real_time ();
   g_autoptr(GArray) values = obd_value_array_new ();
@@ -917,6 +1334,7 @@ collect_samples (ObdAdapter        *self,
     {
       const ObdMessage *msg = g_ptr_array_index (response->messages, i);
       g_autoptr(GError) local_error = NULL;
+      guint dropped = 0;
 
       if (msg->len < 2 || msg->data[0] != 0x41)
         continue;
@@ -936,16 +1354,34 @@ collect_samples (ObdAdapter        *self,
             .index = value->index,
             .value = value->value,
           };
+          gssize asked = -1;
+
+          for (gsize p = 0; p < n_pids && asked < 0; p++)
+            if (pids[p] == value->pid)
+              asked = p;
+
+          if (asked < 0 ||
+              sample_already_read (samples, since, msg->ecu, value->pid, value->index))
+            {
+              dropped++;
+              continue;
+            }
 
           g_array_append_val (samples, sample);
-          self->n_values++;
+          self->stats.n_values++;
 
-          for (gsize p = 0; p < n_pids; p++)
-            if (pids[p] == value->pid && !seen[p])
-              {
-                seen[p] = TRUE;
-                n_seen++;
-              }
+          if (!seen[asked])
+            {
+              seen[asked] = TRUE;
+              n_seen++;
+            }
+        }
+
+      if (dropped > 0)
+        {
+          g_debug ("dropped %u value(s) from %X that were not asked or already read",
+                   dropped, msg->ecu);
+          self->stats.n_discarded_frames++;
         }
     }
 
@@ -963,9 +1399,13 @@ read_group (ObdAdapter    *self,
             gsize          n_pids,
             guint          count,
             GArray        *samples,
+            guint          since,
             GCancellable  *cancellable,
             GError       **error)
 {
+  guint32 ecus[16];
+  gsize n_ecus;
+  const guint32 *asked = known_ecus (self, ecus, &n_ecus);
   gboolean seen[MAX_PIDS_PER_REQUEST] = { FALSE };
   g_autoptr(ObdResponse) response = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -973,7 +1413,8 @@ read_group (ObdAdapter    *self,
   guint n_seen = 0;
   guint n_recovered = 0;
 
-  response = obd_adapter_request (self, 0x01, pids, n_pids, count, cancellable, &local_error);
+  response = request (self, 0x01, pids, n_pids, count, asked, n_ecus, cancellable,
+                      &local_error);
 
   if (response == NULL &&
       g_error_matches (local_error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_UNKNOWN_COMMAND) &&
@@ -984,11 +1425,12 @@ read_group (ObdAdapter    *self,
       g_info ("The adapter rejects response counts; requests will wait for its timeout.");
       self->counts = FALSE;
       g_clear_error (&local_error);
-      response = obd_adapter_request (self, 0x01, pids, n_pids, 0, cancellable, &local_error);
+      response = request (self, 0x01, pids, n_pids, 0, asked, n_ecus, cancellable,
+                          &local_error);
     }
 
   if (response != NULL)
-    n_seen = collect_samples (self, response, pids, n_pids, seen, samples);
+    n_seen = collect_samples (self, response, pids, n_pids, seen, samples, since);
   else if (local_error->domain != OBD_PROTOCOL_ERROR || n_pids == 1)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1015,7 +1457,7 @@ read_group (ObdAdapter    *self,
       if (seen[p])
         continue;
 
-      if (!read_group (self, &pids[p], 1, count, samples, cancellable, &single_error))
+      if (!read_group (self, &pids[p], 1, count, samples, since, cancellable, &single_error))
         {
           if (single_error->domain != OBD_PROTOCOL_ERROR)
             {
@@ -1078,16 +1520,20 @@ obd_adapter_read_pids (ObdAdapter    *self,
       group = 1;
     }
 
-  for (gsize i = 0; i < n_pids; i += group)
+  for (gsize i = 0, n; i < n_pids; i += n)
     {
       g_autoptr(GError) local_error = NULL;
-      gsize n = MIN (group, n_pids - i);
       guint count = 0;
+
+      /* A group the fall-back finished one PID at a time is done: the
+       * next one starts after it even if multi-PID was switched off. */
+      n = MIN (group, n_pids - i);
 
       if (self->strategy == OBD_STRATEGY_FAST)
         count = physical || self->ecus->len == 1 ? 1 : 0;
 
-      if (!read_group (self, pids + i, n, count, samples, cancellable, &local_error))
+      if (!read_group (self, pids + i, n, count, samples, start_len, cancellable,
+                       &local_error))
         {
           if (local_error->domain != OBD_PROTOCOL_ERROR)
             {

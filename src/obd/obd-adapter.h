@@ -3,7 +3,16 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Blocking and not thread-safe: one thread (the worker, or a command-line
- * tool) owns an adapter.  Every call takes a GCancellable.
+ * tool) owns an adapter.  Every call takes a GCancellable, and every read
+ * is bounded in bytes and time.
+ *
+ * The byte stream is never trusted to be in step (DESIGN.md §3): at
+ * connect, and after a cancel, a timeout or a reply that does not answer
+ * its request, the adapter interrupts whatever the ELM327 is doing with a
+ * line it rejects and reads until the prompt is followed by silence.
+ * Every reply is checked against its request (AT replies by kind, OBD
+ * replies by service, PID and ECU); one that answers something else is
+ * discarded, counted in ObdLinkStats, and the request sent again.
  */
 #pragma once
 
@@ -30,6 +39,25 @@ typedef enum
 const char *obd_strategy_to_string (ObdStrategy strategy);
 gboolean    obd_strategy_parse     (const char  *text,
                                     ObdStrategy *out_strategy);
+
+/* Link quality since the adapter (or the worker) was made: how much of
+ * what came over the link was of use.  DESIGN.md §3. */
+typedef struct
+{
+  guint64 n_requests;          /* OBD requests answered */
+  guint64 n_values;            /* values decoded into samples */
+  guint64 n_discarded_frames;  /* frames and messages that answered nothing
+                                * asked: bus traffic, modules nobody asked,
+                                * PIDs not asked, values already read */
+  guint64 n_discarded_replies; /* whole replies out of step: late, doubled,
+                                * interrupted ("STOPPED"), unreadable */
+  guint64 n_discarded_bytes;   /* bytes nobody asked for, dropped while
+                                * resynchronising */
+  guint64 n_resyncs;           /* times the stream was brought back in step
+                                * after a cancel, timeout or mismatch */
+  guint64 n_dropped_samples;   /* worker: samples its full queue replaced */
+  guint64 n_reconnects;        /* worker: links re-established */
+} ObdLinkStats;
 
 /* What the adapter found out about itself and the vehicle. */
 typedef struct
@@ -112,8 +140,10 @@ gboolean          obd_adapter_read_pids          (ObdAdapter    *self,
                                                   GCancellable  *cancellable,
                                                   GError       **error);
 
-/* Request statistics since connect, for link-quality figures. */
+/* Request statistics since the adapter was made (over reconnects). */
 guint64           obd_adapter_get_n_requests     (ObdAdapter    *self);
 guint64           obd_adapter_get_n_values       (ObdAdapter    *self);
+void              obd_adapter_get_link_stats     (ObdAdapter    *self,
+                                                  ObdLinkStats  *out_stats);
 
 G_END_DECLS

@@ -428,6 +428,10 @@ set_elm_error (GError               **error,
         msg = _("The adapter is about to go to sleep because nothing happened for a "
                 "while. Send a request to keep it awake.");
       break;
+    case OBD_PROTOCOL_ERROR_MISMATCH:
+      msg = _("The adapter's answer belonged to another request or came from a module "
+              "that was not asked, so it was discarded. Send the request again.");
+      break;
     case OBD_PROTOCOL_ERROR_FAILED:
     case OBD_PROTOCOL_ERROR_NEGATIVE_RESPONSE:
     case OBD_PROTOCOL_ERROR_MALFORMED:
@@ -503,6 +507,9 @@ typedef struct
 
   char         command[MAX_NORM_CHARS];
   gssize       command_len;   /* -1: no command to recognise */
+
+  guint        n_discarded;   /* frames and messages that answered nothing asked */
+  guint        n_foreign;     /* ...of which frames from addresses nobody asked */
 
   gboolean     seen_data;
   gboolean     seen_header;
@@ -649,6 +656,37 @@ headerless_list (Parser *parser)
   return parser->headerless;
 }
 
+/* Whether a frame from id may answer the request (ObdElmParseOptions):
+ * one of the ECUs asked, or any address an OBD responder may use. */
+static gboolean
+responder_accepted (Parser  *parser,
+                    guint32  id)
+{
+  const ObdElmParseOptions *o = parser->options;
+  ObdProtocol protocol = o->protocol;
+
+  if (o->service == 0 || id == 0)
+    return TRUE;
+
+  if (o->n_ecus > 0)
+    {
+      for (gsize i = 0; i < o->n_ecus; i++)
+        if (o->ecus[i] == id)
+          return TRUE;
+    }
+  /* ISO 15765-4 §6.3.2: 11-bit responses come from 7E8..7EF, 29-bit ones
+   * from 18 DA F1 xx (physical, to the tester F1). */
+  else if ((id >= 0x7E8 && id <= 0x7EF) || (id & 0xFFFFFF00u) == 0x18DAF100u)
+    return TRUE;
+  /* A legacy header's source byte; F1 is the tester itself. */
+  else if (id <= 0xFF && id != 0xF1 && !obd_protocol_is_can (protocol))
+    return TRUE;
+
+  parser->n_discarded++;
+  parser->n_foreign++;
+  return FALSE;
+}
+
 /* One CAN frame with its header: ISO 15765-2 network layer.  With headers
  * on, the ELM327 shows the PCI byte and every data byte the ECU sent,
  * padding included, so lengths come from the PCI, never from the line. */
@@ -665,6 +703,11 @@ handle_can_frame (Parser       *parser,
 
   parser->seen_header = TRUE;
   parser->seen_data = TRUE;
+
+  /* Bus traffic and modules nobody asked never reach reassembly, so a
+   * flood of them costs a comparison each. */
+  if (!responder_accepted (parser, ecu))
+    return;
 
   if (mark != MARK_NONE)
     {
@@ -862,6 +905,8 @@ handle_bytes (Parser       *parser,
         {
           parser->seen_header = TRUE;
           parser->seen_data = TRUE;
+          if (!responder_accepted (parser, b[2]))
+            return;
           msg = obd_response_add_message (parser->response, b[2], b + hlen, n - hlen - 1);
           msg->checksum_ok = ok && mark == MARK_NONE;
           if (!msg->checksum_ok)
@@ -1310,6 +1355,67 @@ drop_superseded_pending (GPtrArray *messages)
     }
 }
 
+/* Whether msg answers what the options say was asked. */
+static gboolean
+message_answers (const ObdElmParseOptions *o,
+                 const ObdMessage         *msg)
+{
+  if (o->service == 0)
+    return TRUE;
+  if (msg->len >= 2 && msg->data[0] == 0x7F)
+    return msg->data[1] == o->service;
+  if (msg->len < 1 || msg->data[0] != (guint8) (o->service + 0x40))
+    return FALSE;
+
+  /* SAE J1979: the replies of these services repeat the PID (01, 02),
+   * test ID (05, 08), monitor ID (06) or info type (09) asked. */
+  switch (o->service)
+    {
+    case 0x01: case 0x02: case 0x05: case 0x06: case 0x08: case 0x09:
+      if (o->n_pids == 0)
+        return TRUE;
+      if (msg->len < 2)
+        return FALSE;
+      for (gsize i = 0; i < o->n_pids; i++)
+        if (msg->data[1] == o->pids[i])
+          return TRUE;
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
+/* Drops the messages that answer something else, and every message past
+ * OBD_ELM_MAX_MESSAGES. */
+static void
+discard_unasked (Parser *parser)
+{
+  GPtrArray *messages = parser->response->messages;
+  guint before = parser->n_discarded;
+
+  for (guint i = messages->len; i-- > 0;)
+    {
+      const ObdMessage *msg = g_ptr_array_index (messages, i);
+
+      if (!message_answers (parser->options, msg))
+        {
+          g_ptr_array_remove_index (messages, i);
+          parser->n_discarded++;
+        }
+    }
+
+  if (messages->len > OBD_ELM_MAX_MESSAGES)
+    {
+      parser->n_discarded += messages->len - OBD_ELM_MAX_MESSAGES;
+      g_ptr_array_set_size (messages, OBD_ELM_MAX_MESSAGES);
+    }
+
+  if (parser->n_discarded > 0)
+    g_debug ("ELM327: discarded %u frame(s) from addresses nobody asked and %u message(s) "
+             "that do not answer the request", parser->n_foreign,
+             parser->n_discarded - before);
+}
+
 static ObdElmParseResult
 parser_finish (Parser  *parser,
                GError **error)
@@ -1337,6 +1443,7 @@ parser_finish (Parser  *parser,
           if (parser->headerless->len > 0)
             g_debug ("ELM327: ignoring %u line(s) without header among lines with one",
                      parser->headerless->len);
+          parser->n_discarded += parser->headerless->len;
           g_clear_pointer (&parser->headerless, g_ptr_array_unref);
         }
       else
@@ -1345,6 +1452,7 @@ parser_finish (Parser  *parser,
         }
     }
 
+  discard_unasked (parser);
   drop_superseded_pending (messages);
 
   for (guint i = 0; i < messages->len; i++)
@@ -1394,6 +1502,8 @@ parser_finish (Parser  *parser,
 
   if (parser->have_elm_error)
     set_elm_error (error, parser->elm_code, parser->elm_norm);
+  else if (parser->n_discarded > 0 && messages->len == 0)
+    set_elm_error (error, OBD_PROTOCOL_ERROR_MISMATCH, "");
   else if (bad > 0)
     set_elm_error (error, OBD_PROTOCOL_ERROR_DATA_ERROR, "<DATAERROR");
   else if (parser->have_data_error)
@@ -1453,7 +1563,8 @@ obd_elm_parse_response (const char                *text,
                         ObdResponse              **out_response,
                         GError                   **error)
 {
-  static const ObdElmParseOptions defaults = { OBD_PROTOCOL_AUTO, FALSE, NULL };
+  static const ObdElmParseOptions defaults = { OBD_PROTOCOL_AUTO, FALSE, NULL, 0, NULL, 0,
+                                                NULL, 0, NULL };
   g_autoptr(ObdResponse) response = NULL;
   ObdElmParseResult result;
   Parser parser = { 0 };
@@ -1498,6 +1609,8 @@ obd_elm_parse_response (const char                *text,
 
   result = parser_finish (&parser, error);
   g_clear_pointer (&parser.headerless, g_ptr_array_unref);
+  if (parser.options->n_discarded != NULL)
+    *parser.options->n_discarded += parser.n_discarded;
 
   if (result == OBD_ELM_PARSE_OK)
     *out_response = g_steal_pointer (&response);

@@ -44,7 +44,32 @@ typedef struct
   gboolean    headers;       /* AT H1 was accepted (may be ignored by clones:
                               * the parser falls back if lines say otherwise) */
   const char *command;       /* the command sent, to recognise its echo; may be NULL */
+
+  /* What was asked, so that what does not answer it is discarded and never
+   * decoded (DESIGN.md §3: a late or doubled reply to an earlier request,
+   * bus traffic, a module nobody asked).  service 0 checks nothing.
+   *
+   * A message answers when its first byte is service + 0x40 (or it is a
+   * negative response 7F <service>), and, for the services whose second
+   * byte repeats what was asked (01, 02, 05, 06, 08, 09), that byte is one
+   * of pids[].  Frames are accepted from the addresses in ecus[] (and from
+   * unknown senders, 0, when headers are off); with n_ecus 0, from any
+   * address an OBD responder may use: 7E8–7EF and 18DAF1xx on CAN
+   * (ISO 15765-4), a source byte on the legacy buses. */
+  guint8         service;
+  const guint8  *pids;
+  gsize          n_pids;
+  const guint32 *ecus;
+  gsize          n_ecus;
+  /* Out, may be NULL: increased by the number of frames and messages
+   * discarded, whatever the result. */
+  guint         *n_discarded;
 } ObdElmParseOptions;
+
+/* At most this many messages are kept from one reply (OBD-II allows eight
+ * responders; the legacy buses split a VIN or a trouble-code list into a
+ * few messages each); the rest are discarded. */
+#define OBD_ELM_MAX_MESSAGES 64
 
 typedef enum
 {
@@ -63,7 +88,9 @@ gsize              obd_elm_find_prompt      (const char *buf,
  * reply ("NO DATA", "CAN ERROR", "?", ...) or an ECU negative response when
  * no other ECU answered positively, returns INVALID with an
  * OBD_PROTOCOL_ERROR; the message says in plain words what happened and
- * what to do next. */
+ * what to do next.  When the options say what was asked and the reply
+ * held data but none of it answered, the error is
+ * OBD_PROTOCOL_ERROR_MISMATCH. */
 ObdElmParseResult  obd_elm_parse_response   (const char                *text,
                                              gsize                      len,
                                              const ObdElmParseOptions  *options,

@@ -47,6 +47,9 @@ typedef enum
   OBD_PROTOCOL_ERROR_NEGATIVE_RESPONSE,   /* 7F <service> <NRC> */
   OBD_PROTOCOL_ERROR_MALFORMED,           /* a reply we cannot parse */
   OBD_PROTOCOL_ERROR_UNSUPPORTED,         /* the vehicle does not support this */
+  OBD_PROTOCOL_ERROR_MISMATCH,            /* a reply to another request (late,
+                                           * doubled, shifted) or from a
+                                           * module nobody asked */
 } ObdProtocolErrorCode;
 
 GQuark obd_transport_error_quark (void);

@@ -1508,8 +1508,12 @@ static const ObdPidInfo pid_table[] = {
   PERCENT (0x52, "ethanol_percent", N_("Ethanol fuel")),
   LINEAR (0x53, 2, "evap_vapor_pressure_abs", N_("Absolute evaporative system vapor pressure"),
           OBD_UNIT_KPA, 0, 327.675),
-  SIGNED (0x54, 2, "evap_vapor_pressure_wide", N_("Evaporative system vapor pressure"),
-          OBD_UNIT_PA, -32768, 32767),
+  /* Not two's complement like PID 32: the published J1979 PID table gives
+   * the range -32767 .. 32768 Pa, i.e. (256A + B) - 32767, and AndrOBD and
+   * python-OBD decode it so.  No text of the standard we work from says
+   * otherwise. */
+  LINEAR (0x54, 2, "evap_vapor_pressure_wide", N_("Evaporative system vapor pressure"),
+          OBD_UNIT_PA, -32767, 32768),
   MULTI (0x55, 2, "sec_o2_stft_b1_b3",
          N_("Short term secondary oxygen sensor trim, banks 1 and 3")),
   MULTI (0x56, 2, "sec_o2_ltft_b1_b3", N_("Long term secondary oxygen sensor trim, banks 1 and 3")),

@@ -32,6 +32,11 @@ struct _ObdPtyTransport
   char *path;
   guint baud;
   int fd;
+  /* The program on the other side closed the pty.  Its name is free from
+   * then on and the next pty anyone opens may get it, so it is not opened
+   * again: that would be someone else's simulator or terminal (and TIOCEXCL
+   * does not keep root out). */
+  gboolean hung_up;
 };
 
 G_DEFINE_FINAL_TYPE (ObdPtyTransport, obd_pty_transport, OBD_TYPE_TRANSPORT)
@@ -193,6 +198,15 @@ obd_pty_transport_open (ObdTransport  *transport,
 {
   ObdPtyTransport *self = OBD_PTY_TRANSPORT (transport);
 
+  if (self->hung_up)
+    {
+      g_set_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_DISCONNECTED,
+                   _("The program that served %s has closed it, and the name may now "
+                     "belong to another program. Start it again and connect to the path "
+                     "it prints."), self->path);
+      return FALSE;
+    }
+
   self->fd = g_open (self->path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0);
   if (self->fd < 0)
     {
@@ -282,6 +296,7 @@ obd_pty_transport_read (ObdTransport  *transport,
       if (n == 0 || errno == EIO)
         {
           /* A pty whose other side closed reads as EOF or EIO. */
+          self->hung_up = TRUE;
           _obd_set_error_from_errno (error, EIO, self->path);
           return -1;
         }

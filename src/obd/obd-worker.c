@@ -22,6 +22,12 @@
 #define MAX_RECONNECTS        3
 #define RATE_WINDOW_US        (3 * G_USEC_PER_SEC)
 
+/* A sample's identity for thinning the queue: ECU, PID and field (on
+ * 32-bit machines 29-bit ECU addresses may share a key, which only makes
+ * the thinning less even). */
+#define SAMPLE_KEY(s) GSIZE_TO_POINTER (((gsize) (s)->ecu << 16) | ((gsize) (s)->pid << 8) | \
+                                        (s)->index)
+
 typedef struct
 {
   guint8 pid;
@@ -64,16 +70,15 @@ struct _WorkerShared
   GWeakRef         owner;          /* the ObdWorker */
 
   GMutex           lock;           /* protects what follows */
-  GArray          *pending;        /* of ObdSample */
+  GArray          *pending;        /* of ObdSample, at most OBD_WORKER_MAX_PENDING */
   gboolean         flush_scheduled;
   GArray          *poll;           /* of PollEntry */
   GError          *stop_error;
   gboolean         stopped;
-  char            *version;
+  char            *version;        /* the worker's; the owner reads its own copy */
   ObdProtocol      found_protocol;
   GArray          *supported;      /* of guint8 */
-  guint64          n_requests;
-  guint64          n_values;
+  ObdLinkStats     stats;          /* adapter figures plus the worker's own */
   RatePoint        rate_old;
   RatePoint        rate_new;
 
@@ -87,6 +92,10 @@ struct _ObdWorker
   GThread      *thread;
   ObdWorkerState state;       /* as last reported to the owner */
   gboolean      stop_emitted;
+  /* Connection facts as of the last CONNECTED state, the owner's own
+   * copies: the worker replaces its own on every reconnect. */
+  char         *version;
+  ObdProtocol   protocol;
 };
 
 enum {
@@ -166,6 +175,53 @@ owner_flush_cb (gpointer data)
 /* Called on the worker thread: at most one flush is pending at a time, and
  * it fires OBD_WORKER_BATCH_MS after the first sample of the batch, so the
  * owner wakes at most ~20 times a second however fast samples come. */
+/* The queue is full: thins its older half, dropping every other sample of
+ * each (ECU, PID, field) there (the second, the fourth...), so what the
+ * owner gets still spans the whole time it fell behind, from its first
+ * sample, at a lower rate, and the newest values are never lost.  Should
+ * that free too little (a half of nearly all different PIDs), the oldest
+ * quarter goes.  Called with the lock held. */
+static void
+thin_pending (WorkerShared *shared)
+{
+  GArray *q = shared->pending;
+  g_autoptr(GHashTable) parity = g_hash_table_new (NULL, NULL);
+  guint half = q->len / 2;
+  guint out = 0;
+  guint dropped;
+
+  for (guint i = 0; i < q->len; i++)
+    {
+      ObdSample *s = &g_array_index (q, ObdSample, i);
+
+      if (i < half)
+        {
+          gpointer key = SAMPLE_KEY (s);
+          gboolean drop = GPOINTER_TO_UINT (g_hash_table_lookup (parity, key)) == 1;
+
+          g_hash_table_insert (parity, key, GUINT_TO_POINTER (drop ? 2 : 1));
+          if (drop)
+            continue;
+        }
+      if (out != i)
+        g_array_index (q, ObdSample, out) = *s;
+      out++;
+    }
+
+  dropped = q->len - out;
+  g_array_set_size (q, out);
+  if (dropped < half / 4)
+    {
+      guint cut = MIN (half / 2, q->len);
+
+      g_array_remove_range (q, 0, cut);
+      dropped += cut;
+    }
+
+  shared->stats.n_dropped_samples += dropped;
+  g_info ("The owner falls behind: dropped %u of the oldest samples waiting for it.", dropped);
+}
+
 static void
 push_samples (WorkerShared *shared,
               const GArray *samples)
@@ -176,7 +232,17 @@ push_samples (WorkerShared *shared,
     return;
 
   g_mutex_lock (&shared->lock);
-  g_array_append_vals (shared->pending, samples->data, samples->len);
+  while (shared->pending->len + samples->len > OBD_WORKER_MAX_PENDING &&
+         shared->pending->len > 0)
+    thin_pending (shared);
+  {
+    /* (a batch larger than the whole queue keeps its newest samples) */
+    guint take = MIN (samples->len, OBD_WORKER_MAX_PENDING);
+
+    g_array_append_vals (shared->pending,
+                         &g_array_index (samples, ObdSample, samples->len - take), take);
+    shared->stats.n_dropped_samples += samples->len - take;
+  }
   if (!shared->flush_scheduled)
     schedule = shared->flush_scheduled = TRUE;
   g_mutex_unlock (&shared->lock);
@@ -211,16 +277,36 @@ invoke_on_owner (WorkerShared   *shared,
   g_source_attach (source, shared->owner_context);
 }
 
+/* Queues func on the worker's context, as a source like every delivery
+ * between threads: never run inline on the caller's. */
+static void
+invoke_on_worker (WorkerShared   *shared,
+                  gint            priority,
+                  GSourceFunc     func,
+                  gpointer        data,
+                  GDestroyNotify  destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_name (source, "[obd-worker] request");
+  g_source_set_callback (source, func, data, destroy);
+  g_source_attach (source, shared->context);
+}
+
 typedef struct
 {
   WorkerShared   *shared;
   ObdWorkerState  state;
+  char           *version;    /* CONNECTED: the facts as of now */
+  ObdProtocol     protocol;
 } StateChange;
 
 static void
 state_change_free (StateChange *change)
 {
   shared_unref (change->shared);
+  g_free (change->version);
   g_free (change);
 }
 
@@ -236,6 +322,12 @@ owner_state_cb (gpointer data)
   if (self != NULL && !self->stop_emitted)
     {
       self->state = change->state;
+      if (change->state == OBD_WORKER_STATE_CONNECTED)
+        {
+          g_free (self->version);
+          self->version = g_steal_pointer (&change->version);
+          self->protocol = change->protocol;
+        }
       g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
     }
 
@@ -250,6 +342,13 @@ set_state (WorkerShared   *shared,
 
   change->shared = shared_ref (shared);
   change->state = state;
+  if (state == OBD_WORKER_STATE_CONNECTED)
+    {
+      g_mutex_lock (&shared->lock);
+      change->version = g_strdup (shared->version);
+      change->protocol = shared->found_protocol;
+      g_mutex_unlock (&shared->lock);
+    }
   invoke_on_owner (shared, owner_state_cb, change, (GDestroyNotify) state_change_free);
 }
 
@@ -275,15 +374,21 @@ update_rate (WorkerShared *shared,
 {
   gint64 now = g_get_monotonic_time ();
 
+  ObdLinkStats stats;
+
+  obd_adapter_get_link_stats (adapter, &stats);
+
   g_mutex_lock (&shared->lock);
-  shared->n_requests = obd_adapter_get_n_requests (adapter);
-  shared->n_values = obd_adapter_get_n_values (adapter);
+  /* The worker's own figures stay; the adapter's are its totals. */
+  stats.n_dropped_samples = shared->stats.n_dropped_samples;
+  stats.n_reconnects = shared->stats.n_reconnects;
+  shared->stats = stats;
   if (now - shared->rate_new.time_us > RATE_WINDOW_US / 2)
     {
       shared->rate_old = shared->rate_new;
       shared->rate_new.time_us = now;
-      shared->rate_new.n_requests = shared->n_requests;
-      shared->rate_new.n_values = shared->n_values;
+      shared->rate_new.n_requests = stats.n_requests;
+      shared->rate_new.n_values = stats.n_values;
     }
   g_mutex_unlock (&shared->lock);
 }
@@ -384,6 +489,9 @@ try_reconnect (WorkerShared  *shared,
 
       if (obd_adapter_reconnect (adapter, shared->cancellable, &last_error))
         {
+          g_mutex_lock (&shared->lock);
+          shared->stats.n_reconnects++;
+          g_mutex_unlock (&shared->lock);
           note_connected (shared, adapter);
           set_state (shared, OBD_WORKER_STATE_CONNECTED);
           return TRUE;
@@ -418,6 +526,8 @@ poll_cb (gpointer data)
   guint8 pids[6];
   gsize max;
   gsize n;
+
+  g_assert (g_main_context_is_owner (shared->context));
 
   if (g_cancellable_is_cancelled (shared->cancellable))
     {
@@ -488,6 +598,8 @@ wake_poll_cb (gpointer data)
   WorkerShared *shared = data;
   PollState *ps = shared->ps;
 
+  g_assert (g_main_context_is_owner (shared->context));
+
   if (ps == NULL || ps->source != NULL)
     return G_SOURCE_REMOVE;
 
@@ -527,6 +639,8 @@ job_cb (gpointer data)
   GError *error = NULL;
   gpointer result;
 
+  g_assert (g_main_context_is_owner (shared->context));
+
   if (g_task_return_error_if_cancelled (task))
     return G_SOURCE_REMOVE;
 
@@ -556,6 +670,10 @@ worker_thread (gpointer data)
   g_autoptr(GError) error = NULL;
   PollState ps = { 0 };
 
+  /* Owned from the first to the last moment, so that nothing queued for
+   * the worker can ever run on another thread. */
+  if (!g_main_context_acquire (shared->context))
+    g_assert_not_reached ();
   g_main_context_push_thread_default (shared->context);
 
   set_state (shared, OBD_WORKER_STATE_CONNECTING);
@@ -609,6 +727,7 @@ worker_thread (gpointer data)
     ;
 
   g_main_context_pop_thread_default (shared->context);
+  g_main_context_release (shared->context);
 
   invoke_on_owner (shared, owner_stopped_cb, shared_ref (shared),
                    (GDestroyNotify) shared_unref);
@@ -665,6 +784,7 @@ obd_worker_finalize (GObject *object)
   ObdWorker *self = OBD_WORKER (object);
 
   g_clear_pointer (&self->shared, shared_unref);
+  g_free (self->version);
 
   G_OBJECT_CLASS (obd_worker_parent_class)->finalize (object);
 }
@@ -816,10 +936,13 @@ obd_worker_set_pids (ObdWorker    *self,
 
       g_array_append_val (shared->poll, entry);
     }
+  /* A worker that has ended iterates its context no more: a source left
+   * there would keep the shared state, and so itself, alive for ever.
+   * (Before the start, the new list is simply there when polling begins.) */
+  if (self->thread != NULL && !shared->stopped)
+    invoke_on_worker (shared, G_PRIORITY_DEFAULT, wake_poll_cb, shared_ref (shared),
+                      (GDestroyNotify) shared_unref);
   g_mutex_unlock (&shared->lock);
-
-  g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, wake_poll_cb,
-                              shared_ref (shared), (GDestroyNotify) shared_unref);
 }
 
 void
@@ -852,8 +975,8 @@ obd_worker_run_async (ObdWorker           *self,
   g_mutex_lock (&self->shared->lock);
   if (self->thread != NULL && !self->shared->stopped)
     {
-      g_main_context_invoke_full (self->shared->context, G_PRIORITY_DEFAULT, job_cb,
-                                  g_steal_pointer (&task), g_object_unref);
+      invoke_on_worker (self->shared, G_PRIORITY_DEFAULT, job_cb, g_steal_pointer (&task),
+                        g_object_unref);
       g_mutex_unlock (&self->shared->lock);
       return;
     }
@@ -879,8 +1002,7 @@ obd_worker_get_adapter_version (ObdWorker *self)
 {
   g_return_val_if_fail (OBD_IS_WORKER (self), NULL);
 
-  /* Written once by the worker before it reports CONNECTED. */
-  return self->shared->version;
+  return self->version;
 }
 
 ObdProtocol
@@ -888,7 +1010,7 @@ obd_worker_get_protocol (ObdWorker *self)
 {
   g_return_val_if_fail (OBD_IS_WORKER (self), OBD_PROTOCOL_AUTO);
 
-  return self->shared->found_protocol;
+  return self->protocol;
 }
 
 GArray *
@@ -913,14 +1035,16 @@ rate (WorkerShared *shared,
 {
   double seconds;
   double delta;
+  gboolean valid;
 
   g_mutex_lock (&shared->lock);
   seconds = (shared->rate_new.time_us - shared->rate_old.time_us) / (double) G_USEC_PER_SEC;
   delta = values ? (double) (shared->rate_new.n_values - shared->rate_old.n_values)
                  : (double) (shared->rate_new.n_requests - shared->rate_old.n_requests);
+  valid = shared->rate_old.time_us > 0;
   g_mutex_unlock (&shared->lock);
 
-  return seconds > 0 && shared->rate_old.time_us > 0 ? delta / seconds : 0;
+  return seconds > 0 && valid ? delta / seconds : 0;
 }
 
 double
@@ -942,27 +1066,33 @@ obd_worker_get_values_per_second (ObdWorker *self)
 guint64
 obd_worker_get_n_requests (ObdWorker *self)
 {
-  guint64 n;
+  ObdLinkStats stats;
 
   g_return_val_if_fail (OBD_IS_WORKER (self), 0);
 
-  g_mutex_lock (&self->shared->lock);
-  n = self->shared->n_requests;
-  g_mutex_unlock (&self->shared->lock);
-
-  return n;
+  obd_worker_get_link_stats (self, &stats);
+  return stats.n_requests;
 }
 
 guint64
 obd_worker_get_n_values (ObdWorker *self)
 {
-  guint64 n;
+  ObdLinkStats stats;
 
   g_return_val_if_fail (OBD_IS_WORKER (self), 0);
 
-  g_mutex_lock (&self->shared->lock);
-  n = self->shared->n_values;
-  g_mutex_unlock (&self->shared->lock);
+  obd_worker_get_link_stats (self, &stats);
+  return stats.n_values;
+}
 
-  return n;
+void
+obd_worker_get_link_stats (ObdWorker    *self,
+                           ObdLinkStats *out_stats)
+{
+  g_return_if_fail (OBD_IS_WORKER (self));
+  g_return_if_fail (out_stats != NULL);
+
+  g_mutex_lock (&self->shared->lock);
+  *out_stats = self->shared->stats;
+  g_mutex_unlock (&self->shared->lock);
 }

@@ -3,9 +3,21 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * DESIGN.md §3.  The worker owns the transport and the adapter on its own
- * thread with its own GMainContext.  Signals are emitted on the main
- * context that was thread-default when obd_worker_start() was called.
+ * thread with its own GMainContext, which it holds from start to end:
+ * requests (obd_worker_set_pids(), obd_worker_run_async()) reach it as
+ * sources queued there and never run on the caller's thread.  Signals are
+ * emitted on the main context that was thread-default when
+ * obd_worker_start() was called, always from sources queued there.
  * Samples arrive in batches, at most every OBD_WORKER_BATCH_MS.
+ *
+ * The queue between the worker and its owner holds at most
+ * OBD_WORKER_MAX_PENDING samples (about 36 s at the fast strategy's
+ * 450 values a second).  When the owner falls that far behind (its main
+ * loop blocked), the worker does not wait for it: it thins the older half
+ * of the queue, dropping every other sample of each ECU, PID and field
+ * there, oldest first, so the owner still gets the whole stretch of time
+ * at a lower rate and the newest values are never lost.  What was dropped
+ * is counted in ObdLinkStats.n_dropped_samples.
  */
 #pragma once
 
@@ -15,7 +27,8 @@
 
 G_BEGIN_DECLS
 
-#define OBD_WORKER_BATCH_MS 50
+#define OBD_WORKER_BATCH_MS     50
+#define OBD_WORKER_MAX_PENDING  16384
 
 typedef enum
 {
@@ -70,7 +83,8 @@ gpointer        obd_worker_run_finish       (ObdWorker           *self,
                                              GAsyncResult        *result,
                                              GError             **error);
 
-/* Connection facts, valid from the CONNECTED state on. */
+/* Connection facts as of the last CONNECTED state, kept on the owner's
+ * side: the version string stays valid until the next ::state-changed. */
 const char     *obd_worker_get_adapter_version (ObdWorker     *self);
 ObdProtocol     obd_worker_get_protocol     (ObdWorker        *self);
 /* Supported Mode 01 PIDs of all ECUs (newly allocated, sorted). */
@@ -81,5 +95,10 @@ double          obd_worker_get_requests_per_second (ObdWorker *self);
 double          obd_worker_get_values_per_second   (ObdWorker *self);
 guint64         obd_worker_get_n_requests   (ObdWorker        *self);
 guint64         obd_worker_get_n_values     (ObdWorker        *self);
+/* Link quality since start: requests, values, what was discarded as out
+ * of step or unasked, resynchronisations, reconnects and samples the full
+ * queue dropped.  Safe from any thread. */
+void            obd_worker_get_link_stats   (ObdWorker        *self,
+                                             ObdLinkStats     *out_stats);
 
 G_END_DECLS

@@ -92,6 +92,7 @@ struct _ObdSimElm
   double         adaptive_us;    /* measured ECU response time, < 0 unknown */
 
   gboolean       monitoring;
+  gboolean       babbling;       /* the babble fault: monitoring nothing stops */
   gint64         monitor_next_us;
   guint          monitor_seq;
 };
@@ -216,11 +217,23 @@ obd_sim_faults_parse (const char    *text,
           faults->stall_request = MAX (a, 1);
           faults->stall_ms = b;
         }
+      else if (g_str_equal (kind, "late") && n == 3 && parse_uint (parts[1], G_MAXUINT, &a) &&
+               parse_uint (parts[2], 600000, &b))
+        {
+          faults->late_request = MAX (a, 1);
+          faults->late_ms = b;
+        }
+      else if (g_str_equal (kind, "double") && n == 2 && parse_uint (parts[1], G_MAXUINT, &a))
+        faults->double_every = MAX (a, 1);
+      else if (g_str_equal (kind, "flood") && n == 2 && parse_uint (parts[1], 10000, &a))
+        faults->flood_frames = a;
+      else if (g_str_equal (kind, "babble") && n == 2 && parse_uint (parts[1], G_MAXUINT, &a))
+        faults->babble_from = MAX (a, 1);
       else
         return invalid (error,
                         _("Unknown simulator fault “%s”. Valid faults: drop-after:N, drop-at:MS, "
                           "garbage:N, truncate:N, stall:N:MS, can-error:N, bus-busy:N, "
-                          "ignition-off."),
+                          "ignition-off, late:N:MS, double:N, flood:N, babble:N."),
                         items[i]);
     }
   return TRUE;
@@ -590,6 +603,7 @@ settings_defaults (ObdSimElm *self)
   self->bus_init = FALSE;
   self->adaptive_us = -1;
   self->monitoring = FALSE;
+  self->babbling = FALSE;
 }
 
 ObdSimElm *
@@ -1286,6 +1300,40 @@ format_frame (ObdSimElm      *self,
   g_ptr_array_add (lines, g_string_free (line, FALSE));
 }
 
+/* The flood fault: frames from IDs no OBD responder uses (ISO 15765-4
+ * gives them 7E8-7EF and 18DAF1xx), shaped like a positive answer to the
+ * request, as bus traffic shows when nothing filters it. */
+static void
+emit_flood (ObdSimElm    *self,
+            ObdProtocol   p,
+            const guint8 *req,
+            gsize         req_len,
+            gint64        t)
+{
+  static const guint32 ids11[] = { 0x7FF, 0x3C1, 0x0C9, 0x1E9, 0x7DF };
+  static const guint32 ids29[] = { 0x18FEF100, 0x0CF00400, 0x18DB33F1 };
+
+  for (guint i = 0; i < self->faults.flood_frames; i++)
+    {
+      g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+      BusFrame f = { 0 };
+
+      f.id = proto_is_29bit (p) ? ids29[i % G_N_ELEMENTS (ids29)] :
+                                  ids11[i % G_N_ELEMENTS (ids11)];
+      f.len = 8;
+      f.kind = 0;
+      f.last = TRUE;
+      f.data[0] = 6;
+      f.data[1] = req[0] + 0x40;
+      f.data[2] = req_len > 1 ? req[1] : 0x00;
+      for (guint b = 3; b < 8; b++)
+        f.data[b] = (guint8) g_rand_int_range (self->rand, 0, 256);
+      format_frame (self, p, &f, lines);
+      for (guint l = 0; l < lines->len; l++)
+        emit_line (self, t, lines->pdata[l]);
+    }
+}
+
 static gboolean
 parse_obd (const char *cmd,
            guint8     *bytes,
@@ -1484,6 +1532,9 @@ handle_obd (ObdSimElm  *self,
         frames_for_ecu (self, p, e, messages, request_end, frames);
     }
 
+  if (self->faults.flood_frames > 0 && proto_is_can (p))
+    emit_flood (self, p, req, req_len, request_end);
+
   /* One bus: frames go one after the other, interleaving ECUs. */
   g_array_sort (frames, compare_frames);
   bus_free = request_end;
@@ -1558,8 +1609,14 @@ monitor_pump (ObdSimElm *self,
       double rpm;
 
       /* The adapter's transmit buffer holds 256 bytes: if the host link
-       * cannot keep up with the bus, it overflows (datasheet: BUFFER FULL). */
-      if (self->tx_free_us - t > 256 * byte_us (self))
+       * cannot keep up with the bus, it overflows (datasheet: BUFFER FULL).
+       * A babbling one just keeps the line busy. */
+      if (self->babbling && self->tx_free_us > t)
+        {
+          self->monitor_next_us = self->tx_free_us;
+          continue;
+        }
+      if (!self->babbling && self->tx_free_us - t > 256 * byte_us (self))
         {
           self->monitoring = FALSE;
           emit_line (self, t, "BUFFER FULL");
@@ -1652,8 +1709,17 @@ process_line (ObdSimElm *self,
       drop_link (self, t);
       return;
     }
+  if (self->faults.babble_from && self->n_commands >= self->faults.babble_from)
+    {
+      /* A hung clone: it talks on and on and hears nothing. */
+      start_monitor (self, t);
+      self->babbling = TRUE;
+      return;
+    }
   if (self->faults.stall_request == self->n_commands)
     t += (gint64) self->faults.stall_ms * 1000;
+  if (self->faults.late_request == self->n_commands)
+    t += (gint64) self->faults.late_ms * 1000;
   if (self->faults.garbage_every && self->n_commands % self->faults.garbage_every == 0)
     {
       char noise[8];
@@ -1680,6 +1746,22 @@ process_line (ObdSimElm *self,
   else
     handle_obd (self, cmd, t);
 
+  /* Held back outside the chip: nothing the host sends can stop it. */
+  if (self->faults.late_request == self->n_commands)
+    self->busy_obd = FALSE;
+
+  if (self->faults.double_every && !g_str_has_prefix (cmd, "AT") && self->n_obd > 0 &&
+      self->n_obd % self->faults.double_every == 0 && self->out->len > mark)
+    {
+      g_autoptr(GByteArray) copy = g_byte_array_new ();
+
+      for (guint i = mark; i < self->out->len; i++)
+        g_byte_array_append (copy, &g_array_index (self->out, OutByte, i).byte, 1);
+      emit_bytes (self, self->tx_free_us, (const char *) copy->data, copy->len);
+      self->busy_until_us = self->tx_free_us;
+      self->busy_obd = FALSE;
+    }
+
   if (self->faults.truncate_every && self->n_commands % self->faults.truncate_every == 0 &&
       self->out->len > mark + 2)
     {
@@ -1704,6 +1786,8 @@ obd_sim_elm_write (ObdSimElm    *self,
       self->rx_free_us = arrival;
       if (arrival >= self->disconnect_us)
         return;
+      if (self->babbling)
+        continue;
 
       if (self->monitoring || (self->busy_obd && arrival < self->busy_until_us))
         {

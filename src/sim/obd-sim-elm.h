@@ -28,6 +28,19 @@
  *                     can-error:N    every Nth OBD request: CAN ERROR
  *                     bus-busy:N     every Nth OBD request: BUS BUSY
  *                     ignition-off   the ECUs sleep (UNABLE TO CONNECT)
+ *                     late:N:MS      command N is answered MS ms late and
+ *                                    cannot be interrupted: what the host
+ *                                    sends meanwhile waits behind it (a
+ *                                    Bluetooth bridge holding a reply back)
+ *                     double:N       every Nth OBD reply is sent twice (a
+ *                                    bridge repeating a packet)
+ *                     flood:N        every OBD reply on CAN carries N frames
+ *                                    from IDs that are no OBD responders,
+ *                                    each looking like an answer (a noisy
+ *                                    bus, an adapter without its filter)
+ *                     babble:N       from command N on, the adapter streams
+ *                                    frames without end and never shows a
+ *                                    prompt, ignoring all input
  */
 #pragma once
 
@@ -70,6 +83,11 @@ typedef struct
   guint    can_error_every;
   guint    bus_busy_every;
   gboolean ignition_off;
+  guint    late_request;     /* 1-based command number */
+  guint    late_ms;
+  guint    double_every;
+  guint    flood_frames;
+  guint    babble_from;      /* 1-based command number */
 } ObdSimFaults;
 
 /* The timing model; every figure is configurable. */

@@ -10,6 +10,9 @@
 #                 parser tests), split into messages
 #   decode        PID replies, VINs and names people type
 #   sim-elm       host sessions with the virtual ELM327, and options strings
+#   adapter       what an adapter answers to the lines ObdAdapter writes:
+#                 a clean session, stale and doubled replies, a stream
+#                 without end
 #
 #   tests/fuzz/make-corpus.py [CORPUS...]     (default: all of them)
 import os
@@ -67,6 +70,10 @@ def write_elm_response():
         option = protocol | headers << 4 | cmd << 5
         with open(os.path.join(OUT, name[:-4]), 'wb') as f:
             f.write(bytes([option]) + reply)
+        # the same reply checked against what its command asked (bit 7)
+        if cmd in (1, 2):
+            with open(os.path.join(OUT, name[:-4] + '-asked'), 'wb') as f:
+                f.write(bytes([option | 0x80]) + reply)
 
 
 # fuzz_ecu() in fuzz-common.c: the ECU selector byte of a message
@@ -334,11 +341,67 @@ def write_sim_elm():
                         '&baud=38400&fault=garbage:2,truncate:3',
         'options-faults': 'healthy-idle?fault=drop-after:5,stall:2:250,ignition-off,'
                           'can-error:4,bus-busy:3,drop-at:900',
+        'options-out-of-step': 'healthy-idle?fault=late:3:700,double:2,flood:20',
+        'options-babble': 'healthy-idle?fault=babble:6',
         'options-bad-scenario': 'bogus?profile=genuine',
         'options-bad-value': 'misfire?baud=12&protocol=A',
     }
     for name, text in options.items():
         write('sim-elm', name, b'\x80' + text.encode())
+
+
+# fuzz-adapter: option byte (bit 0 naive, bits 1-2 read size, bit 3 the
+# last record streams forever), then one length-prefixed reply record per
+# line the adapter writes.
+CONNECT_FAST = [
+    '?',                                  # the resynchronisation probe
+    '\r\rELM327 v1.5',                    # ATZ
+    'ATE0\rOK',                           # ATE0, echo still on
+    'ELM327 v1.5',                        # ATI
+    'OK', 'OK', 'OK', 'OK',               # ATL0 ATS0 ATH1 ATAT2
+    'OBDII to RS232 Interpreter',         # AT@1
+    'OK',                                 # ATSP0
+    'SEARCHING...\r7E8064100BE3FA81200\r7E9064100800000000000',
+    'A6',                                 # ATDPN
+    '7E8064100BE3FA81200\r7E9064100800000000000',
+]
+READ_FAST = [
+    'OK',                                 # ATSH7E0
+    '7E8100E410C1AF80D00\r7E82105 7B04400B2111\r7E8222600000000000000'.replace(' ', ''),
+    '7E806410F4510028A00',
+    'OK',                                 # ATSH7DF
+    '7E8044301030100000000',              # 03
+    '12.4V',                              # ATRV
+    'OK',                                 # ATSH7E0
+    '7E807410 57B04401126'.replace(' ', ''),
+]
+
+
+def adapter_records(replies):
+    out = b''
+    for reply in replies:
+        data = reply.encode() if reply.endswith('>') else (reply + '\r\r>').encode()
+        out += bytes([len(data)]) + data
+    return out
+
+
+def write_adapter():
+    seeds = {
+        'session-fast': (0x02, CONNECT_FAST + READ_FAST),
+        'session-fast-bytewise': (0x00, CONNECT_FAST + READ_FAST),
+        # naive: no AT AT2
+        'session-naive': (0x05, CONNECT_FAST[:7] + CONNECT_FAST[8:] +
+                          ['7E804410C1AF800000000', '7E803410D0000000000\r7E903410D00'] * 4),
+        'stale-at-connect': (0x02, ['7E803410D2A\r\r>OK\r\r>?'] + CONNECT_FAST[1:] + READ_FAST),
+        'doubled': (0x02, CONNECT_FAST + READ_FAST[:2] +
+                    [READ_FAST[1] + '\r\r>' + READ_FAST[2]] + READ_FAST[2:]),
+        'stopped': (0x02, CONNECT_FAST + ['OK', 'STOPPED\r\r>?', '?'] + READ_FAST[1:]),
+        'endless': (0x0A, CONNECT_FAST + ['OK', '7E803410D2A\r7E803410D2A\r']),
+        'flood': (0x06, CONNECT_FAST + ['OK', '7FF06410CBE1FA81300\r' * 10 +
+                                         '7E804410C1AF800000000']),
+    }
+    for name, (option, replies) in seeds.items():
+        write('adapter', name, bytes([option]) + adapter_records(replies))
 
 
 WRITERS = {
@@ -348,6 +411,7 @@ WRITERS = {
     'decode': write_decode,
     'cli-args': write_cli_args,
     'sim-elm': write_sim_elm,
+    'adapter': write_adapter,
 }
 
 

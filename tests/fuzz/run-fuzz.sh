@@ -142,23 +142,26 @@ glib-mkenums --template "$work/enums.h.template" --output "$work/obd-guide-enums
 glib-mkenums --template "$work/enums.c.template" --output "$work/obd-guide-enums.c" \
   "$top/src/guide/obd-guide.h" "$top/src/guide/obd-guide-run.h"
 
-glib_cflags=$(pkg-config --cflags glib-2.0 gio-2.0 json-glib-1.0 libxml-2.0)
-glib_libs=$(pkg-config --libs glib-2.0 gio-2.0 json-glib-1.0 libxml-2.0)
+glib_cflags=$(pkg-config --cflags glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libxml-2.0 libserialport)
+glib_libs=$(pkg-config --libs glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libxml-2.0 libserialport)
 cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
   -fno-sanitize-recover=undefined
   -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
   -I$work -I$top/src -I$top/src/obd -I$top/src/sim -I$top/src/guide -I$top/src/cli
-  -I$top/src/report -I$top/src/store -I$top/src/health -I$top/src/sync -I$here $glib_cflags"
+  -I$top/src/report -I$top/src/store -I$top/src/health -I$top/src/sync -I$here -I$top/tests $glib_cflags"
 
 # What the targets parse, compiled once with coverage instrumentation;
 # the linker takes from the archive only what each target needs.
 sources="
-  src/obd/obd-dtc.c src/obd/obd-elm.c src/obd/obd-error.c src/obd/obd-mode06.c
-  src/obd/obd-mode09.c src/obd/obd-pid.c src/obd/obd-types.c src/obd/obd-units.c
-  src/obd/obd-vin.c src/sim/obd-sim-elm.c src/sim/obd-sim-vehicle.c src/sync/obd-sync-message.c
+  src/obd/obd-adapter.c src/obd/obd-dtc.c src/obd/obd-elm.c src/obd/obd-error.c
+  src/obd/obd-mode06.c src/obd/obd-mode09.c src/obd/obd-pid.c src/obd/obd-pty-transport.c
+  src/obd/obd-serial-transport.c src/obd/obd-tcp-transport.c src/obd/obd-transport.c
+  src/obd/obd-types.c src/obd/obd-units.c src/obd/obd-vin.c
+  src/sim/obd-sim-elm.c src/sim/obd-sim-vehicle.c src/sync/obd-sync-message.c
   src/guide/obd-guide.c src/guide/obd-guide-check.c src/guide/obd-guide-library.c
   src/guide/obd-guide-parser.c src/guide/obd-guide-run.c
-  src/cli/obd-cli-parse.c src/report/obd-report-parse.c tests/fuzz/fuzz-common.c"
+  src/cli/obd-cli-parse.c src/report/obd-report-parse.c
+  tests/fuzz/fuzz-common.c tests/obd-script-transport.c"
 
 echo "== building the sources of $*"
 mkdir -p "$work/obj"
