@@ -497,6 +497,14 @@ run_role (const char         *role,
   wait_until (snapshot_read_cb, session, 30, "the first snapshot");
   wait_frames (GTK_WIDGET (window), 10);
   screenshots (window, prefix);
+  /* Every page of the role, each as a person would find it. */
+  for (guint i = 1; screenshot_dir () != NULL && pages[i] != NULL; i++)
+    {
+      g_autofree char *page_prefix = g_strdup_printf ("%s-%s", prefix, pages[i]);
+
+      obd_window_show_page (window, pages[i]);
+      screenshots (window, page_prefix);
+    }
 
   /* Disconnecting returns to the start page, without an error. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect", NULL);
