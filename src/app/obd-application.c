@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 
 #include "obd-adapter.h"
 #include "obd-application.h"
@@ -168,6 +169,43 @@ on_session_alert_cb (ObdApplication      *self,
       g_notification_set_default_action (notification, "app.show-window");
       g_application_send_notification (G_APPLICATION (self), id, notification);
     }
+}
+
+/* Start-up probe --------------------------------------------------------- */
+
+/* OBD2_STARTUP_PROBE set: tells tests/bench/bench-startup.c on stdout when
+ * the first frame was drawn and when the vehicle answered, in
+ * g_get_monotonic_time () microseconds (one clock for every process). */
+static void
+probe_print (const char *what)
+{
+  g_print ("%s %" G_GINT64_FORMAT "\n", what, g_get_monotonic_time ());
+  fflush (stdout);
+}
+
+static void
+on_probe_first_frame_cb (GdkFrameClock *clock)
+{
+  probe_print ("first-frame");
+  g_signal_handlers_disconnect_by_func (clock, on_probe_first_frame_cb, NULL);
+}
+
+static void
+on_probe_state_cb (ObdSession *session)
+{
+  if (obd_session_get_state (session) != OBD_SESSION_STATE_CONNECTED)
+    return;
+  probe_print ("connected");
+  g_signal_handlers_disconnect_by_func (session, on_probe_state_cb, NULL);
+}
+
+static void
+start_probe (ObdApplication *self,
+             GtkWidget      *window)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (on_probe_first_frame_cb), NULL);
+  g_signal_connect (self->session, "notify::state", G_CALLBACK (on_probe_state_cb), NULL);
 }
 
 /* Actions ---------------------------------------------------------------- */
@@ -419,6 +457,8 @@ obd_application_activate (GApplication *application)
   if (self->started_once)
     return;
   self->started_once = TRUE;
+  if (g_getenv ("OBD2_STARTUP_PROBE") != NULL)
+    start_probe (self, GTK_WIDGET (window));
 
   /* --connect wins; otherwise a set-up app connects to the default
    * connection, as the schema promises.  The first run asks for the role
