@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One ObdSession per application, opened on the local store; the window
- * observes it.  The application keeps the session in line with the
+ * One ObdSession per application, on the local store, which opens on its
+ * own thread (the first window does not wait for it); the window observes
+ * both.  The application keeps the session in line with the
  * settings (alert thresholds, polling strategy), remembers the
  * connections used, and turns critical live alerts into desktop
  * notifications when nobody is looking at the window.
@@ -28,10 +29,9 @@ struct _ObdApplication
 {
   AdwApplication  parent_instance;
 
-  GSettings      *settings;
-  ObdStore       *store;
-  GError         *store_error;
-  ObdSession     *session;
+  GSettings       *settings;
+  ObdStoreService *store;
+  ObdSession      *session;
 
   char           *db_path;           /* --db */
   char           *connect_at_start;  /* --connect */
@@ -171,6 +171,20 @@ on_session_alert_cb (ObdApplication      *self,
     }
 }
 
+/* The store opens on its own thread; if it cannot, every window says so. */
+static void
+on_store_error_cb (ObdApplication *self)
+{
+  const GError *error = obd_store_service_get_error (self->store);
+
+  if (error == NULL)
+    return;
+  g_message ("Running without a local store: %s", error->message);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (OBD_IS_WINDOW (l->data))
+      obd_window_set_store_error (l->data, error);
+}
+
 /* Start-up probe --------------------------------------------------------- */
 
 /* OBD2_STARTUP_PROBE set: tells tests/bench/bench-startup.c on stdout when
@@ -219,8 +233,8 @@ ensure_window (ObdApplication *self)
     return OBD_WINDOW (window);
 
   window = GTK_WINDOW (obd_window_new (GTK_APPLICATION (self), self->session, self->settings));
-  if (self->store_error != NULL)
-    obd_window_set_store_error (OBD_WINDOW (window), self->store_error);
+  if (obd_store_service_get_error (self->store) != NULL)
+    obd_window_set_store_error (OBD_WINDOW (window), obd_store_service_get_error (self->store));
   return OBD_WINDOW (window);
 }
 
@@ -417,9 +431,9 @@ obd_application_startup (GApplication *application)
   self->settings = g_settings_new (SCHEMA_ID);
 
   path = self->db_path != NULL ? self->db_path : obd_store_get_default_path ();
-  self->store = obd_store_open (path, OBD_STORE_OPEN_DEFAULT, &self->store_error);
-  if (self->store == NULL)
-    g_warning ("Running without a local store: %s", self->store_error->message);
+  self->store = obd_store_service_new (path, OBD_STORE_OPEN_DEFAULT);
+  g_signal_connect_object (self->store, "notify::error", G_CALLBACK (on_store_error_cb), self,
+                           G_CONNECT_SWAPPED);
 
   self->session = obd_session_new (self->store);
   apply_thresholds (self);
@@ -485,7 +499,11 @@ obd_application_shutdown (GApplication *application)
 
   G_APPLICATION_CLASS (obd_application_parent_class)->shutdown (application);
 
+  /* The recorder seals its session as the session goes; then the store
+   * finishes the writes asked for and closes. */
   g_clear_object (&self->session);
+  if (self->store != NULL)
+    obd_store_service_close (self->store);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 }
@@ -498,7 +516,6 @@ obd_application_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
-  g_clear_error (&self->store_error);
   g_free (self->db_path);
   g_free (self->connect_at_start);
 
@@ -550,18 +567,10 @@ obd_application_get_settings (ObdApplication *self)
   return self->settings;
 }
 
-ObdStore *
+ObdStoreService *
 obd_application_get_store (ObdApplication *self)
 {
   g_return_val_if_fail (OBD_IS_APPLICATION (self), NULL);
 
   return self->store;
-}
-
-const GError *
-obd_application_get_store_error (ObdApplication *self)
-{
-  g_return_val_if_fail (OBD_IS_APPLICATION (self), NULL);
-
-  return self->store_error;
 }

@@ -19,36 +19,23 @@
 
 struct _ObdReadinessPage
 {
-  AdwBin               parent_instance;
+  ObdPage              parent_instance;
 
-  ObdSession          *session;
-  GSignalGroup        *session_signals;
-  GSettings           *settings;
   GCancellable        *cancellable;
   GPtrArray           *monitor_rows;   /* widgets added to monitors_group */
   guint                busy;
 
   /* Template widgets */
-  AdwToastOverlay     *toasts;
-  GtkWidget           *refresh_button;
+  GtkWidget        *refresh_button;
   GtkSpinner          *spinner;
   GtkStack            *stack;
-  AdwStatusPage       *disconnected_page;
   GtkLabel            *distance_label;
   GtkLabel            *warmups_label;
   AdwPreferencesGroup *monitors_group;
   GtkBox              *tests_box;
 };
 
-G_DEFINE_FINAL_TYPE (ObdReadinessPage, obd_readiness_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (ObdReadinessPage, obd_readiness_page, OBD_TYPE_PAGE)
 
 /* Names of the monitors of PID 01 by the key stem of their
  * "<stem>_available" / "<stem>_complete" values (see obd-pid.c); spark and
@@ -78,33 +65,10 @@ static const struct
 
 /* Helpers ------------------------------------------------------------- */
 
-static void
-show_toast (ObdReadinessPage *self,
-            const char       *text)
-{
-  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
-  GtkWidget *overlay = NULL;
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-  AdwToast *toast;
-
-  /* The window's overlay when there is one, the page's own otherwise. */
-  if (parent != NULL)
-    overlay = gtk_widget_get_ancestor (parent, ADW_TYPE_TOAST_OVERLAY);
-  if (overlay == NULL)
-    overlay = GTK_WIDGET (self->toasts);
-
-  /* libadwaita 1.2 always reads a toast title as Pango markup. */
-  toast = adw_toast_new (escaped);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-}
-
 static ObdUnitSystem
 get_unit_system (ObdReadinessPage *self)
 {
-  return g_settings_get_enum (self->settings, "units") == 1 ? OBD_UNIT_SYSTEM_US
-                                                             : OBD_UNIT_SYSTEM_SI;
+  return obd_page_get_units (OBD_PAGE (self));
 }
 
 typedef enum
@@ -539,42 +503,19 @@ update_tests (ObdReadinessPage  *self,
 static void
 update_status (ObdReadinessPage *self)
 {
-  ObdSessionState state = OBD_SESSION_STATE_DISCONNECTED;
-  gboolean connected;
-
-  if (self->session != NULL)
-    state = obd_session_get_state (self->session);
-  connected = state == OBD_SESSION_STATE_CONNECTED;
+  gboolean connected = obd_page_get_connected (OBD_PAGE (self));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "readiness.refresh",
                                  connected && self->busy == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy > 0);
   gtk_spinner_set_spinning (self->spinner, self->busy > 0);
-
-  if (state == OBD_SESSION_STATE_DISCONNECTED)
-    {
-      adw_status_page_set_icon_name (self->disconnected_page, "network-offline-symbolic");
-      adw_status_page_set_title (self->disconnected_page, _("Not Connected"));
-      adw_status_page_set_description (self->disconnected_page,
-                                       _("Connect to a vehicle to read its readiness "
-                                         "monitors."));
-    }
-  else
-    {
-      adw_status_page_set_icon_name (self->disconnected_page, "content-loading-symbolic");
-      adw_status_page_set_title (self->disconnected_page, _("Reading the Vehicle…"));
-      adw_status_page_set_description (self->disconnected_page,
-                                       obd_session_get_status_text (self->session));
-    }
 }
 
 static void
 rebuild (ObdReadinessPage *self)
 {
-  const ObdSnapshot *snapshot = NULL;
-
-  if (self->session != NULL)
-    snapshot = obd_session_get_snapshot (self->session);
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  const ObdSnapshot *snapshot = session != NULL ? obd_session_get_snapshot (session) : NULL;
 
   update_status (self);
   if (snapshot == NULL)
@@ -600,13 +541,9 @@ refresh_cb (GObject      *source,
   /* The page was disposed meanwhile: nothing left to show it in. */
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
-  if (!obd_session_refresh_finish (OBD_SESSION (source), result, &error))
-    {
-      /* Translators: %s says why, e.g. "The adapter stopped answering." */
-      g_autofree char *text = g_strdup_printf (_("Could not read readiness: %s"),
-                                               error->message);
-      show_toast (self, text);
-    }
+  if (!obd_session_refresh_finish (OBD_SESSION (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    obd_page_report_error (OBD_PAGE (self), _("Could not read readiness"), error);
   update_status (self);
 }
 
@@ -616,48 +553,24 @@ refresh_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   ObdReadinessPage *self = OBD_READINESS_PAGE (widget);
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
 
-  if (self->session == NULL)
+  if (session == NULL)
     return;
 
   self->busy++;
   update_status (self);
-  obd_session_refresh_async (self->session, OBD_SNAPSHOT_READINESS | OBD_SNAPSHOT_MONITORS,
+  obd_session_refresh_async (session, OBD_SNAPSHOT_READINESS | OBD_SNAPSHOT_MONITORS,
                              self->cancellable, refresh_cb, g_object_ref (self));
 }
 
 /* GObject ------------------------------------------------------------- */
 
-/* GTK 4.8: once the page has been taken out of its window, the action
- * helpers of its buttons believe the page's own actions are gone and stay
- * insensitive after it is put back; naming the action again makes them
- * look it up afresh. */
 static void
-reset_actionables (GtkWidget *widget)
+obd_readiness_page_rebuild (ObdPage *page)
 {
-  if (GTK_IS_ACTIONABLE (widget) &&
-      gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) != NULL)
-    {
-      g_autofree char *name = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)));
-
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), NULL);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), name);
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    reset_actionables (child);
+  rebuild (OBD_READINESS_PAGE (page));
 }
-
-static void
-obd_readiness_page_root (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (obd_readiness_page_parent_class)->root (widget);
-
-  reset_actionables (widget);
-}
-
 
 static void
 obd_readiness_page_dispose (GObject *object)
@@ -665,17 +578,7 @@ obd_readiness_page_dispose (GObject *object)
   ObdReadinessPage *self = OBD_READINESS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
-  g_clear_object (&self->session);
-  g_clear_object (&self->settings);
-  g_clear_pointer (&self->monitor_rows, g_ptr_array_unref);
-
-  /* The toast overlay is both a template child and AdwBin's child: take
-   * it out of the bin first, or the bin would unparent it a second time. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_READINESS_PAGE);
+  obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_READINESS_PAGE);
 
   G_OBJECT_CLASS (obd_readiness_page_parent_class)->dispose (object);
 }
@@ -686,44 +589,9 @@ obd_readiness_page_finalize (GObject *object)
   ObdReadinessPage *self = OBD_READINESS_PAGE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->monitor_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (obd_readiness_page_parent_class)->finalize (object);
-}
-
-static void
-obd_readiness_page_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  ObdReadinessPage *self = OBD_READINESS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-obd_readiness_page_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  ObdReadinessPage *self = OBD_READINESS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      obd_readiness_page_set_session (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -731,19 +599,15 @@ obd_readiness_page_class_init (ObdReadinessPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ObdPageClass *page_class = OBD_PAGE_CLASS (klass);
 
   object_class->dispose = obd_readiness_page_dispose;
   object_class->finalize = obd_readiness_page_finalize;
-  object_class->get_property = obd_readiness_page_get_property;
-  object_class->set_property = obd_readiness_page_set_property;
-  widget_class->root = obd_readiness_page_root;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         OBD_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
-                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->disconnected_description = N_("Connect to a vehicle to read its readiness "
+                                            "monitors.");
+  page_class->session_changed = obd_readiness_page_rebuild;
+  page_class->state_changed = obd_readiness_page_rebuild;
+  page_class->units_changed = obd_readiness_page_rebuild;
 
   gtk_widget_class_install_action (widget_class, "readiness.refresh", NULL, refresh_action);
 
@@ -751,11 +615,9 @@ obd_readiness_page_class_init (ObdReadinessPageClass *klass)
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/obd-readiness-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, disconnected_page);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, distance_label);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, warmups_label);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, monitors_group);
@@ -769,19 +631,9 @@ obd_readiness_page_init (ObdReadinessPage *self)
 
   self->monitor_rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
-  self->settings = g_settings_new (SCHEMA_ID);
-  g_signal_connect_object (self->settings, "changed::units",
-                           G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
-
-  self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "notify::snapshot",
-                                 G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::state",
-                                 G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::status-text",
-                                 G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
-
-  rebuild (self);
+  g_signal_group_connect_object (obd_page_get_session_signals (OBD_PAGE (self)),
+                                 "notify::snapshot", G_CALLBACK (rebuild), self,
+                                 G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -790,27 +642,4 @@ obd_readiness_page_new (ObdSession *session)
   g_return_val_if_fail (session == NULL || OBD_IS_SESSION (session), NULL);
 
   return g_object_new (OBD_TYPE_READINESS_PAGE, "session", session, NULL);
-}
-
-ObdSession *
-obd_readiness_page_get_session (ObdReadinessPage *self)
-{
-  g_return_val_if_fail (OBD_IS_READINESS_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-obd_readiness_page_set_session (ObdReadinessPage *self,
-                                ObdSession       *session)
-{
-  g_return_if_fail (OBD_IS_READINESS_PAGE (self));
-  g_return_if_fail (session == NULL || OBD_IS_SESSION (session));
-
-  if (!g_set_object (&self->session, session))
-    return;
-
-  g_signal_group_set_target (self->session_signals, session);
-  rebuild (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

@@ -32,36 +32,36 @@ typedef enum
   ROLE_OWNER,
 } Role;
 
-typedef GtkWidget *(*PageNewFunc) (ObdSession *session);
-
 typedef struct
 {
   const char  *name;
   const char  *title;
   const char  *icon_name;
-  PageNewFunc  page_new;
+  GType      (*get_type) (void);
 } PageInfo;
 
 /* In the order of the view switcher; Alt+1… follow it. */
 static const PageInfo mechanic_pages[] = {
-  { "overview", N_("Overview"), "go-home-symbolic", obd_overview_page_new },
-  { "live", N_("Live"), "network-transmit-receive-symbolic", obd_live_page_new },
-  { "codes", N_("Codes"), "dialog-warning-symbolic", obd_codes_page_new },
-  { "readiness", N_("Readiness"), "emblem-ok-symbolic", obd_readiness_page_new },
-  { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_new },
-  { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_new },
+  { "overview", N_("Overview"), "go-home-symbolic", obd_overview_page_get_type },
+  { "live", N_("Live"), "network-transmit-receive-symbolic", obd_live_page_get_type },
+  { "codes", N_("Codes"), "dialog-warning-symbolic", obd_codes_page_get_type },
+  { "readiness", N_("Readiness"), "emblem-ok-symbolic", obd_readiness_page_get_type },
+  { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_get_type },
+  { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_get_type },
 };
 
 /* The vehicle, history and owner pages follow the session's vehicle by
- * themselves ("vehicle-id" 0).  An owner reads health in plain words and the car's details; no raw
- * values, no clearing of codes. */
+ * themselves ("vehicle-id" 0).  An owner reads health in plain words and
+ * the car's details; no raw values, no clearing of codes. */
 static const PageInfo owner_pages[] = {
-  { "owner", N_("My Car"), "go-home-symbolic", obd_owner_page_new },
-  { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_new },
+  { "owner", N_("My Car"), "go-home-symbolic", obd_owner_page_get_type },
+  { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_get_type },
 };
 
 static const PageInfo fleet_page =
-  { "fleet", N_("Fleet"), "system-users-symbolic", obd_fleet_page_new };
+  { "fleet", N_("Fleet"), "system-users-symbolic", obd_fleet_page_get_type };
+static const PageInfo history_page =
+  { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_get_type };
 
 struct _ObdWindow
 {
@@ -85,6 +85,12 @@ struct _ObdWindow
   GtkRevealer          *reconnect_revealer;
   GtkSpinner           *reconnect_spinner;
   GtkLabel             *reconnect_label;
+  GtkRevealer          *record_revealer;
+  GtkLabel             *record_label;
+  GtkButton            *record_dismiss_button;
+  GtkRevealer          *store_revealer;
+  GtkLabel             *store_label;
+  GSignalGroup         *store_signals;
   GtkStack             *main_stack;
   AdwStatusPage        *connecting_page;
   GtkSpinner           *connecting_spinner;
@@ -146,11 +152,19 @@ set_button_name (GtkButton  *button,
 /* Role views ----------------------------------------------------------- */
 
 static GtkWidget *
+page_new (ObdWindow      *self,
+          const PageInfo *info)
+{
+  return g_object_new (info->get_type (), "session", self->session, "settings", self->settings,
+                       NULL);
+}
+
+static GtkWidget *
 add_page (ObdWindow      *self,
           AdwViewStack   *stack,
           const PageInfo *info)
 {
-  GtkWidget *page = info->page_new (self->session);
+  GtkWidget *page = page_new (self, info);
 
   if (stack != NULL)
     adw_view_stack_add_titled_with_icon (stack, page, info->name, _(info->title),
@@ -193,7 +207,7 @@ on_fleet_vehicle_activated_cb (ObdWindow *self,
   if (history == NULL || fleet == NULL)
     return;
 
-  obd_history_page_set_vehicle_id (OBD_HISTORY_PAGE (history), vehicle_id);
+  obd_page_set_vehicle_id (OBD_PAGE (history), vehicle_id);
   leaflet = ADW_LEAFLET (gtk_widget_get_ancestor (history, ADW_TYPE_LEAFLET));
   adw_leaflet_set_visible_child_name (leaflet, "history");
   gtk_widget_grab_focus (history);
@@ -202,11 +216,9 @@ on_fleet_vehicle_activated_cb (ObdWindow *self,
 static void
 build_fleet_view (ObdWindow *self)
 {
-  static const PageInfo history_info =
-    { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_new };
   GtkWidget *leaflet = adw_leaflet_new ();
-  GtkWidget *fleet = fleet_page.page_new (self->session);
-  GtkWidget *history = history_info.page_new (self->session);
+  GtkWidget *fleet = page_new (self, &fleet_page);
+  GtkWidget *history = page_new (self, &history_page);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
@@ -242,7 +254,7 @@ build_fleet_view (ObdWindow *self)
 
   adw_bin_set_child (self->fleet_bin, leaflet);
   g_hash_table_insert (self->pages, (gpointer) fleet_page.name, fleet);
-  g_hash_table_insert (self->pages, (gpointer) history_info.name, history);
+  g_hash_table_insert (self->pages, (gpointer) history_page.name, history);
 }
 
 static void
@@ -512,6 +524,75 @@ on_session_alert_cb (ObdWindow           *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Failures that reach the person ---------------------------------------- */
+
+/* Something failed that nobody asked for directly (an alert not saved, a
+ * clear not recorded): a toast that stays ten seconds. */
+static void
+on_session_problem_cb (ObdWindow    *self,
+                       const char   *what,
+                       const GError *error)
+{
+  g_autofree char *text = obd_page_describe_error (what, error);
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  g_info ("%s", text);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Recording stopped on its own (the disk is full): a banner that stays
+ * until it is dismissed or recording starts again. */
+static void
+update_record_banner (ObdWindow *self)
+{
+  const GError *error = self->session != NULL ? obd_session_get_recording_error (self->session)
+                                              : NULL;
+
+  if (error != NULL)
+    {
+      g_autofree char *text = obd_page_describe_error (_("Recording stopped; what was recorded "
+                                                         "until then is kept"), error);
+
+      gtk_label_set_label (self->record_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->record_revealer, error != NULL);
+}
+
+static void
+dismiss_recording_error_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  ObdWindow *self = OBD_WINDOW (widget);
+
+  gtk_revealer_set_reveal_child (self->record_revealer, FALSE);
+}
+
+/* The local history cannot be used, or only read: said for as long as it
+ * is so, whatever page is shown. */
+static void
+update_store_banner (ObdWindow *self)
+{
+  ObdStoreService *store = self->session != NULL ? obd_session_get_store (self->session) : NULL;
+  g_autofree char *text = NULL;
+
+  if (store != NULL && obd_store_service_get_state (store) == OBD_STORE_SERVICE_FAILED)
+    text = obd_page_describe_error (_("The local history could not be opened: nothing is "
+                                      "saved or shown from it"),
+                                    obd_store_service_get_error (store));
+  else if (store != NULL && obd_store_service_get_read_only (store))
+    text = g_strdup_printf ("%s %s",
+                            _("The local history can only be read: nothing new is saved."),
+                            _("Check that the disk is not write-protected and that the local "
+                              "history may be written, then restart the application."));
+  if (text != NULL)
+    gtk_label_set_label (self->store_label, text);
+  gtk_revealer_set_reveal_child (self->store_revealer, text != NULL);
+}
+
 /* Actions -------------------------------------------------------------- */
 
 static void
@@ -593,6 +674,10 @@ obd_window_constructed (GObject *object)
     }
 
   g_signal_group_set_target (self->session_signals, self->session);
+  g_signal_group_set_target (self->store_signals,
+                             self->session != NULL ? obd_session_get_store (self->session) : NULL);
+  update_store_banner (self);
+  update_record_banner (self);
   read_role (self);
   build_role_view (self);
   update_view (self);
@@ -608,6 +693,8 @@ obd_window_dispose (GObject *object)
   g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
+  if (self->store_signals != NULL)
+    g_signal_group_set_target (self->store_signals, NULL);
   if (self->pages != NULL)
     g_hash_table_remove_all (self->pages);
   /* The switchers must let go of the view stacks before those go away,
@@ -619,6 +706,7 @@ obd_window_dispose (GObject *object)
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_WINDOW);
   g_clear_object (&self->session_signals);
+  g_clear_object (&self->store_signals);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -713,6 +801,11 @@ obd_window_class_init (ObdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, reconnect_revealer);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, reconnect_spinner);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, reconnect_label);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, record_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, record_label);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, record_dismiss_button);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, store_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, store_label);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_page);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_spinner);
@@ -731,6 +824,8 @@ obd_window_class_init (ObdWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "i", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-recording-error", NULL,
+                                   dismiss_recording_error_action);
 
   /* Alt+1 … Alt+6: the pages in switcher order. */
   for (int i = 1; i <= (int) G_N_ELEMENTS (mechanic_pages); i++)
@@ -748,6 +843,7 @@ obd_window_init (ObdWindow *self)
   adw_status_page_set_icon_name (self->welcome_page, APP_ID);
   set_button_name (self->cancel_button, NULL);
   set_button_name (self->stop_button, _("Stop reconnecting"));
+  set_button_name (self->record_dismiss_button, NULL);
 
   self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
   g_signal_group_connect_swapped (self->session_signals, "notify::state",
@@ -762,6 +858,16 @@ obd_window_init (ObdWindow *self)
                                   G_CALLBACK (update_header), self);
   g_signal_group_connect_swapped (self->session_signals, "alert",
                                   G_CALLBACK (on_session_alert_cb), self);
+  g_signal_group_connect_swapped (self->session_signals, "problem",
+                                  G_CALLBACK (on_session_problem_cb), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::recording-error",
+                                  G_CALLBACK (update_record_banner), self);
+
+  self->store_signals = g_signal_group_new (OBD_TYPE_STORE_SERVICE);
+  g_signal_group_connect_swapped (self->store_signals, "notify::state",
+                                  G_CALLBACK (update_store_banner), self);
+  g_signal_group_connect_swapped (self->store_signals, "notify::read-only",
+                                  G_CALLBACK (update_store_banner), self);
 }
 
 /* Public --------------------------------------------------------------- */

@@ -31,6 +31,7 @@
 #include "obd-session.h"
 #include "obd-sim-transport.h"
 #include "obd-store.h"
+#include "obd-store-service.h"
 #include "obd-trend-chart.h"
 #include "obd-window.h"
 
@@ -248,7 +249,9 @@ recording_cb (gpointer data)
 static gboolean
 not_recording_cb (gpointer data)
 {
-  return !obd_session_get_recording (((Bench *) data)->session);
+  ObdSession *session = ((Bench *) data)->session;
+
+  return !obd_session_get_recording (session) && !obd_session_get_recording_busy (session);
 }
 
 static gboolean
@@ -409,7 +412,7 @@ main (int    argc,
   g_autofree char *path = NULL;
   g_autoptr(GString) json_steps = g_string_new (NULL);
   Bench bench = { 0 };
-  ObdStore *store;
+  ObdStoreService *store;
   gint64 worst, p99;
   guint over = 0;
   double total = 0;
@@ -429,8 +432,7 @@ main (int    argc,
   path = g_build_filename (dir, "store.db", NULL);
   seed_store (path, &bench.seeded);
 
-  store = obd_store_open (path, OBD_STORE_OPEN_DEFAULT, &error);
-  g_assert_no_error (error);
+  store = obd_store_service_new (path, OBD_STORE_OPEN_DEFAULT);
   bench.session = obd_session_new (store);
   bench.settings = g_settings_new (SCHEMA_ID);
   g_settings_set_boolean (bench.settings, "first-run", FALSE);
@@ -475,6 +477,7 @@ main (int    argc,
   gtk_window_destroy (GTK_WINDOW (bench.window));
   g_clear_object (&bench.session);
   g_clear_object (&bench.settings);
+  obd_store_service_close (store);
   g_clear_object (&store);
   g_free (bench.verify_text);
   {
