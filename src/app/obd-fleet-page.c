@@ -246,8 +246,7 @@ on_fleet_loaded_cb (ObdPage      *page,
       if (old != NULL)
         obd_fleet_item_set_live_status (item, obd_fleet_item_get_live_status (old));
     }
-  g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
-                       items->pdata, items->len);
+  obd_page_fill_model (OBD_PAGE (self), self->items, items);
   gtk_stack_set_visible_child_name (self->stack, items->len > 0 ? "content" : "empty");
   update_count (self);
 }

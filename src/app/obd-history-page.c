@@ -622,9 +622,7 @@ on_sessions_loaded_cb (ObdPage      *page,
   for (guint i = 0; i < sessions->len; i++)
     g_ptr_array_add (items, session_item_new (self, g_ptr_array_index (sessions, i),
                                               vehicle_id == 0));
-  g_list_store_splice (self->sessions, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->sessions)),
-                       items->pdata, items->len);
+  obd_page_fill_model (OBD_PAGE (self), self->sessions, items);
 
   if (!a_present || (self->shown_b != 0 && !b_present))
     {

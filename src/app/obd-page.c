@@ -20,6 +20,7 @@ typedef struct
   gint64           shown_vehicle_id;
   gboolean         connected;
   GHashTable      *loads;          /* key → GCancellable */
+  GHashTable      *fills;          /* GListStore → Fill, models filled in steps */
   gboolean         constructed;
   char            *status_icon_name;
   char            *status_title;
@@ -424,6 +425,80 @@ obd_page_write (ObdPage         *self,
                                  on_job_done_cb, load);
 }
 
+/* Filling list models in steps ---------------------------------------------- */
+
+/* A GtkListBox bound to a model makes a row for every item added, at
+ * once: a few hundred recorded sessions would stall the window.  Items
+ * go in a handful at a time, one handful per idle, so the first rows show
+ * at once and the window stays responsive while the rest come. */
+#define FILL_STEP 6
+
+typedef struct
+{
+  ObdPage    *page;      /* borrowed: the page owns the fill */
+  GListStore *store;
+  GPtrArray  *items;
+  guint       next;
+  guint       source_id;
+} Fill;
+
+static void
+fill_free (gpointer data)
+{
+  Fill *fill = data;
+
+  g_clear_handle_id (&fill->source_id, g_source_remove);
+  g_object_unref (fill->store);
+  g_ptr_array_unref (fill->items);
+  g_free (fill);
+}
+
+static gboolean
+fill_step_cb (gpointer data)
+{
+  Fill *fill = data;
+  ObdPagePrivate *priv = obd_page_get_instance_private (fill->page);
+  guint n = MIN (FILL_STEP, fill->items->len - fill->next);
+
+  g_list_store_splice (fill->store, g_list_model_get_n_items (G_LIST_MODEL (fill->store)), 0,
+                       fill->items->pdata + fill->next, n);
+  fill->next += n;
+  if (fill->next < fill->items->len)
+    return G_SOURCE_CONTINUE;
+  fill->source_id = 0;
+  g_hash_table_remove (priv->fills, fill->store);
+  return G_SOURCE_REMOVE;
+}
+
+void
+obd_page_fill_model (ObdPage    *self,
+                     GListStore *store,
+                     GPtrArray  *items)
+{
+  ObdPagePrivate *priv = obd_page_get_instance_private (self);
+  Fill *fill;
+
+  g_return_if_fail (OBD_IS_PAGE (self));
+  g_return_if_fail (G_IS_LIST_STORE (store));
+  g_return_if_fail (items != NULL);
+
+  g_hash_table_remove (priv->fills, store);
+  fill = g_new0 (Fill, 1);
+  fill->page = self;
+  fill->store = g_object_ref (store);
+  fill->items = g_ptr_array_ref (items);
+  fill->next = MIN (FILL_STEP, items->len);
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
+                       items->pdata, fill->next);
+  if (fill->next == items->len)
+    {
+      fill_free (fill);
+      return;
+    }
+  fill->source_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, fill_step_cb, fill, NULL);
+  g_hash_table_insert (priv->fills, store, fill);
+}
+
 /* Accessors ----------------------------------------------------------------- */
 
 ObdSession *
@@ -644,6 +719,8 @@ obd_page_dispose (GObject *object)
   GHashTableIter iter;
   gpointer cancellable;
 
+  if (priv->fills != NULL)
+    g_hash_table_remove_all (priv->fills);
   if (priv->loads != NULL)
     {
       g_hash_table_iter_init (&iter, priv->loads);
@@ -670,6 +747,7 @@ obd_page_finalize (GObject *object)
   g_clear_object (&priv->session_signals);
   g_clear_object (&priv->store_signals);
   g_clear_pointer (&priv->loads, g_hash_table_unref);
+  g_clear_pointer (&priv->fills, g_hash_table_unref);
   g_free (priv->status_icon_name);
   g_free (priv->status_title);
   g_free (priv->status_description);
@@ -800,6 +878,7 @@ obd_page_init (ObdPage *self)
 
   priv->units = OBD_UNIT_SYSTEM_SI;
   priv->loads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  priv->fills = g_hash_table_new_full (NULL, NULL, NULL, fill_free);
   priv->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
   g_signal_group_connect_object (priv->session_signals, "notify::state",
                                  G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);

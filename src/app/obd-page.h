@@ -123,6 +123,14 @@ void             obd_page_write                  (ObdPage         *self,
                                                   ObdPageLoadFunc  callback,
                                                   gpointer         user_data);
 
+/* Replaces what store holds with items (of its item type): the first
+ * few at once, the rest a few per idle, so a list of hundreds of rows
+ * does not stall the window.  A later fill of the same store replaces
+ * this one. */
+void             obd_page_fill_model             (ObdPage      *self,
+                                                  GListStore   *store,
+                                                  GPtrArray    *items);
+
 /* For a subclass's dispose: its template's widgets go, the bin's child
  * first. */
 void             obd_page_dispose_template       (ObdPage      *self,

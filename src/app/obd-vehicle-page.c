@@ -401,9 +401,7 @@ update_maintenance (ObdVehiclePage *self,
                     NULL);
       g_ptr_array_add (rows, row);
     }
-  g_list_store_splice (self->maintenance, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->maintenance)),
-                       rows->pdata, rows->len);
+  obd_page_fill_model (OBD_PAGE (self), self->maintenance, rows);
 }
 
 static void
@@ -450,8 +448,7 @@ update_notes (ObdVehiclePage *self,
       row = obd_row_item_new (note->id, note->text, subtitle);
       g_ptr_array_add (rows, row);
     }
-  g_list_store_splice (self->notes, 0, g_list_model_get_n_items (G_LIST_MODEL (self->notes)),
-                       rows->pdata, rows->len);
+  obd_page_fill_model (OBD_PAGE (self), self->notes, rows);
 }
 
 /* Reload -------------------------------------------------------------- */

@@ -24,6 +24,7 @@ struct _ObdVehicleState
   guint             generation;
   ObdSnapshot      *snapshot;
   ObdHealthReport  *health;
+  guint             health_serial;   /* of the latest evaluation asked for */
   GPtrArray        *alerts;          /* borrowed from the live data */
   gint64            vehicle_id;
   char             *vehicle_title;
@@ -94,15 +95,76 @@ update_title (ObdVehicleState *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VEHICLE_TITLE]);
 }
 
+/* Judging asks the trouble-code knowledge base, which loads on first use
+ * (tens of milliseconds): it runs on a worker thread, on copies, and the
+ * latest evaluation asked for is the one kept. */
+typedef struct
+{
+  ObdSnapshot *snapshot;
+  GPtrArray   *alerts;
+  guint        serial;
+} Judge;
+
+static void
+judge_free (gpointer data)
+{
+  Judge *judge = data;
+
+  obd_snapshot_free (judge->snapshot);
+  g_ptr_array_unref (judge->alerts);
+  g_free (judge);
+}
+
+static void
+judge_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  Judge *judge = data;
+
+  g_task_return_pointer (task, obd_diagnosis_evaluate (judge->snapshot, judge->alerts),
+                         (GDestroyNotify) obd_health_report_free);
+}
+
+static void
+on_judged_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  ObdVehicleState *self = OBD_VEHICLE_STATE (source);
+  Judge *judge = g_task_get_task_data (G_TASK (result));
+  ObdHealthReport *health = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* A newer snapshot or alert came meanwhile, or the car changed. */
+  if (health == NULL || judge->serial != self->health_serial || self->snapshot == NULL)
+    {
+      g_clear_pointer (&health, obd_health_report_free);
+      return;
+    }
+  g_clear_pointer (&self->health, obd_health_report_free);
+  self->health = health;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEALTH]);
+}
+
 static void
 update_health (ObdVehicleState *self)
 {
+  g_autoptr(GTask) task = NULL;
+  Judge *judge;
+
   if (self->snapshot == NULL)
     return;
 
-  g_clear_pointer (&self->health, obd_health_report_free);
-  self->health = obd_diagnosis_evaluate (self->snapshot, self->alerts);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEALTH]);
+  judge = g_new0 (Judge, 1);
+  judge->snapshot = obd_snapshot_copy (self->snapshot);
+  judge->alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_alert_event_free);
+  for (guint i = 0; self->alerts != NULL && i < self->alerts->len; i++)
+    g_ptr_array_add (judge->alerts, obd_alert_event_copy (g_ptr_array_index (self->alerts, i)));
+  judge->serial = ++self->health_serial;
+  task = g_task_new (self, NULL, on_judged_cb, NULL);
+  g_task_set_task_data (task, judge, judge_free);
+  g_task_run_in_thread (task, judge_thread);
 }
 
 static void
@@ -519,6 +581,7 @@ obd_vehicle_state_reset (ObdVehicleState *self)
   g_return_if_fail (OBD_IS_VEHICLE_STATE (self));
 
   self->generation++;
+  self->health_serial++;
   g_clear_pointer (&self->snapshot, obd_snapshot_free);
   g_clear_pointer (&self->health, obd_health_report_free);
   g_object_freeze_notify (G_OBJECT (self));

@@ -26,7 +26,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ObdVehicleState, obd_vehicle_state, OBD, VEHICLE_STATE, GObject)
 
 /* Properties, all with notify: "snapshot" (pointer, owned, NULL until the
- * first read), "health" (pointer, owned, NULL until then), "vehicle-id"
+ * first read), "health" (pointer, owned, NULL until the first read has
+ * been judged, on a worker thread, a moment later), "vehicle-id"
  * (gint64, the row in the store, 0 while unknown), "vehicle-title"
  * ("2014 Honda Accord" as the store knows it, else as the VIN says, else
  * "Vehicle").

@@ -7,7 +7,11 @@
  * while connecting, and the view of the user's role once connected.  A
  * dropped link keeps the role view and shows a banner while the session
  * reconnects.  Only the pages of the current role exist, so an owner never
- * gets the pages that clear codes or show raw data.
+ * gets the pages that clear codes or show raw data; and of those, only
+ * the ones shown so far: a page is built the first time it is shown (an
+ * AdwBin holds its place in the switcher until then), and the pages of a
+ * role left behind go one per idle, so neither a role switch nor start-up
+ * builds or tears down six pages in one go.
  */
 #define G_LOG_DOMAIN "obd-app"
 #include "config.h"
@@ -72,6 +76,9 @@ struct _ObdWindow
   GSignalGroup         *session_signals;
   Role                  role;
   GHashTable           *pages;         /* name → page widget of the role view */
+  GHashTable           *slots;         /* name → AdwBin holding the page's place */
+  GPtrArray            *leaving;       /* widgets of a role left, to free in idle */
+  guint                 leaving_id;
   guint                 rate_timeout_id;
   GtkLabel             *status_values[5];
 
@@ -159,32 +166,86 @@ page_new (ObdWindow      *self,
                        NULL);
 }
 
-static GtkWidget *
-add_page (ObdWindow      *self,
+/* A page's place in a view stack: the switcher shows its title and icon
+ * at once, the page comes when it is first shown. */
+static void
+add_slot (ObdWindow      *self,
           AdwViewStack   *stack,
           const PageInfo *info)
 {
-  GtkWidget *page = page_new (self, info);
+  GtkWidget *slot = adw_bin_new ();
 
-  if (stack != NULL)
-    adw_view_stack_add_titled_with_icon (stack, page, info->name, _(info->title),
-                                         info->icon_name);
-  else
-    adw_bin_set_child (self->fleet_bin, page);
+  g_object_set_data (G_OBJECT (slot), "obd-page-info", (gpointer) info);
+  adw_view_stack_add_titled_with_icon (stack, slot, info->name, _(info->title),
+                                       info->icon_name);
+  g_hash_table_insert (self->slots, (gpointer) info->name, slot);
+}
+
+static GtkWidget *
+ensure_page (ObdWindow  *self,
+             const char *name)
+{
+  GtkWidget *page = g_hash_table_lookup (self->pages, name);
+  const PageInfo *info;
+  GtkWidget *slot;
+
+  if (page != NULL)
+    return page;
+  slot = g_hash_table_lookup (self->slots, name);
+  if (slot == NULL)
+    return NULL;
+  info = g_object_get_data (G_OBJECT (slot), "obd-page-info");
+  page = page_new (self, info);
+  adw_bin_set_child (ADW_BIN (slot), page);
   g_hash_table_insert (self->pages, (gpointer) info->name, page);
   return page;
 }
 
 static void
-clear_stack (AdwViewStack *stack)
+on_visible_page_cb (ObdWindow    *self,
+                    GParamSpec   *pspec,
+                    AdwViewStack *stack)
+{
+  const char *name = adw_view_stack_get_visible_child_name (stack);
+
+  if (name != NULL && gtk_widget_get_mapped (GTK_WIDGET (stack)))
+    ensure_page (self, name);
+}
+
+static void
+on_stack_map_cb (ObdWindow    *self,
+                 AdwViewStack *stack)
+{
+  on_visible_page_cb (self, NULL, stack);
+}
+
+/* Freed one per idle, so leaving a role costs no long stall. */
+static gboolean
+free_leaving_cb (gpointer data)
+{
+  ObdWindow *self = data;
+
+  if (self->leaving->len > 0)
+    g_ptr_array_remove_index (self->leaving, self->leaving->len - 1);
+  if (self->leaving->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->leaving_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+clear_stack (ObdWindow    *self,
+             AdwViewStack *stack)
 {
   g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
 
   while (g_list_model_get_n_items (G_LIST_MODEL (pages)) > 0)
     {
       g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), 0);
+      GtkWidget *child = adw_view_stack_page_get_child (page);
 
-      adw_view_stack_remove (stack, adw_view_stack_page_get_child (page));
+      g_ptr_array_add (self->leaving, g_object_ref (child));
+      adw_view_stack_remove (stack, child);
     }
 }
 
@@ -260,10 +321,19 @@ build_fleet_view (ObdWindow *self)
 static void
 build_role_view (ObdWindow *self)
 {
+  GtkWidget *fleet = adw_bin_get_child (self->fleet_bin);
+
   g_hash_table_remove_all (self->pages);
-  clear_stack (self->mechanic_stack);
-  clear_stack (self->owner_stack);
-  adw_bin_set_child (self->fleet_bin, NULL);
+  g_hash_table_remove_all (self->slots);
+  clear_stack (self, self->mechanic_stack);
+  clear_stack (self, self->owner_stack);
+  if (fleet != NULL)
+    {
+      g_ptr_array_add (self->leaving, g_object_ref (fleet));
+      adw_bin_set_child (self->fleet_bin, NULL);
+    }
+  if (self->leaving->len > 0 && self->leaving_id == 0)
+    self->leaving_id = g_idle_add_full (G_PRIORITY_LOW, free_leaving_cb, self, NULL);
 
   if (self->session == NULL)
     return;
@@ -272,14 +342,14 @@ build_role_view (ObdWindow *self)
     {
     case ROLE_MECHANIC:
       for (guint i = 0; i < G_N_ELEMENTS (mechanic_pages); i++)
-        add_page (self, self->mechanic_stack, &mechanic_pages[i]);
+        add_slot (self, self->mechanic_stack, &mechanic_pages[i]);
       break;
     case ROLE_FLEET:
       build_fleet_view (self);
       break;
     case ROLE_OWNER:
       for (guint i = 0; i < G_N_ELEMENTS (owner_pages); i++)
-        add_page (self, self->owner_stack, &owner_pages[i]);
+        add_slot (self, self->owner_stack, &owner_pages[i]);
       break;
     default:
       g_assert_not_reached ();
@@ -691,6 +761,11 @@ obd_window_dispose (GObject *object)
   ObdWindow *self = OBD_WINDOW (object);
 
   g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->leaving_id, g_source_remove);
+  if (self->leaving != NULL)
+    g_ptr_array_set_size (self->leaving, 0);
+  if (self->slots != NULL)
+    g_hash_table_remove_all (self->slots);
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
   if (self->store_signals != NULL)
@@ -719,6 +794,8 @@ obd_window_finalize (GObject *object)
   ObdWindow *self = OBD_WINDOW (object);
 
   g_hash_table_unref (self->pages);
+  g_hash_table_unref (self->slots);
+  g_ptr_array_unref (self->leaving);
 
   G_OBJECT_CLASS (obd_window_parent_class)->finalize (object);
 }
@@ -837,6 +914,8 @@ static void
 obd_window_init (ObdWindow *self)
 {
   self->pages = g_hash_table_new (g_str_hash, g_str_equal);
+  self->slots = g_hash_table_new (g_str_hash, g_str_equal);
+  self->leaving = g_ptr_array_new_with_free_func (g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   build_status_grid (self);
@@ -844,6 +923,16 @@ obd_window_init (ObdWindow *self)
   set_button_name (self->cancel_button, NULL);
   set_button_name (self->stop_button, _("Stop reconnecting"));
   set_button_name (self->record_dismiss_button, NULL);
+
+  /* A page is built when its place is first shown. */
+  g_signal_connect_object (self->mechanic_stack, "notify::visible-child",
+                           G_CALLBACK (on_visible_page_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->owner_stack, "notify::visible-child",
+                           G_CALLBACK (on_visible_page_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->mechanic_stack, "map", G_CALLBACK (on_stack_map_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->owner_stack, "map", G_CALLBACK (on_stack_map_cb), self,
+                           G_CONNECT_SWAPPED);
 
   self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
   g_signal_group_connect_swapped (self->session_signals, "notify::state",
@@ -919,7 +1008,7 @@ obd_window_get_page (ObdWindow  *self,
   g_return_val_if_fail (OBD_IS_WINDOW (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  return g_hash_table_lookup (self->pages, name);
+  return ensure_page (self, name);
 }
 
 void
@@ -931,13 +1020,13 @@ obd_window_show_page (ObdWindow  *self,
   g_return_if_fail (OBD_IS_WINDOW (self));
   g_return_if_fail (name != NULL);
 
-  page = g_hash_table_lookup (self->pages, name);
+  page = ensure_page (self, name);
   if (page == NULL)
     return;
   if (self->role == ROLE_MECHANIC)
-    adw_view_stack_set_visible_child (self->mechanic_stack, page);
+    adw_view_stack_set_visible_child_name (self->mechanic_stack, name);
   else if (self->role == ROLE_OWNER)
-    adw_view_stack_set_visible_child (self->owner_stack, page);
+    adw_view_stack_set_visible_child_name (self->owner_stack, name);
 }
 
 void

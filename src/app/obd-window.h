@@ -28,8 +28,8 @@ ObdStartPage *obd_window_get_start_page       (ObdWindow      *self);
 const char   *obd_window_get_view             (ObdWindow      *self);
 
 /* The page of the current role view with this name ("overview", "live",
- * "codes", "readiness", "vehicle", "history", "fleet", "owner"), or NULL
- * when the role does not have it. */
+ * "codes", "readiness", "vehicle", "history", "fleet", "owner"), built now
+ * if it was not shown yet; NULL when the role does not have it. */
 GtkWidget    *obd_window_get_page             (ObdWindow      *self,
                                                const char     *name);
 /* Shows that page (if the role has it). */
