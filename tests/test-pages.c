@@ -160,6 +160,16 @@ find_all (GtkWidget  *root,
   return out;
 }
 
+static guint
+count_all (GtkWidget  *root,
+           GType       type,
+           const char *css_class)
+{
+  g_autoptr(GPtrArray) all = find_all (root, type, css_class);
+
+  return all->len;
+}
+
 static GtkWidget *
 find_one (GtkWidget  *root,
           GType       type,
@@ -408,14 +418,14 @@ test_overview_misfire (void)
   g_assert_cmpint (label_int (template_child (page, OBD_TYPE_OVERVIEW_PAGE, "stored_label")),
                    >=, 2);
 
+  /* The explanation is laid out when its row is opened. */
   explain = template_child (page, OBD_TYPE_OVERVIEW_PAGE, "explain_label");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (page, "How is this score made?")),
+                                 TRUE);
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (explain)), "P0301"));
   g_assert_cmpstr (gtk_label_get_label (template_child (page, OBD_TYPE_OVERVIEW_PAGE,
                                                         "title_label")),
                    ==, obd_session_get_vehicle_title (session));
-
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (page, "How is this score made?")),
-                                 TRUE);
   gtk_window_set_child (GTK_WINDOW (window), NULL);
   screenshots (page, "overview");
   gtk_window_set_child (GTK_WINDOW (window), page);
@@ -575,6 +585,7 @@ test_live_gauges (void)
   WAIT_FOR (g_strcmp0 (first_gauge_label (page), "Engine speed") == 0, 5);
 
   /* Picking: the picker lists the supported PIDs; unchecking removes. */
+  gtk_menu_button_popup (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_button"));
   {
     GtkWidget *row = find_row (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_list"),
                                "Engine speed");
@@ -589,6 +600,7 @@ test_live_gauges (void)
   }
   g_settings_reset (settings, "dashboard-pids");
   WAIT_FOR (count_gauges (page) == expected, 5);
+  gtk_popover_popdown (GTK_POPOVER (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_popover")));
 
   /* Recording: elapsed time and count show while it runs. */
   record_label = template_child (page, OBD_TYPE_LIVE_PAGE, "record_label");
@@ -642,8 +654,13 @@ test_live_real_time (void)
   {
     GtkWidget *popover = template_child (page, OBD_TYPE_LIVE_PAGE, "pick_popover");
     GtkWidget *list = template_child (page, OBD_TYPE_LIVE_PAGE, "pick_list");
-    g_autoptr(GPtrArray) rows = find_all (list, ADW_TYPE_ACTION_ROW, NULL);
-    g_autoptr(GPtrArray) buttons = find_all (g_ptr_array_index (rows, 0), GTK_TYPE_BUTTON, NULL);
+    g_autoptr(GPtrArray) rows = NULL;
+    g_autoptr(GPtrArray) buttons = NULL;
+
+    /* Made when opened. */
+    gtk_menu_button_popup (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_button"));
+    rows = find_all (list, ADW_TYPE_ACTION_ROW, NULL);
+    buttons = find_all (g_ptr_array_index (rows, 0), GTK_TYPE_BUTTON, NULL);
 
     g_assert_cmpuint (rows->len, >, count_gauges (page));
     g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==,
@@ -653,7 +670,6 @@ test_live_real_time (void)
     g_assert_false (gtk_widget_get_sensitive (g_ptr_array_index (buttons, 0)));
     g_assert_true (gtk_widget_get_sensitive (g_ptr_array_index (buttons, 1)));
 
-    gtk_menu_button_popup (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_button"));
     WAIT_FOR (gtk_widget_get_mapped (popover) && gtk_widget_get_height (popover) > 50, 5);
     settle (popover, 20);
     save_widget (popover, "live-picker-light.png");
@@ -860,12 +876,15 @@ test_readiness_failing_catalyst (void)
   }
   g_assert_nonnull (find_row (page, "Misfire"));
 
-  /* A failing Mode 06 test, in the first group. */
+  /* A failing Mode 06 test, in the first group (the groups come a few
+   * frames after the page). */
+  WAIT_FOR (count_all (page, ADW_TYPE_ACTION_ROW, "obd-test-failed") > 0, 10);
   failed = find_all (page, ADW_TYPE_ACTION_ROW, "obd-test-failed");
   g_assert_cmpuint (failed->len, >=, 1);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (failed, 0)),
                             "limits"));
   tests_box = template_child (page, OBD_TYPE_READINESS_PAGE, "tests_box");
+  WAIT_FOR (count_all (tests_box, ADW_TYPE_PREFERENCES_GROUP, NULL) >= 2, 10);
   {
     g_autoptr(GPtrArray) groups = find_all (tests_box, ADW_TYPE_PREFERENCES_GROUP, NULL);
 

@@ -59,6 +59,7 @@ struct _ObdLivePage
   gboolean          chart_ecu_set[256];
 
   guint             rebuild_idle_id;
+  gboolean          picker_dirty;     /* built again when it is next shown */
   guint             elapsed_id;
   guint8            focus_pid;
   FocusTarget       focus_target;
@@ -560,6 +561,7 @@ rebuild_picker (ObdLivePage *self)
   GtkWidget *child;
   GtkWidget *focus = NULL;
 
+  self->picker_dirty = FALSE;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->pick_list))) != NULL)
     gtk_list_box_remove (self->pick_list, child);
 
@@ -734,7 +736,12 @@ rebuild (ObdLivePage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->pick_button), connected);
 
   sync_chart (self, FALSE);
-  rebuild_picker (self);
+  /* The picker has a row per value the car supports: made when it is
+   * opened, not with every page. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->pick_popover)))
+    rebuild_picker (self);
+  else
+    self->picker_dirty = TRUE;
   update_link (self);
   on_recording_changed_cb (self);
   update_watched (self);
@@ -907,6 +914,13 @@ record_action (GtkWidget  *widget,
 /* GObject ------------------------------------------------------------- */
 
 static void
+on_pick_popover_show_cb (ObdLivePage *self)
+{
+  if (self->picker_dirty)
+    rebuild_picker (self);
+}
+
+static void
 obd_live_page_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (obd_live_page_parent_class)->map (widget);
@@ -1025,6 +1039,8 @@ obd_live_page_init (ObdLivePage *self)
   self->dashboard = g_array_new (FALSE, FALSE, sizeof (guint8));
   gtk_widget_init_template (GTK_WIDGET (self));
   obd_trend_chart_set_live_follow (self->chart, TRUE);
+  g_signal_connect_object (self->pick_popover, "show", G_CALLBACK (on_pick_popover_show_cb),
+                           self, G_CONNECT_SWAPPED);
 
   signals = obd_page_get_session_signals (OBD_PAGE (self));
   g_signal_group_connect_object (signals, "samples",

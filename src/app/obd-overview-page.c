@@ -43,7 +43,9 @@ struct _ObdOverviewPage
   GtkLabel         *pending_label;
   GtkLabel         *permanent_label;
   GtkListBox       *alerts_list;
+  AdwExpanderRow   *explain_row;
   GtkLabel         *explain_label;
+  char             *explanation;     /* shown when the row is opened */
 };
 
 G_DEFINE_FINAL_TYPE (ObdOverviewPage, obd_overview_page, OBD_TYPE_PAGE)
@@ -232,7 +234,6 @@ update_health (ObdOverviewPage *self)
   const ObdHealthReport *report = obd_session_get_health (obd_page_get_session (OBD_PAGE (self)));
   g_autofree char *score = NULL;
   g_autofree char *worst = NULL;
-  g_autofree char *explanation = NULL;
   Tone tone;
 
   if (report == NULL)
@@ -284,8 +285,11 @@ update_health (ObdOverviewPage *self)
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
     }
 
-  explanation = obd_health_report_explain (report);
-  gtk_label_set_label (self->explain_label, explanation);
+  /* Several paragraphs: laid out only when someone opens the row. */
+  g_free (self->explanation);
+  self->explanation = obd_health_report_explain (report);
+  if (adw_expander_row_get_expanded (self->explain_row))
+    gtk_label_set_label (self->explain_label, self->explanation);
 }
 
 static void
@@ -353,6 +357,14 @@ update_all (ObdOverviewPage *self)
 }
 
 static void
+on_explain_expanded_cb (ObdOverviewPage *self)
+{
+  gtk_label_set_label (self->explain_label,
+                       adw_expander_row_get_expanded (self->explain_row) &&
+                       self->explanation != NULL ? self->explanation : "");
+}
+
+static void
 obd_overview_page_session_changed (ObdPage *page)
 {
   ObdOverviewPage *self = OBD_OVERVIEW_PAGE (page);
@@ -379,6 +391,7 @@ obd_overview_page_dispose (GObject *object)
 
   if (self->alerts_list != NULL)
     gtk_list_box_bind_model (self->alerts_list, NULL, NULL, NULL, NULL);
+  g_clear_pointer (&self->explanation, g_free);
   obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_OVERVIEW_PAGE);
 
   G_OBJECT_CLASS (obd_overview_page_parent_class)->dispose (object);
@@ -415,6 +428,7 @@ obd_overview_page_class_init (ObdOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, pending_label);
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, permanent_label);
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, alerts_list);
+  gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, explain_row);
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, explain_label);
 }
 
@@ -425,6 +439,8 @@ obd_overview_page_init (ObdOverviewPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   build_system_tiles (self);
+  g_signal_connect_object (self->explain_row, "notify::expanded",
+                           G_CALLBACK (on_explain_expanded_cb), self, G_CONNECT_SWAPPED);
 
   signals = obd_page_get_session_signals (OBD_PAGE (self));
   g_signal_group_connect_object (signals, "notify::health",

@@ -25,6 +25,14 @@ struct _ObdReadinessPage
   GPtrArray           *monitor_rows;   /* widgets added to monitors_group */
   guint                busy;
 
+  /* The test groups still to show, one per idle (a car reports dozens of
+   * tests: laying them all out at once stalls the window). */
+  ObdSnapshot         *tests_snapshot;
+  GPtrArray           *pending_groups; /* TestGroup, in order */
+  GtkWidget           *groups_box;
+  gboolean             several_ecus;
+  guint                tests_idle_id;
+
   /* Template widgets */
   GtkWidget        *refresh_button;
   GtkSpinner          *spinner;
@@ -379,14 +387,59 @@ compare_groups (gconstpointer a,
 }
 
 static void
+stop_adding_tests (ObdReadinessPage *self)
+{
+  g_clear_handle_id (&self->tests_idle_id, g_source_remove);
+  g_clear_pointer (&self->tests_snapshot, obd_snapshot_free);
+  g_clear_pointer (&self->pending_groups, g_ptr_array_unref);
+  self->groups_box = NULL;
+}
+
+static gboolean
+add_test_group_cb (gpointer data)
+{
+  ObdReadinessPage *self = data;
+  TestGroup *test_group = g_ptr_array_steal_index (self->pending_groups, 0);
+  const ObdMonitorResult *first = &g_array_index (self->tests_snapshot->monitors,
+                                                   ObdMonitorResult, test_group->first);
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), first->mid_name);
+  if (self->several_ecus && test_group->ecu != 0)
+    {
+      /* Translators: a control unit by its bus address in hexadecimal */
+      g_autofree char *ecu = g_strdup_printf (_("Control unit %X"), test_group->ecu);
+
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), ecu);
+    }
+  for (guint j = 0; j < test_group->results->len; j++)
+    {
+      guint index = g_array_index (test_group->results, guint, j);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 test_row_new (&g_array_index (self->tests_snapshot->monitors,
+                                                               ObdMonitorResult, index),
+                                               get_unit_system (self)));
+    }
+  gtk_box_append (GTK_BOX (self->groups_box), group);
+  test_group_free (test_group);
+
+  if (self->pending_groups->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->tests_idle_id = 0;
+  stop_adding_tests (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 update_tests (ObdReadinessPage  *self,
               const ObdSnapshot *snapshot)
 {
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) test_group_free);
-  ObdUnitSystem system = get_unit_system (self);
   gboolean several_ecus = FALSE;
   GtkWidget *child, *groups_box;
 
+  stop_adding_tests (self);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tests_box))) != NULL)
     gtk_box_remove (self->tests_box, child);
 
@@ -470,32 +523,13 @@ update_tests (ObdReadinessPage  *self,
   groups_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
   gtk_box_append (self->tests_box, groups_box);
 
-  for (guint i = 0; i < groups->len; i++)
-    {
-      TestGroup *test_group = g_ptr_array_index (groups, i);
-      const ObdMonitorResult *first = &g_array_index (snapshot->monitors, ObdMonitorResult,
-                                                       test_group->first);
-      GtkWidget *group = adw_preferences_group_new ();
-
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), first->mid_name);
-      if (several_ecus && test_group->ecu != 0)
-        {
-          /* Translators: a control unit by its bus address in hexadecimal */
-          g_autofree char *ecu = g_strdup_printf (_("Control unit %X"), test_group->ecu);
-
-          adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), ecu);
-        }
-      for (guint j = 0; j < test_group->results->len; j++)
-        {
-          guint index = g_array_index (test_group->results, guint, j);
-
-          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                     test_row_new (&g_array_index (snapshot->monitors,
-                                                                   ObdMonitorResult, index),
-                                                   system));
-        }
-      gtk_box_append (GTK_BOX (groups_box), group);
-    }
+  /* The rest a group per idle, from a copy: the session's snapshot may
+   * change meanwhile (and the page then starts again). */
+  self->groups_box = groups_box;
+  self->several_ecus = several_ecus;
+  self->tests_snapshot = obd_snapshot_copy (snapshot);
+  self->pending_groups = g_steal_pointer (&groups);
+  self->tests_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_test_group_cb, self, NULL);
 }
 
 /* Page state ---------------------------------------------------------- */
@@ -520,6 +554,7 @@ rebuild (ObdReadinessPage *self)
   update_status (self);
   if (snapshot == NULL)
     {
+      stop_adding_tests (self);
       gtk_stack_set_visible_child_name (self->stack, "disconnected");
       return;
     }
@@ -578,6 +613,7 @@ obd_readiness_page_dispose (GObject *object)
   ObdReadinessPage *self = OBD_READINESS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  stop_adding_tests (self);
   obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_READINESS_PAGE);
 
   G_OBJECT_CLASS (obd_readiness_page_parent_class)->dispose (object);
