@@ -6,12 +6,12 @@
  * disconnected (with the reason of the last failure), a progress page
  * while connecting, and the view of the user's role once connected.  A
  * dropped link keeps the role view and shows a banner while the session
- * reconnects.  Only the pages of the current role exist, so an owner never
- * gets the pages that clear codes or show raw data; and of those, only
- * the ones shown so far: a page is built the first time it is shown (an
- * AdwBin holds its place in the switcher until then), and the pages of a
- * role left behind go one per idle, so neither a role switch nor start-up
- * builds or tears down six pages in one go.
+ * reconnects.  Only the pages of the current role can be reached, so an
+ * owner never gets the pages that clear codes or show raw data.  A page is
+ * built the first time it is shown (an AdwBin holds its place in the
+ * switcher until then), and a role's view, once built, is kept when the
+ * role changes: building or tearing down a view of pages in one go
+ * stalls the window for a quarter of a second.
  */
 #define G_LOG_DOMAIN "obd-app"
 #include "config.h"
@@ -77,8 +77,9 @@ struct _ObdWindow
   Role                  role;
   GHashTable           *pages;         /* name → page widget of the role view */
   GHashTable           *slots;         /* name → AdwBin holding the page's place */
-  GPtrArray            *leaving;       /* widgets of a role left, to free in idle */
-  guint                 leaving_id;
+  GHashTable           *role_pages[3]; /* the above, per role */
+  GHashTable           *role_slots[3];
+  gboolean              built[3];      /* the role's view exists */
   guint                 rate_timeout_id;
   GtkLabel             *status_values[5];
 
@@ -219,36 +220,6 @@ on_stack_map_cb (ObdWindow    *self,
   on_visible_page_cb (self, NULL, stack);
 }
 
-/* Freed one per idle, so leaving a role costs no long stall. */
-static gboolean
-free_leaving_cb (gpointer data)
-{
-  ObdWindow *self = data;
-
-  if (self->leaving->len > 0)
-    g_ptr_array_remove_index (self->leaving, self->leaving->len - 1);
-  if (self->leaving->len > 0)
-    return G_SOURCE_CONTINUE;
-  self->leaving_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-clear_stack (ObdWindow    *self,
-             AdwViewStack *stack)
-{
-  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
-
-  while (g_list_model_get_n_items (G_LIST_MODEL (pages)) > 0)
-    {
-      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), 0);
-      GtkWidget *child = adw_view_stack_page_get_child (page);
-
-      g_ptr_array_add (self->leaving, g_object_ref (child));
-      adw_view_stack_remove (stack, child);
-    }
-}
-
 /* Fleet view: the list of vehicles, and one vehicle's history beside it
  * (a leaflet: side by side when wide, one at a time when narrow). */
 static void
@@ -321,22 +292,11 @@ build_fleet_view (ObdWindow *self)
 static void
 build_role_view (ObdWindow *self)
 {
-  GtkWidget *fleet = adw_bin_get_child (self->fleet_bin);
-
-  g_hash_table_remove_all (self->pages);
-  g_hash_table_remove_all (self->slots);
-  clear_stack (self, self->mechanic_stack);
-  clear_stack (self, self->owner_stack);
-  if (fleet != NULL)
-    {
-      g_ptr_array_add (self->leaving, g_object_ref (fleet));
-      adw_bin_set_child (self->fleet_bin, NULL);
-    }
-  if (self->leaving->len > 0 && self->leaving_id == 0)
-    self->leaving_id = g_idle_add_full (G_PRIORITY_LOW, free_leaving_cb, self, NULL);
-
-  if (self->session == NULL)
+  self->pages = self->role_pages[self->role];
+  self->slots = self->role_slots[self->role];
+  if (self->session == NULL || self->built[self->role])
     return;
+  self->built[self->role] = TRUE;
 
   switch (self->role)
     {
@@ -761,17 +721,16 @@ obd_window_dispose (GObject *object)
   ObdWindow *self = OBD_WINDOW (object);
 
   g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
-  g_clear_handle_id (&self->leaving_id, g_source_remove);
-  if (self->leaving != NULL)
-    g_ptr_array_set_size (self->leaving, 0);
-  if (self->slots != NULL)
-    g_hash_table_remove_all (self->slots);
+  for (guint i = 0; i < G_N_ELEMENTS (self->role_slots); i++)
+    if (self->role_slots[i] != NULL)
+      g_hash_table_remove_all (self->role_slots[i]);
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
   if (self->store_signals != NULL)
     g_signal_group_set_target (self->store_signals, NULL);
-  if (self->pages != NULL)
-    g_hash_table_remove_all (self->pages);
+  for (guint i = 0; i < G_N_ELEMENTS (self->role_pages); i++)
+    if (self->role_pages[i] != NULL)
+      g_hash_table_remove_all (self->role_pages[i]);
   /* The switchers must let go of the view stacks before those go away,
    * or libadwaita 1.2 unparents their buttons twice. */
   if (self->switcher_title != NULL)
@@ -793,9 +752,11 @@ obd_window_finalize (GObject *object)
 {
   ObdWindow *self = OBD_WINDOW (object);
 
-  g_hash_table_unref (self->pages);
-  g_hash_table_unref (self->slots);
-  g_ptr_array_unref (self->leaving);
+  for (guint i = 0; i < G_N_ELEMENTS (self->role_pages); i++)
+    {
+      g_hash_table_unref (self->role_pages[i]);
+      g_hash_table_unref (self->role_slots[i]);
+    }
 
   G_OBJECT_CLASS (obd_window_parent_class)->finalize (object);
 }
@@ -913,9 +874,13 @@ obd_window_class_init (ObdWindowClass *klass)
 static void
 obd_window_init (ObdWindow *self)
 {
-  self->pages = g_hash_table_new (g_str_hash, g_str_equal);
-  self->slots = g_hash_table_new (g_str_hash, g_str_equal);
-  self->leaving = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (self->role_pages); i++)
+    {
+      self->role_pages[i] = g_hash_table_new (g_str_hash, g_str_equal);
+      self->role_slots[i] = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+  self->pages = self->role_pages[ROLE_MECHANIC];
+  self->slots = self->role_slots[ROLE_MECHANIC];
 
   gtk_widget_init_template (GTK_WIDGET (self));
   build_status_grid (self);
