@@ -24,6 +24,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "obd-fleet-page.h"
 #include "obd-history-page.h"
@@ -59,6 +60,21 @@ static GArray  *iterations;      /* gint64 µs per iteration */
 static gint64   last_poll_end;
 static Step    *current_step;
 
+/* Where the worst iterations went: the frame clock's layout and paint
+ * phases of the window, and the rest (handlers, idles, page building). */
+typedef struct
+{
+  gint64      total_us;
+  gint64      layout_us;
+  gint64      paint_us;
+  const char *step;
+} Stall;
+
+static gint64  phase_start;
+static gint64  layout_us;        /* in the current iteration */
+static gint64  paint_us;
+static Stall   worst_stalls[8];
+
 static int
 timing_poll (GPollFD *fds,
              guint    n_fds,
@@ -70,6 +86,7 @@ timing_poll (GPollFD *fds,
   if (last_poll_end != 0 && iterations != NULL)
     {
       gint64 busy = start - last_poll_end;
+      Stall stall = { busy, layout_us, paint_us, current_step != NULL ? current_step->name : "" };
 
       g_array_append_val (iterations, busy);
       if (current_step != NULL)
@@ -77,10 +94,51 @@ timing_poll (GPollFD *fds,
           current_step->worst_us = MAX (current_step->worst_us, busy);
           current_step->n++;
         }
+      /* Kept in order, worst first. */
+      for (guint i = 0; i < G_N_ELEMENTS (worst_stalls); i++)
+        if (busy > worst_stalls[i].total_us)
+          {
+            memmove (&worst_stalls[i + 1], &worst_stalls[i],
+                     (G_N_ELEMENTS (worst_stalls) - i - 1) * sizeof (Stall));
+            worst_stalls[i] = stall;
+            break;
+          }
     }
+  layout_us = paint_us = 0;
   rc = g_poll (fds, n_fds, timeout);
   last_poll_end = g_get_monotonic_time ();
   return rc;
+}
+
+static void
+on_phase_start_cb (GdkFrameClock *clock)
+{
+  phase_start = g_get_monotonic_time ();
+}
+
+static void
+on_layout_done_cb (GdkFrameClock *clock)
+{
+  layout_us += g_get_monotonic_time () - phase_start;
+}
+
+static void
+on_paint_done_cb (GdkFrameClock *clock)
+{
+  paint_us += g_get_monotonic_time () - phase_start;
+}
+
+static void
+watch_phases (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  /* GTK connects its own handlers first: ours run after the phase's
+   * work for "layout" and "paint", before it for "before-paint". */
+  g_signal_connect (clock, "update", G_CALLBACK (on_phase_start_cb), NULL);
+  g_signal_connect (clock, "layout", G_CALLBACK (on_layout_done_cb), NULL);
+  g_signal_connect (clock, "layout", G_CALLBACK (on_phase_start_cb), NULL);
+  g_signal_connect (clock, "paint", G_CALLBACK (on_paint_done_cb), NULL);
 }
 
 static gboolean
@@ -443,6 +501,7 @@ main (int    argc,
   watch_frames (GTK_WIDGET (bench.window), 30);
 
   iterations = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 100000);
+  watch_phases (GTK_WIDGET (bench.window));
   g_main_context_set_poll_func (NULL, timing_poll);
   run_script (&bench);
   g_main_context_set_poll_func (NULL, g_poll);
@@ -464,6 +523,13 @@ main (int    argc,
       g_string_append_printf (json_steps, "%s\"%s\":%.3f", i > 0 ? "," : "", steps[i].name,
                               steps[i].worst_us / 1000.0);
     }
+  g_print ("worst iterations (step: total = layout + paint + the rest):\n");
+  for (guint i = 0; i < G_N_ELEMENTS (worst_stalls) && worst_stalls[i].total_us > 0; i++)
+    g_print ("  %-8s %7.2f ms = %6.2f + %6.2f + %6.2f\n", worst_stalls[i].step,
+             worst_stalls[i].total_us / 1000.0, worst_stalls[i].layout_us / 1000.0,
+             worst_stalls[i].paint_us / 1000.0,
+             (worst_stalls[i].total_us - worst_stalls[i].layout_us - worst_stalls[i].paint_us)
+               / 1000.0);
   g_print ("%u iterations, %u over %d ms, mean %.3f ms, p99 %.2f ms, worst %.2f ms\n",
            iterations->len, over, FRAME_US / 1000, total / iterations->len / 1000.0,
            p99 / 1000.0, worst / 1000.0);
