@@ -240,7 +240,8 @@ obd_row_item_class_init (ObdRowItemClass *klass)
   properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, G_MININT64, G_MAXINT64, 0, rw);
   properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, rw);
   properties[PROP_SUBTITLE] = g_param_spec_string ("subtitle", NULL, NULL, NULL, rw);
-  properties[PROP_SUBTITLE_LINES] = g_param_spec_int ("subtitle-lines", NULL, NULL, 0, G_MAXINT, 1, rw);
+  properties[PROP_SUBTITLE_LINES] = g_param_spec_int ("subtitle-lines", NULL, NULL, 0, G_MAXINT, 1,
+                                                      rw);
   properties[PROP_BADGE] = g_param_spec_string ("badge", NULL, NULL, NULL, rw);
   properties[PROP_BADGE_CLASS] = g_param_spec_string ("badge-class", NULL, NULL, NULL, rw);
   properties[PROP_ACTION_NAME] = g_param_spec_string ("action-name", NULL, NULL, NULL, rw);

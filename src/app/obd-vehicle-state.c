@@ -447,7 +447,8 @@ obd_vehicle_state_apply (ObdVehicleState *self,
       save->read_only = obd_store_service_get_read_only (self->store);
       /* Seen codes change the vehicle's health in every view of it. */
       obd_store_service_write_async (self->store, save->codes ? "dtc" : "vehicle",
-                                     self->vehicle_id, save_snapshot_job, save, save_snapshot_free, NULL,
+                                     self->vehicle_id, save_snapshot_job, save, save_snapshot_free,
+                                     NULL,
                                      on_snapshot_saved_cb,
                                      pending_new (self, N_("The vehicle and its trouble "
                                                            "codes could not be saved in the "
