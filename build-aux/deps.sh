@@ -14,10 +14,11 @@ obd_packages=(
   python3-pyatspi at-spi2-core libglib2.0-bin
 )
 
+# Extra package names (e.g. yelp for build-aux/run) are added to the list.
 obd_install_deps() {
   local missing=()
   local pkg
-  for pkg in "${obd_packages[@]}"; do
+  for pkg in "${obd_packages[@]}" "$@"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$pkg")
     fi

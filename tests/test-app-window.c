@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "obd-application.h"
 #include "obd-live-page.h"
@@ -434,6 +435,12 @@ test_welcome (void)
   GtkWidget *owner_row;
 
   g_assert_cmpstr (obd_window_get_view (window), ==, "welcome");
+  /* The welcome page shows the app's icon, not a broken image, even
+   * from the build tree: it is in the app's own resources. */
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (
+                                            gdk_display_get_default ()), APP_ID));
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (
+                                            gdk_display_get_default ()), APP_ID "-symbolic"));
   screenshots (window, "welcome");
 
   owner_row = template_child (window, OBD_TYPE_WINDOW, "owner_row");
@@ -1001,8 +1008,55 @@ test_role_change_keeps_chart (void)
   wait_for_view (window, "owner");
   g_settings_set_string (settings, "role", "mechanic");
   wait_for_view (window, "mechanic");
-  /* A new page, its chart at once as full as before. */
+  /* The same page, its chart as full as before. */
   g_assert_cmpuint (obd_trend_chart_get_n_samples (live_chart (window), 0x0C), >, 20);
+
+  window_free (window, session);
+}
+
+/* F1 without a help viewer: a dialog says so and what to install, not a
+ * warning on a terminal nobody reads. */
+static GtkWidget *
+help_dialog (ObdWindow *window)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
+        gtk_widget_get_mapped (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+help_dialog_cb (gpointer data)
+{
+  return help_dialog (data) != NULL;
+}
+
+static void
+test_help_missing (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  ObdSession *session = obd_session_new (NULL);
+  ObdWindow *window = window_new (session, settings);
+  GtkWidget *dialog;
+
+  /* A scheme nothing handles, as "help:" is without Yelp. */
+  obd_window_open_help (window, "obd2-test-unhandled:index");
+  wait_until (help_dialog_cb, window, 10, "the help dialog");
+  dialog = help_dialog (window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Help Could Not Be Opened");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "“yelp”"));
+  if (screenshot_dir () != NULL)
+    {
+      wait_frames (dialog, 10);
+      save_screenshot (dialog, "help-missing-light.png");
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
 
   window_free (window, session);
 }
@@ -1098,8 +1152,6 @@ test_preferences_units (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *icons = NULL;
-
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
       g_print ("1..0 # SKIP no display\n");
@@ -1109,10 +1161,10 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   obd_sim_register ();
-  /* The application's icon, uninstalled. */
-  icons = g_test_build_filename (G_TEST_DIST, "..", "data", "icons", NULL);
-  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                  icons);
+  /* What GtkApplication does with the resource base path: the app's icon
+   * comes from there, installed or not (test_welcome checks it is). */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    RESOURCE_PATH "/icons");
   /* The style sheet that AdwApplication loads in the real app. */
   {
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
@@ -1140,6 +1192,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/store/write-fails", test_store_write_fails);
   g_test_add_func ("/app/window/recording/disk-full", test_recording_disk_full);
   g_test_add_func ("/app/window/role/keeps-chart", test_role_change_keeps_chart);
+  g_test_add_func ("/app/window/help-missing", test_help_missing);
   g_test_add_func ("/app/preferences/bindings", test_preferences);
   g_test_add_func ("/app/preferences/units", test_preferences_units);
 

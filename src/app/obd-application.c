@@ -347,17 +347,6 @@ disconnect_action (GSimpleAction *action,
 }
 
 static void
-on_help_shown_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
-    g_warning ("Could not open the help: %s", error->message);
-}
-
-static void
 help_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -365,8 +354,7 @@ help_action (GSimpleAction *action,
   ObdApplication *self = user_data;
 
   /* The help keeps one ID in development builds, like the schema. */
-  gtk_show_uri_full (GTK_WINDOW (ensure_window (self)), "help:" SCHEMA_ID, GDK_CURRENT_TIME,
-                     NULL, on_help_shown_cb, NULL);
+  obd_window_open_help (ensure_window (self), "help:" SCHEMA_ID);
 }
 
 static const GActionEntry app_actions[] = {

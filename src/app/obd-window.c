@@ -1003,6 +1003,38 @@ obd_window_set_store_error (ObdWindow    *self,
   obd_start_page_set_store_error (self->start_page, error);
 }
 
+static void
+on_help_shown_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  if (gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (source), _("Help Could Not Be Opened"), NULL);
+  /* TRANSLATORS: %s is the system's reason, e.g. "Operation not supported" */
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The help opens in the GNOME help viewer, Yelp. Install "
+                                    "the “yelp” package, then press F1 again.\n\n"
+                                    "The system said: %s"),
+                                  error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+obd_window_open_help (ObdWindow  *self,
+                      const char *uri)
+{
+  g_return_if_fail (OBD_IS_WINDOW (self));
+  g_return_if_fail (uri != NULL);
+
+  gtk_show_uri_full (GTK_WINDOW (self), uri, GDK_CURRENT_TIME, NULL, on_help_shown_cb, NULL);
+}
+
 void
 obd_window_add_toast (ObdWindow *self,
                       AdwToast  *toast)

@@ -40,6 +40,11 @@ void          obd_window_show_page            (ObdWindow      *self,
 void          obd_window_set_store_error      (ObdWindow      *self,
                                                const GError   *error);
 
+/* Opens the user help at uri ("help:…") in the help viewer; when that
+ * fails (no Yelp installed), says so in a dialog with what to do. */
+void          obd_window_open_help            (ObdWindow      *self,
+                                               const char     *uri);
+
 /* Shows a toast; takes ownership of toast. */
 void          obd_window_add_toast            (ObdWindow      *self,
                                                AdwToast       *toast);
