@@ -187,6 +187,28 @@ reply_is_searching (GByteArray *rx)
  * returns bytes has waited what the clock says.  So the simulator without
  * delays (whose clock is virtual) times out as fast as it answers, and a
  * real adapter exactly as the wall clock runs. */
+
+/* The adapter's bytes for a debug line: one line of printable text, with
+ * its \r, NULs and garbage escaped, so a log (or a test's TAP output)
+ * never gets a stray line break or invalid UTF-8 from the wire. */
+static char *
+shown_bytes (const guint8 *data,
+             gsize         len)
+{
+  GString *out = g_string_sized_new (len + 8);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (data[i] == '\r')
+        g_string_append (out, "\\r");
+      else if (data[i] >= 0x20 && data[i] < 0x7F && data[i] != '\\')
+        g_string_append_c (out, (char) data[i]);
+      else
+        g_string_append_printf (out, "\\x%02X", data[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static ReplyStatus
 transact_once (ObdAdapter    *self,
                const char    *command,
@@ -275,8 +297,12 @@ transact (ObdAdapter    *self,
       status = transact_once (self, command, timeout_ms, &end, cancellable, error);
       if (status != REPLY_TRUNCATED)
         break;
-      g_debug ("reply to %s cut short: %.*s", command, (int) self->rx->len,
-               (const char *) self->rx->data);
+      if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+        {
+          g_autofree char *shown = shown_bytes (self->rx->data, self->rx->len);
+
+          g_debug ("reply to %s cut short: %s", command, shown);
+        }
     }
 
   switch (status)
@@ -299,7 +325,12 @@ transact (ObdAdapter    *self,
     }
 
   *out_len = end;
-  g_debug ("← %.*s", (int) end, (const char *) self->rx->data);
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autofree char *shown = shown_bytes (self->rx->data, end);
+
+      g_debug ("← %s", shown);
+    }
 
   /* Not g_strndup(): Bluetooth modules put NUL bytes in the stream and
    * the reply must reach the parser whole, prompt included. */
