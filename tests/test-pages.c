@@ -83,6 +83,19 @@ drain (void)
     ;
 }
 
+/* Drops the last reference the test holds and waits for the object to
+ * go: answers still on their way (a store request, a worker thread
+ * winding down) hold it until they are delivered. */
+static void
+wait_finalized (gpointer object)
+{
+  gpointer weak = object;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  WAIT_FOR (weak == NULL, 10);
+}
+
 /* Fixtures ------------------------------------------------------------ */
 
 static ObdSession *
@@ -128,7 +141,7 @@ finish (GtkWidget  *window,
   gtk_window_destroy (GTK_WINDOW (window));
   drain ();
   g_assert_finalize_object (page);
-  g_assert_finalize_object (session);
+  wait_finalized (session);
 }
 
 /* Looking at widgets -------------------------------------------------- */
@@ -488,10 +501,8 @@ temp_store_close (TempStore *t)
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  /* Answers already on their way hold the service until delivered. */
   obd_store_service_close (t->store);
-  drain ();
-  g_assert_finalize_object (t->store);
+  wait_finalized (t->store);
   dir = g_dir_open (t->dir, 0, NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
     {

@@ -162,6 +162,30 @@ fixture_set_up (Fixture       *f,
   f->session = obd_session_new (f->service);
 }
 
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Drops the last reference the test holds and waits for the object to
+ * go: answers still on their way (a store request, a worker thread
+ * winding down) hold it until they are delivered. */
+static void
+wait_finalized (gpointer object)
+{
+  gpointer weak = object;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  g_assert_null (weak);
+}
+
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
@@ -169,13 +193,10 @@ fixture_tear_down (Fixture       *f,
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  g_assert_finalize_object (f->session);
-  /* Answers already on their way hold the service until delivered. */
+  wait_finalized (f->session);
   obd_store_service_close (f->service);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (f->service);
-  g_assert_finalize_object (f->store);
+  wait_finalized (f->service);
+  wait_finalized (f->store);
 
   dir = g_dir_open (f->dir, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -188,12 +209,6 @@ fixture_tear_down (Fixture       *f,
 }
 
 /* Helpers ------------------------------------------------------------- */
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 wait_for_size (GtkWidget *widget,
