@@ -50,6 +50,9 @@ static GParamSpec *properties[N_PROPS];
 
 /* Errors in words --------------------------------------------------------- */
 
+/* What to do, for the store's errors that do not say it themselves: those
+ * made from SQLite's codes (disk full, damaged, busy, read-only) carry
+ * their own advice already. */
 static const char *
 store_advice (const GError *error)
 {
@@ -58,23 +61,17 @@ store_advice (const GError *error)
 
   switch ((ObdStoreErrorCode) error->code)
     {
-    case OBD_STORE_ERROR_DISK_FULL:
-      return _("Free some space on the disk, then try again.");
-    case OBD_STORE_ERROR_READ_ONLY:
-      return _("Check that the disk is not write-protected and that the local history may be "
-               "written, then restart the application.");
-    case OBD_STORE_ERROR_BUSY:
-      return _("Another program is using the local history. Wait a moment and try again.");
-    case OBD_STORE_ERROR_CORRUPT:
-      return _("The local history is damaged. Restore it from a backup, or move the file away "
-               "to start a new one.");
     case OBD_STORE_ERROR_NOT_A_DATABASE:
-      return _("The file is not a local history of this application. Start the application "
-               "with another one (--db FILE).");
+      /* The store says to choose another file; the app says how. */
+      return _("To use another file, start the application with --db FILE.");
     case OBD_STORE_ERROR_TOO_NEW:
       return _("A newer version of the application wrote it. Update the application.");
     case OBD_STORE_ERROR_NOT_FOUND:
       return _("It may have been removed meanwhile; the view is up to date again.");
+    case OBD_STORE_ERROR_DISK_FULL:
+    case OBD_STORE_ERROR_READ_ONLY:
+    case OBD_STORE_ERROR_BUSY:
+    case OBD_STORE_ERROR_CORRUPT:
     case OBD_STORE_ERROR_FAILED:
     case OBD_STORE_ERROR_SESSION_CLOSED:
     default:

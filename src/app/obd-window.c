@@ -583,8 +583,7 @@ update_record_banner (ObdWindow *self)
 
   if (error != NULL)
     {
-      g_autofree char *text = obd_page_describe_error (_("Recording stopped; what was recorded "
-                                                         "until then is kept"), error);
+      g_autofree char *text = obd_page_describe_error (_("Recording stopped"), error);
 
       gtk_label_set_label (self->record_label, text);
     }
