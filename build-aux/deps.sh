@@ -6,7 +6,7 @@
 
 obd_packages=(
   build-essential meson ninja-build pkg-config gettext itstool
-  libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsqlite3-dev libserialport-dev
+  libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsqlite3-dev libserialport-dev libxml2-dev
   libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
   appstream desktop-file-utils libxml2-utils yelp-tools
   xvfb xauth dbus-daemon x11-utils fonts-dejavu-core

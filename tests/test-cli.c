@@ -202,11 +202,14 @@ test_vehicle_commands (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (codes, 0),
                                                   "ecu"), ==, "7E8");
 
-  run_cli (&clear_no, "--port", "sim:misfire?timing=0", "clear", NULL);
+  run_cli (&clear_no, "--db", "/nonexistent/obd2-test/store.db", "--port",
+           "sim:misfire?timing=0", "clear", NULL);
   g_assert_cmpint (clear_no.status, ==, 2);
   g_assert_nonnull (strstr (clear_no.err, "--yes"));
 
-  run_cli (&clear, "--port", "sim:misfire?timing=0", "clear", "--yes", NULL);
+  /* No store there: nothing is created, the clear alone happens. */
+  run_cli (&clear, "--db", "/nonexistent/obd2-test/store.db", "--port", "sim:misfire?timing=0",
+           "clear", "--yes", NULL);
   g_assert_cmpint (clear.status, ==, 0);
 
   run_cli (&freeze, "--port", "sim:overheating?timing=0", "freeze", "--json", NULL);
@@ -287,6 +290,181 @@ test_live (void)
 
   run_cli (&unknown, "live", "warp_factor", NULL);
   g_assert_cmpint (unknown.status, ==, 2);
+}
+
+/* Runs obd2 with argv (NULL-terminated) and expects bad usage: exit 2,
+ * nothing on stdout, and stderr naming what was wrong. */
+static void
+expect_usage_error (const char *expected,
+                    const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *joined = g_strjoinv (" ", (char **) args);
+
+  g_ptr_array_add (argv, (gpointer) cli_path ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("obd2 %s → %s", joined, err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, expected));
+}
+
+#define USAGE(expected, ...) \
+  expect_usage_error (expected, (const char * const[]) { __VA_ARGS__, NULL })
+
+/* Every number and name a command takes is checked before anything runs:
+ * no nan, inf, negative, hex, exponent or overflow gets through, and the
+ * message names the option. */
+static void
+test_numbers (void)
+{
+  static const char * const bad_durations[] = {
+    "nan", "NaN", "inf", "-inf", "infinity", "-1", "0", "0s", "-0.5", "1e3", "0x10", "",
+    "10x", "1..5", "2592001", "4294968", "721h", "99999999999999999999999999999999999999",
+    " 5", "5 ", "+5",
+  };
+  static const char * const bad_counts[] = {
+    "-5", "1e3", "0x10", "abc", "", "99999999999999999999", "1.5", "+3", " 7",
+  };
+  const char *commands[][4] = {
+    { "--port", "sim:healthy-idle?timing=0", "live", "rpm" },
+    { "--port", "sim:healthy-idle?timing=0", "record", NULL },
+    { "--port", "sim:healthy-idle?timing=0", "bench", NULL },
+    { "--port", "sim:healthy-idle?timing=0", "health", NULL },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    for (guint i = 0; i < G_N_ELEMENTS (bad_durations); i++)
+      {
+        const char *option = c == 3 ? "--watch" : "--duration";
+        const char *args[10] = { "--db", "/nonexistent/obd2-test/store.db" };
+        guint n = 2;
+
+        for (guint k = 0; k < 4 && commands[c][k] != NULL; k++)
+          args[n++] = commands[c][k];
+        args[n++] = option;
+        args[n++] = bad_durations[i];
+        args[n] = NULL;
+        expect_usage_error (option, args);
+      }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_counts); i++)
+    {
+      const char *db = "/nonexistent/obd2-test/store.db";
+
+      USAGE ("--every-km", "--db", db, "maintenance", "--add", "Oil", "--every-km", bad_counts[i]);
+      USAGE ("--every-days", "--db", db, "maintenance", "--add", "Oil", "--every-days",
+             bad_counts[i]);
+      USAGE ("--done", "--db", db, "maintenance", "--done", bad_counts[i]);
+      USAGE ("--km", "--db", db, "maintenance", "--done", "1", "--km", bad_counts[i]);
+      USAGE ("--odometer", "--db", db, "maintenance", "--odometer", bad_counts[i]);
+    }
+  USAGE ("--every-km", "maintenance", "--add", "Oil", "--every-km", "0");
+  USAGE ("--odometer", "maintenance", "--odometer", "10000000");
+
+  /* Sessions and vehicles by number, UUID or VIN: anything else, or a
+   * number that does not fit, is refused before the store is opened. */
+  USAGE ("session", "--db", "/nonexistent/x.db", "export", "abc", "--csv");
+  USAGE ("-1", "--db", "/nonexistent/x.db", "export", "-1", "--csv");
+  USAGE ("session", "--db", "/nonexistent/x.db", "export", "99999999999999999999", "--csv");
+  USAGE ("session", "--db", "/nonexistent/x.db", "export", "", "--csv");
+  USAGE ("--vehicle", "--db", "/nonexistent/x.db", "sessions", "--vehicle", "../etc");
+  USAGE ("--vehicle", "--db", "/nonexistent/x.db", "health", "--vehicle", "");
+  USAGE ("--vehicle", "--db", "/nonexistent/x.db", "maintenance", "--vehicle",
+         "ABCDEFGHJKLMNPRSTU");
+  USAGE ("--vehicle", "--db", "/nonexistent/x.db", "sessions", "--vehicle",
+         "99999999999999999999");
+
+  /* PID lists. */
+  USAGE ("Unknown PID", "record", "--pids", "rpm,warp");
+  USAGE ("--pids", "record", "--pids", ",,");
+  USAGE ("Name the PIDs", "live", ",");
+
+  /* Arguments nobody asked for. */
+  USAGE ("takes no arguments", "info", "now");
+  USAGE ("takes no arguments", "freeze", "P0301");
+  USAGE ("takes no arguments", "readiness", "all");
+  USAGE ("takes no arguments", "monitors", "21");
+  USAGE ("takes no arguments", "clear", "--yes", "P0301");
+  USAGE ("takes no arguments", "bench", "fast");
+  USAGE ("takes no arguments", "dtc", "P0301");
+  USAGE ("takes no arguments", "sim", "--list-scenarios", "misfire");
+  USAGE ("not both", "codes", "--stats", "P0301");
+}
+
+/* A port that is something else: says so, as bad usage. */
+static void
+test_not_a_port (void)
+{
+  USAGE ("is a file, not a serial port", "--port", "/etc/passwd", "info");
+  USAGE ("is a folder, not a serial port", "--port", "/tmp", "dtc");
+  USAGE ("is a device, but not a serial port", "--port", "/dev/null", "live", "rpm");
+}
+
+/* Durations people write work: with a unit, and short. */
+static void
+test_duration_units (void)
+{
+  g_auto(Run) live = { 0 };
+
+  run_cli (&live, "--port", "sim:healthy-idle?timing=0", "--json", "live", "rpm",
+           "--duration", "0.3s", NULL);
+  g_assert_cmpint (live.status, ==, 0);
+  g_assert_nonnull (strstr (live.out, "\"rpm\""));
+}
+
+/* TRUE when the simulated link, dropped at request n + 1, still gets as
+ * far as polling (the worker reports the link lost); FALSE when it already
+ * fails while connecting. */
+static gboolean
+connects_before_drop (guint  n,
+                      Run   *run)
+{
+  g_autofree char *port = g_strdup_printf ("sim:healthy-idle?timing=0&fault=drop-after:%u", n);
+
+  run_clear (run);
+  run_cli (run, "--port", port, "live", "rpm", "--duration", "0.2", NULL);
+  return strstr (run->err, "Link lost") != NULL;
+}
+
+/* The link drops at the first poll, and the duration ends while the
+ * worker tries again: nothing was read, so live fails and says why. */
+static void
+test_live_link_lost (void)
+{
+  g_auto(Run) run = { 0 };
+  guint low = 1, high = 64;
+
+  /* The smallest drop point that lets the connection finish: found by
+   * bisection, so a change in how many requests connecting takes does not
+   * break the test. */
+  g_assert_true (connects_before_drop (high, &run));
+  while (low < high)
+    {
+      guint mid = (low + high) / 2;
+
+      if (connects_before_drop (mid, &run))
+        high = mid;
+      else
+        low = mid + 1;
+    }
+  connects_before_drop (low, &run);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "Link lost"));
 }
 
 static void
@@ -424,6 +602,10 @@ main (int    argc,
   g_test_add_func ("/cli/vehicle", test_vehicle_commands);
   g_test_add_func ("/cli/failures", test_failures);
   g_test_add_func ("/cli/live", test_live);
+  g_test_add_func ("/cli/live/link-lost", test_live_link_lost);
+  g_test_add_func ("/cli/numbers", test_numbers);
+  g_test_add_func ("/cli/not-a-port", test_not_a_port);
+  g_test_add_func ("/cli/duration-units", test_duration_units);
   g_test_add_func ("/cli/bench", test_bench_shape);
   g_test_add_func ("/cli/sim/list", test_list_scenarios);
   g_test_add_func ("/cli/sim/pty", test_pty);

@@ -1,4 +1,4 @@
-/* test-gauge.c — ObdGauge: zones, accessibility, sizing, rendering
+/* test-gauge.c — ObdGauge: alert states, accessibility, sizing, rendering
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -172,37 +172,56 @@ rpm_gauge (void)
 
 /* Zones ---------------------------------------------------------------- */
 
+static void count_notify_cb (GObject    *object,
+                             GParamSpec *pspec,
+                             gpointer    user_data);
+
+/* The zone follows the alert state the owner sets, never the value against
+ * the thresholds: the alert engine has already applied minimum duration,
+ * hysteresis and the engine-running rule, which a gauge cannot know. */
 static void
-test_gauge_zone_high (void)
+test_gauge_zone_follows_alert_state (void)
 {
   g_autoptr(ObdGauge) gauge = g_object_ref_sink (OBD_GAUGE (rpm_gauge ()));
-  static const struct { double value; ObdGaugeZone zone; } cases[] = {
-    { 0.0, OBD_GAUGE_ZONE_NORMAL },
-    { 5999.9, OBD_GAUGE_ZONE_NORMAL },
-    { 6000.0, OBD_GAUGE_ZONE_WARNING },
-    { 6999.0, OBD_GAUGE_ZONE_WARNING },
-    { 7000.0, OBD_GAUGE_ZONE_CRITICAL },
-    { 9000.0, OBD_GAUGE_ZONE_CRITICAL },  /* off the scale is still critical */
-    { -5.0, OBD_GAUGE_ZONE_NORMAL },
-  };
+  static const double values[] = { 0.0, 5999.9, 6000.0, 6999.0, 7000.0, 9000.0, -5.0 };
+  ObdGaugeAlertState state;
 
   g_assert_cmpint (obd_gauge_get_zone (gauge), ==, OBD_GAUGE_ZONE_UNKNOWN);
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  g_assert_cmpint (obd_gauge_get_alert_state (gauge), ==, OBD_GAUGE_ALERT_STATE_NORMAL);
+
+  /* Beyond both thresholds, but no alert raised (yet): normal. */
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     {
       ObdGaugeZone zone;
 
-      obd_gauge_set_value (gauge, cases[i].value);
+      obd_gauge_set_value (gauge, values[i]);
       g_object_get (gauge, "zone", &zone, NULL);
-      g_assert_cmpint (zone, ==, cases[i].zone);
-      g_assert_cmpint (obd_gauge_get_zone (gauge), ==, cases[i].zone);
+      g_assert_cmpint (zone, ==, OBD_GAUGE_ZONE_NORMAL);
     }
+
+  /* The verdict colours the gauge, whatever the value. */
+  obd_gauge_set_value (gauge, 5800.0);
+  g_object_set (gauge, "alert-state", OBD_GAUGE_ALERT_STATE_WARNING, NULL);
+  g_assert_cmpint (obd_gauge_get_zone (gauge), ==, OBD_GAUGE_ZONE_WARNING);
+  obd_gauge_set_alert_state (gauge, OBD_GAUGE_ALERT_STATE_CRITICAL);
+  g_assert_cmpint (obd_gauge_get_zone (gauge), ==, OBD_GAUGE_ZONE_CRITICAL);
+  g_object_get (gauge, "alert-state", &state, NULL);
+  g_assert_cmpint (state, ==, OBD_GAUGE_ALERT_STATE_CRITICAL);
+
+  /* Without a reading there is nothing to judge. */
+  obd_gauge_set_value (gauge, NAN);
+  g_assert_cmpint (obd_gauge_get_zone (gauge), ==, OBD_GAUGE_ZONE_UNKNOWN);
+  obd_gauge_set_value (gauge, 100.0);
+  g_assert_cmpint (obd_gauge_get_zone (gauge), ==, OBD_GAUGE_ZONE_CRITICAL);
+  obd_gauge_set_alert_state (gauge, OBD_GAUGE_ALERT_STATE_NORMAL);
+  g_assert_cmpint (obd_gauge_get_zone (gauge), ==, OBD_GAUGE_ZONE_NORMAL);
 }
 
 static void
-test_gauge_zone_low (void)
+test_gauge_thresholds_draw_only (void)
 {
-  /* A battery: 11.8 V and below is weak, 11.0 V and below is flat, above
-   * 14.8 V the regulator overcharges. */
+  /* A battery: the scale shows 11.8 V and below as weak, 11.0 V and below
+   * as flat, above 14.8 V as overcharging. */
   g_autoptr(ObdGauge) gauge = g_object_ref_sink (g_object_new (OBD_TYPE_GAUGE,
                                                                "label", "Battery",
                                                                "unit", "V",
@@ -213,30 +232,21 @@ test_gauge_zone_low (void)
                                                                "low-critical-threshold", 11.0,
                                                                "warning-threshold", 14.8,
                                                                NULL));
-  static const struct { double value; ObdGaugeZone zone; } cases[] = {
-    { 12.6, OBD_GAUGE_ZONE_NORMAL },
-    { 11.9, OBD_GAUGE_ZONE_NORMAL },
-    { 11.8, OBD_GAUGE_ZONE_WARNING },
-    { 11.1, OBD_GAUGE_ZONE_WARNING },
-    { 11.0, OBD_GAUGE_ZONE_CRITICAL },
-    { 9.0, OBD_GAUGE_ZONE_CRITICAL },
-    { 14.8, OBD_GAUGE_ZONE_WARNING },
-    { 14.7, OBD_GAUGE_ZONE_NORMAL },
-  };
+  guint zone_notifies = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      obd_gauge_set_value (gauge, cases[i].value);
-      g_assert_cmpint (obd_gauge_get_zone (gauge), ==, cases[i].zone);
-    }
-
-  /* Moving a threshold re-evaluates the current value. */
+  g_signal_connect (gauge, "notify::zone", G_CALLBACK (count_notify_cb), &zone_notifies);
   obd_gauge_set_value (gauge, 12.0);
-  g_assert_cmpint (obd_gauge_get_zone (gauge), ==, OBD_GAUGE_ZONE_NORMAL);
+  g_assert_cmpuint (zone_notifies, ==, 1);   /* unknown → normal */
+
+  /* 11.6 V with the engine off is only the resting warning; 11.6 V the
+   * moment the engine started is nothing yet: the engine decides, and the
+   * gauge's own thresholds must not. */
+  obd_gauge_set_value (gauge, 11.6);
+  obd_gauge_set_value (gauge, 9.0);
   obd_gauge_set_low_warning_threshold (gauge, 12.2);
-  g_assert_cmpint (obd_gauge_get_zone (gauge), ==, OBD_GAUGE_ZONE_WARNING);
   obd_gauge_set_low_warning_threshold (gauge, NAN);
   g_assert_cmpint (obd_gauge_get_zone (gauge), ==, OBD_GAUGE_ZONE_NORMAL);
+  g_assert_cmpuint (zone_notifies, ==, 1);
 }
 
 static void
@@ -270,10 +280,11 @@ test_gauge_zone_unknown (void)
   g_assert_cmpuint (zone_notifies, ==, 2);
   g_assert_cmpuint (value_notifies, ==, 3);
 
-  /* Without thresholds every real value is normal. */
-  obd_gauge_set_warning_threshold (gauge, NAN);
-  obd_gauge_set_critical_threshold (gauge, NAN);
+  /* An unchanged alert state notifies nothing. */
   obd_gauge_set_value (gauge, 1e9);
+  zone_notifies = 0;
+  obd_gauge_set_alert_state (gauge, OBD_GAUGE_ALERT_STATE_NORMAL);
+  g_assert_cmpuint (zone_notifies, ==, 0);
   g_assert_cmpint (obd_gauge_get_zone (gauge), ==, OBD_GAUGE_ZONE_NORMAL);
 }
 
@@ -338,11 +349,13 @@ test_gauge_a11y (void)
   g_assert_cmpuint (_obd_gauge_get_a11y_update_count (gauge), ==, updates);
 
   obd_gauge_set_value (gauge, 6500.0);
+  obd_gauge_set_alert_state (gauge, OBD_GAUGE_ALERT_STATE_WARNING);
   gtk_test_accessible_assert_property (gauge, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Engine speed: 6500 rpm, warning");
-  g_assert_cmpuint (_obd_gauge_get_a11y_update_count (gauge), ==, updates + 1);
+  g_assert_cmpuint (_obd_gauge_get_a11y_update_count (gauge), ==, updates + 2);
 
   obd_gauge_set_value (gauge, 7200.0);
+  obd_gauge_set_alert_state (gauge, OBD_GAUGE_ALERT_STATE_CRITICAL);
   gtk_test_accessible_assert_property (gauge, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Engine speed: 7200 rpm, critical");
 
@@ -351,6 +364,7 @@ test_gauge_a11y (void)
                                        "Engine speed: 7200.0 rpm, critical");
 
   obd_gauge_set_value (gauge, -0.01);   /* rounds to zero: no "−0.0" */
+  obd_gauge_set_alert_state (gauge, OBD_GAUGE_ALERT_STATE_NORMAL);
   gtk_test_accessible_assert_property (gauge, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Engine speed: 0.0 rpm, normal");
 
@@ -413,6 +427,7 @@ test_gauge_render (void)
       g_assert_cmpint (gdk_texture_get_width (normal), ==, sizes[i]);
 
       obd_gauge_set_value (OBD_GAUGE (gauge), 7500.0);
+      obd_gauge_set_alert_state (OBD_GAUGE (gauge), OBD_GAUGE_ALERT_STATE_CRITICAL);
       wait_frames (gauge, 20);
       critical = render_child (window, FALSE);
 
@@ -472,6 +487,7 @@ showcase (void)
                         "min-value", -40.0, "max-value", 130.0,
                         "warning-threshold", 105.0, "critical-threshold", 115.0, NULL);
   obd_gauge_set_value (OBD_GAUGE (gauge), 108.0);
+  obd_gauge_set_alert_state (OBD_GAUGE (gauge), OBD_GAUGE_ALERT_STATE_WARNING);
   gtk_widget_set_size_request (gauge, 96, 96);
   gtk_box_append (GTK_BOX (column), gauge);
 
@@ -486,6 +502,7 @@ showcase (void)
                         "low-warning-threshold", 11.8, "low-critical-threshold", 11.0,
                         "warning-threshold", 14.8, "critical-threshold", 15.5, NULL);
   obd_gauge_set_value (OBD_GAUGE (gauge), 10.7);
+  obd_gauge_set_alert_state (OBD_GAUGE (gauge), OBD_GAUGE_ALERT_STATE_CRITICAL);
   gtk_widget_set_size_request (gauge, 200, 200);
   gtk_widget_set_valign (gauge, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), gauge);
@@ -572,8 +589,8 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  g_test_add_func ("/gauge/zone/high", test_gauge_zone_high);
-  g_test_add_func ("/gauge/zone/low", test_gauge_zone_low);
+  g_test_add_func ("/gauge/zone/alert-state", test_gauge_zone_follows_alert_state);
+  g_test_add_func ("/gauge/zone/thresholds-draw-only", test_gauge_thresholds_draw_only);
   g_test_add_func ("/gauge/zone/unknown", test_gauge_zone_unknown);
   g_test_add_func ("/gauge/properties", test_gauge_properties);
   g_test_add_func ("/gauge/a11y", test_gauge_a11y);

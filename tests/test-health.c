@@ -5,9 +5,12 @@
 #include <math.h>
 #include <string.h>
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "obd-alerts.h"
+#include "obd-enum-types.h"
+#include "obd-enums.h"
+#include "obd-dtc.h"
 #include "obd-health.h"
 #include "obd-maintenance.h"
 #include "obd-trend.h"
@@ -43,7 +46,7 @@ static void
 assert_event (const ObdAlertEvent *event,
               ObdAlertEventType    type,
               ObdAlertKind         kind,
-              ObdHealthSeverity    severity,
+              ObdSeverity    severity,
               const char          *key,
               double               threshold)
 {
@@ -212,12 +215,176 @@ test_thresholds_keyfile (void)
   g_clear_error (&error);
 
   g_key_file_set_double (reread, "Custom", "rpm-hysteresis", 100.0);
-  g_key_file_set_double (reread, "Custom", "voltage-running-critical", 12.5);
+  g_key_file_set_double (reread, "Custom", "voltage-low-critical", 12.5);
+  ok = obd_alert_thresholds_load_from_key_file (&loaded, reread, "Custom", &error);
+  g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
+  g_assert_nonnull (strstr (error->message, "voltage-low-critical"));
+  g_assert_false (ok);
+  assert_thresholds_equal (&loaded, &before);
+  g_clear_error (&error);
+
+  /* Outside the range the preferences accept (the schema's), and not a
+   * number at all. */
+  g_key_file_set_double (reread, "Custom", "voltage-low-critical", 11.0);
+  g_key_file_set_double (reread, "Custom", "coolant-critical", 400.0);
+  ok = obd_alert_thresholds_load_from_key_file (&loaded, reread, "Custom", &error);
+  g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
+  g_assert_nonnull (strstr (error->message, "coolant-critical"));
+  g_assert_false (ok);
+  assert_thresholds_equal (&loaded, &before);
+  g_clear_error (&error);
+  g_key_file_set_string (reread, "Custom", "coolant-critical", "nan");
   ok = obd_alert_thresholds_load_from_key_file (&loaded, reread, "Custom", &error);
   g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
   g_assert_false (ok);
   assert_thresholds_equal (&loaded, &before);
   g_clear_error (&error);
+}
+
+/* The one table: every limit is a "d" key of the GSettings schema with
+ * the same default and range, every threshold key of the schema is in the
+ * table, and the key file uses the same names. */
+static void
+test_limits_match_schema (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  const ObdAlertLimit *limits;
+  ObdAlertThresholds t;
+  gsize n = 0;
+
+  g_assert_nonnull (source);
+  schema = g_settings_schema_source_lookup (source, "io.github.obd2diagnostics.Workshop", FALSE);
+  g_assert_nonnull (schema);
+
+  limits = obd_alert_limits_get (&n);
+  g_assert_cmpuint (n, >=, 12);
+  obd_alert_thresholds_init_defaults (&t);
+  obd_alert_thresholds_save_to_key_file (&t, kf, "T");
+  for (gsize i = 0; i < n; i++)
+    {
+      const ObdAlertLimit *limit = &limits[i];
+      g_autoptr(GSettingsSchemaKey) key = NULL;
+      g_autoptr(GVariant) def = NULL;
+      g_autoptr(GVariant) range = NULL;
+      g_autoptr(GVariant) bounds = NULL;
+      const char *range_type = NULL;
+      double lo, hi;
+
+      g_test_message ("limit %s", limit->settings_key);
+      g_assert_true (g_settings_schema_has_key (schema, limit->settings_key));
+      key = g_settings_schema_get_key (schema, limit->settings_key);
+      g_assert_true (g_variant_type_equal (g_settings_schema_key_get_value_type (key),
+                                           G_VARIANT_TYPE_DOUBLE));
+      def = g_settings_schema_key_get_default_value (key);
+      g_assert_cmpfloat (g_variant_get_double (def), ==, limit->default_value);
+      range = g_settings_schema_key_get_range (key);
+      g_variant_get (range, "(&sv)", &range_type, &bounds);
+      g_assert_cmpstr (range_type, ==, "range");
+      g_variant_get (bounds, "(dd)", &lo, &hi);
+      g_assert_cmpfloat (lo, ==, limit->min_value);
+      g_assert_cmpfloat (hi, ==, limit->max_value);
+
+      g_assert_true (obd_alert_limit_lookup (limit->settings_key) == limit);
+      g_assert_cmpfloat (obd_alert_thresholds_get (&t, limit), ==, limit->default_value);
+      g_assert_true (g_key_file_has_key (kf, "T", limit->settings_key, NULL));
+      g_assert_cmpint (limit->pids[0], !=, 0);
+    }
+
+  /* Every threshold (a number ending in -warning or -critical) the schema
+   * has is in the table. */
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autoptr(GSettingsSchemaKey) key = g_settings_schema_get_key (schema, keys[i]);
+
+      if (!g_variant_type_equal (g_settings_schema_key_get_value_type (key),
+                                 G_VARIANT_TYPE_DOUBLE))
+        continue;
+      if (g_str_has_suffix (keys[i], "-warning") || g_str_has_suffix (keys[i], "-critical"))
+        {
+          g_test_message ("schema key %s", keys[i]);
+          g_assert_nonnull (obd_alert_limit_lookup (keys[i]));
+        }
+    }
+  g_assert_null (obd_alert_limit_lookup ("voltage-running-warning"));
+}
+
+/* The settings' enums spell their values as the generated GEnum types
+ * do, so a setting is read by its word (obd_enum_from_nick on
+ * g_settings_get_string), never cast from a number that could drift. */
+static void
+test_enums_match_schema (void)
+{
+  static const struct
+  {
+    const char *key;
+    GType     (*type) (void);
+  } cases[] = {
+    { "units", obd_unit_system_get_type },
+    { "polling-strategy", obd_strategy_get_type },
+  };
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  schema = g_settings_schema_source_lookup (source, "io.github.obd2diagnostics.Workshop", FALSE);
+  g_assert_nonnull (schema);
+  settings = g_settings_new_full (schema, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GSettingsSchemaKey) key = g_settings_schema_get_key (schema, cases[i].key);
+      g_autoptr(GVariant) range = g_settings_schema_key_get_range (key);
+      g_autoptr(GVariant) values = NULL;
+      g_autoptr(GEnumClass) klass = g_type_class_ref (cases[i].type ());
+      const char *kind = NULL;
+      g_autofree const char **nicks = NULL;
+      gsize n = 0;
+
+      g_variant_get (range, "(&sv)", &kind, &values);
+      g_assert_cmpstr (kind, ==, "enum");
+      nicks = g_variant_get_strv (values, &n);
+      g_assert_cmpuint (n, ==, klass->n_values);
+      for (gsize j = 0; j < n; j++)
+        {
+          int value = -1;
+
+          g_assert_true (obd_enum_from_nick (cases[i].type (), nicks[j], &value, NULL));
+          g_assert_cmpstr (obd_enum_get_nick (cases[i].type (), value), ==, nicks[j]);
+          /* And the same number: what g_settings_get_enum() gives is the
+           * C enum's value (the memory backend of the tests takes writes). */
+          g_assert_true (g_settings_set_string (settings, cases[i].key, nicks[j]));
+          g_assert_cmpint (g_settings_get_enum (settings, cases[i].key), ==, value);
+        }
+    }
+}
+
+static void
+test_limits_pids (void)
+{
+  const ObdAlertLimit *found[8];
+  const guint8 *pids;
+  gsize n = 0;
+  static const guint8 expected[] = {
+    0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0C, 0x3C, 0x3D, 0x3E, 0x3F, 0x42, 0x5C,
+  };
+
+  /* The PIDs the alerts read, for pollers to watch in the background. */
+  pids = obd_alert_get_watched_pids (&n);
+  g_assert_cmpmem (pids, n, expected, sizeof expected);
+
+  g_assert_cmpuint (obd_alert_limits_for_pid_key ("control_module_voltage", found, 8), ==, 4);
+  g_assert_cmpstr (found[0]->settings_key, ==, "voltage-low-warning");
+  g_assert_cmpint (found[2]->engine, ==, OBD_ALERT_ENGINE_OFF);
+  g_assert_cmpuint (obd_alert_limits_for_pid_key ("stft_b2", found, 8), ==, 2);
+  g_assert_true (found[1]->of_sum);
+  g_assert_cmpuint (obd_alert_limits_for_pid_key ("catalyst_temp_b2s2", found, 8), ==, 2);
+  g_assert_cmpint (found[1]->severity, ==, OBD_SEVERITY_CRITICAL);
+  g_assert_cmpuint (obd_alert_limits_for_pid_key ("speed", found, 8), ==, 0);
+  g_assert_cmpuint (obd_alert_limits_for_pid_key ("coolant_temp", found, 1), ==, 1);
+  g_assert_cmpuint (obd_alert_limits_for_pid_key ("stft_b3", found, 8), ==, 0);
 }
 
 /* ---- alert behaviour --------------------------------------------------- */
@@ -241,7 +408,7 @@ test_alert_min_duration (void)
   g_assert_cmpuint (feed (monitor, "coolant_temp", 114, 11999, events), ==, 0);
   g_assert_cmpuint (feed (monitor, "coolant_temp", 114, 12000, events), ==, 1);
   assert_event (event_at (events, 0), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_COOLANT_HIGH,
-                OBD_HEALTH_SEVERITY_CRITICAL, "coolant_temp", 110.0);
+                OBD_SEVERITY_CRITICAL, "coolant_temp", 110.0);
   g_assert_cmpint (event_at (events, 0)->time_us, ==, MS (12000));
   g_assert_cmpfloat_with_epsilon (event_at (events, 0)->value, 114.0, 1e-9);
   g_assert_cmpstr (event_at (events, 0)->title, ==, "Engine overheating");
@@ -272,7 +439,7 @@ test_alert_hysteresis (void)
   g_assert_cmpuint (feed (monitor, "coolant_temp", 107, 20000, events),
                     ==, 1);
   assert_event (event_at (events, 1), OBD_ALERT_EVENT_CLEARED, OBD_ALERT_KIND_COOLANT_HIGH,
-                OBD_HEALTH_SEVERITY_CRITICAL, "coolant_temp", 110.0);
+                OBD_SEVERITY_CRITICAL, "coolant_temp", 110.0);
   g_assert_cmpstr (event_at (events, 1)->title, ==, event_at (events, 0)->title);
 
   /* Going back above needs the full duration again. */
@@ -297,7 +464,7 @@ test_alert_rpm_load_oil (void)
   g_assert_cmpuint (feed_steady (monitor, "rpm", 5900, 0, 5000, events), ==, 0);
   g_assert_cmpuint (feed_steady (monitor, "rpm", 6400, 6000, 2000, events), ==, 1);
   assert_event (event_at (events, 0), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_RPM_HIGH,
-                OBD_HEALTH_SEVERITY_WARNING, "rpm", 6000);
+                OBD_SEVERITY_WARNING, "rpm", 6000);
   /* 5800 is within the 250 rpm hysteresis, 5700 is not. */
   g_assert_cmpuint (feed (monitor, "rpm", 5800, 9000, events), ==, 0);
   g_assert_cmpuint (feed (monitor, "rpm", 5700, 10000, events), ==, 1);
@@ -309,12 +476,12 @@ test_alert_rpm_load_oil (void)
   g_assert_cmpuint (feed_steady (monitor, "engine_load", 40, 21000, 5000, events), ==, 0);
   g_assert_cmpuint (feed_steady (monitor, "engine_load", 95, 30000, 30000, events), ==, 1);
   assert_event (event_at (events, 0), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_LOAD_HIGH,
-                OBD_HEALTH_SEVERITY_WARNING, "engine_load", 90);
+                OBD_SEVERITY_WARNING, "engine_load", 90);
 
   g_assert_cmpuint (feed_steady (monitor, "oil_temp", 128, 0, 5000, events), ==, 0);
   g_assert_cmpuint (feed_steady (monitor, "oil_temp", 134, 6000, 2000, events), ==, 1);
   assert_event (event_at (events, 1), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_OIL_TEMP_HIGH,
-                OBD_HEALTH_SEVERITY_WARNING, "oil_temp", 130);
+                OBD_SEVERITY_WARNING, "oil_temp", 130);
 
   /* Readings without a rule raise nothing. */
   g_assert_cmpuint (feed_steady (monitor, "speed", 250, 0, 5000, events), ==, 0);
@@ -338,27 +505,27 @@ test_alert_voltage_running (void)
   g_assert_cmpuint (feed_steady (monitor, "control_module_voltage", 11.5, 12000, 2000, events),
                     ==, 1);
   assert_event (event_at (events, 0), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_VOLTAGE_LOW,
-                OBD_HEALTH_SEVERITY_WARNING, "control_module_voltage", 11.8);
+                OBD_SEVERITY_WARNING, "control_module_voltage", 11.8);
 
   /* Escalation: the warning makes way for the critical alert. */
   g_assert_cmpuint (feed_steady (monitor, "control_module_voltage", 10.6, 15000, 2000, events),
                     ==, 2);
   assert_event (event_at (events, 1), OBD_ALERT_EVENT_CLEARED, OBD_ALERT_KIND_VOLTAGE_LOW,
-                OBD_HEALTH_SEVERITY_WARNING, "control_module_voltage", 11.8);
+                OBD_SEVERITY_WARNING, "control_module_voltage", 11.8);
   assert_event (event_at (events, 2), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_VOLTAGE_LOW,
-                OBD_HEALTH_SEVERITY_CRITICAL, "control_module_voltage", 11.0);
+                OBD_SEVERITY_CRITICAL, "control_module_voltage", 11.0);
 
   active = obd_alert_monitor_dup_active (monitor);
   g_assert_cmpuint (active->len, ==, 1);
-  g_assert_cmpint (event_at (active, 0)->severity, ==, OBD_HEALTH_SEVERITY_CRITICAL);
+  g_assert_cmpint (event_at (active, 0)->severity, ==, OBD_SEVERITY_CRITICAL);
   g_assert_cmpfloat_with_epsilon (event_at (active, 0)->value, 10.6, 1e-9);
 
   /* 11.3 V: out of the critical band (11.0 + 0.2), still a warning. */
   g_assert_cmpuint (feed (monitor, "control_module_voltage", 11.3, 20000, events), ==, 2);
   assert_event (event_at (events, 3), OBD_ALERT_EVENT_CLEARED, OBD_ALERT_KIND_VOLTAGE_LOW,
-                OBD_HEALTH_SEVERITY_CRITICAL, "control_module_voltage", 11.0);
+                OBD_SEVERITY_CRITICAL, "control_module_voltage", 11.0);
   assert_event (event_at (events, 4), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_VOLTAGE_LOW,
-                OBD_HEALTH_SEVERITY_WARNING, "control_module_voltage", 11.8);
+                OBD_SEVERITY_WARNING, "control_module_voltage", 11.8);
 
   /* Charging again. */
   g_assert_cmpuint (feed (monitor, "control_module_voltage", 14.0, 21000, events), ==, 1);
@@ -368,7 +535,7 @@ test_alert_voltage_running (void)
   g_assert_cmpuint (feed_steady (monitor, "control_module_voltage", 15.6, 30000, 2000, events),
                     ==, 1);
   assert_event (event_at (events, 6), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_VOLTAGE_HIGH,
-                OBD_HEALTH_SEVERITY_WARNING, "control_module_voltage", 15.0);
+                OBD_SEVERITY_WARNING, "control_module_voltage", 15.0);
 }
 
 static void
@@ -383,7 +550,7 @@ test_alert_voltage_resting (void)
   g_assert_cmpuint (feed_steady (monitor, "control_module_voltage", 12.0, 6000, 2000, events),
                     ==, 1);
   assert_event (event_at (events, 0), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_BATTERY_LOW,
-                OBD_HEALTH_SEVERITY_WARNING, "control_module_voltage", 12.2);
+                OBD_SEVERITY_WARNING, "control_module_voltage", 12.2);
   g_assert_cmpuint (feed_steady (monitor, "control_module_voltage", 11.5, 9000, 5000, events),
                     ==, 0);
 
@@ -392,7 +559,77 @@ test_alert_voltage_resting (void)
   obd_alert_monitor_set_engine_running (monitor, TRUE);
   g_assert_cmpuint (feed (monitor, "control_module_voltage", 14.1, 20000, events), ==, 1);
   assert_event (event_at (events, 1), OBD_ALERT_EVENT_CLEARED, OBD_ALERT_KIND_BATTERY_LOW,
-                OBD_HEALTH_SEVERITY_WARNING, "control_module_voltage", 12.2);
+                OBD_SEVERITY_WARNING, "control_module_voltage", 12.2);
+}
+
+/* What a gauge shows is the monitor's state, not the value against the
+ * limit: a value over the limit is NORMAL until the minimum duration has
+ * passed, stays CRITICAL inside the hysteresis band, and the resting
+ * voltage rule follows the rpm fed. */
+static void
+test_alert_state (void)
+{
+  g_autoptr(ObdAlertMonitor) monitor = new_default_monitor ();
+  g_autoptr(GPtrArray) events = new_events ();
+
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+
+  /* 1 s over 110 °C: beyond the limit, but not an alert yet. */
+  feed (monitor, "coolant_temp", 115, 0, events);
+  feed (monitor, "coolant_temp", 115, 1000, events);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+  feed (monitor, "coolant_temp", 115, 2000, events);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_CRITICAL);
+  /* 108 °C is below the limit but inside the 3 °C hysteresis. */
+  feed (monitor, "coolant_temp", 108, 3000, events);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_CRITICAL);
+  feed (monitor, "coolant_temp", 107, 4000, events);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+  /* Other readings are not affected. */
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "oil_temp"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+
+  /* 12.0 V: a warning with the engine off (resting battery), normal
+   * with it running (above 11.8 V) — and the engine state comes from the
+   * rpm the monitor is fed, not from each caller. */
+  feed (monitor, "rpm", 0, 10000, events);
+  g_assert_false (obd_alert_monitor_get_engine_running (monitor));
+  feed_steady (monitor, "control_module_voltage", 12.0, 10000, 2000, events);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "control_module_voltage"), ==,
+                   OBD_ALERT_STATE_WARNING);
+  feed (monitor, "rpm", 800, 13000, events);
+  g_assert_true (obd_alert_monitor_get_engine_running (monitor));
+  feed (monitor, "control_module_voltage", 12.0, 13000, events);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "control_module_voltage"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+  /* Running at 10.8 V for 2 s: critical (browning out). */
+  feed_steady (monitor, "control_module_voltage", 10.8, 14000, 2000, events);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "control_module_voltage"), ==,
+                   OBD_ALERT_STATE_CRITICAL);
+
+  /* A bank's total trim is critical on both of its trims' gauges; the
+   * other bank stays normal. */
+  feed_steady (monitor, "stft_b1", 9, 20000, 10000, events);
+  feed_steady (monitor, "ltft_b1", 9, 20000, 10000, events);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "stft_b1"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+  feed_steady (monitor, "stft_b1", 9.5, 31000, 11000, events);
+  feed_steady (monitor, "ltft_b1", 17, 31000, 11000, events);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "ltft_b1"), ==,
+                   OBD_ALERT_STATE_CRITICAL);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "stft_b1"), ==,
+                   OBD_ALERT_STATE_CRITICAL);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "stft_b2"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+
+  obd_alert_monitor_reset (monitor);
+  g_assert_cmpint (obd_alert_monitor_get_state (monitor, "ltft_b1"), ==,
+                   OBD_ALERT_STATE_NORMAL);
 }
 
 static void
@@ -409,7 +646,7 @@ test_alert_fuel_trims (void)
   g_assert_cmpuint (feed_steady (monitor, "ltft_b1", 12.5, 10000, 9000, events), ==, 0);
   g_assert_cmpuint (feed (monitor, "ltft_b1", 12.5, 20000, events), ==, 1);
   assert_event (event_at (events, 0), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_FUEL_TRIM,
-                OBD_HEALTH_SEVERITY_WARNING, "ltft_b1", 10);
+                OBD_SEVERITY_WARNING, "ltft_b1", 10);
   g_assert_cmpstr (event_at (events, 0)->title, ==, "Engine running lean");
   g_assert_true (strstr (event_at (events, 0)->message, "+12 %") != NULL ||
                  strstr (event_at (events, 0)->message, "+13 %") != NULL);
@@ -418,7 +655,7 @@ test_alert_fuel_trims (void)
   g_ptr_array_set_size (events, 0);
   g_assert_cmpuint (feed_steady (monitor, "ltft_b2", -15, 0, 10000, events), ==, 1);
   assert_event (event_at (events, 0), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_FUEL_TRIM,
-                OBD_HEALTH_SEVERITY_WARNING, "ltft_b2", 10);
+                OBD_SEVERITY_WARNING, "ltft_b2", 10);
   g_assert_cmpstr (event_at (events, 0)->title, ==, "Engine running rich");
   /* -9 % is within the 2 % hysteresis of -10 %; -7 % clears. */
   g_assert_cmpuint (obd_alert_monitor_feed (monitor, "ltft_b2", -9, MS (11000), events), ==, 0);
@@ -442,9 +679,9 @@ test_alert_fuel_trim_total (void)
     }
   g_assert_cmpuint (n, ==, 2);
   assert_event (event_at (events, 0), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_FUEL_TRIM,
-                OBD_HEALTH_SEVERITY_WARNING, "ltft_b1", 10);
+                OBD_SEVERITY_WARNING, "ltft_b1", 10);
   assert_event (event_at (events, 1), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_FUEL_TRIM_TOTAL,
-                OBD_HEALTH_SEVERITY_CRITICAL, "ltft_b1", 25);
+                OBD_SEVERITY_CRITICAL, "ltft_b1", 25);
   g_assert_cmpfloat_with_epsilon (event_at (events, 1)->value, 28.0, 1e-9);
 
   active = obd_alert_monitor_dup_active (monitor);
@@ -466,28 +703,49 @@ test_alert_catalyst (void)
   g_assert_cmpuint (feed_steady (monitor, "catalyst_temp_b1s1", 750, 0, 5000, events), ==, 0);
   g_assert_cmpuint (feed_steady (monitor, "catalyst_temp_b1s1", 940, 6000, 2000, events), ==, 1);
   assert_event (event_at (events, 0), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_CATALYST_HOT,
-                OBD_HEALTH_SEVERITY_WARNING, "catalyst_temp_b1s1", 900);
+                OBD_SEVERITY_WARNING, "catalyst_temp_b1s1", 900);
   /* Straight to critical on another sensor. */
   g_assert_cmpuint (feed_steady (monitor, "catalyst_temp_b2s1", 1050, 0, 2000, events), ==, 1);
   assert_event (event_at (events, 1), OBD_ALERT_EVENT_RAISED, OBD_ALERT_KIND_CATALYST_HOT,
-                OBD_HEALTH_SEVERITY_CRITICAL, "catalyst_temp_b2s1", 1000);
+                OBD_SEVERITY_CRITICAL, "catalyst_temp_b2s1", 1000);
 }
 
 static void
 test_alert_names (void)
 {
+  g_autoptr(GError) error = NULL;
   ObdAlertKind kind;
-  ObdHealthSeverity severity;
+  ObdSeverity severity;
 
   for (guint k = 0; k <= OBD_ALERT_KIND_LAST; k++)
     {
-      g_assert_true (obd_alert_kind_from_key (obd_alert_kind_get_key (k), &kind));
+      g_assert_true (obd_alert_kind_from_key (obd_alert_kind_get_key (k), &kind, NULL));
       g_assert_cmpint (kind, ==, k);
     }
-  g_assert_false (obd_alert_kind_from_key ("nonsense", &kind));
-  g_assert_true (obd_health_severity_from_key ("critical", &severity));
-  g_assert_cmpint (severity, ==, OBD_HEALTH_SEVERITY_CRITICAL);
-  g_assert_cmpstr (obd_health_severity_get_label (OBD_HEALTH_SEVERITY_WARNING), ==, "Warning");
+  /* Unknown words are errors that say what is accepted, and leave the
+   * output alone: nothing silently becomes the first value. */
+  kind = OBD_ALERT_KIND_CATALYST_HOT;
+  g_assert_false (obd_alert_kind_from_key ("nonsense", &kind, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "coolant-high"));
+  g_assert_cmpint (kind, ==, OBD_ALERT_KIND_CATALYST_HOT);
+  g_clear_error (&error);
+
+  g_assert_true (obd_severity_from_key ("critical", &severity, NULL));
+  g_assert_cmpint (severity, ==, OBD_SEVERITY_CRITICAL);
+  severity = OBD_SEVERITY_WARNING;
+  g_assert_false (obd_severity_from_key ("", &severity, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpint (severity, ==, OBD_SEVERITY_WARNING);
+  g_clear_error (&error);
+  g_assert_false (obd_severity_from_key ("Critical", &severity, NULL));
+  g_assert_false (obd_severity_from_key (NULL, &severity, NULL));
+  g_assert_cmpstr (obd_severity_get_label (OBD_SEVERITY_WARNING), ==, "Warning");
+  for (guint v = 0; v < OBD_SEVERITY_COUNT; v++)
+    {
+      g_assert_true (obd_severity_from_key (obd_severity_get_key (v), &severity, NULL));
+      g_assert_cmpint (severity, ==, v);
+    }
 }
 
 /* ---- health scores ----------------------------------------------------- */
@@ -521,9 +779,9 @@ test_score_misfire (void)
 {
   static const ObdHealthCode codes[] = {
     { "P0300", "Random/Multiple Cylinder Misfire Detected", "ignition", NULL,
-      OBD_HEALTH_SEVERITY_CRITICAL, OBD_HEALTH_CODE_STORED },
+      OBD_SEVERITY_CRITICAL, OBD_HEALTH_CODE_STORED },
     { "P0301", "Cylinder 1 Misfire Detected", "ignition", NULL,
-      OBD_HEALTH_SEVERITY_CRITICAL, OBD_HEALTH_CODE_STORED },
+      OBD_SEVERITY_CRITICAL, OBD_HEALTH_CODE_STORED },
   };
   static const ObdHealthTestResult tests[] = {
     { 0xA2, 0x0B, "Misfire cylinder 1", FALSE },
@@ -548,13 +806,13 @@ static void
 test_score_overheating (void)
 {
   static const ObdHealthCode codes[] = {
-    /* The knowledge base files P0217 under fuel-air (SAE group P02);
-     * the override list moves it to cooling. */
-    { "P0217", "Engine Coolant Over Temperature Condition", "fuel-air", NULL,
-      OBD_HEALTH_SEVERITY_CRITICAL, OBD_HEALTH_CODE_STORED },
+    /* The knowledge base files P0217 under cooling (a J2012 subject
+     * block inside the fuel and air metering range). */
+    { "P0217", "Engine Coolant Over Temperature Condition", "cooling", NULL,
+      OBD_SEVERITY_CRITICAL, OBD_HEALTH_CODE_STORED },
   };
   static const ObdHealthAlert alerts[] = {
-    { "coolant_temp", OBD_HEALTH_SEVERITY_CRITICAL, "Engine overheating" },
+    { "coolant_temp", OBD_SEVERITY_CRITICAL, "Engine overheating" },
   };
   ObdHealthInput input = {
     .codes = codes, .n_codes = G_N_ELEMENTS (codes),
@@ -582,10 +840,10 @@ test_score_lean_mixture (void)
 {
   static const ObdHealthCode codes[] = {
     { "P0171", "System Too Lean (Bank 1)", "fuel-air", NULL,
-      OBD_HEALTH_SEVERITY_WARNING, OBD_HEALTH_CODE_STORED },
+      OBD_SEVERITY_WARNING, OBD_HEALTH_CODE_STORED },
   };
   static const ObdHealthAlert alerts[] = {
-    { "ltft_b1", OBD_HEALTH_SEVERITY_WARNING, "Engine running lean" },
+    { "ltft_b1", OBD_SEVERITY_WARNING, "Engine running lean" },
   };
   ObdHealthInput input = {
     .codes = codes, .n_codes = G_N_ELEMENTS (codes),
@@ -604,7 +862,7 @@ test_score_failing_catalyst (void)
 {
   static const ObdHealthCode codes[] = {
     { "P0420", "Catalyst System Efficiency Below Threshold (Bank 1)", "emissions", NULL,
-      OBD_HEALTH_SEVERITY_WARNING, OBD_HEALTH_CODE_STORED },
+      OBD_SEVERITY_WARNING, OBD_HEALTH_CODE_STORED },
   };
   static const ObdHealthTestResult tests[] = {
     { 0x21, 0x80, "Catalyst bank 1", FALSE },
@@ -625,12 +883,13 @@ static void
 test_score_weak_battery (void)
 {
   static const ObdHealthCode codes[] = {
-    /* P05xx is the speed/idle group; system voltage belongs to electrical. */
-    { "P0562", "System Voltage Low", "speed-idle", NULL,
-      OBD_HEALTH_SEVERITY_WARNING, OBD_HEALTH_CODE_STORED },
+    /* P05xx is the speed/idle range, but the knowledge base files system
+     * voltage under charging, which is electrical. */
+    { "P0562", "System Voltage Low", "charging", NULL,
+      OBD_SEVERITY_WARNING, OBD_HEALTH_CODE_STORED },
   };
   static const ObdHealthAlert alerts[] = {
-    { "control_module_voltage", OBD_HEALTH_SEVERITY_WARNING, "Battery weak" },
+    { "control_module_voltage", OBD_SEVERITY_WARNING, "Battery weak" },
   };
   ObdHealthInput input = {
     .codes = codes, .n_codes = G_N_ELEMENTS (codes),
@@ -648,8 +907,8 @@ test_score_explain (void)
 {
   static const ObdHealthCode codes[] = {
     { "P0301", "Cylinder 1 Misfire Detected", "ignition", NULL,
-      OBD_HEALTH_SEVERITY_CRITICAL, OBD_HEALTH_CODE_STORED },
-    { "P0171", NULL, "fuel-air", NULL, OBD_HEALTH_SEVERITY_WARNING, OBD_HEALTH_CODE_PENDING },
+      OBD_SEVERITY_CRITICAL, OBD_HEALTH_CODE_STORED },
+    { "P0171", NULL, "fuel-air", NULL, OBD_SEVERITY_WARNING, OBD_HEALTH_CODE_PENDING },
   };
   static const ObdHealthTestResult tests[] = {
     { 0xA2, 0x0B, "Misfire cylinder 1", FALSE },
@@ -692,9 +951,9 @@ test_score_readiness_and_duplicates (void)
 {
   static const char *const incomplete[] = { "Catalyst", "EVAP" };
   static const ObdHealthCode codes[] = {
-    { "P0420", NULL, "emissions", NULL, OBD_HEALTH_SEVERITY_WARNING, OBD_HEALTH_CODE_STORED },
-    { "P0420", NULL, "emissions", NULL, OBD_HEALTH_SEVERITY_WARNING, OBD_HEALTH_CODE_PERMANENT },
-    { "P0128", NULL, "fuel-air", "engine", OBD_HEALTH_SEVERITY_INFO, OBD_HEALTH_CODE_PENDING },
+    { "P0420", NULL, "emissions", NULL, OBD_SEVERITY_WARNING, OBD_HEALTH_CODE_STORED },
+    { "P0420", NULL, "emissions", NULL, OBD_SEVERITY_WARNING, OBD_HEALTH_CODE_PERMANENT },
+    { "P0128", NULL, "fuel-air", "engine", OBD_SEVERITY_INFO, OBD_HEALTH_CODE_PENDING },
   };
   ObdHealthInput input = {
     .incomplete_monitors = incomplete, .n_incomplete_monitors = G_N_ELEMENTS (incomplete),
@@ -754,13 +1013,13 @@ test_score_mapping (void)
   g_assert_cmpint (obd_health_system_for_dtc ("B0001", "body"), ==, OBD_HEALTH_SYSTEM_ELECTRICAL);
   g_assert_cmpint (obd_health_system_for_dtc ("C0035", "chassis"), ==,
                    OBD_HEALTH_SYSTEM_ELECTRICAL);
-  /* Overrides by code. */
-  for (const char *const *c = (const char *const[]) { "P0115", "P0117", "P0119", "P0125",
-                                                     "P0128", "P0217", NULL }; *c; c++)
-    g_assert_cmpint (obd_health_system_for_dtc (*c, "fuel-air"), ==, OBD_HEALTH_SYSTEM_COOLING);
-  g_assert_cmpint (obd_health_system_for_dtc ("P0562", "speed-idle"), ==,
+  g_assert_cmpint (obd_health_system_for_dtc ("P0217", "cooling"), ==,
+                   OBD_HEALTH_SYSTEM_COOLING);
+  g_assert_cmpint (obd_health_system_for_dtc ("P0562", "charging"), ==,
                    OBD_HEALTH_SYSTEM_ELECTRICAL);
-  /* Fallback by SAE group without a knowledge-base entry. */
+  /* The caller's system wins: the mapping has no hidden per-code list. */
+  g_assert_cmpint (obd_health_system_for_dtc ("P0217", "fuel-air"), ==, OBD_HEALTH_SYSTEM_FUEL);
+  /* Without a system, the knowledge base is asked. */
   g_assert_cmpint (obd_health_system_for_dtc ("P0302", NULL), ==, OBD_HEALTH_SYSTEM_ENGINE);
   g_assert_cmpint (obd_health_system_for_dtc ("P0455", NULL), ==, OBD_HEALTH_SYSTEM_EMISSIONS);
   g_assert_cmpint (obd_health_system_for_dtc ("P0730", NULL), ==,
@@ -786,6 +1045,118 @@ test_score_mapping (void)
   g_assert_false (obd_health_system_from_key ("brakes", &system));
   g_assert_cmpstr (obd_health_status_get_key (OBD_HEALTH_STATUS_STOP_DRIVING), ==,
                    "stop-driving");
+}
+
+/* Representative codes of every system, from the code to the knowledge
+ * base's system to the health system it costs points on.  The subject
+ * blocks of obd-dtc-kb.h (P0217 over temperature is cooling, not fuel and
+ * air metering) hold for listed and for unlisted codes alike, and the data
+ * file agrees with the table for every code it lists. */
+static void
+test_dtc_systems (void)
+{
+  static const struct
+  {
+    const char      *code;
+    ObdDtcSystem     kb;
+    ObdHealthSystem  health;
+  } cases[] = {
+    { "P0171", OBD_DTC_SYSTEM_FUEL_AIR, OBD_HEALTH_SYSTEM_FUEL },
+    { "P0101", OBD_DTC_SYSTEM_FUEL_AIR, OBD_HEALTH_SYSTEM_FUEL },
+    { "P0201", OBD_DTC_SYSTEM_FUEL_AIR, OBD_HEALTH_SYSTEM_FUEL },
+    { "P0300", OBD_DTC_SYSTEM_IGNITION, OBD_HEALTH_SYSTEM_ENGINE },
+    { "P0301", OBD_DTC_SYSTEM_IGNITION, OBD_HEALTH_SYSTEM_ENGINE },
+    { "P0335", OBD_DTC_SYSTEM_IGNITION, OBD_HEALTH_SYSTEM_ENGINE },
+    { "P0420", OBD_DTC_SYSTEM_EMISSIONS, OBD_HEALTH_SYSTEM_EMISSIONS },
+    { "P0455", OBD_DTC_SYSTEM_EMISSIONS, OBD_HEALTH_SYSTEM_EMISSIONS },
+    { "P0505", OBD_DTC_SYSTEM_SPEED_IDLE, OBD_HEALTH_SYSTEM_ENGINE },
+    { "P0606", OBD_DTC_SYSTEM_COMPUTER, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    { "P0700", OBD_DTC_SYSTEM_TRANSMISSION, OBD_HEALTH_SYSTEM_TRANSMISSION },
+    { "P0A80", OBD_DTC_SYSTEM_HYBRID, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    { "U0100", OBD_DTC_SYSTEM_NETWORK, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    { "B0001", OBD_DTC_SYSTEM_BODY, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    { "C0035", OBD_DTC_SYSTEM_CHASSIS, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    /* Cooling: over temperature, sensors, thermostat, fans, level, pump. */
+    { "P0217", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    { "P0115", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    { "P0118", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    { "P0128", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    { "P00B7", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    { "P0480", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    { "P0691", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    { "P0597", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    { "P2181", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    { "P2560", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    { "P2600", OBD_DTC_SYSTEM_COOLING, OBD_HEALTH_SYSTEM_COOLING },
+    /* Charging: system voltage, generator, battery temperature. */
+    { "P0562", OBD_DTC_SYSTEM_CHARGING, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    { "P0620", OBD_DTC_SYSTEM_CHARGING, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    { "P2503", OBD_DTC_SYSTEM_CHARGING, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    { "P0515", OBD_DTC_SYSTEM_CHARGING, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    /* Transmission over temperature sits in the fuel range too. */
+    { "P0218", OBD_DTC_SYSTEM_TRANSMISSION, OBD_HEALTH_SYSTEM_TRANSMISSION },
+    /* Neighbours of the blocks keep their range. */
+    { "P0216", OBD_DTC_SYSTEM_FUEL_AIR, OBD_HEALTH_SYSTEM_FUEL },
+    { "P0219", OBD_DTC_SYSTEM_FUEL_AIR, OBD_HEALTH_SYSTEM_FUEL },
+    { "P0624", OBD_DTC_SYSTEM_COMPUTER, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    { "P0627", OBD_DTC_SYSTEM_COMPUTER, OBD_HEALTH_SYSTEM_ELECTRICAL },
+    /* Manufacturer-specific codes follow the range. */
+    { "P1217", OBD_DTC_SYSTEM_FUEL_AIR, OBD_HEALTH_SYSTEM_FUEL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ObdDtcInfo info;
+
+      g_test_message ("%s", cases[i].code);
+      g_assert_true (obd_dtc_kb_lookup (cases[i].code, &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (obd_dtc_system_get_key (info.system), ==,
+                       obd_dtc_system_get_key (cases[i].kb));
+      g_assert_cmpint (obd_health_system_for_dtc (cases[i].code, NULL), ==, cases[i].health);
+      g_assert_cmpint (obd_health_system_for_dtc (cases[i].code,
+                                                  obd_dtc_system_get_key (info.system)), ==,
+                       cases[i].health);
+    }
+
+  /* The data file against the blocks as obd-dtc-kb.h documents them:
+   * every listed code inside a block has the block's system, and no listed
+   * code outside the blocks is filed under cooling or charging. */
+  for (guint i = 0; i < obd_dtc_kb_get_n_codes (); i++)
+    {
+      static const struct { guint16 first, last; ObdDtcSystem system; } blocks[] = {
+        { 0x00B1, 0x00B7, OBD_DTC_SYSTEM_COOLING }, { 0x0115, 0x011B, OBD_DTC_SYSTEM_COOLING },
+        { 0x0125, 0x0126, OBD_DTC_SYSTEM_COOLING }, { 0x0128, 0x0128, OBD_DTC_SYSTEM_COOLING },
+        { 0x0217, 0x0217, OBD_DTC_SYSTEM_COOLING }, { 0x0218, 0x0218, OBD_DTC_SYSTEM_TRANSMISSION },
+        { 0x0480, 0x0485, OBD_DTC_SYSTEM_COOLING }, { 0x0493, 0x0495, OBD_DTC_SYSTEM_COOLING },
+        { 0x050C, 0x050C, OBD_DTC_SYSTEM_COOLING }, { 0x0514, 0x0517, OBD_DTC_SYSTEM_CHARGING },
+        { 0x0526, 0x0529, OBD_DTC_SYSTEM_COOLING }, { 0x0560, 0x0563, OBD_DTC_SYSTEM_CHARGING },
+        { 0x0597, 0x0599, OBD_DTC_SYSTEM_COOLING }, { 0x0620, 0x0623, OBD_DTC_SYSTEM_CHARGING },
+        { 0x0625, 0x0626, OBD_DTC_SYSTEM_CHARGING }, { 0x063A, 0x063D, OBD_DTC_SYSTEM_CHARGING },
+        { 0x065A, 0x065B, OBD_DTC_SYSTEM_CHARGING }, { 0x0691, 0x0696, OBD_DTC_SYSTEM_COOLING },
+        { 0x2181, 0x2186, OBD_DTC_SYSTEM_COOLING }, { 0x2500, 0x2504, OBD_DTC_SYSTEM_CHARGING },
+        { 0x2556, 0x2560, OBD_DTC_SYSTEM_COOLING }, { 0x2600, 0x2603, OBD_DTC_SYSTEM_COOLING },
+        { 0x2678, 0x2683, OBD_DTC_SYSTEM_COOLING },
+      };
+      ObdDtcInfo info;
+      guint16 raw = 0;
+      int in_block = -1;
+
+      g_assert_true (obd_dtc_kb_get_nth (i, &info));
+      g_assert_true (obd_dtc_parse_code (info.code, &raw));
+      for (guint b = 0; b < G_N_ELEMENTS (blocks) && info.code[0] == 'P'; b++)
+        if (raw >= blocks[b].first && raw <= blocks[b].last)
+          in_block = (int) b;
+      if (in_block >= 0)
+        g_assert_cmpint (info.system, ==, blocks[in_block].system);
+      else
+        g_assert_true (info.system != OBD_DTC_SYSTEM_COOLING
+                       && info.system != OBD_DTC_SYSTEM_CHARGING);
+    }
+  g_assert_cmpstr (obd_dtc_system_get_key (OBD_DTC_SYSTEM_COOLING), ==, "cooling");
+  g_assert_cmpstr (obd_dtc_system_get_label (OBD_DTC_SYSTEM_CHARGING), ==,
+                   "Charging and system voltage");
 }
 
 /* ---- trends ------------------------------------------------------------ */
@@ -1038,24 +1409,25 @@ test_maintenance_by_date (void)
   g_assert_false (f.by_distance);
   g_assert_true (f.by_time);
   g_assert_cmpint (g_date_get_year (&f.due_date), ==, 2024);
+  /* 730 days after 2022-07-10, over the leap day of 2024. */
   g_assert_cmpint (g_date_get_month (&f.due_date), ==, 7);
-  g_assert_cmpint (g_date_get_day (&f.due_date), ==, 10);
-  g_assert_cmpint (f.remaining_days, ==, 131);
-  /* 10 % of 731 days. */
+  g_assert_cmpint (g_date_get_day (&f.due_date), ==, 9);
+  g_assert_cmpint (f.remaining_days, ==, 130);
+  /* 10 % of 730 days. */
   g_assert_cmpint (f.margin_days, ==, 73);
   g_assert_true (f.has_prediction);
-  g_assert_cmpint (f.predicted_days, ==, 131);
+  g_assert_cmpint (f.predicted_days, ==, 130);
 
   today = make_date (2024, 6, 1);
   obd_service_forecast (&item, 80000, &today, 40, &f);
   g_assert_cmpint (f.status, ==, OBD_SERVICE_STATUS_DUE);
 
-  today = make_date (2024, 7, 11);
+  today = make_date (2024, 7, 10);
   obd_service_forecast (&item, 80000, &today, 40, &f);
   g_assert_cmpint (f.status, ==, OBD_SERVICE_STATUS_OVERDUE);
   g_assert_cmpint (f.remaining_days, ==, -1);
 
-  /* Oil: fine by distance, overdue by time (12 months). */
+  /* Oil: fine by distance, overdue by time (365 days). */
   item = oil_item (50000, make_date (2023, 5, 1));
   today = make_date (2024, 5, 20);
   obd_service_forecast (&item, 52000, &today, 0, &f);
@@ -1093,13 +1465,13 @@ test_maintenance_prediction (void)
                                                   &km_per_day));
   g_assert_cmpfloat_with_epsilon (km_per_day, 40.0, 1e-9);
 
-  /* 11000 km left at 40 km/day → 275 days; the 12-month limit
-   * (2025-01-01) is 275 days away too. */
+  /* 11000 km left at 40 km/day → 275 days; the 365-day limit
+   * (2024-12-31, a leap year) is 274 days away and comes first. */
   obd_service_forecast (&item, 44000, &today, km_per_day, &f);
   g_assert_cmpint (f.status, ==, OBD_SERVICE_STATUS_OK);
   g_assert_true (f.has_prediction);
-  g_assert_cmpint (f.predicted_days, ==, 275);
-  g_assert_cmpint (f.remaining_days, ==, 275);
+  g_assert_cmpint (f.predicted_days, ==, 274);
+  g_assert_cmpint (f.remaining_days, ==, 274);
 
   /* Twice the driving: distance first. */
   obd_service_forecast (&item, 44000, &today, 2 * km_per_day, &f);
@@ -1134,6 +1506,7 @@ static void
 test_maintenance_schedule (void)
 {
   const ObdServiceSchedule *schedule;
+  g_autoptr(GError) error = NULL;
   gsize n = 0;
   ObdServiceStatus status;
 
@@ -1143,15 +1516,21 @@ test_maintenance_schedule (void)
     {
       g_assert_nonnull (schedule[i].key);
       g_assert_nonnull (obd_service_schedule_get_label (&schedule[i]));
-      g_assert_true (schedule[i].interval_km > 0 || schedule[i].interval_months > 0);
+      g_assert_true (schedule[i].interval_km > 0 || schedule[i].interval_days > 0);
       g_assert_true (obd_service_schedule_lookup (schedule[i].key) == &schedule[i]);
     }
   g_assert_cmpfloat_with_epsilon (obd_service_schedule_lookup ("oil-change")->interval_km,
                                   15000, 1e-9);
-  g_assert_cmpuint (obd_service_schedule_lookup ("timing-belt")->interval_months, ==, 72);
+  /* Six years of 365 days and a leap day each four: the store's unit. */
+  g_assert_cmpuint (obd_service_schedule_lookup ("timing-belt")->interval_days, ==, 2191);
   g_assert_null (obd_service_schedule_lookup ("muffler"));
-  g_assert_true (obd_service_status_from_key ("OVERDUE", &status));
+  g_assert_true (obd_service_status_from_key ("OVERDUE", &status, NULL));
   g_assert_cmpint (status, ==, OBD_SERVICE_STATUS_OVERDUE);
+  /* Unknown text is an error, never the first status. */
+  status = OBD_SERVICE_STATUS_DONE;
+  g_assert_false (obd_service_status_from_key ("soon", &status, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpint (status, ==, OBD_SERVICE_STATUS_DONE);
   g_assert_cmpstr (obd_service_status_get_label (OBD_SERVICE_STATUS_DUE), ==, "Due");
 }
 
@@ -1163,6 +1542,10 @@ main (int    argc,
 
   g_test_add_func ("/health/alerts/thresholds-defaults", test_thresholds_defaults);
   g_test_add_func ("/health/alerts/thresholds-keyfile", test_thresholds_keyfile);
+  g_test_add_func ("/health/alerts/limits-match-schema", test_limits_match_schema);
+  g_test_add_func ("/health/alerts/limits-pids", test_limits_pids);
+  g_test_add_func ("/health/enums-match-schema", test_enums_match_schema);
+  g_test_add_func ("/health/alerts/state", test_alert_state);
   g_test_add_func ("/health/alerts/min-duration", test_alert_min_duration);
   g_test_add_func ("/health/alerts/hysteresis", test_alert_hysteresis);
   g_test_add_func ("/health/alerts/rpm-load-oil", test_alert_rpm_load_oil);
@@ -1182,6 +1565,7 @@ main (int    argc,
   g_test_add_func ("/health/score/explain", test_score_explain);
   g_test_add_func ("/health/score/readiness-duplicates", test_score_readiness_and_duplicates);
   g_test_add_func ("/health/score/mapping", test_score_mapping);
+  g_test_add_func ("/health/score/dtc-systems", test_dtc_systems);
 
   g_test_add_func ("/health/trend/flat", test_trend_flat);
   g_test_add_func ("/health/trend/outlier", test_trend_outlier);

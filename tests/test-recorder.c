@@ -316,6 +316,43 @@ test_dispose_completes (Fixture       *f,
   expect_chain_intact (store);
 }
 
+/* close () seals what is recording and says so; afterwards every call
+ * fails at once instead of waiting for a thread that is gone. */
+static void
+test_close (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(ObdStore) store = open_store (f->path);
+  g_autoptr(GError) error = NULL;
+  ObdRecorder *recorder = obd_recorder_new (store, &error);
+  ObdSample batch[10];
+  gint64 id;
+
+  g_assert_no_error (error);
+  id = obd_recorder_start_session (recorder, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 10; i++)
+    batch[i] = child_sample (i);
+  obd_recorder_push_samples (recorder, batch, 10);
+
+  g_assert_true (obd_recorder_close (recorder, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (session_status (store, id), ==, OBD_STORE_SESSION_COMPLETE);
+  g_assert_cmpint (raw_int (f->path, "SELECT sample_count FROM sessions"), ==, 10);
+  expect_chain_intact (store);
+
+  g_assert_cmpint (obd_recorder_start_session (recorder, 0, NULL, NULL, NULL, &error), ==, 0);
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "closed"));
+  g_clear_error (&error);
+  g_assert_false (obd_recorder_flush (recorder, NULL, &error));
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_true (obd_recorder_close (recorder, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (recorder);
+}
+
 static void
 on_failed (ObdRecorder  *recorder,
            const GError *error,
@@ -406,6 +443,122 @@ test_disk_full (Fixture       *f,
   expect_chain_intact (reopened);
 }
 
+/* Where ObdRecorder::failed runs ----------------------------------------- */
+
+typedef struct
+{
+  GThread *thread;    /* where the handler ran */
+  GError  *error;
+  gboolean during_flush;
+  gboolean in_flush;
+} FailedSeen;
+
+static void
+on_failed_seen (ObdRecorder  *recorder,
+                const GError *error,
+                FailedSeen   *seen)
+{
+  g_assert_null (seen->error);
+  seen->thread = g_thread_self ();
+  seen->error = g_error_copy (error);
+  seen->during_flush = seen->in_flush;
+}
+
+/* Fills the page limit until recording stops on SQLITE_FULL, then runs the
+ * caller's main context (thread-default) until the report arrives. */
+static void
+record_until_full (const char *path,
+                   FailedSeen *seen)
+{
+  g_autoptr(ObdStore) store = open_store (path);
+  g_autoptr(ObdRecorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  GMainContext *context = g_main_context_get_thread_default ();
+  gint64 deadline;
+  gint64 k = 0;
+
+  recorder = obd_recorder_new (store, &error);
+  g_assert_no_error (error);
+  g_signal_connect (recorder, "failed", G_CALLBACK (on_failed_seen), seen);
+  obd_recorder_start_session (recorder, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  _obd_recorder_set_page_limit (recorder, raw_int (path, "PRAGMA page_count") + 25, &error);
+  g_assert_no_error (error);
+
+  /* The owner is busy in flush (it does not iterate its context) while
+   * the recorder thread meets the full disk: exactly when an inline
+   * g_main_context_invoke() would run the handler on the recorder thread. */
+  while (k < 1000000)
+    {
+      ObdSample batch[100];
+      gboolean ok;
+
+      for (int i = 0; i < 100; i++)
+        batch[i] = child_sample (k++);
+      obd_recorder_push_samples (recorder, batch, 100);
+      seen->in_flush = TRUE;
+      ok = obd_recorder_flush (recorder, NULL, &error);
+      seen->in_flush = FALSE;
+      if (!ok)
+        break;
+    }
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_DISK_FULL);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (seen->error == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (context, FALSE);
+  g_assert_error (seen->error, OBD_STORE_ERROR, OBD_STORE_ERROR_DISK_FULL);
+}
+
+/* The owner is the main thread, on the global default context. */
+static void
+test_failed_on_owner (Fixture       *f,
+                      gconstpointer  data)
+{
+  FailedSeen seen = { 0 };
+
+  record_until_full (f->path, &seen);
+  g_assert_true (seen.thread == g_thread_self ());
+  g_assert_false (seen.during_flush);
+  g_clear_error (&seen.error);
+}
+
+typedef struct
+{
+  const char *path;
+  FailedSeen  seen;
+  GThread    *owner;
+} OwnerThread;
+
+static gpointer
+owner_thread_main (gpointer data)
+{
+  OwnerThread *o = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  o->owner = g_thread_self ();
+  record_until_full (o->path, &o->seen);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+/* The owner is another thread with its own context (as a store thread of
+ * the application is): the report reaches that thread, never the main
+ * thread, whose default context is free for anyone to acquire. */
+static void
+test_failed_on_owner_thread (Fixture       *f,
+                             gconstpointer  data)
+{
+  OwnerThread o = { .path = f->path };
+  GThread *thread = g_thread_new ("test-owner", owner_thread_main, &o);
+
+  g_thread_join (thread);
+  g_assert_true (o.seen.thread == o.owner);
+  g_assert_false (o.seen.during_flush);
+  g_clear_error (&o.seen.error);
+}
+
 /* kill -9 ---------------------------------------------------------------- */
 
 typedef struct
@@ -451,6 +604,19 @@ read_child_line (GDataInputStream *in,
     g_source_remove (timeout_id);
   g_assert_no_error (read.error);
   return read.line;
+}
+
+static guint
+count_lock_files (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".lock"))
+      n++;
+  return n;
 }
 
 static void
@@ -502,6 +668,7 @@ kill_once (const char *exe,
     g_assert_no_error (error);
     g_assert_cmpint (live->status, ==, OBD_STORE_SESSION_RECORDING);
     g_assert_cmpint (live->sample_count, >=, reported);
+    g_assert_false (obd_store_session_is_abandoned (reader, live));
   }
 
   g_subprocess_send_signal (child, SIGKILL);
@@ -510,9 +677,32 @@ kill_once (const char *exe,
   g_assert_true (g_subprocess_get_if_signaled (child));
   g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
 
+  /* A reader sees the session abandoned but leaves it, and its lock file,
+   * for the next writer to close. */
+  {
+    g_autoptr(ObdStore) reader = obd_store_open (path, OBD_STORE_OPEN_READ_ONLY, &error);
+    g_autoptr(ObdStoreSession) left = NULL;
+    g_autoptr(ObdStoreSession) still = NULL;
+
+    g_assert_no_error (error);
+    left = obd_store_get_session (reader, session_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (left->status, ==, OBD_STORE_SESSION_RECORDING);
+    g_assert_true (obd_store_session_is_abandoned (reader, left));
+    g_clear_object (&reader);
+
+    g_assert_cmpint (count_lock_files (dir), ==, 1);
+    reader = obd_store_open (path, OBD_STORE_OPEN_READ_ONLY, &error);
+    g_assert_no_error (error);
+    still = obd_store_get_session (reader, session_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (still->status, ==, OBD_STORE_SESSION_RECORDING);
+  }
+
   store = open_store (path);
   obd_store_check_integrity (store, &error);
   g_assert_no_error (error);
+  g_assert_cmpint (count_lock_files (dir), ==, 0);
 
   session = obd_store_get_session (store, session_id, &error);
   g_assert_no_error (error);
@@ -560,7 +750,10 @@ main (int argc, char **argv)
   ADD ("/recorder/basic", test_basic);
   ADD ("/recorder/live-session-kept", test_live_session_kept);
   ADD ("/recorder/dispose-completes", test_dispose_completes);
+  ADD ("/recorder/close", test_close);
   ADD ("/recorder/disk-full", test_disk_full);
+  ADD ("/recorder/failed-on-owner", test_failed_on_owner);
+  ADD ("/recorder/failed-on-owner-thread", test_failed_on_owner_thread);
   g_test_add_func ("/recorder/kill-9", test_kill9);
 
   int ret = g_test_run ();

@@ -141,7 +141,7 @@ on_alert_cb (ObdSession          *session,
              const ObdAlertEvent *event,
              guint               *n_critical)
 {
-  if (event->type == OBD_ALERT_EVENT_RAISED && event->severity == OBD_HEALTH_SEVERITY_CRITICAL)
+  if (event->type == OBD_ALERT_EVENT_RAISED && event->severity == OBD_SEVERITY_CRITICAL)
     (*n_critical)++;
 }
 

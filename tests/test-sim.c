@@ -598,6 +598,32 @@ static const ScenarioCase scenario_cases[] = {
   { "lean-mixture", "P0171 P0174", "P0171 P0174", "P0171 P0174", TRUE, 0x00, 0x0171 },
   { "failing-catalyst", "P0420", "P0420", "P0420", TRUE, 0x00, 0x0420 },
   { "weak-battery", "P0562", "", "", FALSE, 0x00, 0x0562 },
+  /* The guide scenarios (data/guides/). */
+  { "stuck-thermostat", "P0128", "P0128", "P0128", TRUE, 0x00, 0x0128 },
+  { "failing-maf", "P0171 P0174", "P0101", "P0171 P0174", TRUE, 0x00, 0x0171 },
+  { "maf-circuit-low", "P0102", "P0102", "P0102", TRUE, 0x00, 0x0102 },
+  { "dead-o2-heater", "P0135 P0141", "P0135 P0141", "P0135 P0141", TRUE, 0x00, 0x0135 },
+  { "lazy-o2", "P0133", "P0133", "P0133", TRUE, 0x00, 0x0133 },
+  { "o2-downstream-low", "P0137", "P0137", "P0137", TRUE, 0x00, 0x0137 },
+  { "evap-large-leak", "P0455", "P0455", "P0455", TRUE, 0x00, 0x0455 },
+  { "evap-small-leak", "P0442", "P0442", "P0442", TRUE, 0x00, 0x0442 },
+  { "evap-purge-stuck", "P0441", "P0441", "P0441", TRUE, 0x00, 0x0441 },
+  { "evap-vent-blocked", "P0446", "P0446", "P0446", TRUE, 0x00, 0x0446 },
+  { "crank-sensor", "P0335", "P0335", "P0335", TRUE, 0x00, 0x0335 },
+  { "cam-sensor", "P0340", "P0340", "P0340", TRUE, 0x00, 0x0340 },
+  { "vss-fault", "P0500", "P0500", "P0500", TRUE, 0x00, 0x0500 },
+  { "overcharging", "P0563", "", "", FALSE, 0x00, 0x0563 },
+  { "lost-communication", "", "", "", FALSE, 0x00, 0 },
+  { "rich-mixture", "P0172 P0175", "P0172 P0175", "P0172 P0175", TRUE, 0x00, 0x0172 },
+  { "failing-catalyst-b2", "P0430", "P0430", "P0430", TRUE, 0x00, 0x0430 },
+  { "random-misfire", "P0300", "P0300", "P0300", TRUE, 0x01, 0x0300 },
+  { "no-start", "", "", "", FALSE, 0x00, 0 },
+  { "egr-stuck-open", "", "P0402", "", FALSE, 0x00, 0 },
+  { "dirty-throttle", "P0506", "P0506", "", TRUE, 0x00, 0x0506 },
+  { "mil-no-codes", "", "", "", FALSE, 0x00, 0 },
+  { "ect-circuit-high", "P0118", "P0118", "P0118", TRUE, 0x00, 0x0118 },
+  { "tps-glitch", "P0123", "P0123", "P0123", TRUE, 0x00, 0x0123 },
+  { "map-hose-off", "P0106", "P0106", "P0106", TRUE, 0x00, 0x0106 },
 };
 
 /* Mode 06 record of mid/tid: value, min, max. */
@@ -779,6 +805,183 @@ test_scenario (gconstpointer data)
       expect (elm, "0600", &now, "46 00 CC 00 00 01 \r\r>");
       expect (elm, "06A0", &now, "46 A0 FE 00 00 00 \r\r>");
     }
+}
+
+/* The guide scenarios' stories, straight from the vehicle model: what
+ * each guide's live checks will see. */
+static double
+vehicle_pid (ObdSimVehicle *vehicle,
+             guint          ecu,
+             guint8         pid,
+             guint          index)
+{
+  guint8 request[2] = { 0x01, pid };
+  g_autoptr(GPtrArray) replies = obd_sim_vehicle_request (vehicle, ecu, request, 2, TRUE);
+  g_autoptr(GArray) values = obd_value_array_new ();
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const guint8 *data;
+
+  if (replies == NULL)
+    return NAN;
+  data = g_bytes_get_data (g_ptr_array_index (replies, 0), &len);
+  g_assert_cmpuint (data[0], ==, 0x41);
+  g_assert_true (obd_pid_decode_multi (data + 1, len - 1, values, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (index, <, values->len);
+  return g_array_index (values, ObdValue, index).value;
+}
+
+/* Minimum and maximum of a PID over seconds, sampled every 100 ms. */
+static void
+vehicle_range (ObdSimVehicle *vehicle,
+               guint8         pid,
+               guint          index,
+               double         seconds,
+               double        *lo,
+               double        *hi)
+{
+  gint64 t = obd_sim_vehicle_get_time (vehicle);
+
+  *lo = G_MAXDOUBLE;
+  *hi = -G_MAXDOUBLE;
+  for (gint64 end = t + (gint64) (seconds * G_USEC_PER_SEC); t < end; t += 100000)
+    {
+      double v;
+
+      obd_sim_vehicle_set_time (vehicle, t);
+      v = vehicle_pid (vehicle, 0, pid, index);
+      *lo = MIN (*lo, v);
+      *hi = MAX (*hi, v);
+    }
+}
+
+static ObdSimVehicle *
+story (const char *scenario)
+{
+  g_autoptr(GError) error = NULL;
+  ObdSimVehicle *vehicle = obd_sim_vehicle_new (scenario, 1, &error);
+
+  g_assert_no_error (error);
+  return vehicle;
+}
+
+static double
+total_trim (ObdSimVehicle *vehicle,
+            guint          bank)
+{
+  return vehicle_pid (vehicle, 0, bank ? 0x08 : 0x06, 0) +
+         vehicle_pid (vehicle, 0, bank ? 0x09 : 0x07, 0);
+}
+
+static void
+test_scenario_stories (void)
+{
+  double lo, hi;
+
+  {
+    /* Stuck-open thermostat: cold start, never past 75 °C in 15 min;
+     * the healthy driving cycle passes 80 °C within 10 min. */
+    g_autoptr(ObdSimVehicle) v = story ("stuck-thermostat");
+    g_autoptr(ObdSimVehicle) ok = story ("driving-cycle");
+
+    g_assert_cmpfloat (vehicle_pid (v, 0, 0x05, 0), <, 30);
+    g_assert_cmpfloat (vehicle_pid (v, 0, 0x1F, 0), <, 5);
+    obd_sim_vehicle_set_time (v, 900 * G_USEC_PER_SEC);
+    g_assert_cmpfloat (vehicle_pid (v, 0, 0x05, 0), <, 75);
+    obd_sim_vehicle_set_time (ok, 600 * G_USEC_PER_SEC);
+    g_assert_cmpfloat (vehicle_pid (ok, 0, 0x05, 0), >=, 80);
+  }
+  {
+    /* Vacuum leak: lean at idle, back within 10 % held at 2500 rpm.
+     * Failing MAF: lean at idle and worse held at 2500 rpm. */
+    g_autoptr(ObdSimVehicle) leak = story ("lean-mixture");
+    g_autoptr(ObdSimVehicle) maf = story ("failing-maf");
+
+    obd_sim_vehicle_set_time (leak, 5 * G_USEC_PER_SEC);
+    obd_sim_vehicle_set_time (maf, 5 * G_USEC_PER_SEC);
+    g_assert_cmpfloat (total_trim (leak, 0), >, 20);
+    g_assert_cmpfloat (total_trim (maf, 0), >, 10);
+    g_assert_cmpfloat (total_trim (maf, 0), <, 20);
+    obd_sim_vehicle_hold_rpm (leak, 2500);
+    obd_sim_vehicle_hold_rpm (maf, 2500);
+    obd_sim_vehicle_set_time (leak, 10 * G_USEC_PER_SEC);
+    obd_sim_vehicle_set_time (maf, 10 * G_USEC_PER_SEC);
+    g_assert_cmpfloat (fabs (vehicle_pid (leak, 0, 0x0C, 0) - 2500), <, 40);
+    g_assert_cmpfloat (fabs (total_trim (leak, 0)), <, 10);
+    g_assert_cmpfloat (total_trim (maf, 1), >, 22);
+    obd_sim_vehicle_hold_rpm (leak, 0);
+    obd_sim_vehicle_set_time (leak, 15 * G_USEC_PER_SEC);
+    g_assert_cmpfloat (vehicle_pid (leak, 0, 0x0C, 0), <, 800);
+  }
+  {
+    /* Dead bank 1 heaters: flat at the bias voltage after a cold start,
+     * while bank 2 switches. */
+    g_autoptr(ObdSimVehicle) v = story ("dead-o2-heater");
+
+    obd_sim_vehicle_set_time (v, 30 * G_USEC_PER_SEC);
+    vehicle_range (v, 0x14, 0, 5, &lo, &hi);
+    g_assert_cmpfloat (hi - lo, <, 0.05);
+    vehicle_range (v, 0x18, 0, 5, &lo, &hi);
+    g_assert_cmpfloat (hi - lo, >, 0.5);
+  }
+  {
+    /* Crank signal drops out; the VSS reads 0 while the engine pulls
+     * a gear; the lost ECM is silent for 4 s in 25 while the TCM keeps
+     * U0100; the TCM asks for the MIL with P0700. */
+    g_autoptr(ObdSimVehicle) crank = story ("crank-sensor");
+    g_autoptr(ObdSimVehicle) vss = story ("vss-fault");
+    g_autoptr(ObdSimVehicle) lost = story ("lost-communication");
+    g_autoptr(ObdSimVehicle) mil = story ("mil-no-codes");
+    guint8 codes[1] = { 0x03 };
+    g_autoptr(GPtrArray) tcm = NULL;
+    gsize len;
+    const guint8 *data;
+
+    vehicle_range (crank, 0x0C, 0, 17, &lo, &hi);
+    g_assert_cmpfloat (lo, ==, 0);
+    g_assert_cmpfloat (hi, >, 700);
+    obd_sim_vehicle_set_time (vss, 50 * G_USEC_PER_SEC);
+    g_assert_cmpfloat (vehicle_pid (vss, 0, 0x0C, 0), >, 1500);
+    g_assert_cmpfloat (vehicle_pid (vss, 0, 0x0D, 0), ==, 0);
+    obd_sim_vehicle_set_time (lost, 21 * G_USEC_PER_SEC);
+    g_assert_true (isnan (vehicle_pid (lost, 0, 0x0C, 0)));
+    g_assert_false (isnan (vehicle_pid (lost, 1, 0x0D, 0)));
+    tcm = obd_sim_vehicle_request (lost, 1, codes, 1, TRUE);
+    g_assert_nonnull (tcm);
+    data = g_bytes_get_data (g_ptr_array_index (tcm, 0), &len);
+    g_assert_cmpuint (len, ==, 4);
+    g_assert_cmpuint (data[1], ==, 1);
+    g_assert_cmpuint (data[2] << 8 | data[3], ==, 0xC100);
+    obd_sim_vehicle_set_time (lost, 26 * G_USEC_PER_SEC);
+    g_assert_false (isnan (vehicle_pid (lost, 0, 0x0C, 0)));
+    g_assert_cmpfloat (vehicle_pid (mil, 0, 0x01, 0), ==, 0);
+    g_assert_cmpfloat (vehicle_pid (mil, 1, 0x01, 0), ==, 1);
+  }
+  {
+    /* Cranking: about 200 rpm on a sagging battery, no pedal effect. */
+    g_autoptr(ObdSimVehicle) v = story ("no-start");
+
+    obd_sim_vehicle_hold_rpm (v, 2500);
+    vehicle_range (v, 0x0C, 0, 5, &lo, &hi);
+    g_assert_cmpfloat (lo, >, 150);
+    g_assert_cmpfloat (hi, <, 260);
+    g_assert_cmpfloat (vehicle_pid (v, 0, 0x42, 0), <, 11);
+  }
+  {
+    /* Stuck EGR and a hose off the MAP sensor both read high manifold
+     * pressure at idle; a dirty throttle idles low. */
+    g_autoptr(ObdSimVehicle) egr = story ("egr-stuck-open");
+    g_autoptr(ObdSimVehicle) map = story ("map-hose-off");
+    g_autoptr(ObdSimVehicle) throttle = story ("dirty-throttle");
+    g_autoptr(ObdSimVehicle) ok = story ("healthy-idle");
+
+    g_assert_cmpfloat (vehicle_pid (ok, 0, 0x0B, 0), <, 40);
+    g_assert_cmpfloat (vehicle_pid (egr, 0, 0x0B, 0), >, 44);
+    g_assert_cmpfloat (vehicle_pid (map, 0, 0x0B, 0), >, 95);
+    vehicle_range (throttle, 0x0C, 0, 10, &lo, &hi);
+    g_assert_cmpfloat (hi, <, 700);
+  }
 }
 
 static void
@@ -1495,6 +1698,7 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/sim/scenario/%s", scenario_cases[i].scenario);
       g_test_add_data_func (path, &scenario_cases[i], test_scenario);
     }
+  g_test_add_func ("/sim/scenario/stories", test_scenario_stories);
   g_test_add_func ("/sim/scenario/clear", test_scenario_clear);
   g_test_add_func ("/sim/scenario/readiness-drive", test_scenario_readiness_drive);
   g_test_add_func ("/sim/legacy/iso9141", test_legacy_iso9141);

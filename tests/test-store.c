@@ -14,6 +14,7 @@
 
 #include "obd-recorder.h"
 #include "obd-store.h"
+#include "store-damage.h"
 
 /* 2024-05-01T10:00:00Z */
 #define T0 G_GINT64_CONSTANT (1714557600000000)
@@ -112,6 +113,15 @@ file_checksum (const char *path)
   g_file_get_contents (path, &contents, &len, &error);
   g_assert_no_error (error);
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+static goffset
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_size;
 }
 
 static ObdStore *
@@ -515,6 +525,25 @@ test_foreign_other_app_id (Fixture       *f,
   expect_untouched (f, OBD_STORE_ERROR_NOT_A_DATABASE, "is not an OBD2 Diagnostics database");
 }
 
+/* 20 000 samples of one PID in one session, closed cleanly: everything is
+ * in the main file, no log beside it. */
+static void
+fill_store (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ObdStore) store = open_store (f);
+  g_autoptr(GArray) batch = g_array_new (FALSE, FALSE, sizeof (ObdSample));
+  gint64 vehicle = obd_store_ensure_vehicle (store, "WVWZZZ1JZXW000001", NULL, NULL, 0, &error);
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 20000; i++)
+    {
+      ObdSample s = sample (T0 + i * 1000, 0x0C, 0, 0x7E8, i);
+      g_array_append_val (batch, s);
+    }
+  record_session (store, vehicle, (const ObdSample *) batch->data, batch->len);
+}
+
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
@@ -523,21 +552,7 @@ test_truncated (Fixture       *f,
   g_autofree char *contents = NULL;
   gsize len = 0;
 
-  {
-    g_autoptr(ObdStore) store = open_store (f);
-    g_autoptr(GArray) batch = g_array_new (FALSE, FALSE, sizeof (ObdSample));
-    gint64 vehicle = obd_store_ensure_vehicle (store, "WVWZZZ1JZXW000001", NULL, NULL, 0, &error);
-
-    g_assert_no_error (error);
-    for (int i = 0; i < 20000; i++)
-      {
-        ObdSample s = sample (T0 + i * 1000, 0x0C, 0, 0x7E8, i);
-        g_array_append_val (batch, s);
-      }
-    record_session (store, vehicle, (const ObdSample *) batch->data, batch->len);
-  }
-
-  /* Closed cleanly: everything is in the main file, no log beside it. */
+  fill_store (f);
   g_file_get_contents (f->path, &contents, &len, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (len, >, 65536);
@@ -551,6 +566,119 @@ test_truncated (Fixture       *f,
   g_file_set_contents (f->path, contents, 60, &error);
   g_assert_no_error (error);
   expect_untouched (f, OBD_STORE_ERROR_CORRUPT, "damaged");
+}
+
+/* A damaged page: writing is refused with the file left as it was;
+ * reading goes on where the damage is not. */
+static void
+test_damaged (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(ObdStore) store = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  fill_store (f);
+  damage_leaf_page (f->path, "samples");
+  before = file_checksum (f->path);
+
+  store = obd_store_open (f->path, OBD_STORE_OPEN_DEFAULT, &error);
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_CORRUPT);
+  g_assert_null (store);
+  g_assert_nonnull (strstr (error->message, f->path));
+  g_assert_nonnull (strstr (error->message, "damaged"));
+  g_clear_error (&error);
+  after = file_checksum (f->path);
+  g_assert_cmpstr (before, ==, after);
+  /* The read-only look at it may leave an empty log beside it (SQLite's
+   * readers do), never content. */
+  g_assert_true (!g_file_test (wal, G_FILE_TEST_EXISTS) || file_size (wal) == 0);
+
+  store = obd_store_open (f->path, OBD_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  sessions = obd_store_list_sessions (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 1);
+  out = g_memory_output_stream_new_resizable ();
+  g_assert_false (obd_store_export_session (store, 1, OBD_STORE_FORMAT_CSV, OBD_UNIT_SYSTEM_SI,
+                                            out, NULL, &error));
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_CORRUPT);
+}
+
+/* A change whose outbox row cannot be built (the session it refers to
+ * cannot be read) fails whole, rather than syncing a record that lost its
+ * session.  (SQLite also refuses the writes after reading a damaged page,
+ * so this passed before the reference lookup reported its failure; an I/O
+ * error would not have been caught.) */
+static void
+test_outbox_reference_unreadable (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(ObdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  ObdSample s = sample (T0, 0x0C, 0, 0x7E8, 800);
+  gint64 vehicle, session, notification;
+
+  store = open_store (f);
+  vehicle = obd_store_ensure_vehicle (store, "1HGCM82633A004352", NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  session = record_session (store, vehicle, &s, 1);
+  notification = obd_store_add_notification (store, vehicle, session, OBD_STORE_SEVERITY_WARNING,
+                                             "coolant-high", "Hot", NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* Damaged after the check at open, as a failing disk does. */
+  store = open_store (f);
+  damage_leaf_page (f->path, "sessions");
+
+  g_assert_false (obd_store_mark_notification_read (store, notification, &error));
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_CORRUPT);
+  g_clear_object (&store);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM notifications WHERE read = 0"), ==, 1);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM outbox WHERE entity = 'notification'"
+                                     " AND op = 'update'"), ==, 0);
+}
+
+/* An export whose freeze-frame values cannot be read fails, instead of
+ * writing the frame with its values left out. */
+static void
+test_export_freeze_unreadable (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(ObdStore) store = open_store (f);
+  g_autoptr(ObdRecorder) recorder = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  ObdSample values[] = {
+    sample (T0, 0x0C, 0, 0x7E8, 800), sample (T0, 0x05, 0, 0x7E8, 90),
+    sample (T0, 0x0D, 0, 0x7E8, 0),
+  };
+  gint64 session;
+
+  recorder = obd_recorder_new (store, &error);
+  g_assert_no_error (error);
+  session = obd_recorder_start_session (recorder, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  obd_store_add_freeze_frame (store, session, "P0301", 0x7E8, 0, T0, values,
+                              G_N_ELEMENTS (values), &error);
+  g_assert_no_error (error);
+  obd_recorder_stop_session (recorder, &error);
+  g_assert_no_error (error);
+  g_clear_object (&recorder);
+  g_clear_object (&store);
+
+  damage_leaf_page (f->path, "freeze_frame_values");
+  store = obd_store_open (f->path, OBD_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  out = g_memory_output_stream_new_resizable ();
+  g_assert_false (obd_store_export_session (store, session, OBD_STORE_FORMAT_JSON,
+                                            OBD_UNIT_SYSTEM_SI, out, NULL, &error));
+  g_assert_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_CORRUPT);
 }
 
 static void
@@ -1400,6 +1528,9 @@ main (int argc, char **argv)
   ADD ("/store/foreign/other-sqlite", test_foreign_sqlite);
   ADD ("/store/foreign/other-application-id", test_foreign_other_app_id);
   ADD ("/store/foreign/truncated", test_truncated);
+  ADD ("/store/open/damaged", test_damaged);
+  ADD ("/store/outbox/reference-unreadable", test_outbox_reference_unreadable);
+  ADD ("/store/export/freeze-unreadable", test_export_freeze_unreadable);
   ADD ("/store/vehicles", test_vehicles);
   ADD ("/store/outbox/atomic", test_outbox_atomic);
   ADD ("/store/outbox/ack", test_outbox_ack);

@@ -1,4 +1,5 @@
-/* test-trend-chart.c — ObdTrendChart: reduction, following, cursor, scaling
+/* test-trend-chart.c — ObdTrendChart: reduction, panels per unit, legend, time
+ * labels, following, cursor, scaling
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +9,11 @@
 #include <adwaita.h>
 #include <math.h>
 
+#include "obd-chart-columns.h"
+#include "obd-chart-legend.h"
+#include "obd-chart-scale.h"
+#include "obd-chart-series.h"
+#include "obd-chart-value-axis.h"
 #include "obd-trend-chart.h"
 #include "obd-trend-chart-private.h"
 
@@ -102,6 +108,8 @@ render_child (GtkWidget *window,
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   graphene_rect_t bounds;
 
+  /* A change of series may have asked for a new size: let it land. */
+  wait_frames (child, 1);
   g_assert_true (gtk_widget_compute_bounds (child, window, &bounds));
   if (with_background)
     {
@@ -376,6 +384,381 @@ test_reduce_out_of_order (void)
                 -500, 1000500, 50, slow_min, slow_max);
   assert_same_columns (fast_min, slow_min, 50);
   assert_same_columns (fast_max, slow_max, 50);
+}
+
+/* The columns a frame draws, kept between frames, against the linear walk
+ * and brute force: every window, every scroll, appends and late samples. */
+static void
+test_columns_cache (void)
+{
+  g_autoptr(ObdSeriesData) data = _obd_series_data_new ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(ObdChartColumns) cached = _obd_chart_columns_new ();
+  g_autoptr(ObdChartColumns) linear = _obd_chart_columns_new ();
+  const guint n = 300;
+  double column_us = 3333.3;
+  gint64 first;
+  guint recomputed;
+
+  random_series (data, times, values, 5000, 7 * SEC);
+  first = _obd_chart_column_at (column_us, g_array_index (times, gint64, 100));
+
+  for (int frame = 0; frame < 400; frame++)
+    {
+      const double *cmin, *cmax, *clast, *lmin, *lmax, *llast;
+      g_autofree double *bmin = g_new (double, n);
+      g_autofree double *bmax = g_new (double, n);
+
+      /* Scroll by a few columns, append a few samples; now and then a late
+       * sample or a clear, and a change of width. */
+      first += g_test_rand_int_range (-2, 6);
+      for (int k = g_test_rand_int_range (0, 5); k > 0; k--)
+        {
+          gint64 t = g_array_index (times, gint64, times->len - 1) + g_test_rand_int_range (0, 3000);
+          double v = g_test_rand_double_range (-50, 50);
+
+          _obd_series_data_append (data, t, v);
+          g_array_append_val (times, t);
+          g_array_append_val (values, v);
+        }
+      if (frame % 97 == 96)
+        {
+          gint64 t = g_array_index (times, gint64, times->len / 2) + 1;
+
+          _obd_series_data_append (data, t, 1e6);   /* late: sorted in */
+          g_array_set_size (times, 0);
+          g_array_set_size (values, 0);
+          for (gsize i = 0; i < _obd_series_data_get_length (data); i++)
+            {
+              g_array_append_val (times, _obd_series_data_get_times (data)[i]);
+              g_array_append_val (values, _obd_series_data_get_values (data)[i]);
+            }
+        }
+      if (frame == 250)
+        column_us = 5000.0;
+
+      recomputed = _obd_chart_columns_update (cached, data, OBD_CHART_COLUMNS_CACHED, column_us,
+                                              first, n);
+      _obd_chart_columns_update (linear, data, OBD_CHART_COLUMNS_LINEAR, column_us, first, n);
+      cmin = _obd_chart_columns_get_min (cached);
+      cmax = _obd_chart_columns_get_max (cached);
+      clast = _obd_chart_columns_get_last (cached);
+      lmin = _obd_chart_columns_get_min (linear);
+      lmax = _obd_chart_columns_get_max (linear);
+      llast = _obd_chart_columns_get_last (linear);
+      assert_same_columns (cmin, lmin, n);
+      assert_same_columns (cmax, lmax, n);
+      assert_same_columns (clast, llast, n);
+      brute_reduce ((const gint64 *) (gpointer) times->data,
+                    (const double *) (gpointer) values->data, times->len,
+                    _obd_chart_column_start (column_us, first),
+                    _obd_chart_column_start (column_us, first + n), n, bmin, bmax);
+      /* The brute force cuts [t0, t1) evenly; the cache uses the absolute
+       * grid: the same edges when the window is whole columns. */
+      for (guint c = 0; c < n; c++)
+        {
+          gint64 a = _obd_chart_column_start (column_us, first + c);
+          gint64 b = _obd_chart_column_start (column_us, first + c + 1);
+          double lo = INFINITY, hi = -INFINITY;
+
+          for (guint i = 0; i < times->len; i++)
+            if (g_array_index (times, gint64, i) >= a && g_array_index (times, gint64, i) < b)
+              {
+                lo = MIN (lo, g_array_index (values, double, i));
+                hi = MAX (hi, g_array_index (values, double, i));
+              }
+          if (isinf (lo))
+            g_assert_true (isnan (cmin[c]));
+          else
+            {
+              g_assert_cmpfloat (cmin[c], ==, lo);
+              g_assert_cmpfloat (cmax[c], ==, hi);
+            }
+        }
+      /* Kept columns are not reduced again: a small scroll with few new
+       * samples costs a few columns, not the width. */
+      if (frame > 0 && frame % 97 != 96 && frame != 250)
+        g_assert_cmpuint (recomputed, <, n / 4);
+    }
+  g_assert_cmpfloat (column_us, ==, 5000.0);
+}
+
+/* A live chart that scrolls reduces only the columns that scrolled in or
+ * got new samples, at any number of samples. */
+/* One frame of the chart as it stands, without waiting for the frame
+ * clock (which may draw frames of its own in between). */
+static void
+snapshot_now (GtkWidget *window,
+              GtkWidget *widget)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gtk_widget_queue_draw (widget);
+  gtk_widget_snapshot_child (window, widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+}
+
+static void
+test_live_scroll_cost (void)
+{
+  GtkWidget *widget = g_object_ref_sink (obd_trend_chart_new ());
+  ObdTrendChart *chart = OBD_TREND_CHART (widget);
+  guint id = obd_trend_chart_add_series (chart, 0x0C, "Engine speed", "rpm", NULL);
+  GtkWidget *window = window_with_child (widget, 600, 300);
+  gint64 t = 0;
+
+  obd_trend_chart_set_time_span (chart, 60 * SEC);
+  for (int i = 0; i < 200000; i++, t += 500)
+    obd_trend_chart_append (chart, id, t, 800 + i % 1000);
+  snapshot_now (window, widget);
+  g_assert_cmpuint (_obd_trend_chart_get_last_recomputed (chart, id), >, 400);
+
+  for (int frame = 0; frame < 5; frame++)
+    {
+      for (int k = 0; k < 40; k++, t += 500)
+        obd_trend_chart_append (chart, id, t, 3000);
+      snapshot_now (window, widget);
+      g_test_message ("frame %d: %u columns reduced", frame,
+                      _obd_trend_chart_get_last_recomputed (chart, id));
+      /* 20 ms of samples at a 100 ms column: one or two columns. */
+      g_assert_cmpuint (_obd_trend_chart_get_last_recomputed (chart, id), <=, 3);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (widget);
+}
+
+/* One axis per unit: series of one unit share a panel, every panel is
+ * labelled in its own unit and scaled to its own series — a speed of
+ * 0 km/h is never drawn at "725 rpm". */
+static void
+test_panels_per_unit (void)
+{
+  g_autoptr(ObdTrendChart) chart = g_object_ref_sink (OBD_TREND_CHART (obd_trend_chart_new ()));
+  guint rpm = obd_trend_chart_add_series (chart, 0x0C, "Engine speed", "rpm", NULL);
+  guint speed = obd_trend_chart_add_series (chart, 0x0D, "Speed", "km/h", NULL);
+  guint load = obd_trend_chart_add_series (chart, 0x04, "Load", "%", NULL);
+  guint throttle = obd_trend_chart_add_series (chart, 0x11, "Throttle", "%", NULL);
+  guint gear = obd_trend_chart_add_series (chart, 0xA4, "Gear", NULL, NULL);
+  const ObdChartPanel *panels;
+  guint n_panels = 0;
+  double lo, hi;
+  g_autoptr(GPtrArray) labels = NULL;
+
+  for (int i = 0; i < 100; i++)
+    {
+      gint64 t = (gint64) i * SEC / 10;
+
+      obd_trend_chart_append (chart, rpm, t, 725 + 20 * (i % 3));
+      obd_trend_chart_append (chart, speed, t, 0);
+      obd_trend_chart_append (chart, load, t, 20 + i % 10);
+      obd_trend_chart_append (chart, throttle, t, 80);
+      obd_trend_chart_append (chart, gear, t, 1);
+    }
+  obd_trend_chart_set_time_span (chart, 10 * SEC);
+
+  _obd_trend_chart_layout (chart, 800, 600);
+  panels = _obd_trend_chart_get_panels (chart, &n_panels);
+  g_assert_cmpuint (n_panels, ==, 4);
+  g_assert_cmpstr (panels[0].unit, ==, "rpm");
+  g_assert_cmpstr (panels[1].unit, ==, "km/h");
+  g_assert_cmpstr (panels[2].unit, ==, "%");
+  g_assert_cmpint (_obd_trend_chart_get_series_panel (chart, load), ==, 2);
+  g_assert_cmpint (_obd_trend_chart_get_series_panel (chart, throttle), ==, 2);
+  g_assert_cmpint (_obd_trend_chart_get_series_panel (chart, gear), ==, 3);
+
+  /* Panels are stacked, do not overlap, and share the time span. */
+  for (guint p = 1; p < n_panels; p++)
+    {
+      g_assert_cmpfloat (panels[p].area.origin.y, >=,
+                         panels[p - 1].area.origin.y + panels[p - 1].area.size.height);
+      g_assert_cmpfloat (panels[p].area.origin.x, ==, panels[0].area.origin.x);
+      g_assert_cmpfloat (panels[p].area.size.width, ==, panels[0].area.size.width);
+    }
+
+  /* Each axis covers its own series: rpm about 725-765, speed around 0,
+   * the % panel both load (20-29) and throttle (80). */
+  g_assert_cmpfloat (panels[0].lo, >, 600);
+  g_assert_cmpfloat (panels[0].hi, <, 900);
+  g_assert_cmpfloat (panels[1].lo, <=, 0);
+  g_assert_cmpfloat (panels[1].hi, <, 10);
+  g_assert_cmpfloat (panels[2].lo, <=, 20);
+  g_assert_cmpfloat (panels[2].hi, >=, 80);
+  obd_trend_chart_get_series_range (chart, speed, &lo, &hi);
+  g_assert_cmpfloat (hi, <, 10);
+  obd_trend_chart_get_series_range (chart, throttle, &lo, &hi);
+  g_assert_cmpfloat (lo, <=, 20);
+
+  /* The speed axis's numbers are speeds. */
+  labels = _obd_chart_value_axis_dup_labels (panels[1].lo, panels[1].hi, panels[1].step);
+  g_assert_cmpuint (labels->len, >=, 2);
+  for (guint i = 0; i < labels->len; i++)
+    g_assert_cmpfloat (fabs (g_ascii_strtod (g_ptr_array_index (labels, i), NULL)), <, 10);
+
+  /* Hiding the only series of a unit removes its panel. */
+  obd_trend_chart_set_series_visible (chart, speed, FALSE);
+  _obd_trend_chart_layout (chart, 800, 600);
+  _obd_trend_chart_get_panels (chart, &n_panels);
+  g_assert_cmpuint (n_panels, ==, 3);
+  g_assert_cmpint (_obd_trend_chart_get_series_panel (chart, speed), ==, -1);
+
+  /* A fixed range is the panel's when all its series are fixed. */
+  obd_trend_chart_set_series_range (chart, rpm, 0, 8000);
+  _obd_trend_chart_layout (chart, 800, 600);
+  panels = _obd_trend_chart_get_panels (chart, &n_panels);
+  g_assert_cmpfloat (panels[0].lo, ==, 0);
+  g_assert_cmpfloat (panels[0].hi, ==, 8000);
+}
+
+/* The legend wraps instead of cutting entries off, and the chart asks
+ * for the height it needs. */
+static void
+test_legend_fits (void)
+{
+  GtkWidget *widget = g_object_ref_sink (obd_trend_chart_new ());
+  ObdTrendChart *chart = OBD_TREND_CHART (widget);
+  static const char *const names[] = {
+    "Engine speed", "Vehicle speed", "Coolant temperature", "Calculated engine load",
+    "Throttle position", "Mass air flow rate", "Intake air temperature",
+    "Control module voltage",
+  };
+  static const char *const units[] = { "rpm", "km/h", "°C", "%", "%", "g/s", "°C", "V" };
+  int narrow_min, wide_min, natural;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      guint id = obd_trend_chart_add_series (chart, 0, names[i], units[i], NULL);
+
+      obd_trend_chart_append (chart, id, SEC, 1234.5);
+    }
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, 1200, &wide_min, &natural, NULL, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, 400, &narrow_min, &natural, NULL, NULL);
+  g_test_message ("minimum height: %d at 1200 px, %d at 400 px", wide_min, narrow_min);
+  /* Narrow: more legend rows, so more height; every entry shown. */
+  g_assert_cmpint (narrow_min, >, wide_min);
+  _obd_trend_chart_layout (chart, 400, narrow_min);
+  g_assert_cmpuint (_obd_chart_legend_get_n_rows (chart->legend), >=, 4);
+  _obd_trend_chart_layout (chart, 1200, wide_min);
+  g_assert_cmpuint (_obd_chart_legend_get_n_rows (chart->legend), <=, 3);
+
+  /* Rendered at the height asked for, nothing of the legend is drawn
+   * past the right edge. */
+  {
+    GtkWidget *window = window_with_child (widget, 400, MAX (narrow_min, 300));
+    g_autoptr(GdkTexture) texture = render_child (window, FALSE);
+
+    g_assert_cmpint (gdk_texture_get_width (texture), ==, 400);
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+  g_assert_finalize_object (widget);
+}
+
+/* What the time axis says: before the newest sample for live data, since
+ * the start for a replay, the clock for wall-clock times. */
+static void
+test_time_labels (void)
+{
+  g_autoptr(ObdTrendChart) chart = g_object_ref_sink (OBD_TREND_CHART (obd_trend_chart_new ()));
+  guint id = obd_trend_chart_add_series (chart, 0, "Engine speed", "rpm", NULL);
+  /* 2024-03-05 14:05:00 UTC */
+  const gint64 start = G_GINT64_CONSTANT (1709647500) * SEC;
+  g_autofree char *readout = NULL;
+  char *text;
+
+  /* Relative to the newest sample. */
+  text = _obd_chart_format_time (OBD_TREND_CHART_TIME_RELATIVE, 70 * SEC, SEC, 0, 100 * SEC);
+  g_assert_cmpstr (text, ==, "−30 s");
+  g_free (text);
+  text = _obd_chart_format_time (OBD_TREND_CHART_TIME_RELATIVE, 0, 60 * SEC, 0, 150 * SEC);
+  g_assert_cmpstr (text, ==, "−2:30");
+  g_free (text);
+
+  /* Elapsed since the session's start. */
+  text = _obd_chart_format_time (OBD_TREND_CHART_TIME_ELAPSED, start + 750 * SEC, 60 * SEC,
+                                 start, 0);
+  g_assert_cmpstr (text, ==, "12:30");
+  g_free (text);
+  text = _obd_chart_format_time (OBD_TREND_CHART_TIME_ELAPSED, start + (gint64) 3723 * SEC, 60 * SEC,
+                                 start, 0);
+  g_assert_cmpstr (text, ==, "1:02:03");
+  g_free (text);
+  text = _obd_chart_format_time (OBD_TREND_CHART_TIME_ELAPSED, start + 45 * SEC, 5 * SEC,
+                                 start, 0);
+  g_assert_cmpstr (text, ==, "45 s");
+  g_free (text);
+
+  /* The clock, in the local zone (UTC in this test). */
+  text = _obd_chart_format_time (OBD_TREND_CHART_TIME_CLOCK, start + 30 * SEC, SEC, 0, 0);
+  g_assert_cmpstr (text, ==, "14:05:30");
+  g_free (text);
+  text = _obd_chart_format_time (OBD_TREND_CHART_TIME_CLOCK, start + 300 * SEC, 300 * SEC, 0, 0);
+  g_assert_cmpstr (text, ==, "14:10");
+  g_free (text);
+  /* Clock ticks fall on whole minutes of the clock. */
+  g_assert_cmpint (_obd_chart_first_tick (OBD_TREND_CHART_TIME_CLOCK, start + 7 * SEC,
+                                          (gint64) 15 * 60 * SEC, 0, 0), ==, start + (gint64) 10 * 60 * SEC);
+  g_assert_cmpint (_obd_chart_first_tick (OBD_TREND_CHART_TIME_ELAPSED, start + 7 * SEC,
+                                          30 * SEC, start, 0), ==, start + 30 * SEC);
+  g_assert_cmpint (_obd_chart_first_tick (OBD_TREND_CHART_TIME_RELATIVE, 5 * SEC, 10 * SEC, 0,
+                                          33 * SEC), ==, 13 * SEC);
+
+  /* A replay's cursor says how far into the session it is. */
+  for (int i = 0; i <= 600; i++)
+    obd_trend_chart_append (chart, id, start + (gint64) i * SEC, 800.0 + i);
+  obd_trend_chart_set_time_span (chart, 600 * SEC);
+  obd_trend_chart_set_time_origin (chart, start);
+  g_object_set (chart, "time-labels", OBD_TREND_CHART_TIME_ELAPSED, NULL);
+  g_assert_cmpint (obd_trend_chart_get_time_labels (chart), ==, OBD_TREND_CHART_TIME_ELAPSED);
+  obd_trend_chart_set_cursor_time (chart, start + 150 * SEC);
+  readout = _obd_trend_chart_dup_readout (chart);
+  g_assert_cmpstr (readout, ==, "2:30\nEngine speed: 950 rpm");
+  g_clear_pointer (&readout, g_free);
+  obd_trend_chart_set_time_labels (chart, OBD_TREND_CHART_TIME_CLOCK);
+  readout = _obd_trend_chart_dup_readout (chart);
+  g_assert_cmpstr (readout, ==, "14:07:30\nEngine speed: 950 rpm");
+
+  {
+    gint64 first = 0, last = 0;
+
+    g_assert_true (obd_trend_chart_get_data_range (chart, &first, &last));
+    g_assert_cmpint (first, ==, start);
+    g_assert_cmpint (last, ==, start + 600 * SEC);
+  }
+}
+
+/* A PID keeps its colour whatever else is in the chart and in which order. */
+static void
+test_colors_per_pid (void)
+{
+  g_autoptr(ObdTrendChart) a = g_object_ref_sink (OBD_TREND_CHART (obd_trend_chart_new ()));
+  g_autoptr(ObdTrendChart) b = g_object_ref_sink (OBD_TREND_CHART (obd_trend_chart_new ()));
+  static const guint8 dashboard[] = { 0x0C, 0x0D, 0x05, 0x04, 0x11, 0x10, 0x0F, 0x0B, 0x42, 0x5C };
+  GdkRGBA ca, cb;
+
+  obd_trend_chart_add_series (a, 0x0C, "Engine speed", "rpm", NULL);
+  obd_trend_chart_add_series (a, 0x05, "Coolant", "°C", NULL);
+  obd_trend_chart_add_series (b, 0x11, "Throttle", "%", NULL);
+  obd_trend_chart_add_series (b, 0x05, "Coolant", "°C", NULL);
+  obd_trend_chart_add_series (b, 0x0C, "Engine speed", "rpm", NULL);
+  ca = *_obd_chart_series_get_color (g_ptr_array_index (a->series, 0));
+  cb = *_obd_chart_series_get_color (g_ptr_array_index (b->series, 2));
+  g_assert_true (gdk_rgba_equal (&ca, &cb));
+  ca = *_obd_chart_series_get_color (g_ptr_array_index (a->series, 1));
+  cb = *_obd_chart_series_get_color (g_ptr_array_index (b->series, 1));
+  g_assert_true (gdk_rgba_equal (&ca, &cb));
+
+  /* The dashboard's PIDs each have their own. */
+  for (guint i = 0; i < G_N_ELEMENTS (dashboard); i++)
+    for (guint j = i + 1; j < G_N_ELEMENTS (dashboard); j++)
+      {
+        _obd_chart_series_color_for_id (dashboard[i], &ca);
+        _obd_chart_series_color_for_id (dashboard[j], &cb);
+        g_assert_false (gdk_rgba_equal (&ca, &cb));
+      }
 }
 
 /* Behaviour -------------------------------------------------------------- */
@@ -773,7 +1156,46 @@ test_screenshots (void)
   dark = render_child (window, TRUE);
   if (dir != NULL)
     save_texture (dark, dir, "trend-chart-dark.png");
+
+  /* High contrast comes from the desktop's a11y settings; the memory
+   * GSettings backend of the tests lets us flip it. */
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = NULL;
+
+    if (source != NULL
+        && (schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.a11y.interface",
+                                                      TRUE)) != NULL
+        && g_settings_schema_has_key (schema, "high-contrast"))
+      {
+        g_autoptr(GSettings) a11y = g_settings_new ("org.gnome.desktop.a11y.interface");
+        g_autoptr(GdkTexture) contrast = NULL;
+
+        adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+        g_settings_set_boolean (a11y, "high-contrast", TRUE);
+        wait_frames (widget, 3);
+        contrast = render_child (window, TRUE);
+        if (dir != NULL)
+          save_texture (contrast, dir, "trend-chart-high-contrast.png");
+        g_settings_set_boolean (a11y, "high-contrast", FALSE);
+      }
+  }
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+
+  /* A recorded session replayed: time since its start, the cursor's
+   * readout, a legend that wraps in a narrow window. */
+  obd_trend_chart_set_time_labels (chart, OBD_TREND_CHART_TIME_ELAPSED);
+  obd_trend_chart_set_time_origin (chart, 0);
+  obd_trend_chart_set_time_span (chart, 300 * SEC);
+  obd_trend_chart_set_end_time (chart, 300 * SEC);
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = window_with_child (widget, 420, 380);
+  {
+    g_autoptr(GdkTexture) replay = render_child (window, TRUE);
+
+    if (dir != NULL)
+      save_texture (replay, dir, "trend-chart-replay-narrow.png");
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (widget);
@@ -788,6 +1210,7 @@ main (int argc, char **argv)
       return 0;
     }
 
+  g_setenv ("TZ", "UTC", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -795,6 +1218,12 @@ main (int argc, char **argv)
   g_test_add_func ("/trend-chart/reduce/brute-force", test_reduce_brute_force);
   g_test_add_func ("/trend-chart/reduce/first-last", test_reduce_first_last);
   g_test_add_func ("/trend-chart/reduce/out-of-order", test_reduce_out_of_order);
+  g_test_add_func ("/trend-chart/reduce/columns-cache", test_columns_cache);
+  g_test_add_func ("/trend-chart/reduce/live-scroll-cost", test_live_scroll_cost);
+  g_test_add_func ("/trend-chart/panels-per-unit", test_panels_per_unit);
+  g_test_add_func ("/trend-chart/legend-fits", test_legend_fits);
+  g_test_add_func ("/trend-chart/time-labels", test_time_labels);
+  g_test_add_func ("/trend-chart/colors-per-pid", test_colors_per_pid);
   g_test_add_func ("/trend-chart/live-follow", test_live_follow);
   g_test_add_func ("/trend-chart/cursor", test_cursor);
   g_test_add_func ("/trend-chart/series-range", test_series_range);

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-connection.h"
+#include "obd-diagnosis.h"
 #include "obd-error.h"
 #include "obd-worker.h"
 
@@ -255,14 +256,9 @@ clear_codes_job (ObdAdapter    *adapter,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  if (!obd_snapshot_clear_codes (adapter, NULL, cancellable, error))
-    return NULL;
-
-  /* What the car reports after the clear: no codes, no freeze frame,
-   * monitors back to incomplete. */
-  return obd_snapshot_read (adapter,
-                            OBD_SNAPSHOT_DTCS | OBD_SNAPSHOT_FREEZE | OBD_SNAPSHOT_READINESS,
-                            cancellable, error);
+  /* The clear and what the car reports after it, Mode 06 included: the
+   * test results from before the clear must not keep counting. */
+  return obd_diagnosis_clear_codes (adapter, NULL, cancellable, error);
 }
 
 static void

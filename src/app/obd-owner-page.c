@@ -330,9 +330,7 @@ reminder_new (const ObdStoreMaintenanceItem *item,
   ObdRowItem *row;
 
   service.interval_km = (double) item->interval_km;
-  service.interval_months = item->interval_days > 0
-                            ? (guint) MAX (1, lround (item->interval_days * 12.0 / 365.25))
-                            : 0;
+  service.interval_days = (guint) MAX (item->interval_days, 0);
   service.last_done_km = (double) item->last_done_km;
   g_date_clear (&service.last_done_date, 1);
   if (item->last_done_us > 0)

@@ -90,15 +90,7 @@ set_subtitle (AdwActionRow *row,
   adw_action_row_set_subtitle (row, text != NULL && *text != '\0' ? text : "—");
 }
 
-/* The store keeps intervals in days; the forecast counts in months, as
- * service schedules do.  An average month keeps 12 months = 365 days and
- * turns back into 12. */
-static guint
-days_to_months (gint64 days)
-{
-  return days > 0 ? (guint) MAX (1, lround ((double) days * 12.0 / 365.25)) : 0;
-}
-
+/* The custom-item dialog asks for months: an average month. */
 static gint64
 months_to_days (guint months)
 {
@@ -287,7 +279,7 @@ forecast_item (ObdVehiclePage                *self,
   GDate today;
 
   service.interval_km = (double) item->interval_km;
-  service.interval_months = days_to_months (item->interval_days);
+  service.interval_days = (guint) MAX (item->interval_days, 0);
   service.last_done_km = (double) item->last_done_km;
   g_date_clear (&service.last_done_date, 1);
   if (item->last_done_us > 0)
@@ -744,7 +736,7 @@ add_maintenance_action (GtkWidget  *widget,
   if (entry == NULL || self->vehicle == NULL)
     return;
   add_item (self, obd_service_schedule_get_label (entry), (gint64) lround (entry->interval_km),
-            months_to_days (entry->interval_months));
+            entry->interval_days);
 }
 
 /* A dialog of entry rows, shared by "edit vehicle" and "custom item". */

@@ -140,6 +140,8 @@ obd_cli_cmd_codes (ObdCli  *cli,
   if (!obd_cli_parse_options (cli, "codes", "CODE... | --stats", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
 
+  if (stats && argc > 1)
+    return obd_cli_usage_error (_("Give either --stats or codes to describe, not both."));
   if (stats)
     return print_stats (cli);
 

@@ -43,7 +43,9 @@ item_kind_get_key (ObdHealthItemKind kind)
 static void
 print_health_json (const ObdHealthReport *report,
                    const char            *vin,
-                   gint64                 vehicle_id)
+                   gint64                 vehicle_id,
+                   gint64                 session_id,
+                   GPtrArray             *trends)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -60,8 +62,16 @@ print_health_json (const ObdHealthReport *report,
       json_builder_add_int_value (builder, vehicle_id);
     }
   json_builder_end_object (builder);
+  if (session_id != 0)
+    {
+      json_builder_set_member_name (builder, "session");
+      json_builder_add_int_value (builder, session_id);
+    }
   json_builder_set_member_name (builder, "score");
   json_builder_add_double_value (builder, report->vehicle_score);
+  /* The score as every view shows it (obd_health_score_round). */
+  json_builder_set_member_name (builder, "score_shown");
+  json_builder_add_int_value (builder, obd_health_score_round (report->vehicle_score));
   json_builder_set_member_name (builder, "weighted_mean");
   json_builder_add_double_value (builder, report->weighted_mean);
   json_builder_set_member_name (builder, "worst_system");
@@ -92,7 +102,7 @@ print_health_json (const ObdHealthReport *report,
       json_builder_set_member_name (builder, "kind");
       json_builder_add_string_value (builder, item_kind_get_key (d->kind));
       json_builder_set_member_name (builder, "severity");
-      json_builder_add_string_value (builder, obd_health_severity_get_key (d->severity));
+      json_builder_add_string_value (builder, obd_severity_get_key (d->severity));
       json_builder_set_member_name (builder, "confirmed");
       json_builder_add_boolean_value (builder, d->confirmed);
       json_builder_set_member_name (builder, "points");
@@ -102,6 +112,30 @@ print_health_json (const ObdHealthReport *report,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  if (trends != NULL)
+    {
+      json_builder_set_member_name (builder, "trends");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < trends->len; i++)
+        {
+          const ObdTrendResult *trend = g_ptr_array_index (trends, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "key");
+          json_builder_add_string_value (builder, trend->key);
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, obd_trend_kind_get_key (trend->kind));
+          json_builder_set_member_name (builder, "sessions");
+          json_builder_add_int_value (builder, trend->n_points);
+          json_builder_set_member_name (builder, "slope_per_day");
+          json_builder_add_double_value (builder, trend->slope_per_day);
+          json_builder_set_member_name (builder, "explanation");
+          json_builder_add_string_value (builder, trend->explanation);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
 
   json_builder_set_member_name (builder, "explanation");
   json_builder_add_string_value (builder, explanation);
@@ -117,30 +151,34 @@ obd_cli_cmd_health (ObdCli  *cli,
                     char   **argv)
 {
   g_autofree char *vehicle_name = NULL;
+  g_autofree char *watch_text = NULL;
   double watch = 0;
   GOptionEntry entries[] = {
     { "vehicle", 0, 0, G_OPTION_ARG_STRING, &vehicle_name,
       N_("Judge a vehicle of the store (id, VIN or UUID) by its recorded trouble codes, "
          "without connecting"), "ID" },
-    { "watch", 'w', 0, G_OPTION_ARG_DOUBLE, &watch,
-      N_("Also watch the live readings for S seconds: alerts such as overheating count"),
-      "S" },
+    { "watch", 'w', 0, G_OPTION_ARG_STRING, &watch_text,
+      N_("Also watch the live readings this long (seconds, or 90s, 10m): alerts such as "
+         "overheating count"), "S" },
     { NULL }
   };
   g_autoptr(ObdHealthReport) report = NULL;
+  g_autoptr(GPtrArray) trends = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *vin = NULL;
-  gint64 vehicle_id = 0;
+  gint64 vehicle_id = 0, session_id = 0;
 
   if (!obd_cli_parse_options (cli, "health", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
   if (argc > 1)
     return obd_cli_usage_error (_("“health” takes no arguments."));
-  if (watch < 0)
-    return obd_cli_usage_error (_("The duration must be a positive number of seconds."));
+  if (watch_text != NULL && !obd_cli_parse_seconds ("--watch", watch_text, &watch, &error))
+    return obd_cli_fail (cli, error);
   if (watch > 0 && vehicle_name != NULL)
     return obd_cli_usage_error (_("--watch needs the car connected; it does not go with "
                                   "--vehicle."));
+  if (vehicle_name != NULL && !obd_cli_check_vehicle_name (vehicle_name, &error))
+    return obd_cli_fail (cli, error);
 
   if (vehicle_name != NULL)
     {
@@ -150,7 +188,9 @@ obd_cli_cmd_health (ObdCli  *cli,
       if (store == NULL ||
           (vehicle_id = obd_cli_find_vehicle (store, vehicle_name, &error)) == 0 ||
           (vehicle = obd_store_get_vehicle (store, vehicle_id, &error)) == NULL ||
-          (report = obd_diagnosis_evaluate_stored (store, vehicle_id, &error)) == NULL)
+          (report = obd_diagnosis_evaluate_stored (store, vehicle_id, &error)) == NULL ||
+          !obd_store_find_health_session (store, vehicle_id, &session_id, &error) ||
+          (trends = obd_diagnosis_list_trends (store, vehicle_id, &error)) == NULL)
         return obd_cli_fail (cli, error);
       vin = g_strdup (vehicle->vin);
     }
@@ -183,19 +223,29 @@ obd_cli_cmd_health (ObdCli  *cli,
     }
 
   if (cli->json)
-    print_health_json (report, vin, vehicle_id);
+    print_health_json (report, vin, vehicle_id, session_id, trends);
   else
     {
       g_autofree char *explanation = obd_health_report_explain (report);
 
       if (vin != NULL)
         g_print (_("VIN %s\n"), vin);
-      if (vehicle_name != NULL)
-        g_print ("%s\n", _("From the trouble codes recorded in the store; readiness and "
-                           "on-board test results need the car connected."));
+      if (vehicle_name != NULL && session_id != 0)
+        g_print (_("As judged live during session %" G_GINT64_FORMAT ", with what was cleared "
+                   "or reported since.\n"), session_id);
+      else if (vehicle_name != NULL)
+        g_print ("%s\n", _("From the trouble codes recorded in the store: no recorded session "
+                           "has readiness, on-board test results or alerts yet. Record one "
+                           "with “obd2 record”."));
       g_print ("%s", explanation);
       if (explanation[0] != '\0' && !g_str_has_suffix (explanation, "\n"))
         g_print ("\n");
+      if (trends != NULL && trends->len > 0)
+        {
+          g_print ("\n%s\n", _("Trends over the recorded sessions:"));
+          for (guint i = 0; i < trends->len; i++)
+            g_print ("  %s\n", ((const ObdTrendResult *) g_ptr_array_index (trends, i))->explanation);
+        }
     }
 
   return OBD_CLI_EXIT_OK;
@@ -203,17 +253,10 @@ obd_cli_cmd_health (ObdCli  *cli,
 
 /* ---- maintenance ------------------------------------------------------- */
 
-/* The store keeps intervals in days, the forecast in calendar months
- * (obd-maintenance.h): a year of 365 days is 12 months.  Anything shorter
- * than half a month still counts as one month, the forecast's finest
- * step. */
-static guint
-days_to_months (gint64 days)
-{
-  if (days <= 0)
-    return 0;
-  return MAX (1, (guint) floor (days / (365.25 / 12) + 0.5));
-}
+/* Limits of what a person types: no odometer shows more than 9 999 999
+ * km, and no service interval is longer than a century. */
+#define MAX_KM   G_GINT64_CONSTANT (9999999)
+#define MAX_DAYS G_GINT64_CONSTANT (36525)
 
 static void
 date_from_us (GDate  *date,
@@ -311,7 +354,7 @@ forecast_item (const VehiclePlan             *plan,
   GDate today;
 
   item.interval_km = stored->interval_km;
-  item.interval_months = days_to_months (stored->interval_days);
+  item.interval_days = (guint) MAX (stored->interval_days, 0);
   item.last_done_km = stored->last_done_km;
   g_date_clear (&item.last_done_date, 1);
   if (stored->last_done_us != 0)
@@ -583,6 +626,11 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
 {
   g_autofree char *vehicle_name = NULL;
   g_autofree char *add_title = NULL;
+  g_autofree char *every_km_text = NULL;
+  g_autofree char *every_days_text = NULL;
+  g_autofree char *done_text = NULL;
+  g_autofree char *km_text = NULL;
+  g_autofree char *odometer_text = NULL;
   gint64 every_km = 0;
   gint64 every_days = 0;
   gint64 done_id = 0;
@@ -592,13 +640,13 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
     { "vehicle", 0, 0, G_OPTION_ARG_STRING, &vehicle_name,
       N_("The vehicle (id, VIN or UUID); needed when the store has several"), "ID" },
     { "add", 0, 0, G_OPTION_ARG_STRING, &add_title, N_("Add a service item"), "TITLE" },
-    { "every-km", 0, 0, G_OPTION_ARG_INT64, &every_km,
+    { "every-km", 0, 0, G_OPTION_ARG_STRING, &every_km_text,
       N_("With --add: repeat every N km"), "N" },
-    { "every-days", 0, 0, G_OPTION_ARG_INT64, &every_days,
+    { "every-days", 0, 0, G_OPTION_ARG_STRING, &every_days_text,
       N_("With --add: repeat every N days"), "N" },
-    { "done", 0, 0, G_OPTION_ARG_INT64, &done_id, N_("Mark item ID done today"), "ID" },
-    { "km", 0, 0, G_OPTION_ARG_INT64, &done_km, N_("With --done: the odometer reading"), "N" },
-    { "odometer", 0, 0, G_OPTION_ARG_INT64, &odometer_km,
+    { "done", 0, 0, G_OPTION_ARG_STRING, &done_text, N_("Mark item ID done today"), "ID" },
+    { "km", 0, 0, G_OPTION_ARG_STRING, &km_text, N_("With --done: the odometer reading"), "N" },
+    { "odometer", 0, 0, G_OPTION_ARG_STRING, &odometer_text,
       N_("Note the vehicle’s odometer reading in km"), "KM" },
     { NULL }
   };
@@ -614,14 +662,24 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
     return OBD_CLI_EXIT_USAGE;
   if (argc > 1)
     return obd_cli_usage_error (_("“maintenance” takes no arguments."));
+  if ((every_km_text != NULL &&
+       !obd_cli_parse_number ("--every-km", every_km_text, 1, MAX_KM, &every_km, &error)) ||
+      (every_days_text != NULL &&
+       !obd_cli_parse_number ("--every-days", every_days_text, 1, MAX_DAYS, &every_days,
+                              &error)) ||
+      (done_text != NULL &&
+       !obd_cli_parse_number ("--done", done_text, 1, G_MAXINT64, &done_id, &error)) ||
+      (km_text != NULL && !obd_cli_parse_number ("--km", km_text, 0, MAX_KM, &done_km, &error)) ||
+      (odometer_text != NULL &&
+       !obd_cli_parse_number ("--odometer", odometer_text, 0, MAX_KM, &odometer_km, &error)) ||
+      (vehicle_name != NULL && !obd_cli_check_vehicle_name (vehicle_name, &error)))
+    return obd_cli_fail (cli, error);
   if (add_title != NULL && done_id != 0)
     return obd_cli_usage_error (_("Give either --add or --done, not both."));
   if (add_title == NULL && (every_km != 0 || every_days != 0))
     return obd_cli_usage_error (_("--every-km and --every-days go with --add TITLE."));
   if (done_id == 0 && done_km >= 0)
     return obd_cli_usage_error (_("--km goes with --done ID."));
-  if (every_km < 0 || every_days < 0 || done_id < 0 || done_km < -1 || odometer_km < -1)
-    return obd_cli_usage_error (_("Distances, days and ids are positive numbers."));
   if (add_title != NULL && g_strstrip (add_title)[0] == '\0')
     return obd_cli_usage_error (_("Give the item a title, e.g. --add \"Oil change\"."));
   changes = add_title != NULL || done_id != 0 || odometer_km >= 0;

@@ -10,11 +10,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "obd-cli-private.h"
+#include "obd-cli-table.h"
 #include "obd-error.h"
+#include "obd-pid-format.h"
 #include "obd-sim-elm.h"
 #include "obd-sim-transport.h"
 #include "obd-worker.h"
@@ -26,7 +29,11 @@ typedef struct
   ObdWorker  *worker;
   GError     *error;
   gboolean    csv;
+  ObdCliTable *table;        /* --table: one refreshing line per reading */
   gboolean    connected;
+  gboolean    link_lost;     /* the worker went to RECONNECTING at least once */
+  guint       duration_id;
+  guint64     n_values;      /* values printed */
   guint64     n_pid_reads;   /* samples with index 0: one per PID read */
   gint64      window_start;
   guint64     window_requests;
@@ -38,7 +45,10 @@ on_state_changed_cb (ObdWorker *worker,
                      LiveRun   *run)
 {
   if (obd_worker_get_state (worker) == OBD_WORKER_STATE_RECONNECTING)
-    g_printerr ("obd2: %s\n", _("Link lost; reconnecting…"));
+    {
+      run->link_lost = TRUE;
+      g_printerr ("obd2: %s\n", _("Link lost; reconnecting…"));
+    }
 }
 
 static void
@@ -56,6 +66,7 @@ on_duration_cb (gpointer data)
 {
   LiveRun *run = data;
 
+  run->duration_id = 0;
   g_main_loop_quit (run->loop);
   return G_SOURCE_REMOVE;
 }
@@ -102,8 +113,15 @@ print_sample (LiveRun         *run,
   else if (run->csv)
     g_print ("%s,%s,%02X,%s,%.6g,%s\n", stamp, ecu, sample->pid, key, value, symbol);
   else
-    g_print ("%s  %-4s %-28s %12.6g %s\n", stamp + 11, ecu,
-             meta != NULL ? _(meta->label) : key, value, symbol);
+    {
+      /* For people: only the digits the PID resolves (machine output
+       * above keeps them all). */
+      g_autofree char *shown = obd_pid_format_value (sample->pid, sample->index, sample->value,
+                                                     cli->units);
+
+      g_print ("%s  %-4s %-28s %14s\n", stamp + 11, ecu,
+               meta != NULL ? obd_value_get_label (meta) : key, shown);
+    }
 }
 
 static void
@@ -111,8 +129,21 @@ on_live_samples_cb (ObdWorker *worker,
                     GArray    *samples,
                     LiveRun   *run)
 {
+  if (run->table != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      obd_cli_table_add_samples (run->table, (const ObdSample *) (gpointer) samples->data,
+                                 samples->len);
+      text = obd_cli_table_render (run->table, g_get_monotonic_time (), FALSE);
+      if (text != NULL)
+        g_print ("%s", text);
+      fflush (stdout);
+      return;
+    }
   for (guint i = 0; i < samples->len; i++)
     print_sample (run, &g_array_index (samples, ObdSample, i));
+  run->n_values += samples->len;
   fflush (stdout);
 }
 
@@ -167,6 +198,7 @@ live_run_clear (LiveRun *run)
       g_signal_handlers_disconnect_by_data (run->worker, run);
     }
   g_clear_object (&run->worker);
+  g_clear_pointer (&run->table, obd_cli_table_free);
   g_clear_pointer (&run->loop, g_main_loop_unref);
   g_clear_error (&run->error);
 }
@@ -176,13 +208,17 @@ obd_cli_cmd_live (ObdCli  *cli,
                   int      argc,
                   char   **argv)
 {
+  g_autofree char *duration_text = NULL;
   double duration = 0;
   gboolean csv = FALSE;
-  char *strategy_name = NULL;
+  gboolean table = FALSE;
+  g_autofree char *strategy_name = NULL;
   GOptionEntry entries[] = {
-    { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
-      N_("Stop after this many seconds (default: until Ctrl+C)"), "S" },
+    { "duration", 'd', 0, G_OPTION_ARG_STRING, &duration_text,
+      N_("Stop after this long: seconds, or 90s, 10m, 1h (default: until Ctrl+C)"), "S" },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV rows"), NULL },
+    { "table", 't', 0, G_OPTION_ARG_NONE, &table,
+      N_("Show one line per reading, refreshed in place"), NULL },
     { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy_name, N_("fast (default) or naive"),
       "STRATEGY" },
     { NULL }
@@ -200,26 +236,63 @@ obd_cli_cmd_live (ObdCli  *cli,
     return obd_cli_usage_error (_("Unknown strategy “%s”. Use fast or naive."), strategy_name);
   if (argc < 2)
     return obd_cli_usage_error (_("Name the PIDs to stream, e.g. “obd2 live rpm speed 05”."));
-  if (duration < 0)
-    return obd_cli_usage_error (_("The duration must be a positive number of seconds."));
+  if (duration_text != NULL && !obd_cli_parse_seconds ("--duration", duration_text, &duration,
+                                                       &error))
+    return obd_cli_fail (cli, error);
   if (!resolve_pids (argc, argv, pids, &error))
     return obd_cli_fail (cli, error);
+  if (pids->len == 0)
+    return obd_cli_usage_error (_("Name the PIDs to stream, e.g. “obd2 live rpm speed 05”."));
 
   run.csv = csv;
+  if (table && (csv || cli->json))
+    return obd_cli_usage_error (_("--table is for people; it does not go with --csv or "
+                                  "--json."));
+  if (table)
+    run.table = obd_cli_table_new (cli->units, isatty (STDOUT_FILENO));
   if (csv && !cli->json)
     g_print ("time,ecu,pid,key,value,unit\n");
 
   if (start_worker (&run, strategy, G_CALLBACK (on_live_samples_cb)))
     {
+      gboolean link_down;
+
       obd_worker_set_pids (run.worker, (const guint8 *) pids->data, NULL, pids->len);
       if (duration > 0)
-        g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (duration * 1000), on_duration_cb,
-                            &run, NULL);
+        run.duration_id = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                              obd_cli_seconds_to_ms (duration), on_duration_cb,
+                                              &run, NULL);
       obd_cli_run_loop (cli, run.loop);
-      if (duration > 0)
-        g_source_remove_by_user_data (&run);
+      g_clear_handle_id (&run.duration_id, g_source_remove);
+      link_down = obd_worker_get_state (run.worker) == OBD_WORKER_STATE_RECONNECTING;
       /* Deliver what was read before stopping. */
       obd_worker_stop (run.worker);
+      if (run.table != NULL)
+        {
+          g_autofree char *text = obd_cli_table_render (run.table, g_get_monotonic_time (),
+                                                        TRUE);
+
+          g_print ("%s", text);
+        }
+
+      /* The link went and did not come back before the end (the worker
+       * was still trying, or stopped without an error to tell): the
+       * stream was cut short, and with no value at all nothing was
+       * read. */
+      if (run.error == NULL && !g_cancellable_is_cancelled (cli->cancellable)
+          && (link_down || (run.link_lost && run.n_values == 0)))
+        g_set_error (&run.error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_DISCONNECTED,
+                     run.n_values == 0
+                     ? _("The link to the adapter was lost before any value arrived. Check the "
+                         "cable or the Bluetooth pairing, and that the ignition is on.")
+                     : _("The link to the adapter was lost and did not come back; the values "
+                         "above are all that arrived. Check the cable or the Bluetooth "
+                         "pairing."));
+      else if (run.error == NULL && !g_cancellable_is_cancelled (cli->cancellable)
+               && run.n_values == 0)
+        g_set_error (&run.error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_NO_DATA,
+                     _("The vehicle answered none of the PIDs asked for. Run “obd2 info” to see "
+                       "what it supports."));
     }
 
   if (run.error != NULL)
@@ -228,7 +301,6 @@ obd_cli_cmd_live (ObdCli  *cli,
     status = OBD_CLI_EXIT_FAILURE;
 
   live_run_clear (&run);
-  g_free (strategy_name);
   return status;
 }
 
@@ -328,7 +400,8 @@ run_bench (ObdCli       *cli,
   reads0 = run.n_pid_reads;
   t0 = g_get_monotonic_time ();
 
-  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (duration * 1000), on_duration_cb, &run, NULL);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, obd_cli_seconds_to_ms (duration), on_duration_cb, &run,
+                      NULL);
   obd_cli_run_loop (cli, run.loop);
   g_source_remove_by_user_data (&run);
   requests1 = obd_worker_get_n_requests (run.worker);
@@ -361,11 +434,12 @@ obd_cli_cmd_bench (ObdCli  *cli,
                    int      argc,
                    char   **argv)
 {
+  g_autofree char *duration_text = NULL;
   double duration = 5;
-  char *strategy_name = NULL;
+  g_autofree char *strategy_name = NULL;
   GOptionEntry entries[] = {
-    { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
-      N_("Seconds per strategy (default 5)"), "S" },
+    { "duration", 'd', 0, G_OPTION_ARG_STRING, &duration_text,
+      N_("How long per strategy: seconds, or 90s, 10m (default 5)"), "S" },
     { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy_name,
       N_("naive, fast or both (default)"), "STRATEGY" },
     { NULL }
@@ -378,6 +452,8 @@ obd_cli_cmd_bench (ObdCli  *cli,
 
   if (!obd_cli_parse_options (cli, "bench", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("bench", argc, argv) != OBD_CLI_EXIT_OK)
+    return OBD_CLI_EXIT_USAGE;
 
   if (strategy_name == NULL || g_str_equal (strategy_name, "both"))
     {
@@ -389,10 +465,10 @@ obd_cli_cmd_bench (ObdCli  *cli,
   else
     return obd_cli_usage_error (_("Unknown strategy “%s”. Use naive, fast or both."),
                                 strategy_name);
-  g_free (strategy_name);
 
-  if (duration <= 0)
-    return obd_cli_usage_error (_("The duration must be a positive number of seconds."));
+  if (duration_text != NULL && !obd_cli_parse_seconds ("--duration", duration_text, &duration,
+                                                       &error))
+    return obd_cli_fail (cli, error);
 
   for (guint i = 0; i < n_strategies; i++)
     if (!run_bench (cli, strategies[i], duration, &results[i], &error))

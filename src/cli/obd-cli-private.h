@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "obd-adapter.h"
+#include "obd-cli-parse.h"
 #include "obd-snapshot.h"
 #include "obd-store.h"
 #include "obd-units.h"
@@ -54,6 +55,11 @@ int          obd_cli_fail            (ObdCli        *cli,
                                       const GError  *error);
 int          obd_cli_usage_error     (const char    *format,
                                       ...) G_GNUC_PRINTF (1, 2);
+/* OBD_CLI_EXIT_OK when argv holds no argument after the command's
+ * options, else prints why and returns OBD_CLI_EXIT_USAGE. */
+int          obd_cli_no_arguments    (const char    *command,
+                                      int            argc,
+                                      char         **argv);
 /* Opens --port and brings the adapter up. */
 ObdAdapter  *obd_cli_connect         (ObdCli        *cli,
                                       ObdStrategy    strategy,
@@ -76,17 +82,18 @@ ObdWorker   *obd_cli_start_worker    (ObdCli        *cli,
                                       ObdStrategy    strategy,
                                       GMainLoop     *loop,
                                       GError       **error);
-/* Appends the PIDs named in text ("0C,rpm,speed") to pids (of guint8). */
-gboolean     obd_cli_parse_pids      (const char    *text,
-                                      GArray        *pids,
-                                      GError       **error);
-/* Opens --db (or the default store).  With create FALSE a missing file is
- * an error rather than a new, empty store. */
+/* Opens --db (or the default store): for writing (created if missing), or
+ * read-only for commands that only read (nothing is written, a missing
+ * file is an error). */
 ObdStore    *obd_cli_open_store      (ObdCli        *cli,
-                                      gboolean       create,
+                                      gboolean       write,
                                       GError       **error);
+/* Whether name can name a vehicle (id, VIN or UUID), before any store is
+ * opened: G_OPTION_ERROR (bad usage) when it cannot. */
+gboolean     obd_cli_check_vehicle_name (const char *name,
+                                         GError    **error);
 /* A vehicle of the store named by its id, VIN or UUID; 0 with error set
- * when there is none. */
+ * when there is none (G_OPTION_ERROR when name cannot be one). */
 gint64       obd_cli_find_vehicle    (ObdStore      *store,
                                       const char    *name,
                                       GError       **error);
@@ -117,5 +124,6 @@ int obd_cli_cmd_sessions  (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_export    (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_health    (ObdCli *cli, int argc, char **argv);
 int obd_cli_cmd_maintenance (ObdCli *cli, int argc, char **argv);
+int obd_cli_cmd_guide     (ObdCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -22,8 +22,8 @@ obd_cli_cmd_sim (ObdCli  *cli,
 {
   gboolean pty = FALSE;
   gboolean list = FALSE;
-  char *scenario = NULL;
-  char *options = NULL;
+  g_autofree char *scenario = NULL;
+  g_autofree char *options = NULL;
   GOptionEntry entries[] = {
     { "pty", 0, 0, G_OPTION_ARG_NONE, &pty,
       N_("Serve the simulator on a pseudo-terminal and print its path"), NULL },
@@ -41,8 +41,8 @@ obd_cli_cmd_sim (ObdCli  *cli,
 
   if (!obd_cli_parse_options (cli, "sim", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return obd_cli_usage_error (_("Unexpected argument “%s”."), argv[1]);
+  if (obd_cli_no_arguments ("sim", argc, argv) != OBD_CLI_EXIT_OK)
+    return OBD_CLI_EXIT_USAGE;
 
   if (list)
     {
@@ -75,23 +75,15 @@ obd_cli_cmd_sim (ObdCli  *cli,
         for (gsize i = 0; i < n; i++)
           g_print ("%-18s %s\n", scenarios[i].name, _(scenarios[i].description));
 
-      g_free (scenario);
-      g_free (options);
       return OBD_CLI_EXIT_OK;
     }
 
   if (!pty)
-    {
-      g_free (scenario);
-      g_free (options);
-      return obd_cli_usage_error (_("Say how to serve the simulator: “obd2 sim --pty”, or "
-                                    "“obd2 sim --list-scenarios”."));
-    }
+    return obd_cli_usage_error (_("Say how to serve the simulator: “obd2 sim --pty”, or "
+                                  "“obd2 sim --list-scenarios”."));
 
   spec = g_strdup_printf ("%s%s%s", scenario != NULL ? scenario : "healthy-idle",
                           options != NULL ? "?" : "", options != NULL ? options : "");
-  g_free (scenario);
-  g_free (options);
 
   server = obd_sim_pty_new (spec, &error);
   if (server == NULL || !obd_sim_pty_start (server, &error))

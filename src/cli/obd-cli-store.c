@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <errno.h>
+
+#include <gio/gfiledescriptorbased.h>
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
 
@@ -25,20 +28,19 @@
 
 ObdStore *
 obd_cli_open_store (ObdCli    *cli,
-                    gboolean   create,
+                    gboolean   write,
                     GError   **error)
 {
   const char *path = cli->db != NULL ? cli->db : obd_store_get_default_path ();
-  ObdStoreOpenFlags flags = OBD_STORE_OPEN_DEFAULT;
 
-  /* Opened read-only, a missing store fails with "record a session
-   * first" instead of appearing, empty, in the user's data folder.  An
-   * existing one is opened for writing so that sessions a crashed
-   * recorder left open are closed before they are listed. */
-  if (!create && !g_file_test (path, G_FILE_TEST_EXISTS))
-    flags = OBD_STORE_OPEN_READ_ONLY;
-
-  return obd_store_open (path, flags, error);
+  /* A command that only reads writes nothing: it works on a read-only
+   * disk, a copy the user may only read, or a disk that filled up; a
+   * missing store fails with "record a session first" instead of
+   * appearing, empty, in the user's data folder; and a session a crashed
+   * recorder left open is shown as such, to be closed by the next
+   * command that writes. */
+  return obd_store_open (path, write ? OBD_STORE_OPEN_DEFAULT : OBD_STORE_OPEN_READ_ONLY,
+                         error);
 }
 
 static const char *
@@ -110,9 +112,20 @@ session_vehicle_text (const ObdStoreSession *session)
   return g_strdup ("—");
 }
 
+/* The status to show: a session still "recording" in the file whose
+ * recorder is gone was interrupted; the next command that writes to the
+ * store marks it so. */
+static ObdStoreSessionStatus
+session_shown_status (const ObdStoreSession *session,
+                      gboolean               abandoned)
+{
+  return abandoned ? OBD_STORE_SESSION_INTERRUPTED : session->status;
+}
+
 static void
 add_session_json (JsonBuilder           *builder,
-                  const ObdStoreSession *session)
+                  const ObdStoreSession *session,
+                  gboolean               abandoned)
 {
   g_autoptr(GDateTime) started = g_date_time_new_from_unix_utc (session->started_us /
                                                                 G_USEC_PER_SEC);
@@ -132,10 +145,17 @@ add_session_json (JsonBuilder           *builder,
     json_builder_add_int_value (builder, session->ended_us);
   else
     json_builder_add_null_value (builder);
+  /* An abandoned session has no end yet, so no duration. */
   json_builder_set_member_name (builder, "duration_s");
-  json_builder_add_double_value (builder, session_seconds (session));
+  if (abandoned)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_double_value (builder, session_seconds (session));
   json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, obd_store_session_status_to_string (session->status));
+  json_builder_add_string_value (builder, obd_store_session_status_to_string (
+                                   session_shown_status (session, abandoned)));
+  json_builder_set_member_name (builder, "abandoned");
+  json_builder_add_boolean_value (builder, abandoned);
   json_builder_set_member_name (builder, "samples");
   json_builder_add_int_value (builder, session->sample_count);
   json_builder_set_member_name (builder, "vehicle");
@@ -184,9 +204,6 @@ static const guint8 default_pids[] = {
   0x0C, 0x0D, 0x05, 0x04, 0x11, 0x0E, 0x0F, 0x10, 0x0B, 0x2F, 0x42, 0x46, 0x5C, 0x5E,
 };
 
-/* rpm above which the engine counts as running for the voltage alerts
- * (obd-alerts.h: callers usually derive it from rpm > 400). */
-#define ENGINE_RUNNING_RPM 400.0
 
 typedef struct
 {
@@ -202,6 +219,7 @@ typedef struct
   GError           *snapshot_error;
   GError           *link_error;      /* why the worker stopped */
   GError           *store_error;     /* why the recorder stopped */
+  GError           *alert_error;     /* why an alert could not be saved (the first) */
   gboolean          worker_stopped;
   gint64            vehicle_id;
   gint64            session_id;
@@ -230,6 +248,7 @@ record_run_clear (RecordRun *run)
   g_clear_error (&run->snapshot_error);
   g_clear_error (&run->link_error);
   g_clear_error (&run->store_error);
+  g_clear_error (&run->alert_error);
 }
 
 static void
@@ -271,14 +290,19 @@ report_alert (RecordRun           *run,
     return;
 
   run->n_alerts++;
-  g_printerr ("obd2: %s: %s — %s\n", obd_health_severity_get_label (event->severity),
+  g_printerr ("obd2: %s: %s — %s\n", obd_severity_get_label (event->severity),
               event->title, event->message);
 
-  /* A notification that cannot be written is worth a warning, not the end
-   * of the recording: the samples that show the fault are still kept. */
+  /* A notification that cannot be written does not end the recording (the
+   * samples that show the fault are what matters, and the recorder keeps
+   * them on its own connection), but the command fails in the end. */
   if (run->store != NULL &&
       !obd_diagnosis_store_alert (run->store, run->vehicle_id, run->session_id, event, &error))
-    g_printerr ("obd2: %s\n", error->message);
+    {
+      g_printerr ("obd2: %s %s\n", _("The alert could not be saved:"), error->message);
+      if (run->alert_error == NULL)
+        run->alert_error = g_steal_pointer (&error);
+    }
 }
 
 static void
@@ -303,8 +327,6 @@ on_record_samples_cb (ObdWorker *worker,
       if (meta == NULL || meta->key == NULL)
         continue;
 
-      if (g_str_equal (meta->key, "rpm"))
-        obd_alert_monitor_set_engine_running (run->alerts, sample->value > ENGINE_RUNNING_RPM);
       obd_alert_monitor_feed (run->alerts, meta->key, sample->value, sample->time_us,
                               run->events);
     }
@@ -377,8 +399,23 @@ choose_record_pids (RecordRun   *run,
                     GError     **error)
 {
   g_autoptr(GArray) supported = obd_worker_dup_supported_pids (run->worker);
-  const guint8 *wanted = requested != NULL ? (const guint8 *) requested->data : default_pids;
-  guint n_wanted = requested != NULL ? requested->len : G_N_ELEMENTS (default_pids);
+  g_autoptr(GArray) defaults = g_array_new (FALSE, FALSE, sizeof (guint8));
+  const guint8 *wanted;
+  guint n_wanted;
+
+  /* By default the dashboard and what the alerts read, so a recorded
+   * session carries the alerts its health report counts. */
+  if (requested == NULL)
+    {
+      gsize n_alert_pids = 0;
+      const guint8 *alert_pids = obd_alert_get_watched_pids (&n_alert_pids);
+
+      g_array_append_vals (defaults, default_pids, G_N_ELEMENTS (default_pids));
+      g_array_append_vals (defaults, alert_pids, n_alert_pids);
+    }
+  wanted = requested != NULL ? (const guint8 *) requested->data
+                             : (const guint8 *) defaults->data;
+  n_wanted = requested != NULL ? requested->len : defaults->len;
 
   for (guint i = 0; i < n_wanted; i++)
     {
@@ -455,7 +492,7 @@ record_run_poll (RecordRun *run,
   run->polling = TRUE;
   obd_worker_set_pids (run->worker, (const guint8 *) pids->data, NULL, pids->len);
   if (duration > 0)
-    run->duration_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (duration * 1000),
+    run->duration_id = g_timeout_add_full (G_PRIORITY_DEFAULT, obd_cli_seconds_to_ms (duration),
                                            on_record_duration_cb, run, NULL);
   if (!run->worker_stopped && run->store_error == NULL)
     obd_cli_run_loop (run->cli, run->loop);
@@ -497,20 +534,17 @@ obd_cli_watch_vehicle (ObdCli     *cli,
   return snapshot;
 }
 
-static void
-print_record_summary (RecordRun *run)
+static gboolean
+print_record_summary (RecordRun  *run,
+                      GError    **error)
 {
   g_autoptr(ObdStoreSession) session = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *duration = NULL;
   g_autofree char *vehicle = NULL;
 
-  session = obd_store_get_session (run->store, run->session_id, &error);
+  session = obd_store_get_session (run->store, run->session_id, error);
   if (session == NULL)
-    {
-      g_printerr ("obd2: %s\n", error->message);
-      return;
-    }
+    return FALSE;
 
   if (run->cli->json)
     {
@@ -519,7 +553,7 @@ print_record_summary (RecordRun *run)
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "session");
-      add_session_json (builder, session);
+      add_session_json (builder, session, FALSE);
       json_builder_set_member_name (builder, "alerts");
       json_builder_add_int_value (builder, run->n_alerts);
       json_builder_set_member_name (builder, "store");
@@ -527,7 +561,7 @@ print_record_summary (RecordRun *run)
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       obd_cli_print_json (root, TRUE);
-      return;
+      return TRUE;
     }
 
   duration = format_duration (session_seconds (session));
@@ -541,10 +575,12 @@ print_record_summary (RecordRun *run)
   if (session->hash != NULL)
     g_print ("  %-10s %s\n", _("Hash:"), session->hash);
   g_print ("  %-10s %s\n", _("Store:"), obd_store_get_path (run->store));
+  return TRUE;
 }
 
-/* Starts the session and stores the snapshot in it.  A snapshot without a
- * VIN records a session without a vehicle. */
+/* Starts the session and attaches the snapshot read at connect to it: its
+ * codes, freeze frame, readiness and Mode 06 belong to this session.  A
+ * snapshot without a VIN records a session without a vehicle. */
 static gboolean
 record_start_session (RecordRun  *run,
                       GError    **error)
@@ -561,8 +597,8 @@ record_start_session (RecordRun  *run,
   if (run->session_id == 0)
     return FALSE;
 
-  return obd_diagnosis_store_snapshot (run->store, run->vehicle_id, run->session_id,
-                                       run->snapshot, error);
+  return obd_diagnosis_attach_snapshot (run->store, run->vehicle_id, run->session_id,
+                                        run->snapshot, error);
 }
 
 int
@@ -570,12 +606,13 @@ obd_cli_cmd_record (ObdCli  *cli,
                     int      argc,
                     char   **argv)
 {
+  g_autofree char *duration_text = NULL;
   double duration = 0;
   g_autofree char *pids_text = NULL;
   g_autofree char *strategy_name = NULL;
   GOptionEntry entries[] = {
-    { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
-      N_("Stop after this many seconds (default: until Ctrl+C)"), "S" },
+    { "duration", 'd', 0, G_OPTION_ARG_STRING, &duration_text,
+      N_("Stop after this long: seconds, or 90s, 10m, 1h (default: until Ctrl+C)"), "S" },
     { "pids", 0, 0, G_OPTION_ARG_STRING, &pids_text,
       N_("PIDs to record (default: the dashboard PIDs the car supports)"), "PID,..." },
     { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy_name, N_("fast (default) or naive"),
@@ -597,8 +634,9 @@ obd_cli_cmd_record (ObdCli  *cli,
     return obd_cli_usage_error (_("“record” takes no arguments; name PIDs with --pids."));
   if (strategy_name != NULL && !obd_strategy_parse (strategy_name, &strategy))
     return obd_cli_usage_error (_("Unknown strategy “%s”. Use fast or naive."), strategy_name);
-  if (duration < 0)
-    return obd_cli_usage_error (_("The duration must be a positive number of seconds."));
+  if (duration_text != NULL && !obd_cli_parse_seconds ("--duration", duration_text, &duration,
+                                                       &error))
+    return obd_cli_fail (cli, error);
   if (pids_text != NULL)
     {
       requested = g_array_new (FALSE, FALSE, sizeof (guint8));
@@ -631,8 +669,8 @@ obd_cli_cmd_record (ObdCli  *cli,
   if (!record_start_session (&run, &error))
     {
       /* Whatever the session holds so far is sealed, not left open. */
-      if (run.session_id != 0)
-        obd_recorder_stop_session (run.recorder, NULL);
+      if (run.session_id != 0 && !obd_recorder_stop_session (run.recorder, &stop_error))
+        g_printerr ("obd2: %s\n", stop_error->message);
       record_run_clear (&run);
       return obd_cli_fail (cli, error);
     }
@@ -643,11 +681,28 @@ obd_cli_cmd_record (ObdCli  *cli,
 
   record_run_poll (&run, pids, duration);
 
-  /* Seals the session with everything committed. */
+  /* The alerts active at the end belong to the session's health report,
+   * as they did to the live one; written before the session is sealed. */
+  {
+    g_autoptr(GPtrArray) active = obd_alert_monitor_dup_active (run.alerts);
+
+    if (!obd_diagnosis_store_session_alerts (run.store, run.session_id, active, &stop_error)
+        && run.store_error == NULL)
+      run.store_error = g_steal_pointer (&stop_error);
+    g_clear_error (&stop_error);
+  }
+
+  /* Seals the session with everything committed, then closes the
+   * recorder's connection: either can fail on a full or broken disk. */
   if (!obd_recorder_stop_session (run.recorder, &stop_error) && run.store_error == NULL)
     run.store_error = g_steal_pointer (&stop_error);
+  g_clear_error (&stop_error);
+  if (!obd_recorder_close (run.recorder, &stop_error) && run.store_error == NULL)
+    run.store_error = g_steal_pointer (&stop_error);
+  g_clear_error (&stop_error);
 
-  print_record_summary (&run);
+  if (!print_record_summary (&run, &stop_error) && run.store_error == NULL)
+    run.store_error = g_steal_pointer (&stop_error);
 
   if (run.store_error != NULL)
     {
@@ -655,6 +710,12 @@ obd_cli_cmd_record (ObdCli  *cli,
         g_printerr ("obd2: %s\n", _("The disk is full: recording stopped. What was recorded "
                                     "until then is kept. Free some space and record again."));
       status = obd_cli_fail (cli, run.store_error);
+    }
+  else if (run.alert_error != NULL)
+    {
+      g_printerr ("obd2: %s\n", _("The session was recorded, but not every alert raised during "
+                                  "it could be saved with it (see above)."));
+      status = obd_cli_fail (cli, run.alert_error);
     }
   else if (run.link_error != NULL)
     {
@@ -669,30 +730,42 @@ obd_cli_cmd_record (ObdCli  *cli,
 
 /* ---- sessions ---------------------------------------------------------- */
 
+gboolean
+obd_cli_check_vehicle_name (const char  *name,
+                            GError     **error)
+{
+  ObdCliReference kind;
+  gint64 id;
+
+  return obd_cli_parse_reference ("--vehicle", name, TRUE, &kind, &id, error);
+}
+
 /* A vehicle named by its id, VIN or UUID.  Returns 0 with error set when
  * there is none. */
 gint64
 obd_cli_find_vehicle (ObdStore    *store,
-                       const char  *name,
-                       GError     **error)
+                      const char  *name,
+                      GError     **error)
 {
-  g_autoptr(GPtrArray) vehicles = obd_store_list_vehicles (store, error);
+  g_autoptr(GPtrArray) vehicles = NULL;
+  ObdCliReference kind;
   gint64 id = 0;
-  char *end = NULL;
 
+  if (!obd_cli_parse_reference ("--vehicle", name, TRUE, &kind, &id, error))
+    return 0;
+  vehicles = obd_store_list_vehicles (store, error);
   if (vehicles == NULL)
     return 0;
-
-  if (g_ascii_isdigit (name[0]))
-    id = g_ascii_strtoll (name, &end, 10);
 
   for (guint i = 0; i < vehicles->len; i++)
     {
       const ObdStoreVehicle *vehicle = g_ptr_array_index (vehicles, i);
 
-      if ((end != NULL && *end == '\0' && vehicle->id == id) ||
-          g_strcmp0 (vehicle->uuid, name) == 0 ||
-          (vehicle->vin != NULL && g_ascii_strcasecmp (vehicle->vin, name) == 0))
+      /* Digits may be a number or (rarely) a VIN: either matches. */
+      if ((kind == OBD_CLI_REFERENCE_ID && vehicle->id == id) ||
+          (kind == OBD_CLI_REFERENCE_UUID && g_ascii_strcasecmp (vehicle->uuid, name) == 0) ||
+          (kind != OBD_CLI_REFERENCE_UUID && vehicle->vin != NULL &&
+           g_ascii_strcasecmp (vehicle->vin, name) == 0))
         return vehicle->id;
     }
 
@@ -721,11 +794,14 @@ obd_cli_cmd_sessions (ObdCli  *cli,
   g_autoptr(GError) error = NULL;
   gint64 vehicle_id = 0;
   gint64 first_bad = 0;
+  guint n_abandoned = 0;
 
   if (!obd_cli_parse_options (cli, "sessions", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
   if (argc > 1)
     return obd_cli_usage_error (_("“sessions” takes no arguments."));
+  if (vehicle_name != NULL && !obd_cli_check_vehicle_name (vehicle_name, &error))
+    return obd_cli_fail (cli, error);
 
   store = obd_cli_open_store (cli, FALSE, &error);
   if (store == NULL)
@@ -751,7 +827,11 @@ obd_cli_cmd_sessions (ObdCli  *cli,
       json_builder_set_member_name (builder, "sessions");
       json_builder_begin_array (builder);
       for (guint i = 0; i < sessions->len; i++)
-        add_session_json (builder, g_ptr_array_index (sessions, i));
+        {
+          const ObdStoreSession *session = g_ptr_array_index (sessions, i);
+
+          add_session_json (builder, session, obd_store_session_is_abandoned (store, session));
+        }
       json_builder_end_array (builder);
       if (verify)
         {
@@ -779,17 +859,23 @@ obd_cli_cmd_sessions (ObdCli  *cli,
       for (guint i = 0; i < sessions->len; i++)
         {
           const ObdStoreSession *session = g_ptr_array_index (sessions, i);
+          gboolean abandoned = obd_store_session_is_abandoned (store, session);
           g_autofree char *started = obd_cli_format_time (session->started_us);
-          g_autofree char *duration = format_duration (session_seconds (session));
+          g_autofree char *duration = abandoned ? g_strdup ("—")
+                                                : format_duration (session_seconds (session));
           g_autofree char *vehicle = session_vehicle_text (session);
           g_autofree char *hash = session->hash != NULL ? g_strndup (session->hash, 12)
                                                         : g_strdup ("—");
 
+          n_abandoned += abandoned ? 1 : 0;
           g_print ("%5" G_GINT64_FORMAT "  %-25s  %-12s  %-11s  %8" G_GINT64_FORMAT
                    "  %-12s  %s\n", session->id, started, duration,
-                   session_status_label (session->status), session->sample_count, hash,
-                   vehicle);
+                   session_status_label (session_shown_status (session, abandoned)),
+                   session->sample_count, hash, vehicle);
         }
+      if (n_abandoned > 0)
+        g_print ("%s\n", _("Interrupted sessions without a hash stopped without being closed "
+                           "(a crash, a full disk); the next recording closes them."));
     }
 
   if (verify)
@@ -824,22 +910,22 @@ find_session (ObdStore    *store,
               const char  *name,
               GError     **error)
 {
-  g_autoptr(GPtrArray) sessions = obd_store_list_sessions (store, 0, error);
-  char *end = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+  ObdCliReference kind;
   gint64 id = 0;
 
+  if (!obd_cli_parse_reference (_("session"), name, FALSE, &kind, &id, error))
+    return 0;
+  sessions = obd_store_list_sessions (store, 0, error);
   if (sessions == NULL)
     return 0;
-
-  if (g_ascii_isdigit (name[0]))
-    id = g_ascii_strtoll (name, &end, 10);
 
   for (guint i = 0; i < sessions->len; i++)
     {
       const ObdStoreSession *session = g_ptr_array_index (sessions, i);
 
-      if ((end != NULL && *end == '\0' && session->id == id) ||
-          g_ascii_strcasecmp (session->uuid, name) == 0)
+      if ((kind == OBD_CLI_REFERENCE_ID && session->id == id) ||
+          (kind == OBD_CLI_REFERENCE_UUID && g_ascii_strcasecmp (session->uuid, name) == 0))
         return session->id;
     }
 
@@ -848,6 +934,103 @@ find_session (ObdStore    *store,
   return 0;
 }
 
+/* The file a path names once its symbolic links are followed: the export
+ * replaces that file, not the link to it. */
+static GFile *
+resolve_links (GFile   *file,
+               GError **error)
+{
+  g_autoptr(GFile) current = g_object_ref (file);
+
+  for (guint depth = 0; depth < 16; depth++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GFileInfo) info = NULL;
+      g_autoptr(GFile) parent = NULL;
+      const char *target;
+
+      info = g_file_query_info (current, G_FILE_ATTRIBUTE_STANDARD_IS_SYMLINK ","
+                                G_FILE_ATTRIBUTE_STANDARD_SYMLINK_TARGET,
+                                G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &local_error);
+      if (info == NULL)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            return g_steal_pointer (&current);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      target = g_file_info_get_symlink_target (info);
+      if (!g_file_info_get_is_symlink (info) || target == NULL)
+        return g_steal_pointer (&current);
+
+      parent = g_file_get_parent (current);
+      g_clear_object (&current);
+      current = g_file_resolve_relative_path (parent, target);
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS,
+               _("Too many levels of symbolic links"));
+  return NULL;
+}
+
+/* A new, empty file beside target that nobody else uses: ".NAME.XXXXXX". */
+static GFileOutputStream *
+create_beside (GFile    *target,
+               GFile   **out_temporary,
+               GError  **error)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (target);
+  g_autofree char *name = g_file_get_basename (target);
+
+  for (guint attempt = 0; ; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *temporary_name = g_strdup_printf (".%s.%06x", name,
+                                                         g_random_int_range (0, 0xFFFFFF));
+      g_autoptr(GFile) temporary = g_file_get_child (parent, temporary_name);
+      GFileOutputStream *stream = g_file_create (temporary, G_FILE_CREATE_NONE, NULL,
+                                                 &local_error);
+
+      if (stream != NULL)
+        {
+          *out_temporary = g_steal_pointer (&temporary);
+          return stream;
+        }
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS) || attempt == 100)
+        {
+          /* Not the temporary name, which means nothing to the user. */
+          g_autofree char *folder = g_file_get_parse_name (parent);
+          const char *why;
+
+          switch (local_error->code)
+            {
+            case G_IO_ERROR_PERMISSION_DENIED:
+              why = _("you may not write in its folder");
+              break;
+            case G_IO_ERROR_NOT_FOUND:
+              why = _("its folder does not exist");
+              break;
+            case G_IO_ERROR_READ_ONLY:
+              why = _("its folder is on a read-only disk");
+              break;
+            case G_IO_ERROR_NO_SPACE:
+              why = _("the disk is full");
+              break;
+            default:
+              why = local_error->message;
+              break;
+            }
+          g_set_error (error, G_IO_ERROR, local_error->code, "%s (%s)", why, folder);
+          return NULL;
+        }
+    }
+}
+
+/* Writes the export to a new file beside the destination, and renames it
+ * over the destination only once it is complete and on the disk: a failed
+ * or interrupted export leaves no file, or the earlier one as it was.
+ * Something that is not a regular file (/dev/stdout, a pipe) is written
+ * to directly. */
 static gboolean
 export_to_file (ObdCli          *cli,
                 ObdStore        *store,
@@ -857,25 +1040,89 @@ export_to_file (ObdCli          *cli,
                 GError         **error)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFile) target = NULL;
+  g_autoptr(GFile) temporary = NULL;
   g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(GCancellable) abandon = NULL;
+  GFileType type;
+  gboolean ok;
 
-  /* g_file_replace() writes a temporary file and renames it over the old
-   * one on close: a reader never sees half an export. */
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                           cli->cancellable, error);
+  type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL);
+  if (type == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   _("“%s” is a folder. Give the name of the file to write, e.g. "
+                     "“%s/session.csv”."), path, path);
+      return FALSE;
+    }
+  /* /dev/stdout and the like name whatever the shell opened. */
+  if (type == G_FILE_TYPE_SPECIAL || g_str_has_prefix (path, "/dev/")
+      || g_str_has_prefix (path, "/proc/"))
+    {
+      stream = g_file_append_to (file, G_FILE_CREATE_NONE, cli->cancellable, error);
+      if (stream == NULL)
+        goto failed;
+      if (!obd_store_export_session (store, session_id, format, cli->units,
+                                     G_OUTPUT_STREAM (stream), cli->cancellable, error))
+        {
+          g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, NULL);
+          return FALSE;
+        }
+      if (!g_output_stream_close (G_OUTPUT_STREAM (stream), cli->cancellable, error))
+        goto failed;
+      return TRUE;
+    }
+
+  target = resolve_links (file, error);
+  if (target == NULL)
+    goto failed;
+  stream = create_beside (target, &temporary, error);
   if (stream == NULL)
-    return FALSE;
+    goto failed;
 
-  if (obd_store_export_session (store, session_id, format, cli->units,
-                                G_OUTPUT_STREAM (stream), cli->cancellable, error))
-    return g_output_stream_close (G_OUTPUT_STREAM (stream), cli->cancellable, error);
+  ok = obd_store_export_session (store, session_id, format, cli->units,
+                                 G_OUTPUT_STREAM (stream), cli->cancellable, error);
+  if (ok)
+    {
+      ok = g_output_stream_flush (G_OUTPUT_STREAM (stream), cli->cancellable, error);
+      /* On the disk before it takes the old file's place: a power cut
+       * must not leave an empty file under the old name. */
+      if (ok && G_IS_FILE_DESCRIPTOR_BASED (stream)
+          && fsync (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (stream))) != 0)
+        {
+          int saved = errno;
 
-  /* Closing with a cancelled cancellable drops the temporary file and
-   * keeps the old one. */
-  abandon = g_cancellable_new ();
-  g_cancellable_cancel (abandon);
-  g_output_stream_close (G_OUTPUT_STREAM (stream), abandon, NULL);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s",
+                       g_strerror (saved));
+          ok = FALSE;
+        }
+      ok = g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, ok ? error : NULL) && ok;
+      ok = ok && g_file_move (temporary, target,
+                              G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
+                              NULL, NULL, NULL, error);
+    }
+  else
+    g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, NULL);
+
+  if (!ok)
+    {
+      g_file_delete (temporary, NULL, NULL);
+      /* Errors of the store say what to do already. */
+      if (error != NULL && *error != NULL && (*error)->domain == OBD_STORE_ERROR)
+        return FALSE;
+      goto failed;
+    }
+  return TRUE;
+
+failed:
+  if (error != NULL && *error != NULL
+      && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autoptr(GError) cause = g_steal_pointer (error);
+
+      g_set_error (error, cause->domain, cause->code,
+                   _("Could not write “%s”: %s. Nothing was written; choose another file with "
+                     "-o FILE."), path, cause->message);
+    }
   return FALSE;
 }
 
@@ -896,6 +1143,7 @@ obd_cli_cmd_export (ObdCli  *cli,
   g_autoptr(ObdStore) store = NULL;
   g_autoptr(GError) error = NULL;
   ObdStoreFormat format;
+  ObdCliReference kind;
   gint64 session_id;
 
   if (!obd_cli_parse_options (cli, "export", "SESSION", entries, &argc, &argv))
@@ -905,10 +1153,14 @@ obd_cli_cmd_export (ObdCli  *cli,
    * freeze frame, readiness and Mode 06 results. */
   if (csv == cli->json)
     return obd_cli_usage_error (_("Choose one format: --csv or --json."));
+  if (output != NULL && output[0] == '\0')
+    return obd_cli_usage_error (_("-o needs the name of the file to write, e.g. -o run.csv."));
   if (argc != 2)
     return obd_cli_usage_error (_("Name one session (its id or UUID), e.g. "
                                   "“obd2 export 3 --csv”; “obd2 sessions” lists them."));
   format = csv ? OBD_STORE_FORMAT_CSV : OBD_STORE_FORMAT_JSON;
+  if (!obd_cli_parse_reference (_("session"), argv[1], FALSE, &kind, &session_id, &error))
+    return obd_cli_fail (cli, error);
 
   store = obd_cli_open_store (cli, FALSE, &error);
   if (store == NULL)

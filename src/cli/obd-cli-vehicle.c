@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-cli-private.h"
+#include "obd-diagnosis.h"
 #include "obd-dtc-kb.h"
 #include "obd-dtc.h"
 #include "obd-error.h"
@@ -307,8 +308,8 @@ obd_cli_cmd_dtc (ObdCli  *cli,
 
   if (!obd_cli_parse_options (cli, "dtc", "", entries, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return obd_cli_usage_error (_("Unexpected argument “%s”."), argv[1]);
+  if (obd_cli_no_arguments ("dtc", argc, argv) != OBD_CLI_EXIT_OK)
+    return OBD_CLI_EXIT_USAGE;
 
   wanted[OBD_DTC_KIND_STORED] = all || (!pending && !permanent);
   wanted[OBD_DTC_KIND_PENDING] = all || pending;
@@ -393,10 +394,16 @@ obd_cli_cmd_clear (ObdCli  *cli,
     { NULL }
   };
   g_autoptr(ObdAdapter) adapter = NULL;
+  g_autoptr(ObdSnapshot) after = NULL;
+  g_autoptr(ObdSnapshot) info = NULL;
   g_autoptr(GArray) ecus = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean recorded = FALSE;
+  gint64 cleared_us;
 
   if (!obd_cli_parse_options (cli, "clear", "--yes", entries, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("clear", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   if (!yes)
@@ -409,8 +416,41 @@ obd_cli_cmd_clear (ObdCli  *cli,
   if (adapter == NULL)
     return obd_cli_fail (cli, error);
 
-  if (!obd_snapshot_clear_codes (adapter, &ecus, cli->cancellable, &error))
+  /* With a local store, the vehicle's history notes the clearing (as the
+   * application does): its VIN says which vehicle it is.  Without a store
+   * nothing is created. */
+  if (g_file_test (cli->db != NULL ? cli->db : obd_store_get_default_path (),
+                   G_FILE_TEST_EXISTS))
+    {
+      info = obd_snapshot_read (adapter, OBD_SNAPSHOT_INFO, cli->cancellable, &error);
+      if (info == NULL)
+        return obd_cli_fail (cli, error);
+    }
+
+  /* What the car reports after the clear: permanent codes stay until their
+   * monitor passes (J1979 Mode 0A), which the mechanic needs to know. */
+  after = obd_diagnosis_clear_codes (adapter, &ecus, cli->cancellable, &error);
+  if (after == NULL)
     return obd_cli_fail (cli, error);
+  cleared_us = g_get_real_time ();
+
+  if (info != NULL && info->vin == NULL)
+    g_printerr ("obd2: %s\n", _("The vehicle reports no VIN, so its history in the local store "
+                                "cannot be told the codes were cleared."));
+  else if (info != NULL)
+    {
+      g_autoptr(ObdStore) store = obd_cli_open_store (cli, TRUE, &error);
+
+      if (store == NULL ||
+          !obd_diagnosis_record_clear (store, info->vin, g_get_user_name (), cleared_us,
+                                       &recorded, &error))
+        {
+          g_printerr ("obd2: %s\n", _("The trouble codes were cleared, but the local store "
+                                      "could not note it: its history still shows them as "
+                                      "active."));
+          return obd_cli_fail (cli, error);
+        }
+    }
 
   if (cli->json)
     {
@@ -429,13 +469,31 @@ obd_cli_cmd_clear (ObdCli  *cli,
           json_builder_add_string_value (builder, ecu);
         }
       json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "remaining");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < after->dtcs->len; i++)
+        json_builder_add_string_value (builder, g_array_index (after->dtcs, ObdDtc, i).code);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "history_updated");
+      json_builder_add_boolean_value (builder, recorded);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       obd_cli_print_json (root, TRUE);
     }
   else
-    g_print ("%s\n", _("Trouble codes cleared. Readiness monitors are reset until the next "
-                       "drive cycle."));
+    {
+      g_print ("%s\n", _("Trouble codes cleared. Readiness monitors are reset until the next "
+                         "drive cycle."));
+      for (guint i = 0; i < after->dtcs->len; i++)
+        {
+          const ObdDtc *dtc = &g_array_index (after->dtcs, ObdDtc, i);
+
+          if (dtc->kind == OBD_DTC_KIND_PERMANENT)
+            /* Translators: a code Mode 04 cannot erase */
+            g_print (_("%s stays as a permanent code until the car's own test passes.\n"),
+                     dtc->code);
+        }
+    }
 
   return OBD_CLI_EXIT_OK;
 }
@@ -454,6 +512,8 @@ obd_cli_cmd_freeze (ObdCli  *cli,
   GArray *values;
 
   if (!obd_cli_parse_options (cli, "freeze", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("freeze", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_FREEZE, &adapter, &error);
@@ -516,6 +576,8 @@ obd_cli_cmd_readiness (ObdCli  *cli,
 
   if (!obd_cli_parse_options (cli, "readiness", "", NULL, &argc, &argv))
     return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("readiness", argc, argv) != OBD_CLI_EXIT_OK)
+    return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_READINESS, &adapter, &error);
   if (snapshot == NULL)
@@ -577,6 +639,8 @@ obd_cli_cmd_monitors (ObdCli  *cli,
   GArray *results;
 
   if (!obd_cli_parse_options (cli, "monitors", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("monitors", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_MONITORS, &adapter, &error);
@@ -710,6 +774,8 @@ obd_cli_cmd_info (ObdCli  *cli,
   double volts;
 
   if (!obd_cli_parse_options (cli, "info", "", NULL, &argc, &argv))
+    return OBD_CLI_EXIT_USAGE;
+  if (obd_cli_no_arguments ("info", argc, argv) != OBD_CLI_EXIT_OK)
     return OBD_CLI_EXIT_USAGE;
 
   snapshot = connect_and_read (cli, OBD_SNAPSHOT_INFO, &adapter, &error);

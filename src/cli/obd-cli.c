@@ -47,6 +47,8 @@ static const ObdCliCommand commands[] = {
     obd_cli_cmd_health },
   { "maintenance", "[--vehicle ID] [--add|--done ...]",
     N_("Service items: due, overdue, and when next"), obd_cli_cmd_maintenance },
+  { "guide", "list | show ID | run ID | runs | resume RUN",
+    N_("Guided troubleshooting: the guides, walking one, saved runs"), obd_cli_cmd_guide },
 };
 
 static char *opt_port;
@@ -95,6 +97,17 @@ obd_cli_usage_error (const char *format,
 
   g_printerr ("obd2: %s\n", message);
   return OBD_CLI_EXIT_USAGE;
+}
+
+int
+obd_cli_no_arguments (const char  *command,
+                      int          argc,
+                      char       **argv)
+{
+  if (argc <= 1)
+    return OBD_CLI_EXIT_OK;
+  return obd_cli_usage_error (_("“%s” takes no arguments, so “%s” is not understood. Run “obd2 "
+                                "%s --help” for its options."), command, argv[1], command);
 }
 
 int
@@ -212,34 +225,6 @@ obd_cli_add_quantity (ObdCli      *cli,
   json_builder_set_member_name (builder, "unit");
   json_builder_add_string_value (builder, obd_unit_get_symbol (unit, cli->units));
   json_builder_end_object (builder);
-}
-
-gboolean
-obd_cli_parse_pids (const char  *text,
-                    GArray      *pids,
-                    GError     **error)
-{
-  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      const ObdPidInfo *info;
-
-      if (parts[i][0] == '\0')
-        continue;
-      info = obd_pid_lookup_name (parts[i]);
-      if (info == NULL || info->kind == OBD_PID_KIND_BITMAP)
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("Unknown PID “%s”. Give a hex number such as 0C or a name "
-                         "such as rpm; “obd2 info” lists what the car supports."),
-                       parts[i]);
-          return FALSE;
-        }
-      g_array_append_val (pids, info->pid);
-    }
-
-  return TRUE;
 }
 
 char *

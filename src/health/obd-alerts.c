@@ -9,83 +9,249 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
 #include "obd-alerts.h"
+#include "obd-enums.h"
+#include "obd-health-enum-types.h"
 
-/* ---- severities and kinds ---------------------------------------------- */
-
-static const char *const severity_keys[] = { "info", "warning", "critical" };
-
-const char *
-obd_health_severity_get_key (ObdHealthSeverity severity)
-{
-  g_return_val_if_fail (severity <= OBD_HEALTH_SEVERITY_CRITICAL, NULL);
-  return severity_keys[severity];
-}
-
-const char *
-obd_health_severity_get_label (ObdHealthSeverity severity)
-{
-  switch (severity)
-    {
-    case OBD_HEALTH_SEVERITY_INFO:
-      return _("Information");
-    case OBD_HEALTH_SEVERITY_WARNING:
-      return _("Warning");
-    case OBD_HEALTH_SEVERITY_CRITICAL:
-      return _("Critical");
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
-gboolean
-obd_health_severity_from_key (const char        *key,
-                              ObdHealthSeverity *out_severity)
-{
-  g_return_val_if_fail (key != NULL, FALSE);
-
-  for (guint i = 0; i < G_N_ELEMENTS (severity_keys); i++)
-    if (g_ascii_strcasecmp (key, severity_keys[i]) == 0)
-      {
-        if (out_severity != NULL)
-          *out_severity = (ObdHealthSeverity) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static const char *const kind_keys[] = {
-  "coolant-high", "oil-temp-high", "rpm-high", "load-high", "voltage-low",
-  "battery-low", "voltage-high", "fuel-trim", "fuel-trim-total", "catalyst-hot",
-};
-G_STATIC_ASSERT (G_N_ELEMENTS (kind_keys) == OBD_ALERT_KIND_LAST + 1);
+/* ---- kinds ------------------------------------------------------------- */
 
 const char *
 obd_alert_kind_get_key (ObdAlertKind kind)
 {
   g_return_val_if_fail (kind <= OBD_ALERT_KIND_LAST, NULL);
-  return kind_keys[kind];
+  return obd_enum_get_nick (OBD_TYPE_ALERT_KIND, kind);
 }
 
 gboolean
-obd_alert_kind_from_key (const char   *key,
-                         ObdAlertKind *out_kind)
+obd_alert_kind_from_key (const char    *key,
+                         ObdAlertKind  *out_kind,
+                         GError       **error)
 {
-  g_return_val_if_fail (key != NULL, FALSE);
+  int value;
 
-  for (guint i = 0; i < G_N_ELEMENTS (kind_keys); i++)
-    if (strcmp (key, kind_keys[i]) == 0)
-      {
-        if (out_kind != NULL)
-          *out_kind = (ObdAlertKind) i;
-        return TRUE;
-      }
-  return FALSE;
+  if (!obd_enum_from_nick (OBD_TYPE_ALERT_KIND, key, &value, error))
+    return FALSE;
+  if (out_kind != NULL)
+    *out_kind = (ObdAlertKind) value;
+  return TRUE;
+}
+
+/* ---- the limits -------------------------------------------------------- */
+
+#define TF(f) offsetof (ObdAlertThresholds, f)
+
+/* The one table.  Keys, defaults and ranges are those of the GSettings
+ * schema (data/io.github.obd2diagnostics.Workshop.gschema.xml); the test
+ * /health/alerts/limits-match-schema compares the two. */
+static const ObdAlertLimit limits[] = {
+  { "coolant-critical", OBD_ALERT_KIND_COOLANT_HIGH, OBD_SEVERITY_CRITICAL,
+    OBD_ALERT_DIRECTION_ABOVE, OBD_ALERT_ENGINE_ANY, "coolant_temp", FALSE, FALSE,
+    { 0x05 }, 110.0, 50.0, 150.0, TF (coolant_critical_c) },
+  { "oil-warning", OBD_ALERT_KIND_OIL_TEMP_HIGH, OBD_SEVERITY_WARNING,
+    OBD_ALERT_DIRECTION_ABOVE, OBD_ALERT_ENGINE_ANY, "oil_temp", FALSE, FALSE,
+    { 0x5C }, 130.0, 50.0, 200.0, TF (oil_temp_warning_c) },
+  { "rpm-warning", OBD_ALERT_KIND_RPM_HIGH, OBD_SEVERITY_WARNING,
+    OBD_ALERT_DIRECTION_ABOVE, OBD_ALERT_ENGINE_ANY, "rpm", FALSE, FALSE,
+    { 0x0C }, 6000.0, 1000.0, 16000.0, TF (rpm_warning) },
+  { "load-warning", OBD_ALERT_KIND_LOAD_HIGH, OBD_SEVERITY_WARNING,
+    OBD_ALERT_DIRECTION_ABOVE, OBD_ALERT_ENGINE_ANY, "engine_load", FALSE, FALSE,
+    { 0x04 }, 90.0, 10.0, 100.0, TF (load_warning_pct) },
+  { "voltage-low-warning", OBD_ALERT_KIND_VOLTAGE_LOW, OBD_SEVERITY_WARNING,
+    OBD_ALERT_DIRECTION_BELOW, OBD_ALERT_ENGINE_RUNNING, "control_module_voltage", FALSE, FALSE,
+    { 0x42 }, 11.8, 6.0, 16.0, TF (voltage_running_warning_v) },
+  { "voltage-low-critical", OBD_ALERT_KIND_VOLTAGE_LOW, OBD_SEVERITY_CRITICAL,
+    OBD_ALERT_DIRECTION_BELOW, OBD_ALERT_ENGINE_RUNNING, "control_module_voltage", FALSE, FALSE,
+    { 0x42 }, 11.0, 6.0, 16.0, TF (voltage_running_critical_v) },
+  { "voltage-resting-warning", OBD_ALERT_KIND_BATTERY_LOW, OBD_SEVERITY_WARNING,
+    OBD_ALERT_DIRECTION_BELOW, OBD_ALERT_ENGINE_OFF, "control_module_voltage", FALSE, FALSE,
+    { 0x42 }, 12.2, 6.0, 16.0, TF (voltage_resting_warning_v) },
+  { "voltage-high-warning", OBD_ALERT_KIND_VOLTAGE_HIGH, OBD_SEVERITY_WARNING,
+    OBD_ALERT_DIRECTION_ABOVE, OBD_ALERT_ENGINE_ANY, "control_module_voltage", FALSE, FALSE,
+    { 0x42 }, 15.0, 12.0, 20.0, TF (voltage_high_warning_v) },
+  { "trim-warning", OBD_ALERT_KIND_FUEL_TRIM, OBD_SEVERITY_WARNING,
+    OBD_ALERT_DIRECTION_EITHER_WAY, OBD_ALERT_ENGINE_ANY, "stft_b1,ltft_b1,stft_b2,ltft_b2",
+    FALSE, FALSE, { 0x06, 0x07, 0x08, 0x09 }, 10.0, 1.0, 100.0, TF (trim_warning_pct) },
+  { "trim-critical", OBD_ALERT_KIND_FUEL_TRIM_TOTAL, OBD_SEVERITY_CRITICAL,
+    OBD_ALERT_DIRECTION_EITHER_WAY, OBD_ALERT_ENGINE_ANY, "stft_b1,ltft_b1,stft_b2,ltft_b2",
+    FALSE, TRUE, { 0x06, 0x07, 0x08, 0x09 }, 25.0, 1.0, 100.0, TF (trim_total_critical_pct) },
+  { "catalyst-warning", OBD_ALERT_KIND_CATALYST_HOT, OBD_SEVERITY_WARNING,
+    OBD_ALERT_DIRECTION_ABOVE, OBD_ALERT_ENGINE_ANY, "catalyst_temp_", TRUE, FALSE,
+    { 0x3C, 0x3D, 0x3E, 0x3F }, 900.0, 300.0, 1400.0, TF (catalyst_warning_c) },
+  { "catalyst-critical", OBD_ALERT_KIND_CATALYST_HOT, OBD_SEVERITY_CRITICAL,
+    OBD_ALERT_DIRECTION_ABOVE, OBD_ALERT_ENGINE_ANY, "catalyst_temp_", TRUE, FALSE,
+    { 0x3C, 0x3D, 0x3E, 0x3F }, 1000.0, 300.0, 1400.0, TF (catalyst_critical_c) },
+};
+
+const ObdAlertLimit *
+obd_alert_limits_get (gsize *n_limits)
+{
+  if (n_limits != NULL)
+    *n_limits = G_N_ELEMENTS (limits);
+  return limits;
+}
+
+const ObdAlertLimit *
+obd_alert_limit_lookup (const char *settings_key)
+{
+  g_return_val_if_fail (settings_key != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    if (strcmp (limits[i].settings_key, settings_key) == 0)
+      return &limits[i];
+  return NULL;
+}
+
+/* Whether a limit watches the reading with this PID table key.  pid_key of
+ * a limit is one key, a prefix, or a comma-separated list (fuel trims). */
+static gboolean
+limit_matches (const ObdAlertLimit *limit,
+               const char          *key)
+{
+  if (limit->pid_key_is_prefix)
+    return g_str_has_prefix (key, limit->pid_key);
+  if (strchr (limit->pid_key, ',') != NULL)
+    {
+      g_auto(GStrv) keys = g_strsplit (limit->pid_key, ",", -1);
+
+      return g_strv_contains ((const char * const *) keys, key);
+    }
+  return strcmp (limit->pid_key, key) == 0;
+}
+
+gsize
+obd_alert_limits_for_pid_key (const char           *pid_key,
+                              const ObdAlertLimit **out_limits,
+                              gsize                 max_limits)
+{
+  gsize n = 0;
+
+  g_return_val_if_fail (pid_key != NULL, 0);
+  g_return_val_if_fail (max_limits == 0 || out_limits != NULL, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (limits) && n < max_limits; i++)
+    if (limit_matches (&limits[i], pid_key))
+      out_limits[n++] = &limits[i];
+  return n;
+}
+
+static int
+compare_pid (gconstpointer a,
+             gconstpointer b)
+{
+  return (int) *(const guint8 *) a - (int) *(const guint8 *) b;
+}
+
+const guint8 *
+obd_alert_get_watched_pids (gsize *n_pids)
+{
+  static guint8 pids[G_N_ELEMENTS (limits) * 4 + 1];
+  static gsize n;
+
+  if (g_once_init_enter (&n))
+    {
+      gboolean seen[256] = { FALSE };
+      gsize count = 0;
+
+      /* Engine speed decides whether the running or the resting voltage
+       * limits apply. */
+      seen[0x0C] = TRUE;
+      pids[count++] = 0x0C;
+      for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+        for (guint j = 0; j < G_N_ELEMENTS (limits[i].pids) && limits[i].pids[j] != 0; j++)
+          if (!seen[limits[i].pids[j]])
+            {
+              seen[limits[i].pids[j]] = TRUE;
+              pids[count++] = limits[i].pids[j];
+            }
+      qsort (pids, count, 1, compare_pid);
+      g_once_init_leave (&n, count);
+    }
+
+  if (n_pids != NULL)
+    *n_pids = n;
+  return pids;
 }
 
 /* ---- thresholds -------------------------------------------------------- */
+
+static double *
+field_double (ObdAlertThresholds *t,
+              gsize               offset)
+{
+  return (double *) (gpointer) ((guint8 *) t + offset);
+}
+
+static guint *
+field_uint (ObdAlertThresholds *t,
+            gsize               offset)
+{
+  return (guint *) (gpointer) ((guint8 *) t + offset);
+}
+
+double
+obd_alert_thresholds_get (const ObdAlertThresholds *thresholds,
+                          const ObdAlertLimit      *limit)
+{
+  g_return_val_if_fail (thresholds != NULL, NAN);
+  g_return_val_if_fail (limit != NULL, NAN);
+
+  return *(const double *) (gconstpointer) ((const guint8 *) thresholds + limit->offset);
+}
+
+static gboolean
+invalid_value (GError    **error,
+               const char *key,
+               const char *why)
+{
+  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+               /* Translators: "coolant-critical: must be between 50 and 150" */
+               _("%s: %s"), key, why);
+  return FALSE;
+}
+
+gboolean
+obd_alert_thresholds_set (ObdAlertThresholds  *thresholds,
+                          const ObdAlertLimit *limit,
+                          double               value,
+                          GError             **error)
+{
+  g_return_val_if_fail (thresholds != NULL, FALSE);
+  g_return_val_if_fail (limit != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!isfinite (value) || value < limit->min_value || value > limit->max_value)
+    {
+      g_autofree char *why = g_strdup_printf (_("must be a number from %g to %g"),
+                                              limit->min_value, limit->max_value);
+
+      return invalid_value (error, limit->settings_key, why);
+    }
+  *field_double (thresholds, limit->offset) = value;
+  return TRUE;
+}
+
+gboolean
+obd_alert_thresholds_validate (const ObdAlertThresholds *t,
+                               GError                  **error)
+{
+  g_return_val_if_fail (t != NULL, FALSE);
+
+  /* A critical level must be worse than its warning level, or the
+   * one-alert-per-reading escalation would never reach it. */
+  if (t->voltage_running_critical_v >= t->voltage_running_warning_v)
+    return invalid_value (error, "voltage-low-critical",
+                          _("must be lower than voltage-low-warning"));
+  if (t->catalyst_critical_c <= t->catalyst_warning_c)
+    return invalid_value (error, "catalyst-critical",
+                          _("must be higher than catalyst-warning"));
+  if (t->voltage_high_warning_v <= t->voltage_running_warning_v)
+    return invalid_value (error, "voltage-high-warning",
+                          _("must be higher than voltage-low-warning"));
+  return TRUE;
+}
 
 void
 obd_alert_thresholds_init_defaults (ObdAlertThresholds *t)
@@ -93,101 +259,42 @@ obd_alert_thresholds_init_defaults (ObdAlertThresholds *t)
   g_return_if_fail (t != NULL);
 
   *t = (ObdAlertThresholds) {
-    .coolant_critical_c = 110.0,
     .coolant_hysteresis_c = 3.0,
-    .oil_temp_warning_c = 130.0,
     .oil_temp_hysteresis_c = 3.0,
-    .rpm_warning = 6000.0,
     .rpm_hysteresis = 250.0,
-    .load_warning_pct = 90.0,
     .load_hysteresis_pct = 5.0,
-    .voltage_running_warning_v = 11.8,
-    .voltage_running_critical_v = 11.0,
-    .voltage_resting_warning_v = 12.2,
-    .voltage_high_warning_v = 15.0,
     .voltage_hysteresis_v = 0.2,
-    .trim_warning_pct = 10.0,
-    .trim_total_critical_pct = 25.0,
     .trim_hysteresis_pct = 2.0,
-    .catalyst_warning_c = 900.0,
-    .catalyst_critical_c = 1000.0,
     .catalyst_hysteresis_c = 25.0,
     .min_duration_ms = 2000,
     .trim_min_duration_ms = 10000,
     .load_min_duration_ms = 30000,
   };
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    *field_double (t, limits[i].offset) = limits[i].default_value;
 }
 
-typedef enum
-{
-  FIELD_LEVEL,       /* any finite number */
-  FIELD_POSITIVE,    /* finite and > 0 */
-  FIELD_HYSTERESIS,  /* finite and >= 0 */
-  FIELD_DURATION,    /* guint milliseconds */
-} FieldType;
-
+/* What the key file holds beside the limits: not user preferences, but
+ * tuning a workshop may adjust in a file. */
 typedef struct
 {
   const char *key;
   gsize       offset;
-  FieldType   type;
-} ThresholdField;
+  gboolean    duration;  /* guint milliseconds, else a double >= 0 */
+} TuningField;
 
-#define DOUBLE_FIELD(k, f, t) { k, offsetof (ObdAlertThresholds, f), t }
-
-static const ThresholdField threshold_fields[] = {
-  DOUBLE_FIELD ("coolant-critical", coolant_critical_c, FIELD_LEVEL),
-  DOUBLE_FIELD ("coolant-hysteresis", coolant_hysteresis_c, FIELD_HYSTERESIS),
-  DOUBLE_FIELD ("oil-temp-warning", oil_temp_warning_c, FIELD_LEVEL),
-  DOUBLE_FIELD ("oil-temp-hysteresis", oil_temp_hysteresis_c, FIELD_HYSTERESIS),
-  DOUBLE_FIELD ("rpm-warning", rpm_warning, FIELD_POSITIVE),
-  DOUBLE_FIELD ("rpm-hysteresis", rpm_hysteresis, FIELD_HYSTERESIS),
-  DOUBLE_FIELD ("load-warning", load_warning_pct, FIELD_POSITIVE),
-  DOUBLE_FIELD ("load-hysteresis", load_hysteresis_pct, FIELD_HYSTERESIS),
-  DOUBLE_FIELD ("voltage-running-warning", voltage_running_warning_v, FIELD_POSITIVE),
-  DOUBLE_FIELD ("voltage-running-critical", voltage_running_critical_v, FIELD_POSITIVE),
-  DOUBLE_FIELD ("voltage-resting-warning", voltage_resting_warning_v, FIELD_POSITIVE),
-  DOUBLE_FIELD ("voltage-high-warning", voltage_high_warning_v, FIELD_POSITIVE),
-  DOUBLE_FIELD ("voltage-hysteresis", voltage_hysteresis_v, FIELD_HYSTERESIS),
-  DOUBLE_FIELD ("trim-warning", trim_warning_pct, FIELD_POSITIVE),
-  DOUBLE_FIELD ("trim-total-critical", trim_total_critical_pct, FIELD_POSITIVE),
-  DOUBLE_FIELD ("trim-hysteresis", trim_hysteresis_pct, FIELD_HYSTERESIS),
-  DOUBLE_FIELD ("catalyst-warning", catalyst_warning_c, FIELD_LEVEL),
-  DOUBLE_FIELD ("catalyst-critical", catalyst_critical_c, FIELD_LEVEL),
-  DOUBLE_FIELD ("catalyst-hysteresis", catalyst_hysteresis_c, FIELD_HYSTERESIS),
-  DOUBLE_FIELD ("min-duration-ms", min_duration_ms, FIELD_DURATION),
-  DOUBLE_FIELD ("trim-min-duration-ms", trim_min_duration_ms, FIELD_DURATION),
-  DOUBLE_FIELD ("load-min-duration-ms", load_min_duration_ms, FIELD_DURATION),
+static const TuningField tuning_fields[] = {
+  { "coolant-hysteresis", TF (coolant_hysteresis_c), FALSE },
+  { "oil-temp-hysteresis", TF (oil_temp_hysteresis_c), FALSE },
+  { "rpm-hysteresis", TF (rpm_hysteresis), FALSE },
+  { "load-hysteresis", TF (load_hysteresis_pct), FALSE },
+  { "voltage-hysteresis", TF (voltage_hysteresis_v), FALSE },
+  { "trim-hysteresis", TF (trim_hysteresis_pct), FALSE },
+  { "catalyst-hysteresis", TF (catalyst_hysteresis_c), FALSE },
+  { "min-duration-ms", TF (min_duration_ms), TRUE },
+  { "trim-min-duration-ms", TF (trim_min_duration_ms), TRUE },
+  { "load-min-duration-ms", TF (load_min_duration_ms), TRUE },
 };
-
-#undef DOUBLE_FIELD
-
-static double *
-field_double (ObdAlertThresholds   *t,
-              const ThresholdField *field)
-{
-  return (double *) (gpointer) ((guint8 *) t + field->offset);
-}
-
-static guint *
-field_uint (ObdAlertThresholds   *t,
-            const ThresholdField *field)
-{
-  return (guint *) (gpointer) ((guint8 *) t + field->offset);
-}
-
-static gboolean
-invalid_value (GError    **error,
-               const char *group,
-               const char *key,
-               const char *why)
-{
-  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-               /* Translators: "Alert Thresholds: coolant-critical: must be
-                * a positive number" */
-               _("%s: %s: %s"), group, key, why);
-  return FALSE;
-}
 
 gboolean
 obd_alert_thresholds_load_from_key_file (ObdAlertThresholds  *thresholds,
@@ -208,27 +315,50 @@ obd_alert_thresholds_load_from_key_file (ObdAlertThresholds  *thresholds,
   /* Work on a copy so a bad value leaves the caller's thresholds intact. */
   t = *thresholds;
 
-  for (guint i = 0; i < G_N_ELEMENTS (threshold_fields); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
     {
-      const ThresholdField *field = &threshold_fields[i];
+      g_autoptr(GError) local_error = NULL;
+      double v;
+
+      if (!g_key_file_has_key (key_file, group, limits[i].settings_key, NULL))
+        continue;
+      v = g_key_file_get_double (key_file, group, limits[i].settings_key, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", group);
+          return FALSE;
+        }
+      if (!obd_alert_thresholds_set (&t, &limits[i], v, &local_error))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", group);
+          return FALSE;
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (tuning_fields); i++)
+    {
+      const TuningField *field = &tuning_fields[i];
       g_autoptr(GError) local_error = NULL;
 
       if (!g_key_file_has_key (key_file, group, field->key, NULL))
         continue;
 
-      if (field->type == FIELD_DURATION)
+      if (field->duration)
         {
           gint64 ms = g_key_file_get_int64 (key_file, group, field->key, &local_error);
 
           if (local_error != NULL)
             {
-              g_propagate_error (error, g_steal_pointer (&local_error));
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", group);
               return FALSE;
             }
           if (ms < 0 || ms > G_MAXUINT)
-            return invalid_value (error, group, field->key,
-                                  _("must be a duration in milliseconds"));
-          *field_uint (&t, field) = (guint) ms;
+            {
+              invalid_value (error, field->key, _("must be a duration in milliseconds"));
+              g_prefix_error (error, "%s: ", group);
+              return FALSE;
+            }
+          *field_uint (&t, field->offset) = (guint) ms;
         }
       else
         {
@@ -236,30 +366,24 @@ obd_alert_thresholds_load_from_key_file (ObdAlertThresholds  *thresholds,
 
           if (local_error != NULL)
             {
-              g_propagate_error (error, g_steal_pointer (&local_error));
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", group);
               return FALSE;
             }
-          if (!isfinite (v))
-            return invalid_value (error, group, field->key, _("must be a number"));
-          if (field->type == FIELD_POSITIVE && v <= 0.0)
-            return invalid_value (error, group, field->key, _("must be a positive number"));
-          if (field->type == FIELD_HYSTERESIS && v < 0.0)
-            return invalid_value (error, group, field->key, _("must not be negative"));
-          *field_double (&t, field) = v;
+          if (!isfinite (v) || v < 0.0)
+            {
+              invalid_value (error, field->key, _("must be a number, not negative"));
+              g_prefix_error (error, "%s: ", group);
+              return FALSE;
+            }
+          *field_double (&t, field->offset) = v;
         }
     }
 
-  /* A critical level must be worse than its warning level, or the
-   * one-alert-per-reading escalation would never reach it. */
-  if (t.voltage_running_critical_v >= t.voltage_running_warning_v)
-    return invalid_value (error, group, "voltage-running-critical",
-                          _("must be lower than voltage-running-warning"));
-  if (t.catalyst_critical_c <= t.catalyst_warning_c)
-    return invalid_value (error, group, "catalyst-critical",
-                          _("must be higher than catalyst-warning"));
-  if (t.voltage_high_warning_v <= t.voltage_running_warning_v)
-    return invalid_value (error, group, "voltage-high-warning",
-                          _("must be higher than voltage-running-warning"));
+  if (!obd_alert_thresholds_validate (&t, error))
+    {
+      g_prefix_error (error, "%s: ", group);
+      return FALSE;
+    }
 
   *thresholds = t;
   return TRUE;
@@ -277,14 +401,17 @@ obd_alert_thresholds_save_to_key_file (const ObdAlertThresholds *thresholds,
   g_return_if_fail (group != NULL);
 
   t = *thresholds;
-  for (guint i = 0; i < G_N_ELEMENTS (threshold_fields); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    g_key_file_set_double (key_file, group, limits[i].settings_key,
+                           *field_double (&t, limits[i].offset));
+  for (guint i = 0; i < G_N_ELEMENTS (tuning_fields); i++)
     {
-      const ThresholdField *field = &threshold_fields[i];
+      const TuningField *field = &tuning_fields[i];
 
-      if (field->type == FIELD_DURATION)
-        g_key_file_set_int64 (key_file, group, field->key, *field_uint (&t, field));
+      if (field->duration)
+        g_key_file_set_int64 (key_file, group, field->key, *field_uint (&t, field->offset));
       else
-        g_key_file_set_double (key_file, group, field->key, *field_double (&t, field));
+        g_key_file_set_double (key_file, group, field->key, *field_double (&t, field->offset));
     }
 }
 
@@ -320,20 +447,6 @@ obd_alert_event_free (ObdAlertEvent *event)
 
 typedef enum
 {
-  DIRECTION_ABOVE,
-  DIRECTION_BELOW,
-  DIRECTION_ABS_ABOVE,  /* fuel trims: too lean and too rich are both faults */
-} Direction;
-
-typedef enum
-{
-  ENGINE_ANY,
-  ENGINE_RUNNING,
-  ENGINE_OFF,
-} EngineState;
-
-typedef enum
-{
   DURATION_DEFAULT,
   DURATION_TRIM,
   DURATION_LOAD,
@@ -350,57 +463,73 @@ typedef enum
 /* Tiers of an alert: index 0 warning, 1 critical. */
 enum { TIER_WARNING, TIER_CRITICAL, N_TIERS };
 
-#define NO_FIELD ((gssize) -1)
-#define TF(f) ((gssize) offsetof (ObdAlertThresholds, f))
-
+/* One alert kind: how its readings are matched and how long a condition
+ * must hold.  Its levels, direction and engine state come from the limits
+ * of the same kind (rule_tiers()). */
 typedef struct
 {
   ObdAlertKind kind;
   MatchType    match;
   const char  *key;
-  Direction    direction;
-  EngineState  engine;
-  gssize       tiers[N_TIERS];  /* offsets of the levels, NO_FIELD if absent */
   gsize        hysteresis;
   DurationType duration;
 } AlertRule;
 
 static const AlertRule rules[] = {
-  { OBD_ALERT_KIND_COOLANT_HIGH, MATCH_EXACT, "coolant_temp", DIRECTION_ABOVE, ENGINE_ANY,
-    { NO_FIELD, TF (coolant_critical_c) }, TF (coolant_hysteresis_c), DURATION_DEFAULT },
-  { OBD_ALERT_KIND_OIL_TEMP_HIGH, MATCH_EXACT, "oil_temp", DIRECTION_ABOVE, ENGINE_ANY,
-    { TF (oil_temp_warning_c), NO_FIELD }, TF (oil_temp_hysteresis_c), DURATION_DEFAULT },
-  { OBD_ALERT_KIND_RPM_HIGH, MATCH_EXACT, "rpm", DIRECTION_ABOVE, ENGINE_ANY,
-    { TF (rpm_warning), NO_FIELD }, TF (rpm_hysteresis), DURATION_DEFAULT },
-  { OBD_ALERT_KIND_LOAD_HIGH, MATCH_EXACT, "engine_load", DIRECTION_ABOVE, ENGINE_ANY,
-    { TF (load_warning_pct), NO_FIELD }, TF (load_hysteresis_pct), DURATION_LOAD },
-  { OBD_ALERT_KIND_VOLTAGE_LOW, MATCH_EXACT, "control_module_voltage", DIRECTION_BELOW,
-    ENGINE_RUNNING, { TF (voltage_running_warning_v), TF (voltage_running_critical_v) },
+  { OBD_ALERT_KIND_COOLANT_HIGH, MATCH_EXACT, "coolant_temp", TF (coolant_hysteresis_c),
+    DURATION_DEFAULT },
+  { OBD_ALERT_KIND_OIL_TEMP_HIGH, MATCH_EXACT, "oil_temp", TF (oil_temp_hysteresis_c),
+    DURATION_DEFAULT },
+  { OBD_ALERT_KIND_RPM_HIGH, MATCH_EXACT, "rpm", TF (rpm_hysteresis), DURATION_DEFAULT },
+  { OBD_ALERT_KIND_LOAD_HIGH, MATCH_EXACT, "engine_load", TF (load_hysteresis_pct),
+    DURATION_LOAD },
+  { OBD_ALERT_KIND_VOLTAGE_LOW, MATCH_EXACT, "control_module_voltage",
     TF (voltage_hysteresis_v), DURATION_DEFAULT },
-  { OBD_ALERT_KIND_BATTERY_LOW, MATCH_EXACT, "control_module_voltage", DIRECTION_BELOW,
-    ENGINE_OFF, { TF (voltage_resting_warning_v), NO_FIELD }, TF (voltage_hysteresis_v),
-    DURATION_DEFAULT },
-  { OBD_ALERT_KIND_VOLTAGE_HIGH, MATCH_EXACT, "control_module_voltage", DIRECTION_ABOVE,
-    ENGINE_ANY, { TF (voltage_high_warning_v), NO_FIELD }, TF (voltage_hysteresis_v),
-    DURATION_DEFAULT },
-  { OBD_ALERT_KIND_FUEL_TRIM, MATCH_TRIM, NULL, DIRECTION_ABS_ABOVE, ENGINE_ANY,
-    { TF (trim_warning_pct), NO_FIELD }, TF (trim_hysteresis_pct), DURATION_TRIM },
-  { OBD_ALERT_KIND_FUEL_TRIM_TOTAL, MATCH_TRIM_TOTAL, NULL, DIRECTION_ABS_ABOVE, ENGINE_ANY,
-    { NO_FIELD, TF (trim_total_critical_pct) }, TF (trim_hysteresis_pct), DURATION_TRIM },
-  { OBD_ALERT_KIND_CATALYST_HOT, MATCH_PREFIX, "catalyst_temp_", DIRECTION_ABOVE, ENGINE_ANY,
-    { TF (catalyst_warning_c), TF (catalyst_critical_c) }, TF (catalyst_hysteresis_c),
+  { OBD_ALERT_KIND_BATTERY_LOW, MATCH_EXACT, "control_module_voltage",
+    TF (voltage_hysteresis_v), DURATION_DEFAULT },
+  { OBD_ALERT_KIND_VOLTAGE_HIGH, MATCH_EXACT, "control_module_voltage",
+    TF (voltage_hysteresis_v), DURATION_DEFAULT },
+  { OBD_ALERT_KIND_FUEL_TRIM, MATCH_TRIM, NULL, TF (trim_hysteresis_pct), DURATION_TRIM },
+  { OBD_ALERT_KIND_FUEL_TRIM_TOTAL, MATCH_TRIM_TOTAL, NULL, TF (trim_hysteresis_pct),
+    DURATION_TRIM },
+  { OBD_ALERT_KIND_CATALYST_HOT, MATCH_PREFIX, "catalyst_temp_", TF (catalyst_hysteresis_c),
     DURATION_DEFAULT },
 };
 
+G_STATIC_ASSERT (G_N_ELEMENTS (rules) == OBD_ALERT_KIND_LAST + 1);
+
 #undef TF
+
+/* The limit of a rule's tier (warning or critical), NULL when the kind has
+ * no such level. */
+static const ObdAlertLimit *
+rule_tier (const AlertRule *rule,
+           int              tier)
+{
+  ObdSeverity severity = tier == TIER_CRITICAL ? OBD_SEVERITY_CRITICAL : OBD_SEVERITY_WARNING;
+
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    if (limits[i].kind == rule->kind && limits[i].severity == severity)
+      return &limits[i];
+  return NULL;
+}
+
+/* Direction and engine state are the same for every limit of a kind. */
+static const ObdAlertLimit *
+rule_any_limit (const AlertRule *rule)
+{
+  const ObdAlertLimit *limit = rule_tier (rule, TIER_WARNING);
+
+  return limit != NULL ? limit : rule_tier (rule, TIER_CRITICAL);
+}
 
 /* The partner trim of a bank is used for the total only when it is this
  * fresh, so a stale reading from a stopped poll cannot raise an alert. */
 #define TRIM_PARTNER_MAX_AGE_US (10 * G_USEC_PER_SEC)
 
 static double
-threshold_get (const ObdAlertThresholds *t,
-               gssize                    offset)
+offset_get (const ObdAlertThresholds *t,
+            gsize                     offset)
 {
   return *(const double *) (gconstpointer) ((const guint8 *) t + offset);
 }
@@ -501,6 +630,14 @@ obd_alert_monitor_set_engine_running (ObdAlertMonitor *self,
   self->engine_running = !!running;
 }
 
+gboolean
+obd_alert_monitor_get_engine_running (ObdAlertMonitor *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->engine_running;
+}
+
 void
 obd_alert_monitor_reset (ObdAlertMonitor *self)
 {
@@ -534,17 +671,17 @@ lookup_state (ObdAlertMonitor *self,
 }
 
 static gboolean
-beyond (Direction direction,
-        double    value,
-        double    limit)
+beyond (ObdAlertDirection direction,
+        double            value,
+        double            limit)
 {
   switch (direction)
     {
-    case DIRECTION_ABOVE:
+    case OBD_ALERT_DIRECTION_ABOVE:
       return value > limit;
-    case DIRECTION_BELOW:
+    case OBD_ALERT_DIRECTION_BELOW:
       return value < limit;
-    case DIRECTION_ABS_ABOVE:
+    case OBD_ALERT_DIRECTION_EITHER_WAY:
       return fabs (value) > limit;
     default:
       g_assert_not_reached ();
@@ -554,11 +691,11 @@ beyond (Direction direction,
 /* The limit moved back towards normal by the hysteresis: an active alert
  * stays while the value is beyond this. */
 static double
-relaxed_limit (Direction direction,
-               double    limit,
-               double    hysteresis)
+relaxed_limit (ObdAlertDirection direction,
+               double            limit,
+               double            hysteresis)
 {
-  return direction == DIRECTION_BELOW ? limit + hysteresis : limit - hysteresis;
+  return direction == OBD_ALERT_DIRECTION_BELOW ? limit + hysteresis : limit - hysteresis;
 }
 
 static const char *
@@ -574,10 +711,13 @@ trim_label (const char *key)
   return bank == 1 ? _("Short-term fuel trim bank 1") : _("Short-term fuel trim bank 2");
 }
 
-static char *
-format_title (const AlertState *state)
+char *
+obd_alert_dup_title (ObdAlertKind  kind,
+                     double        value)
 {
-  switch (state->rule->kind)
+  g_return_val_if_fail (kind <= OBD_ALERT_KIND_LAST, NULL);
+
+  switch (kind)
     {
     case OBD_ALERT_KIND_COOLANT_HIGH:
       return g_strdup (_("Engine overheating"));
@@ -596,7 +736,7 @@ format_title (const AlertState *state)
     case OBD_ALERT_KIND_FUEL_TRIM:
       /* The sign of the trim tells which way the mixture is off: a positive
        * trim means the ECU adds fuel because the engine runs lean. */
-      return g_strdup (state->value > 0 ? _("Engine running lean") : _("Engine running rich"));
+      return g_strdup (value > 0 ? _("Engine running lean") : _("Engine running rich"));
     case OBD_ALERT_KIND_FUEL_TRIM_TOTAL:
       return g_strdup (_("Fuel mixture at its correction limit"));
     case OBD_ALERT_KIND_CATALYST_HOT:
@@ -604,6 +744,12 @@ format_title (const AlertState *state)
     default:
       g_assert_not_reached ();
     }
+}
+
+static char *
+format_title (const AlertState *state)
+{
+  return obd_alert_dup_title (state->rule->kind, state->value);
 }
 
 static char *
@@ -706,17 +852,18 @@ make_event (const ObdAlertMonitor *self,
 {
   ObdAlertEvent *event = g_new0 (ObdAlertEvent, 1);
   int tier = level - 1;
+  const ObdAlertLimit *limit;
 
   g_assert (tier >= 0 && tier < N_TIERS);
-  g_assert (state->rule->tiers[tier] != NO_FIELD);
+  limit = rule_tier (state->rule, tier);
+  g_assert (limit != NULL);
 
   event->type = type;
   event->kind = state->rule->kind;
-  event->severity = tier == TIER_CRITICAL ? OBD_HEALTH_SEVERITY_CRITICAL
-                                          : OBD_HEALTH_SEVERITY_WARNING;
+  event->severity = limit->severity;
   event->key = g_strdup (state->key);
   event->value = state->value;
-  event->threshold = threshold_get (&self->thresholds, state->rule->tiers[tier]);
+  event->threshold = obd_alert_thresholds_get (&self->thresholds, limit);
   event->time_us = state->time_us;
   event->title = format_title (state);
   if (type == OBD_ALERT_EVENT_RAISED)
@@ -736,14 +883,16 @@ evaluate (ObdAlertMonitor *self,
 {
   const ObdAlertThresholds *t = &self->thresholds;
   AlertState *state = lookup_state (self, rule, event_key);
+  const ObdAlertLimit *any = rule_any_limit (rule);
+  ObdAlertDirection direction = any->direction;
   gboolean applicable;
-  double hysteresis = threshold_get (t, (gssize) rule->hysteresis);
+  double hysteresis = offset_get (t, rule->hysteresis);
   gint64 duration_us;
   int raise = 0, hold = 0, new_level;
   guint n = 0;
 
-  applicable = rule->engine == ENGINE_ANY
-               || (rule->engine == ENGINE_RUNNING) == self->engine_running;
+  applicable = any->engine == OBD_ALERT_ENGINE_ANY
+               || (any->engine == OBD_ALERT_ENGINE_RUNNING) == self->engine_running;
   switch (rule->duration)
     {
     case DURATION_TRIM:
@@ -763,9 +912,11 @@ evaluate (ObdAlertMonitor *self,
 
   for (int tier = 0; tier < N_TIERS; tier++)
     {
-      if (rule->tiers[tier] == NO_FIELD)
+      const ObdAlertLimit *limit = rule_tier (rule, tier);
+
+      if (limit == NULL)
         continue;
-      if (applicable && beyond (rule->direction, value, threshold_get (t, rule->tiers[tier])))
+      if (applicable && beyond (direction, value, obd_alert_thresholds_get (t, limit)))
         {
           if (state->since[tier] < 0 || time_us < state->since[tier])
             state->since[tier] = time_us;
@@ -781,13 +932,13 @@ evaluate (ObdAlertMonitor *self,
   if (applicable)
     for (int tier = state->level - 1; tier >= 0 && hold == 0; tier--)
       {
-        double limit;
+        const ObdAlertLimit *limit = rule_tier (rule, tier);
+        double relaxed;
 
-        if (rule->tiers[tier] == NO_FIELD)
+        if (limit == NULL)
           continue;
-        limit = relaxed_limit (rule->direction, threshold_get (t, rule->tiers[tier]),
-                               hysteresis);
-        if (beyond (rule->direction, value, limit))
+        relaxed = relaxed_limit (direction, obd_alert_thresholds_get (t, limit), hysteresis);
+        if (beyond (direction, value, relaxed))
           hold = tier + 1;
       }
 
@@ -807,7 +958,7 @@ evaluate (ObdAlertMonitor *self,
           n++;
         }
       g_debug ("alert %s on %s: level %d → %d at %.2f",
-               kind_keys[rule->kind], event_key, state->level, new_level, value);
+               obd_alert_kind_get_key (rule->kind), event_key, state->level, new_level, value);
       state->level = new_level;
     }
   return n;
@@ -831,6 +982,10 @@ obd_alert_monitor_feed (ObdAlertMonitor *self,
 
   if (isnan (value))
     return 0;
+
+  /* The resting-voltage rule follows the engine speed in one place. */
+  if (strcmp (key, "rpm") == 0)
+    self->engine_running = value > OBD_ALERT_ENGINE_RUNNING_RPM;
 
   is_trim = parse_trim_key (key, &long_term, &bank);
   if (is_trim)
@@ -921,4 +1076,47 @@ obd_alert_monitor_dup_active (ObdAlertMonitor *self)
     }
   g_ptr_array_sort (active, compare_active);
   return active;
+}
+
+ObdAlertState
+obd_alert_monitor_get_state (ObdAlertMonitor *self,
+                             const char      *key)
+{
+  gboolean long_term = FALSE;
+  guint bank = 0;
+  char total_key[8] = "";
+  int level = 0;
+
+  g_return_val_if_fail (self != NULL, OBD_ALERT_STATE_NORMAL);
+  g_return_val_if_fail (key != NULL, OBD_ALERT_STATE_NORMAL);
+
+  /* A bank's total trim alert is reported on its long-term key, but the
+   * short-term trim is half of that sum: its gauge shows it too. */
+  if (parse_trim_key (key, &long_term, &bank))
+    g_snprintf (total_key, sizeof total_key, "ltft_b%u", bank);
+
+  for (guint i = 0; i < self->states->len; i++)
+    {
+      const AlertState *state = g_ptr_array_index (self->states, i);
+      int severity;
+
+      if (state->level == 0)
+        continue;
+      if (strcmp (state->key, key) != 0
+          && !(state->rule->kind == OBD_ALERT_KIND_FUEL_TRIM_TOTAL
+               && strcmp (state->key, total_key) == 0))
+        continue;
+      severity = rule_tier (state->rule, state->level - 1)->severity;
+      level = MAX (level, severity);
+    }
+
+  switch (level)
+    {
+    case OBD_SEVERITY_CRITICAL:
+      return OBD_ALERT_STATE_CRITICAL;
+    case OBD_SEVERITY_WARNING:
+      return OBD_ALERT_STATE_WARNING;
+    default:
+      return OBD_ALERT_STATE_NORMAL;
+    }
 }

@@ -13,6 +13,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "obd-enum-types.h"
+#include "obd-enums.h"
 #include "obd-health.h"
 
 /* Deduction weights, in points out of 100. */
@@ -122,104 +124,48 @@ obd_health_status_get_label (ObdHealthStatus status)
 
 /* ---- mappings ---------------------------------------------------------- */
 
-typedef struct
-{
-  guint16         first;
-  guint16         last;
-  ObdHealthSystem system;
-} CodeRange;
-
-/* P codes whose knowledge-base group is not where a mechanic looks; the
- * numbers are the four hex digits after the letter. */
-static const CodeRange code_overrides[] = {
-  { 0x0115, 0x0119, OBD_HEALTH_SYSTEM_COOLING },       /* ECT sensor circuit */
-  { 0x0125, 0x0125, OBD_HEALTH_SYSTEM_COOLING },       /* too cold for closed loop */
-  { 0x0128, 0x0128, OBD_HEALTH_SYSTEM_COOLING },       /* thermostat */
-  { 0x0217, 0x0217, OBD_HEALTH_SYSTEM_COOLING },       /* engine over temperature */
-  { 0x0218, 0x0218, OBD_HEALTH_SYSTEM_TRANSMISSION },  /* transmission over temperature */
-  { 0x0480, 0x0485, OBD_HEALTH_SYSTEM_COOLING },       /* cooling fans */
-  { 0x0526, 0x0528, OBD_HEALTH_SYSTEM_COOLING },       /* fan speed sensor */
-  { 0x0560, 0x0563, OBD_HEALTH_SYSTEM_ELECTRICAL },    /* system voltage */
-  { 0x0597, 0x0599, OBD_HEALTH_SYSTEM_COOLING },       /* thermostat heater */
-  { 0x0620, 0x0622, OBD_HEALTH_SYSTEM_ELECTRICAL },    /* generator control */
-  { 0x2181, 0x2181, OBD_HEALTH_SYSTEM_COOLING },       /* cooling system performance */
-  { 0x2500, 0x2505, OBD_HEALTH_SYSTEM_ELECTRICAL },    /* generator lamp, charging voltage */
+/* The knowledge base files every code under a system by its subject
+ * (obd-dtc-kb.h: cooling, charging, ... before the J2012 ranges), so this
+ * is a plain mapping of its systems onto the six scored here. */
+static const ObdHealthSystem kb_systems[OBD_DTC_SYSTEM_COUNT] = {
+  [OBD_DTC_SYSTEM_FUEL_AIR] = OBD_HEALTH_SYSTEM_FUEL,
+  [OBD_DTC_SYSTEM_IGNITION] = OBD_HEALTH_SYSTEM_ENGINE,
+  [OBD_DTC_SYSTEM_EMISSIONS] = OBD_HEALTH_SYSTEM_EMISSIONS,
+  [OBD_DTC_SYSTEM_SPEED_IDLE] = OBD_HEALTH_SYSTEM_ENGINE,
+  [OBD_DTC_SYSTEM_COMPUTER] = OBD_HEALTH_SYSTEM_ELECTRICAL,
+  [OBD_DTC_SYSTEM_TRANSMISSION] = OBD_HEALTH_SYSTEM_TRANSMISSION,
+  [OBD_DTC_SYSTEM_HYBRID] = OBD_HEALTH_SYSTEM_ELECTRICAL,
+  [OBD_DTC_SYSTEM_NETWORK] = OBD_HEALTH_SYSTEM_ELECTRICAL,
+  [OBD_DTC_SYSTEM_BODY] = OBD_HEALTH_SYSTEM_ELECTRICAL,
+  [OBD_DTC_SYSTEM_CHASSIS] = OBD_HEALTH_SYSTEM_ELECTRICAL,
+  [OBD_DTC_SYSTEM_OTHER] = OBD_HEALTH_SYSTEM_ENGINE,
+  [OBD_DTC_SYSTEM_COOLING] = OBD_HEALTH_SYSTEM_COOLING,
+  [OBD_DTC_SYSTEM_CHARGING] = OBD_HEALTH_SYSTEM_ELECTRICAL,
 };
 
-static const struct
+ObdHealthSystem
+obd_health_system_for_dtc_system (ObdDtcSystem system)
 {
-  const char      *key;
-  ObdHealthSystem  system;
-} kb_systems[] = {
-  { "fuel-air", OBD_HEALTH_SYSTEM_FUEL },
-  { "ignition", OBD_HEALTH_SYSTEM_ENGINE },
-  { "emissions", OBD_HEALTH_SYSTEM_EMISSIONS },
-  { "speed-idle", OBD_HEALTH_SYSTEM_ENGINE },
-  { "computer", OBD_HEALTH_SYSTEM_ELECTRICAL },
-  { "transmission", OBD_HEALTH_SYSTEM_TRANSMISSION },
-  { "network", OBD_HEALTH_SYSTEM_ELECTRICAL },
-  { "body", OBD_HEALTH_SYSTEM_ELECTRICAL },
-  { "chassis", OBD_HEALTH_SYSTEM_ELECTRICAL },
-};
+  g_return_val_if_fail ((guint) system < OBD_DTC_SYSTEM_COUNT, OBD_HEALTH_SYSTEM_ENGINE);
 
-/* "P0301" → 'P' and 0x0301; FALSE for anything else. */
-static gboolean
-split_code (const char *code,
-            char       *out_letter,
-            guint16    *out_number)
-{
-  guint number = 0;
-
-  if (code == NULL || strlen (code) != 5)
-    return FALSE;
-  for (int i = 1; i < 5; i++)
-    {
-      if (!g_ascii_isxdigit (code[i]))
-        return FALSE;
-      number = number << 4 | (guint) g_ascii_xdigit_value (code[i]);
-    }
-  *out_letter = g_ascii_toupper (code[0]);
-  *out_number = (guint16) number;
-  return TRUE;
+  return kb_systems[system];
 }
 
 ObdHealthSystem
 obd_health_system_for_dtc (const char *code,
                            const char *kb_system)
 {
-  char letter = 0;
-  guint16 number = 0;
-  gboolean parsed = split_code (code, &letter, &number);
+  ObdDtcInfo info;
+  int value;
 
-  if (parsed && letter == 'P')
-    for (guint i = 0; i < G_N_ELEMENTS (code_overrides); i++)
-      if (number >= code_overrides[i].first && number <= code_overrides[i].last)
-        return code_overrides[i].system;
+  if (kb_system != NULL && obd_enum_from_nick (OBD_TYPE_DTC_SYSTEM, kb_system, &value, NULL))
+    return kb_systems[value];
 
-  if (kb_system != NULL)
-    for (guint i = 0; i < G_N_ELEMENTS (kb_systems); i++)
-      if (strcmp (kb_system, kb_systems[i].key) == 0)
-        return kb_systems[i].system;
-
-  if (!parsed || letter != 'P')
-    return parsed ? OBD_HEALTH_SYSTEM_ELECTRICAL : OBD_HEALTH_SYSTEM_ENGINE;
-
-  /* SAE J2012 groups by the third character. */
-  switch ((number >> 8) & 0xF)
-    {
-    case 0x0: case 0x1: case 0x2:
-      return OBD_HEALTH_SYSTEM_FUEL;
-    case 0x3: case 0x5:
-      return OBD_HEALTH_SYSTEM_ENGINE;
-    case 0x4:
-      return OBD_HEALTH_SYSTEM_EMISSIONS;
-    case 0x6: case 0xA:
-      return OBD_HEALTH_SYSTEM_ELECTRICAL;
-    case 0x7: case 0x8: case 0x9:
-      return OBD_HEALTH_SYSTEM_TRANSMISSION;
-    default:
-      return OBD_HEALTH_SYSTEM_ENGINE;
-    }
+  /* Without the caller's system, the knowledge base answers for any valid
+   * code (listed, manufacturer-specific or unknown alike). */
+  if (code != NULL && obd_dtc_kb_lookup (code, &info, NULL))
+    return kb_systems[info.system];
+  return OBD_HEALTH_SYSTEM_ENGINE;
 }
 
 ObdHealthSystem
@@ -263,15 +209,15 @@ obd_health_readiness_recently_cleared (double km_since_clear,
 /* ---- evaluation -------------------------------------------------------- */
 
 static const char *
-severity_word (ObdHealthSeverity severity)
+severity_word (ObdSeverity severity)
 {
   switch (severity)
     {
-    case OBD_HEALTH_SEVERITY_INFO:
+    case OBD_SEVERITY_INFO:
       return C_("severity", "information");
-    case OBD_HEALTH_SEVERITY_WARNING:
+    case OBD_SEVERITY_WARNING:
       return C_("severity", "warning");
-    case OBD_HEALTH_SEVERITY_CRITICAL:
+    case OBD_SEVERITY_CRITICAL:
       return C_("severity", "critical");
     default:
       g_assert_not_reached ();
@@ -301,13 +247,13 @@ code_points (const ObdHealthCode *code)
 
   switch (code->severity)
     {
-    case OBD_HEALTH_SEVERITY_CRITICAL:
+    case OBD_SEVERITY_CRITICAL:
       points = CODE_CRITICAL_POINTS;
       break;
-    case OBD_HEALTH_SEVERITY_WARNING:
+    case OBD_SEVERITY_WARNING:
       points = CODE_WARNING_POINTS;
       break;
-    case OBD_HEALTH_SEVERITY_INFO:
+    case OBD_SEVERITY_INFO:
     default:
       points = CODE_INFO_POINTS;
       break;
@@ -321,7 +267,7 @@ static void
 add_deduction (GArray            *deductions,
                ObdHealthSystem    system,
                ObdHealthItemKind  kind,
-               ObdHealthSeverity  severity,
+               ObdSeverity  severity,
                gboolean           confirmed,
                double             points,
                char              *reason)
@@ -422,7 +368,7 @@ add_tests (const ObdHealthInput *input,
                                   test->mid, test->tid);
 
       add_deduction (deductions, obd_health_system_for_mode06_mid (test->mid),
-                     OBD_HEALTH_ITEM_TEST, OBD_HEALTH_SEVERITY_WARNING, TRUE,
+                     OBD_HEALTH_ITEM_TEST, OBD_SEVERITY_WARNING, TRUE,
                      TEST_FAILED_POINTS, reason);
     }
 }
@@ -439,9 +385,9 @@ add_alerts (const ObdHealthInput *input,
 
       g_return_if_fail (alert->key != NULL);
 
-      if (alert->severity == OBD_HEALTH_SEVERITY_CRITICAL)
+      if (alert->severity == OBD_SEVERITY_CRITICAL)
         points = ALERT_CRITICAL_POINTS;
-      else if (alert->severity == OBD_HEALTH_SEVERITY_WARNING)
+      else if (alert->severity == OBD_SEVERITY_WARNING)
         points = ALERT_WARNING_POINTS;
       else
         continue;
@@ -488,7 +434,7 @@ add_readiness (const ObdHealthInput *input,
                                              "car has been driven", n),
                                 n, names->str);
       add_deduction (deductions, OBD_HEALTH_SYSTEM_EMISSIONS, OBD_HEALTH_ITEM_READINESS,
-                     OBD_HEALTH_SEVERITY_INFO, FALSE, 0.0, reason);
+                     OBD_SEVERITY_INFO, FALSE, 0.0, reason);
       return;
     }
 
@@ -497,7 +443,7 @@ add_readiness (const ObdHealthInput *input,
                                          "%u readiness monitors incomplete (%s)", n),
                             n, names->str);
   add_deduction (deductions, OBD_HEALTH_SYSTEM_EMISSIONS, OBD_HEALTH_ITEM_READINESS,
-                 OBD_HEALTH_SEVERITY_INFO, FALSE,
+                 OBD_SEVERITY_INFO, FALSE,
                  MIN (MONITOR_POINTS * n, MONITORS_MAX_POINTS), reason);
 }
 
@@ -517,7 +463,7 @@ add_trends (const ObdHealthInput *input,
       else
         reason = g_strdup_printf (_("Unusual trend in %s"), trend->key);
       add_deduction (deductions, obd_health_system_for_pid_key (trend->key),
-                     OBD_HEALTH_ITEM_TREND, OBD_HEALTH_SEVERITY_INFO, FALSE,
+                     OBD_HEALTH_ITEM_TREND, OBD_SEVERITY_INFO, FALSE,
                      TREND_POINTS, reason);
     }
 }
@@ -530,7 +476,7 @@ find_stop_driving_alert (const ObdHealthReport *report)
     {
       const ObdHealthDeduction *d = &g_array_index (report->deductions, ObdHealthDeduction, i);
 
-      if (d->kind == OBD_HEALTH_ITEM_ALERT && d->severity == OBD_HEALTH_SEVERITY_CRITICAL
+      if (d->kind == OBD_HEALTH_ITEM_ALERT && d->severity == OBD_SEVERITY_CRITICAL
           && (d->system == OBD_HEALTH_SYSTEM_ENGINE || d->system == OBD_HEALTH_SYSTEM_COOLING))
         return d;
     }
@@ -545,8 +491,8 @@ find_unhealthy_item (const ObdHealthReport *report)
     {
       const ObdHealthDeduction *d = &g_array_index (report->deductions, ObdHealthDeduction, i);
 
-      if (d->severity == OBD_HEALTH_SEVERITY_CRITICAL
-          || (d->severity == OBD_HEALTH_SEVERITY_WARNING && d->confirmed))
+      if (d->severity == OBD_SEVERITY_CRITICAL
+          || (d->severity == OBD_SEVERITY_WARNING && d->confirmed))
         return d;
     }
   return NULL;
@@ -627,6 +573,24 @@ obd_health_report_free (ObdHealthReport *report)
   g_free (report);
 }
 
+/* ---- scores as shown ---------------------------------------------------- */
+
+int
+obd_health_score_round (double score)
+{
+  if (isnan (score))
+    return 0;
+  /* Half up, after a nudge for binary fractions: 34.5 is 35 everywhere,
+   * and a 24.999999999 that is 25 on paper shows as 25. */
+  return (int) CLAMP (floor (score + 0.5 + 1e-9), 0.0, 100.0);
+}
+
+char *
+obd_health_score_format (double score)
+{
+  return g_strdup_printf ("%d", obd_health_score_round (score));
+}
+
 /* ---- explanation ------------------------------------------------------- */
 
 /* Points without noise: "40", "7.5". */
@@ -648,17 +612,18 @@ obd_health_report_explain (const ObdHealthReport *report)
 
   text = g_string_new (NULL);
 
-  g_string_append_printf (text, _("Vehicle health: %.0f/100, %s"), report->vehicle_score,
+  g_string_append_printf (text, _("Vehicle health: %d/100, %s"),
+                          obd_health_score_round (report->vehicle_score),
                           obd_health_status_get_label (report->status));
   g_string_append_c (text, '\n');
   g_string_append_printf (text,
                           _("The vehicle score is the lower of the worst system plus %.0f "
-                            "(%s: %.0f + %.0f) and the weighted mean of all systems (%.0f; "
+                            "(%s: %d + %.0f) and the weighted mean of all systems (%d; "
                             "engine counts 25 %%, each other system 15 %%)."),
                           WORST_SYSTEM_MARGIN,
                           obd_health_system_get_label (report->worst_system),
-                          report->system_scores[report->worst_system], WORST_SYSTEM_MARGIN,
-                          report->weighted_mean);
+                          obd_health_score_round (report->system_scores[report->worst_system]),
+                          WORST_SYSTEM_MARGIN, obd_health_score_round (report->weighted_mean));
   g_string_append_c (text, '\n');
 
   switch (report->status)
@@ -708,16 +673,16 @@ obd_health_report_explain (const ObdHealthReport *report)
 
       if (n_items == 0)
         {
-          g_string_append_printf (text, _("%s: %.0f/100, no problems found"),
+          g_string_append_printf (text, _("%s: %d/100, no problems found"),
                                   obd_health_system_get_label ((ObdHealthSystem) s),
-                                  report->system_scores[s]);
+                                  obd_health_score_round (report->system_scores[s]));
           g_string_append_c (text, '\n');
           continue;
         }
 
-      g_string_append_printf (text, _("%s: %.0f/100"),
+      g_string_append_printf (text, _("%s: %d/100"),
                               obd_health_system_get_label ((ObdHealthSystem) s),
-                              report->system_scores[s]);
+                              obd_health_score_round (report->system_scores[s]));
       g_string_append_c (text, '\n');
       for (guint i = 0; i < report->deductions->len; i++)
         {

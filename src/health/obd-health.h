@@ -64,26 +64,18 @@
  *
  * Which system an item belongs to
  * -------------------------------
- * Trouble codes, by the knowledge base's system key
+ * Trouble codes, by the knowledge base's system (obd-dtc-kb.h), which
+ * already files a code by its subject — P0217 engine over temperature is
+ * "cooling" there, P0562 system voltage "charging":
  *   fuel-air → fuel            ignition → engine       emissions → emissions
  *   speed-idle → engine        computer → electrical   transmission → transmission
+ *   cooling → cooling          charging → electrical   hybrid → electrical
  *   network → electrical       body → electrical       chassis → electrical
+ *   other → engine
  * (body codes are mostly body electrics — lighting, locks, airbag circuits;
  * chassis codes an OBD reader sees are mostly ABS/ESP sensor and module
- * circuits; neither has a system of its own among the six), with these
- * codes moved to where a mechanic would look:
- *   cooling:      P0115-P0119 (coolant temperature sensor), P0125, P0128
- *                 (thermostat), P0217 (over temperature), P0480-P0485
- *                 (cooling fans), P0526-P0528 (fan speed), P0597-P0599
- *                 (thermostat heater), P2181 (cooling system performance)
- *   electrical:   P0560-P0563 (system voltage), P0620-P0622 (generator),
- *                 P2500-P2505 (generator lamp / charging voltage)
- *   transmission: P0218 (transmission over temperature)
- * A caller may override per code (ObdHealthCode.health_system).  A code
- * without a system key falls back to its SAE group: P00-P02 fuel, P03
- * engine, P04 emissions, P05 engine, P06 electrical, P07-P09
- * transmission, P0A (hybrid propulsion) electrical, B/C/U electrical; the
- * third character picks the group for P1, P2 and P3 codes alike.
+ * circuits; neither has a system of its own among the six).  A caller may
+ * override per code (ObdHealthCode.health_system).
  * Mode 06 tests, by monitor ID (SAE J1979 Appendix D): misfire A1-AD and
  * boost pressure 85-88 → engine; fuel system 81-84 → fuel; the rest (O2
  * sensors 01-10, catalyst 21-24, EGR/VVT 31-38, EVAP 39-3D, O2 heaters
@@ -102,6 +94,7 @@
 #include <glib.h>
 
 #include "obd-alerts.h"
+#include "obd-dtc-kb.h"
 
 G_BEGIN_DECLS
 
@@ -125,9 +118,11 @@ const char     *obd_health_system_get_label (ObdHealthSystem  system);
 gboolean        obd_health_system_from_key  (const char      *key,
                                              ObdHealthSystem *out_system);
 
-/* The mappings documented above. */
+/* The mappings documented above.  for_dtc takes the knowledge base's
+ * system key of the code ("cooling"), or NULL to look the code up. */
 ObdHealthSystem obd_health_system_for_dtc        (const char *code,
                                                   const char *kb_system);
+ObdHealthSystem obd_health_system_for_dtc_system (ObdDtcSystem system);
 ObdHealthSystem obd_health_system_for_mode06_mid (guint8      mid);
 ObdHealthSystem obd_health_system_for_pid_key    (const char *key);
 
@@ -158,7 +153,7 @@ typedef struct
   const char        *description;    /* "Cylinder 1 Misfire Detected", may be NULL */
   const char        *system;         /* knowledge-base key "ignition", may be NULL */
   const char        *health_system;  /* override, "cooling"; NULL for the mapping */
-  ObdHealthSeverity  severity;
+  ObdSeverity  severity;
   ObdHealthCodeKind  kind;
 } ObdHealthCode;
 
@@ -173,7 +168,7 @@ typedef struct
 typedef struct
 {
   const char        *key;       /* PID key, "coolant_temp" */
-  ObdHealthSeverity  severity;  /* INFO alerts deduct nothing */
+  ObdSeverity  severity;  /* INFO alerts deduct nothing */
   const char        *title;     /* "Engine overheating", may be NULL */
 } ObdHealthAlert;
 
@@ -218,7 +213,7 @@ typedef struct
 {
   ObdHealthSystem    system;
   ObdHealthItemKind  kind;
-  ObdHealthSeverity  severity;
+  ObdSeverity  severity;
   gboolean           confirmed;  /* FALSE for pending codes, readiness, trends */
   double             points;     /* d; 0 for notes such as "monitors
                                   * incomplete after a clear" */
@@ -235,6 +230,13 @@ typedef struct
   double           system_scores[OBD_HEALTH_N_SYSTEMS];
   GArray          *deductions;      /* ObdHealthDeduction, most points first */
 } ObdHealthReport;
+
+/* Scores as people see them: THE rounding of every view (cards, lists,
+ * explanations, printed reports), so a card never says 24 where the
+ * explanation says 25.  Half up to a whole number in 0..100; NaN is 0. */
+int              obd_health_score_round   (double                 score);
+/* "34" */
+char            *obd_health_score_format  (double                 score);
 
 ObdHealthReport *obd_health_evaluate      (const ObdHealthInput  *input);
 void             obd_health_report_free   (ObdHealthReport       *report);

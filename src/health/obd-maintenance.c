@@ -10,6 +10,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "obd-enums.h"
+#include "obd-health-enum-types.h"
 #include "obd-maintenance.h"
 #include "obd-trend.h"
 
@@ -17,29 +19,30 @@
 #define MARGIN_MIN_KM    500.0
 #define MARGIN_MIN_DAYS  14
 
-static const char *const status_keys[] = { "ok", "due", "overdue", "done" };
-
 const char *
 obd_service_status_get_key (ObdServiceStatus status)
 {
   g_return_val_if_fail (status <= OBD_SERVICE_STATUS_DONE, NULL);
-  return status_keys[status];
+  return obd_enum_get_nick (OBD_TYPE_SERVICE_STATUS, status);
 }
 
 gboolean
-obd_service_status_from_key (const char       *key,
-                             ObdServiceStatus *out_status)
+obd_service_status_from_key (const char        *key,
+                             ObdServiceStatus  *out_status,
+                             GError           **error)
 {
+  g_autofree char *lower = NULL;
+  int value;
+
   g_return_val_if_fail (key != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (status_keys); i++)
-    if (g_ascii_strcasecmp (key, status_keys[i]) == 0)
-      {
-        if (out_status != NULL)
-          *out_status = (ObdServiceStatus) i;
-        return TRUE;
-      }
-  return FALSE;
+  /* The store writes DUE / OVERDUE / DONE in upper case (DESIGN.md §6). */
+  lower = g_ascii_strdown (key, -1);
+  if (!obd_enum_from_nick (OBD_TYPE_SERVICE_STATUS, lower, &value, error))
+    return FALSE;
+  if (out_status != NULL)
+    *out_status = (ObdServiceStatus) value;
+  return TRUE;
 }
 
 const char *
@@ -61,13 +64,13 @@ obd_service_status_get_label (ObdServiceStatus status)
 }
 
 static const ObdServiceSchedule default_schedule[] = {
-  { "oil-change", N_("Engine oil and filter"), 15000.0, 12 },
-  { "air-filter", N_("Air filter"), 30000.0, 24 },
-  { "cabin-filter", N_("Cabin air filter"), 15000.0, 12 },
-  { "spark-plugs", N_("Spark plugs"), 60000.0, 48 },
-  { "brake-fluid", N_("Brake fluid"), 0.0, 24 },
-  { "coolant", N_("Coolant"), 100000.0, 60 },
-  { "timing-belt", N_("Timing belt"), 100000.0, 72 },
+  { "oil-change", N_("Engine oil and filter"), 15000.0, 365 },
+  { "air-filter", N_("Air filter"), 30000.0, 730 },
+  { "cabin-filter", N_("Cabin air filter"), 15000.0, 365 },
+  { "spark-plugs", N_("Spark plugs"), 60000.0, 1461 },
+  { "brake-fluid", N_("Brake fluid"), 0.0, 730 },
+  { "coolant", N_("Coolant"), 100000.0, 1826 },
+  { "timing-belt", N_("Timing belt"), 100000.0, 2191 },
 };
 
 const ObdServiceSchedule *
@@ -106,7 +109,7 @@ obd_service_item_init_from_schedule (ObdServiceItem           *item,
 
   memset (item, 0, sizeof *item);
   item->interval_km = schedule->interval_km;
-  item->interval_months = schedule->interval_months;
+  item->interval_days = schedule->interval_days;
   item->last_done_km = -1.0;
   g_date_clear (&item->last_done_date, 1);
 }
@@ -128,7 +131,7 @@ obd_service_forecast (const ObdServiceItem *item,
   g_date_clear (&out->due_date, 1);
   g_date_clear (&out->predicted_date, 1);
 
-  if (item->interval_km <= 0 && item->interval_months == 0)
+  if (item->interval_km <= 0 && item->interval_days == 0)
     {
       /* One-off work: done once it has a record, else waiting to be done. */
       gboolean done = item->last_done_km >= 0 || g_date_valid (&item->last_done_date);
@@ -147,17 +150,14 @@ obd_service_forecast (const ObdServiceItem *item,
       due |= out->remaining_km <= out->margin_km;
     }
 
-  if (item->interval_months > 0 && g_date_valid (&item->last_done_date))
+  if (item->interval_days > 0 && g_date_valid (&item->last_done_date))
     {
-      gint interval_days;
-
       out->by_time = TRUE;
       out->due_date = item->last_done_date;
-      /* Calendar months: 31 January + 1 month is 28/29 February. */
-      g_date_add_months (&out->due_date, item->interval_months);
-      interval_days = g_date_days_between (&item->last_done_date, &out->due_date);
+      g_date_add_days (&out->due_date, item->interval_days);
       out->remaining_days = g_date_days_between (today, &out->due_date);
-      out->margin_days = MAX ((gint) lround (MARGIN_FRACTION * interval_days), MARGIN_MIN_DAYS);
+      out->margin_days = MAX ((gint) lround (MARGIN_FRACTION * item->interval_days),
+                              MARGIN_MIN_DAYS);
       overdue |= out->remaining_days < 0;
       due |= out->remaining_days <= out->margin_days;
     }

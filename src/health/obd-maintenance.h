@@ -3,10 +3,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A service item repeats every interval_km kilometres and/or every
- * interval_months months, whichever comes first, counted from when it was
- * last done.  Given the odometer and today:
+ * interval_days days, whichever comes first, counted from when it was
+ * last done.  Days, as the store keeps them (a year is 365 days, a
+ * maker's "every 2 years" 730): the store, this forecast and every view
+ * count the same unit, so nothing converts and nothing rounds on the way.
+ * Given the odometer and today:
  *
- *   due at        last done km + interval_km;  last done date + interval_months
+ *   due at        last done km + interval_km;  last done date + interval_days
  *   remaining     due − now, per dimension (negative when past)
  *   margin        the larger of 10 % of the interval and 500 km / 14 days:
  *                 enough warning to book the work, even for short intervals
@@ -46,9 +49,12 @@ typedef enum
 
 /* Stable keys "ok", "due", "overdue", "done" (the store's DUE / OVERDUE /
  * DONE, DESIGN.md §6, in lower case). */
-const char *obd_service_status_get_key   (ObdServiceStatus  status);
-gboolean    obd_service_status_from_key  (const char       *key,
-                                          ObdServiceStatus *out_status);
+const char *obd_service_status_get_key   (ObdServiceStatus   status);
+/* Case-insensitive (the store's "DUE" too); other text fails with
+ * G_IO_ERROR_INVALID_DATA. */
+gboolean    obd_service_status_from_key  (const char        *key,
+                                          ObdServiceStatus  *out_status,
+                                          GError           **error);
 /* Translated: "OK", "Due", "Overdue", "Done". */
 const char *obd_service_status_get_label (ObdServiceStatus  status);
 
@@ -57,12 +63,13 @@ typedef struct
   const char *key;              /* stable: "oil-change" */
   const char *label;            /* English, marked N_(); see _get_label() */
   double      interval_km;      /* 0: no distance interval */
-  guint       interval_months;  /* 0: no time interval */
+  guint       interval_days;    /* 0: no time interval */
 } ObdServiceSchedule;
 
-/* A generic petrol-car schedule: oil and filter 15000 km / 12 months, air
- * filter 30000 / 24, cabin filter 15000 / 12, spark plugs 60000 / 48,
- * brake fluid 24 months, coolant 100000 / 60, timing belt 100000 / 72.
+/* A generic petrol-car schedule: oil and filter 15000 km / 1 year, air
+ * filter 30000 km / 2 years, cabin filter 15000 / 1, spark plugs 60000 / 4,
+ * brake fluid 2 years, coolant 100000 / 5, timing belt 100000 / 6 (years
+ * of 365 days, plus a leap day every four).
  * The maker's schedule always wins; these are the defaults a workshop
  * starts from. */
 const ObdServiceSchedule *obd_service_get_default_schedule (gsize       *n_items);
@@ -73,7 +80,7 @@ const char               *obd_service_schedule_get_label   (const ObdServiceSche
 typedef struct
 {
   double interval_km;       /* 0: none */
-  guint  interval_months;   /* 0: none */
+  guint  interval_days;     /* 0: none */
   double last_done_km;      /* < 0: never recorded */
   GDate  last_done_date;    /* invalid (cleared): never recorded */
 } ObdServiceItem;

@@ -244,6 +244,22 @@ format_quantity (double      value,
   return g_strdup_printf ("%.*f %s", decimals, value, unit);
 }
 
+/* An average Gregorian month. */
+#define DAYS_PER_MONTH (365.2425 / 12.0)
+
+/* "March 2024", in the user's language and time zone. */
+static char *
+format_since (gint64 time_us)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
+
+  if (when == NULL)
+    return g_strdup ("?");
+  /* Translators: a month and year for "since March 2024"; strftime-style
+   * format as g_date_time_format() takes it. */
+  return g_date_time_format (when, _("%B %Y"));
+}
+
 static char *
 explain (const ObdTrendResult *r,
          const ObdTrendOptions *options,
@@ -275,16 +291,40 @@ explain (const ObdTrendResult *r,
 
     case OBD_TREND_KIND_DRIFT:
       {
-        g_autofree char *per_day = format_quantity (fabs (r->slope_per_day), unit);
         g_autofree char *total = format_quantity (fabs (r->change), unit);
+        g_autofree char *since = format_since (r->first_time_us);
+        g_autofree char *rate = NULL;
+
+        /* The rate in the step a mechanic thinks in for that span: a
+         * coolant creeping up over a season is "3 °C per month", not
+         * "0.1 °C per day". */
+        if (r->span_days >= 60.0)
+          {
+            g_autofree char *q = format_quantity (fabs (r->slope_per_day) * DAYS_PER_MONTH, unit);
+            /* Translators: a rate, e.g. "3.0 °C per month" */
+            rate = g_strdup_printf (_("%s per month"), q);
+          }
+        else if (r->span_days >= 14.0)
+          {
+            g_autofree char *q = format_quantity (fabs (r->slope_per_day) * 7.0, unit);
+            /* Translators: a rate, e.g. "0.8 % per week" */
+            rate = g_strdup_printf (_("%s per week"), q);
+          }
+        else
+          {
+            g_autofree char *q = format_quantity (fabs (r->slope_per_day), unit);
+            /* Translators: a rate, e.g. "0.02 V per day" */
+            rate = g_strdup_printf (_("%s per day"), q);
+          }
 
         if (r->direction == OBD_TREND_DIRECTION_UP)
-          return g_strdup_printf (_("%s has been rising by %s per day over %.0f days (%s in "
-                                    "total), too steadily to be noise."),
-                                  label, per_day, r->span_days, total);
-        return g_strdup_printf (_("%s has been falling by %s per day over %.0f days (%s in "
-                                  "total), too steadily to be noise."),
-                                label, per_day, r->span_days, total);
+          /* Translators: "Coolant temperature at idle rising 3.0 °C per month since
+           * March 2024 (9.1 °C in all), too steadily to be noise." */
+          return g_strdup_printf (_("%s rising %s since %s (%s in all), too steadily to be "
+                                    "noise."), label, rate, since, total);
+        /* Translators: as above, falling */
+        return g_strdup_printf (_("%s falling %s since %s (%s in all), too steadily to be "
+                                  "noise."), label, rate, since, total);
       }
 
     case OBD_TREND_KIND_NONE:
@@ -349,6 +389,7 @@ obd_trend_analyze (const ObdTrendPoint   *points,
     }
   r->latest = y[n - 1];
   r->span_days = x[n - 1] - x[0];
+  r->first_time_us = sorted[0].time_us;
 
   /* (a) Level: the latest point against everything before it. */
   history = g_memdup2 (y, (n - 1) * sizeof (double));

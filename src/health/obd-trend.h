@@ -104,11 +104,15 @@ typedef struct
   double             z_score;        /* modified z of the latest point */
   double             slope_per_day;  /* Theil–Sen over the whole window */
   double             span_days;
+  gint64             first_time_us;  /* oldest point */
   double             change;         /* slope × span */
   double             noise;          /* σ of the residuals, after the floor */
   double             mk_z;           /* Mann–Kendall Z */
   double             magnitude;      /* LEVEL: |z|; DRIFT: |change|; else 0 */
   char              *explanation;    /* translated sentence */
+  const char        *key;            /* the reading's PID key when the caller
+                                      * sets it (src/diag does), a string
+                                      * that lives forever; else NULL */
 } ObdTrendResult;
 
 /* points need not be sorted; label names the reading in the explanation

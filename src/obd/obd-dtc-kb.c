@@ -49,12 +49,9 @@ typedef struct
   char          *load_error;  /* set when the table could not be loaded */
 } Kb;
 
-static const char *severity_keys[] = { "info", "warning", "critical" };
-static const char *severity_labels[] = { N_("Information"), N_("Warning"), N_("Critical") };
-
 static const char *system_keys[] = {
   "fuel-air", "ignition", "emissions", "speed-idle", "computer",
-  "transmission", "hybrid", "network", "body", "chassis", "other",
+  "transmission", "hybrid", "network", "body", "chassis", "other", "cooling", "charging",
 };
 static const char *system_labels[] = {
   N_("Fuel and air metering"),
@@ -68,29 +65,15 @@ static const char *system_labels[] = {
   N_("Body"),
   N_("Chassis"),
   N_("Other"),
+  N_("Cooling system"),
+  N_("Charging and system voltage"),
 };
 
 static const char *prefix_keys[] = { "P0", "P2", "P3", "C0", "B0", "U0", "U3" };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (severity_keys) == OBD_DTC_SEVERITY_COUNT);
-G_STATIC_ASSERT (G_N_ELEMENTS (severity_labels) == OBD_DTC_SEVERITY_COUNT);
 G_STATIC_ASSERT (G_N_ELEMENTS (system_keys) == OBD_DTC_SYSTEM_COUNT);
 G_STATIC_ASSERT (G_N_ELEMENTS (system_labels) == OBD_DTC_SYSTEM_COUNT);
 G_STATIC_ASSERT (G_N_ELEMENTS (prefix_keys) == OBD_DTC_KB_PREFIX_COUNT);
-
-const char *
-obd_dtc_severity_to_string (ObdDtcSeverity severity)
-{
-  g_return_val_if_fail ((guint) severity < OBD_DTC_SEVERITY_COUNT, NULL);
-  return severity_keys[severity];
-}
-
-const char *
-obd_dtc_severity_get_label (ObdDtcSeverity severity)
-{
-  g_return_val_if_fail ((guint) severity < OBD_DTC_SEVERITY_COUNT, NULL);
-  return _(severity_labels[severity]);
-}
 
 const char *
 obd_dtc_system_get_key (ObdDtcSystem system)
@@ -176,13 +159,52 @@ is_manufacturer_specific (guint16 raw)
   return digit == 1 || digit == 2;
 }
 
-/* The J2012 sub-group of a code's range; the table in obd-dtc-kb.h. */
+/* Generic blocks that J2012 gives to one subject inside a range of
+ * another (obd-dtc-kb.h): a cooling fan code is a cooling fault wherever
+ * its number falls.  Inclusive, in the two-byte encoding. */
+static const struct
+{
+  guint16      first;
+  guint16      last;
+  ObdDtcSystem system;
+} subject_blocks[] = {
+  { 0x00B1, 0x00B7, OBD_DTC_SYSTEM_COOLING },       /* radiator coolant temp, flow */
+  { 0x0115, 0x011B, OBD_DTC_SYSTEM_COOLING },       /* coolant temperature sensors */
+  { 0x0125, 0x0126, OBD_DTC_SYSTEM_COOLING },       /* coolant too cold */
+  { 0x0128, 0x0128, OBD_DTC_SYSTEM_COOLING },       /* thermostat */
+  { 0x0217, 0x0217, OBD_DTC_SYSTEM_COOLING },       /* engine over temperature */
+  { 0x0218, 0x0218, OBD_DTC_SYSTEM_TRANSMISSION },  /* transmission over temperature */
+  { 0x0480, 0x0485, OBD_DTC_SYSTEM_COOLING },       /* cooling fan circuits */
+  { 0x0493, 0x0495, OBD_DTC_SYSTEM_COOLING },       /* fan speed */
+  { 0x050C, 0x050C, OBD_DTC_SYSTEM_COOLING },       /* cold start coolant temp */
+  { 0x0514, 0x0517, OBD_DTC_SYSTEM_CHARGING },      /* battery temperature sensor */
+  { 0x0526, 0x0529, OBD_DTC_SYSTEM_COOLING },       /* fan speed sensor */
+  { 0x0560, 0x0563, OBD_DTC_SYSTEM_CHARGING },      /* system voltage */
+  { 0x0597, 0x0599, OBD_DTC_SYSTEM_COOLING },       /* thermostat heater */
+  { 0x0620, 0x0623, OBD_DTC_SYSTEM_CHARGING },      /* generator control, lamp */
+  { 0x0625, 0x0626, OBD_DTC_SYSTEM_CHARGING },      /* generator field terminal */
+  { 0x063A, 0x063D, OBD_DTC_SYSTEM_CHARGING },      /* generator voltage sense */
+  { 0x065A, 0x065B, OBD_DTC_SYSTEM_CHARGING },      /* generator performance */
+  { 0x0691, 0x0696, OBD_DTC_SYSTEM_COOLING },       /* fan control circuits */
+  { 0x2181, 0x2186, OBD_DTC_SYSTEM_COOLING },       /* cooling performance, sensor 2 */
+  { 0x2500, 0x2504, OBD_DTC_SYSTEM_CHARGING },      /* generator lamp, charging voltage */
+  { 0x2556, 0x2560, OBD_DTC_SYSTEM_COOLING },       /* coolant level */
+  { 0x2600, 0x2603, OBD_DTC_SYSTEM_COOLING },       /* coolant pump */
+  { 0x2678, 0x2683, OBD_DTC_SYSTEM_COOLING },       /* coolant degassing, bypass valves */
+};
+
+/* The system of a code that the table does not list: its subject block,
+ * else the J2012 sub-group of its range (obd-dtc-kb.h). */
 static ObdDtcSystem
 system_for_range (guint16 raw)
 {
   guint letter = raw >> 14;
   guint digit = (raw >> 12) & 0x3;
   guint third = (raw >> 8) & 0xf;
+
+  for (guint i = 0; i < G_N_ELEMENTS (subject_blocks); i++)
+    if (raw >= subject_blocks[i].first && raw <= subject_blocks[i].last)
+      return subject_blocks[i].system;
 
   switch (letter)
     {
@@ -277,8 +299,9 @@ on_start_element (GMarkupParseContext  *context,
   if (g_str_equal (element, "code"))
     {
       const char *id = NULL, *system = NULL, *severity = NULL;
+      ObdSeverity sev = OBD_SEVERITY_WARNING;
       char code[6];
-      int sys, sev;
+      int sys;
 
       if (!g_markup_collect_attributes (element, names, values, error,
                                         G_MARKUP_COLLECT_STRING, "id", &id,
@@ -289,8 +312,8 @@ on_start_element (GMarkupParseContext  *context,
 
       memset (&st->entry, 0, sizeof st->entry);
       sys = lookup_key (system, system_keys, G_N_ELEMENTS (system_keys));
-      sev = lookup_key (severity, severity_keys, G_N_ELEMENTS (severity_keys));
-      if (!parse_code (id, &st->entry.raw) || sys < 0 || sev < 0)
+      if (!parse_code (id, &st->entry.raw) || sys < 0
+          || !obd_severity_from_key (severity, &sev, NULL))
         {
           g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
                        "Bad code entry id=\"%s\" system=\"%s\" severity=\"%s\"",

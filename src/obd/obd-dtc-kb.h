@@ -38,6 +38,26 @@
  *   other P ranges      other
  *   Uxxxx network, Bxxxx body, Cxxxx chassis
  *
+ * The range is the letter of J2012, but J2012 also assigns whole blocks
+ * inside those ranges to one subject, and a mechanic looks for a code by
+ * its subject: P0217 "Engine Coolant Over Temperature" sits in the fuel and
+ * air metering range yet is a cooling fault.  So these generic blocks take
+ * their subject's system, before the range rule (the table in
+ * obd-dtc-kb.c, subject_blocks[]; data/dtc/generic.xml agrees with it,
+ * which tests/test-health.c checks):
+ *
+ *   cooling       P00B1-P00B7 (radiator coolant temperature, coolant flow),
+ *                 P0115-P011B (coolant temperature sensors), P0125, P0126,
+ *                 P0128 (thermostat), P0217 (engine over temperature),
+ *                 P0480-P0485, P0493-P0495, P0526-P0529, P0691-P0696 (fans),
+ *                 P050C, P0597-P0599 (thermostat heater), P2181-P2186,
+ *                 P2556-P2560 (coolant level), P2600-P2603 (coolant pump),
+ *                 P2678-P2683 (coolant valves)
+ *   charging      P0514-P0517 (battery temperature), P0560-P0563 (system
+ *                 voltage), P0620-P0623, P0625, P0626, P063A-P063D, P065A, P065B
+ *                 (generator), P2500-P2504 (generator lamp, charging voltage)
+ *   transmission  P0218 (transmission fluid over temperature)
+ *
  * Severity rule (applied when the table is generated; first match wins):
  *
  *   CRITICAL  the title names a misfire; an over-temperature condition;
@@ -60,6 +80,8 @@
 
 #include <glib.h>
 
+#include "obd-severity.h"
+
 G_BEGIN_DECLS
 
 #define OBD_DTC_KB_ERROR (obd_dtc_kb_error_quark ())
@@ -72,19 +94,16 @@ typedef enum
 
 GQuark obd_dtc_kb_error_quark (void);
 
-typedef enum
-{
-  OBD_DTC_SEVERITY_INFO = 0,
-  OBD_DTC_SEVERITY_WARNING,
-  OBD_DTC_SEVERITY_CRITICAL,
-} ObdDtcSeverity;
-
-#define OBD_DTC_SEVERITY_COUNT 3
-
-/* Stable key for JSON and the data file: "info", "warning", "critical". */
-const char *obd_dtc_severity_to_string  (ObdDtcSeverity severity);
-/* Translated: "Information", "Warning", "Critical". */
-const char *obd_dtc_severity_get_label  (ObdDtcSeverity severity);
+/* Codes are graded on the one severity scale of obd-severity.h.  These
+ * names are the same enum under the knowledge base's old spelling, kept so
+ * callers outside src/obd compile unchanged; new code uses ObdSeverity. */
+typedef ObdSeverity ObdDtcSeverity;
+#define OBD_DTC_SEVERITY_INFO       OBD_SEVERITY_INFO
+#define OBD_DTC_SEVERITY_WARNING    OBD_SEVERITY_WARNING
+#define OBD_DTC_SEVERITY_CRITICAL   OBD_SEVERITY_CRITICAL
+#define OBD_DTC_SEVERITY_COUNT      OBD_SEVERITY_COUNT
+#define obd_dtc_severity_to_string  obd_severity_get_key
+#define obd_dtc_severity_get_label  obd_severity_get_label
 
 typedef enum
 {
@@ -99,12 +118,15 @@ typedef enum
   OBD_DTC_SYSTEM_BODY,
   OBD_DTC_SYSTEM_CHASSIS,
   OBD_DTC_SYSTEM_OTHER,
+  OBD_DTC_SYSTEM_COOLING,
+  OBD_DTC_SYSTEM_CHARGING,
 } ObdDtcSystem;
 
-#define OBD_DTC_SYSTEM_COUNT 11
+#define OBD_DTC_SYSTEM_COUNT (OBD_DTC_SYSTEM_CHARGING + 1)
 
 /* Stable key: "fuel-air", "ignition", "emissions", "speed-idle", "computer",
- * "transmission", "hybrid", "network", "body", "chassis", "other". */
+ * "transmission", "hybrid", "network", "body", "chassis", "other",
+ * "cooling", "charging". */
 const char *obd_dtc_system_get_key      (ObdDtcSystem system);
 /* Translated: "Fuel and air metering", ... */
 const char *obd_dtc_system_get_label    (ObdDtcSystem system);
@@ -113,7 +135,7 @@ typedef struct ObdDtcInfo
 {
   const char         *code;         /* "P0420", upper case, lives forever */
   ObdDtcSystem        system;
-  ObdDtcSeverity      severity;
+  ObdSeverity         severity;
   gboolean            known;        /* TRUE: listed in the generic table */
   gboolean            manufacturer_specific;
   const char         *title;        /* translated, never NULL */
@@ -158,7 +180,7 @@ typedef struct
   guint per_letter[4];                          /* P, C, B, U */
   guint per_prefix[OBD_DTC_KB_PREFIX_COUNT];
   guint per_system[OBD_DTC_SYSTEM_COUNT];
-  guint per_severity[OBD_DTC_SEVERITY_COUNT];
+  guint per_severity[OBD_SEVERITY_COUNT];
   guint with_explanation;                       /* explanation and causes */
   gint64 load_time_us;                          /* time the first load took */
 } ObdDtcKbStats;

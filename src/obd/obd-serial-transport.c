@@ -15,6 +15,7 @@
 #include <libserialport.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "obd-error.h"
 #include "obd-transport-private.h"
@@ -127,9 +128,24 @@ obd_serial_transport_open (ObdTransport  *transport,
   ret = sp_get_port_by_name (self->path, &self->port);
   if (ret != SP_OK)
     {
-      g_set_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_NOT_FOUND,
-                   _("There is no serial port %s. Check that the adapter is plugged in "
-                     "(USB) or paired and bound with rfcomm (Bluetooth)."), self->path);
+      GStatBuf st;
+
+      /* Something is there, but it is no serial port: a typo or the
+       * wrong file (--port /etc/passwd), not an unplugged adapter. */
+      if (g_stat (self->path, &st) == 0)
+        g_set_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_INVALID_ADDRESS,
+                     S_ISDIR (st.st_mode)
+                     ? _("%s is a folder, not a serial port. Give the adapter’s port, such as "
+                         "/dev/ttyUSB0 or /dev/rfcomm0.")
+                     : S_ISCHR (st.st_mode)
+                     ? _("%s is a device, but not a serial port. Give the adapter’s port, such "
+                         "as /dev/ttyUSB0 or /dev/rfcomm0.")
+                     : _("%s is a file, not a serial port. Give the adapter’s port, such as "
+                         "/dev/ttyUSB0 or /dev/rfcomm0."), self->path);
+      else
+        g_set_error (error, OBD_TRANSPORT_ERROR, OBD_TRANSPORT_ERROR_NOT_FOUND,
+                     _("There is no serial port %s. Check that the adapter is plugged in "
+                       "(USB) or paired and bound with rfcomm (Bluetooth)."), self->path);
       return FALSE;
     }
 

@@ -322,6 +322,21 @@ obd_sim_transport_set_ignition (ObdSimTransport *self,
   obd_sim_vehicle_set_ignition (obd_sim_elm_get_vehicle (self->elm), on);
 }
 
+void
+obd_sim_transport_hold_rpm (ObdSimTransport *self,
+                            double           rpm)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  ObdSimVehicle *vehicle;
+
+  g_return_if_fail (OBD_IS_SIM_TRANSPORT (self));
+  locker = g_mutex_locker_new (&self->lock);
+  vehicle = obd_sim_elm_get_vehicle (self->elm);
+  /* From now on the virtual clock, so the engine starts moving now. */
+  obd_sim_vehicle_set_time (vehicle, virtual_now (self));
+  obd_sim_vehicle_hold_rpm (vehicle, rpm);
+}
+
 gint64
 obd_sim_transport_estimate_request_us (ObdSimTransport *self,
                                        const char      *request)

@@ -37,6 +37,10 @@ void          obd_sim_transport_set_faults           (ObdSimTransport    *self,
                                                       const ObdSimFaults *faults);
 void          obd_sim_transport_set_ignition         (ObdSimTransport    *self,
                                                       gboolean            on);
+/* The simulated mechanic's foot (obd_sim_vehicle_hold_rpm): holds the
+ * standing engine at rpm, 0 releases it.  Thread-safe. */
+void          obd_sim_transport_hold_rpm             (ObdSimTransport    *self,
+                                                      double              rpm);
 /* obd_sim_elm_estimate_request_us() with the adapter's current settings. */
 gint64        obd_sim_transport_estimate_request_us  (ObdSimTransport    *self,
                                                       const char         *request);

@@ -61,8 +61,43 @@ typedef enum
   SCENARIO_LEAN_MIXTURE,
   SCENARIO_FAILING_CATALYST,
   SCENARIO_WEAK_BATTERY,
+  /* The stories the guided-repair guides are walked against
+   * (data/guides/); each fault has the codes, freeze frame, readiness and
+   * live data its guide expects to find. */
+  SCENARIO_STUCK_THERMOSTAT,
+  SCENARIO_FAILING_MAF,
+  SCENARIO_MAF_CIRCUIT_LOW,
+  SCENARIO_DEAD_O2_HEATER,
+  SCENARIO_LAZY_O2,
+  SCENARIO_O2_DOWNSTREAM_LOW,
+  SCENARIO_EVAP_LARGE_LEAK,
+  SCENARIO_EVAP_SMALL_LEAK,
+  SCENARIO_EVAP_PURGE_STUCK,
+  SCENARIO_EVAP_VENT_BLOCKED,
+  SCENARIO_CRANK_SENSOR,
+  SCENARIO_CAM_SENSOR,
+  SCENARIO_VSS_FAULT,
+  SCENARIO_OVERCHARGING,
+  SCENARIO_LOST_COMMUNICATION,
+  SCENARIO_RICH_MIXTURE,
+  SCENARIO_FAILING_CATALYST_B2,
+  SCENARIO_RANDOM_MISFIRE,
+  SCENARIO_NO_START,
+  SCENARIO_EGR_STUCK_OPEN,
+  SCENARIO_DIRTY_THROTTLE,
+  SCENARIO_MIL_NO_CODES,
+  SCENARIO_ECT_CIRCUIT_HIGH,
+  SCENARIO_TPS_GLITCH,
+  SCENARIO_MAP_HOSE_OFF,
   N_SCENARIOS
 } ScenarioId;
+
+/* ScenarioDef.flags */
+enum
+{
+  STORY_COLD_START = 1 << 0,  /* the engine was started cold just now */
+  STORY_DRIVES     = 1 << 1,  /* the driving cycle, like "driving-cycle" */
+};
 
 /* Non-continuous readiness monitors (PID 01 byte C/D bit numbers). */
 enum
@@ -90,6 +125,8 @@ typedef struct
   guint8      incomplete;       /* monitors that cannot complete (mask) */
   double      freeze_time_s;    /* model time the freeze frame shows */
   double      coolant_start;
+  guint16     tcm_codes[3];     /* stored, pending and permanent in the TCM */
+  guint       flags;            /* STORY_* */
 } ScenarioDef;
 
 static const ScenarioDef scenarios[N_SCENARIOS] = {
@@ -116,7 +153,91 @@ static const ScenarioDef scenarios[N_SCENARIOS] = {
   { SCENARIO_WEAK_BATTERY, "weak-battery",
     N_("Charging system fault: system voltage 11.4 to 11.8 V with dips, P0562"),
     { 0x0562 }, { 0 }, { 0 }, 30.0, 0, 0, 86.0 },
+  { SCENARIO_STUCK_THERMOSTAT, "stuck-thermostat",
+    N_("Thermostat stuck open: after a cold start the coolant levels off near 70 °C, P0128"),
+    { 0x0128 }, { 0x0128 }, { 0x0128 }, 600.0, 0, 900.0, AMBIENT_C, { 0 }, STORY_COLD_START },
+  { SCENARIO_FAILING_MAF, "failing-maf",
+    N_("Contaminated air flow sensor reads low, more so at higher flow: lean trims, "
+       "P0171 and P0174 stored, P0101 pending"),
+    { 0x0171, 0x0174 }, { 0x0101 }, { 0x0171, 0x0174 }, 30.0, 0, 0, 88.0 },
+  { SCENARIO_MAF_CIRCUIT_LOW, "maf-circuit-low",
+    N_("Air flow sensor signal near zero (open circuit): P0102, the engine runs on its "
+       "back-up model"),
+    { 0x0102 }, { 0x0102 }, { 0x0102 }, 5.0, 0, 0, 88.0 },
+  { SCENARIO_DEAD_O2_HEATER, "dead-o2-heater",
+    N_("Bank 1 oxygen sensor heaters dead after a cold start: both sensors stay at their "
+       "bias voltage for minutes, P0135 and P0141"),
+    { 0x0135, 0x0141 }, { 0x0135, 0x0141 }, { 0x0135, 0x0141 }, 120.0, 0, 60.0, AMBIENT_C,
+    { 0 }, STORY_COLD_START },
+  { SCENARIO_LAZY_O2, "lazy-o2",
+    N_("Aged bank 1 upstream oxygen sensor switches slowly and weakly, P0133"),
+    { 0x0133 }, { 0x0133 }, { 0x0133 }, 120.0, 0, 0, 88.0 },
+  { SCENARIO_O2_DOWNSTREAM_LOW, "o2-downstream-low",
+    N_("Bank 1 downstream oxygen sensor stuck near 0.05 V, P0137"),
+    { 0x0137 }, { 0x0137 }, { 0x0137 }, 120.0, 0, 0, 88.0 },
+  { SCENARIO_EVAP_LARGE_LEAK, "evap-large-leak",
+    N_("Fuel cap left loose: evaporative system large leak, P0455"),
+    { 0x0455 }, { 0x0455 }, { 0x0455 }, 900.0, 0, 0, 88.0 },
+  { SCENARIO_EVAP_SMALL_LEAK, "evap-small-leak",
+    N_("Cracked evaporative hose: small leak found by the leak test, P0442"),
+    { 0x0442 }, { 0x0442 }, { 0x0442 }, 900.0, 0, 0, 88.0 },
+  { SCENARIO_EVAP_PURGE_STUCK, "evap-purge-stuck",
+    N_("Purge valve stuck open: fuel vapour rich at idle, negative trims, P0441"),
+    { 0x0441 }, { 0x0441 }, { 0x0441 }, 300.0, 0, 0, 88.0 },
+  { SCENARIO_EVAP_VENT_BLOCKED, "evap-vent-blocked",
+    N_("Canister vent valve blocked: the fuel pump nozzle clicks off, P0446"),
+    { 0x0446 }, { 0x0446 }, { 0x0446 }, 300.0, 0, 0, 88.0 },
+  { SCENARIO_CRANK_SENSOR, "crank-sensor",
+    N_("Failing crankshaft position sensor: engine speed signal drops out when hot, P0335"),
+    { 0x0335 }, { 0x0335 }, { 0x0335 }, 20.0, 0, 0, 92.0 },
+  { SCENARIO_CAM_SENSOR, "cam-sensor",
+    N_("No camshaft position signal: long cranking, then runs on the crank signal, P0340"),
+    { 0x0340 }, { 0x0340 }, { 0x0340 }, 10.0, 0, 0, 88.0 },
+  { SCENARIO_VSS_FAULT, "vss-fault",
+    N_("Vehicle speed sensor dead: the driving cycle with speed reading 0 km/h, P0500"),
+    { 0x0500 }, { 0x0500 }, { 0x0500 }, 60.0, 0, 40.0, AMBIENT_C, { 0 }, STORY_DRIVES },
+  { SCENARIO_OVERCHARGING, "overcharging",
+    N_("Failed voltage regulator: system voltage 15.6 V and more, P0563"),
+    { 0x0563 }, { 0 }, { 0 }, 30.0, 0, 0, 86.0 },
+  { SCENARIO_LOST_COMMUNICATION, "lost-communication",
+    N_("Engine module drops off the bus for seconds at a time: the transmission module "
+       "stores U0100"),
+    { 0 }, { 0 }, { 0 }, 30.0, 0, 0, 88.0, { 0xC100 } },
+  { SCENARIO_RICH_MIXTURE, "rich-mixture",
+    N_("Fuel pressure regulator stuck closed: both banks rich at every speed, trims -18 "
+       "to -22 %, P0172 and P0175"),
+    { 0x0172, 0x0175 }, { 0x0172, 0x0175 }, { 0x0172, 0x0175 }, 40.0, 0, 0, 88.0 },
+  { SCENARIO_FAILING_CATALYST_B2, "failing-catalyst-b2",
+    N_("Worn bank 2 catalyst: downstream O2 switches like upstream, P0430, Mode 06 test fails"),
+    { 0x0430 }, { 0x0430 }, { 0x0430 }, 60.0, 0, 0, 88.0 },
+  { SCENARIO_RANDOM_MISFIRE, "random-misfire",
+    N_("Worn spark plugs: misfires spread over every cylinder, rough idle, P0300"),
+    { 0x0300 }, { 0x0300 }, { 0x0300 }, 20.0, 1 << MON_CATALYST, 0, 88.0 },
+  { SCENARIO_NO_START, "no-start",
+    N_("Cranks but will not start: the starter turns the engine at about 200 rpm, no fuel "
+       "pressure, no trouble codes"),
+    { 0 }, { 0 }, { 0 }, 0, 0, 0, AMBIENT_C, { 0 }, STORY_COLD_START },
+  { SCENARIO_EGR_STUCK_OPEN, "egr-stuck-open",
+    N_("EGR valve stuck partly open: rough idle, high manifold pressure, P0402 pending"),
+    { 0 }, { 0x0402 }, { 0 }, 60.0, 0, 0, 88.0 },
+  { SCENARIO_DIRTY_THROTTLE, "dirty-throttle",
+    N_("Carbon in the throttle body: idle low and hunting around 600 rpm, P0506"),
+    { 0x0506 }, { 0x0506 }, { 0 }, 60.0, 0, 0, 88.0 },
+  { SCENARIO_MIL_NO_CODES, "mil-no-codes",
+    N_("MIL on but the engine module has no codes: the transmission module stores P0700"),
+    { 0 }, { 0 }, { 0 }, 30.0, 0, 0, 88.0, { 0x0700 } },
+  { SCENARIO_ECT_CIRCUIT_HIGH, "ect-circuit-high",
+    N_("Coolant temperature sensor circuit open: reads -40 °C on a warm engine, P0118"),
+    { 0x0118 }, { 0x0118 }, { 0x0118 }, 5.0, 0, 0, 88.0 },
+  { SCENARIO_TPS_GLITCH, "tps-glitch",
+    N_("Worn throttle position sensor track: the reading jumps to 100 % for an instant, P0123"),
+    { 0x0123 }, { 0x0123 }, { 0x0123 }, 20.0, 0, 0, 88.0 },
+  { SCENARIO_MAP_HOSE_OFF, "map-hose-off",
+    N_("Manifold pressure sensor hose off: reads barometric pressure at idle, P0106"),
+    { 0x0106 }, { 0x0106 }, { 0x0106 }, 20.0, 0, 0, 88.0 },
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (scenarios) == N_SCENARIOS);
 
 /* Seconds of driving each monitor needs to complete after a clear. */
 static const struct { guint8 bit; double seconds; } monitor_needs[] = {
@@ -174,6 +295,15 @@ struct _ObdSimVehicle
   gboolean           have_freeze;
   guint16            freeze_dtc;
   SimState           freeze;
+
+  GArray            *tcm_stored;     /* guint16, the TCM's own codes */
+  GArray            *tcm_pending;
+
+  /* The mechanic's foot on the pedal of the standing car
+   * (obd_sim_vehicle_hold_rpm). */
+  double             pedal_target;   /* rpm held, 0: released to idle */
+  double             pedal_from;     /* rpm when the pedal last moved */
+  double             pedal_since_s;  /* model time it moved, < 0: never */
 
   gboolean           cleared;        /* Mode 04 was received */
   gint64             clear_time_us;
@@ -266,7 +396,7 @@ cycle_speed (ObdSimVehicle *self,
 static gboolean
 scenario_drives (const ScenarioDef *sc)
 {
-  return sc->id == SCENARIO_DRIVING_CYCLE;
+  return sc->id == SCENARIO_DRIVING_CYCLE || (sc->flags & STORY_DRIVES);
 }
 
 /* O2 sensor voltage switching around stoichiometry about once a second. */
@@ -278,6 +408,221 @@ o2_switching (double t,
   double s = sin (2.0 * G_PI * 1.1 * t + phase);
 
   return CLAMP (0.45 + bias + 0.38 * tanh (3.0 * s), 0.05, 0.95);
+}
+
+/* Airflow of the warm engine at idle, g/s: the reference the fuel trim
+ * stories below scale with (a leak of fixed size matters less at higher
+ * airflow). */
+#define IDLE_MAF_GS 6.6
+
+static double
+pedal_rpm (ObdSimVehicle *self,
+           double         t,
+           double         idle_rpm)
+{
+  double target, from;
+
+  if (self->pedal_since_s < 0 || t < self->pedal_since_s)
+    return idle_rpm;
+  target = self->pedal_target > 0 ? self->pedal_target : idle_rpm;
+  from = self->pedal_from > 0 ? self->pedal_from : idle_rpm;
+  /* About 1.5 s to get there, then a foot is never quite steady. */
+  return from + (target - from) * smoothstep ((t - self->pedal_since_s) / 1.5) +
+         (self->pedal_target > 0 ? 10.0 * noise (self, 20, t, 0.7) : 0.0);
+}
+
+/* The standing engine held above idle (pedal), as a fraction of the way
+ * from idle to 3000 rpm. */
+static double
+pedal_fraction (const SimState *st)
+{
+  return st->speed > 1.0 ? 0.0 : CLAMP ((st->rpm - 800.0) / 2200.0, 0.0, 1.0);
+}
+
+/* Stories of the guide scenarios, applied in model_state() at the stage
+ * each name says.  The idle speed first: */
+static double
+story_idle_rpm (ObdSimVehicle *self,
+                double         t,
+                double         idle_rpm)
+{
+  switch (self->scenario->id)
+    {
+    case SCENARIO_RANDOM_MISFIRE:
+      {
+        /* Any cylinder drops a firing now and then: dips of up to 80 rpm,
+         * less regular than one dead cylinder. */
+        double dip = hash01 (self->seed, 22, (gint64) floor (t * 6.0));
+        return idle_rpm + 25.0 * noise (self, 4, t, 5.0) -
+               (dip > 0.75 ? 80.0 * (dip - 0.75) / 0.25 : 0.0);
+      }
+    case SCENARIO_EGR_STUCK_OPEN:
+      /* Exhaust gas dilutes the idle charge: the speed hunts. */
+      return idle_rpm - 40.0 + 35.0 * noise (self, 23, t, 1.3);
+    case SCENARIO_DIRTY_THROTTLE:
+      /* Too little air past the closed throttle: low and hunting. */
+      return 610.0 + 45.0 * noise (self, 23, t, 0.8);
+    case SCENARIO_NO_START:
+      /* The starter turning the engine: compression pulses. */
+      return 205.0 + 25.0 * noise (self, 24, t, 6.0);
+    default:
+      return idle_rpm;
+    }
+}
+
+/* Coolant temperature; FALSE keeps the common warm-up model. */
+static gboolean
+story_coolant (ObdSimVehicle *self,
+               double         t,
+               double        *coolant)
+{
+  switch (self->scenario->id)
+    {
+    case SCENARIO_STUCK_THERMOSTAT:
+      /* Coolant flows through the radiator from the start: it levels off
+       * near 71 °C instead of reaching the thermostat's 88-92 °C. */
+      *coolant = 71.0 - (71.0 - self->scenario->coolant_start) * exp (-t / 400.0) +
+                 0.5 * noise (self, 7, t, 0.02);
+      return TRUE;
+    case SCENARIO_NO_START:
+      *coolant = self->scenario->coolant_start + 0.3 * noise (self, 7, t, 0.02);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* What the sensors report, after the physics: trims, oxygen sensors,
+ * signals that fail, voltages. */
+static void
+story_readings (ObdSimVehicle *self,
+                double         t,
+                SimState      *st)
+{
+  double held = pedal_fraction (st);
+
+  switch (self->scenario->id)
+    {
+    case SCENARIO_LEAN_MIXTURE:
+      /* The leak is a fixed amount of unmetered air: held above idle it
+       * is a smaller share of the airflow and the mixture recovers; the
+       * idle-learnt long-term trim stays, so the short-term one goes
+       * negative.  (At idle this is the table above, unchanged.) */
+      if (held > 0.05)
+        for (guint b = 0; b < 2; b++)
+          st->stft[b] = 28.0 * IDLE_MAF_GS / st->maf - st->ltft[b] +
+                        0.5 * noise (self, 10 + b, t, 1.5);
+      break;
+    case SCENARIO_FAILING_MAF:
+      {
+        /* Reads 12 % low at idle, 22 % low at 2500 rpm and above: the
+         * engine gets more air than it is fuelled for, so it runs lean,
+         * worse at higher airflow. */
+        double under = 0.12 + 0.10 * CLAMP ((st->rpm - 750.0) / 1750.0, 0.0, 1.0);
+        double needed = 100.0 * (1.0 / (1.0 - under) - 1.0);
+
+        for (guint b = 0; b < 2; b++)
+          {
+            st->ltft[b] = 12.5 + (b ? 1.0 : 0.0) + 0.5 * noise (self, 14 + b, t, 0.02);
+            st->stft[b] = needed - st->ltft[b] + 1.5 * noise (self, 10 + b, t, 1.5);
+          }
+        st->maf *= 1.0 - under;
+        st->load *= 1.0 - under;
+        break;
+      }
+    case SCENARIO_MAF_CIRCUIT_LOW:
+      st->maf = 0.28 + 0.02 * noise (self, 25, t, 1.0);
+      break;
+    case SCENARIO_RICH_MIXTURE:
+      /* Too much fuel pressure: the same share too rich at any airflow. */
+      for (guint b = 0; b < 2; b++)
+        {
+          st->ltft[b] = -(17.5 + (b ? 1.5 : 0.0)) + 0.5 * noise (self, 14 + b, t, 0.02);
+          st->stft[b] = -20.0 - st->ltft[b] + 1.5 * noise (self, 10 + b, t, 1.5);
+          st->o2_up[b] = o2_switching (t, b * 1.3, 0.12);
+          st->o2_down[b] = 0.78 + 0.03 * noise (self, 12 + b, t, 0.3);
+        }
+      break;
+    case SCENARIO_EVAP_PURGE_STUCK:
+      /* Vapour from the canister at idle, whatever the purge command;
+       * diluted by the airflow when held above idle. */
+      for (guint b = 0; b < 2; b++)
+        {
+          st->ltft[b] = -11.0 + 0.5 * noise (self, 14 + b, t, 0.02);
+          st->stft[b] = -14.0 * IDLE_MAF_GS / st->maf - st->ltft[b] +
+                        1.5 * noise (self, 10 + b, t, 1.5);
+        }
+      break;
+    case SCENARIO_DEAD_O2_HEATER:
+      /* Unheated bank 1 sensors sit at the bias voltage the module puts
+       * on them until the exhaust alone warms them: about 7 minutes for
+       * the upstream one at idle, 15 for the downstream one. */
+      if (t < 420.0)
+        st->o2_up[0] = 0.45 + 0.01 * noise (self, 26, t, 0.5);
+      if (t < 900.0)
+        st->o2_down[0] = 0.45 + 0.01 * noise (self, 27, t, 0.5);
+      break;
+    case SCENARIO_LAZY_O2:
+      {
+        /* A quarter of the switching rate and a narrow swing. */
+        double s = sin (2.0 * G_PI * 0.28 * t);
+
+        st->o2_up[0] = 0.45 + 0.16 * tanh (2.0 * s);
+        break;
+      }
+    case SCENARIO_O2_DOWNSTREAM_LOW:
+      st->o2_down[0] = 0.06 + 0.01 * noise (self, 27, t, 0.5);
+      break;
+    case SCENARIO_FAILING_CATALYST_B2:
+      st->o2_down[1] = 0.45 + 0.85 * (o2_switching (t - 0.15, 1.3, 0.0) - 0.45);
+      break;
+    case SCENARIO_RANDOM_MISFIRE:
+      st->cat_temp[0] += 40.0;
+      st->cat_temp[1] += 40.0;
+      break;
+    case SCENARIO_CRANK_SENSOR:
+      /* Every 17 s the signal drops out for 0.4 s: the module sees no
+       * engine speed at all. */
+      if (fmod (t, 17.0) >= 9.0 && fmod (t, 17.0) < 9.4)
+        st->rpm = 0.0;
+      break;
+    case SCENARIO_VSS_FAULT:
+      st->speed = 0.0;
+      break;
+    case SCENARIO_OVERCHARGING:
+      st->ctrl_voltage = 15.7 + 0.15 * noise (self, 18, t, 0.5);
+      break;
+    case SCENARIO_NO_START:
+      /* Cranking: open loop, a battery under the starter's load, sensors
+       * cold, and no combustion for the oxygen sensors to see. */
+      st->fuel_status = 0x01;
+      for (guint b = 0; b < 2; b++)
+        {
+          st->stft[b] = 0.0;
+          st->ltft[b] = 0.0;
+          st->o2_up[b] = 0.08 + 0.01 * noise (self, 12 + b, t, 0.3);
+          st->o2_down[b] = 0.10;
+          st->cat_temp[b] = AMBIENT_C + 5.0;
+        }
+      st->ctrl_voltage = 10.3 + 0.15 * noise (self, 18, t, 2.0);
+      st->timing = 6.0;
+      st->evap_purge = 0.0;
+      break;
+    case SCENARIO_ECT_CIRCUIT_HIGH:
+      /* An open circuit reads as the coldest temperature the range has;
+       * the oil temperature sensor still tells the truth. */
+      st->coolant = -40.0;
+      break;
+    case SCENARIO_TPS_GLITCH:
+      if (fmod (t, 6.3) < 0.25)
+        st->throttle = 100.0;
+      break;
+    case SCENARIO_MAP_HOSE_OFF:
+      st->map = BARO_KPA;
+      break;
+    default:
+      break;
+    }
 }
 
 static void
@@ -296,8 +641,10 @@ model_state (ObdSimVehicle *self,
 
   /* Engine speed: idle with a little noise; in gear, from road speed. */
   idle_rpm = 750.0 + 12.0 * noise (self, 2, t, 2.0);
-  if (sc->id == SCENARIO_DRIVING_CYCLE && t < 60.0)
+  if ((sc->id == SCENARIO_DRIVING_CYCLE || (sc->flags & STORY_COLD_START)) &&
+      sc->id != SCENARIO_NO_START && t < 60.0)
     idle_rpm += 350.0 * (1.0 - t / 60.0);   /* cold fast idle */
+  idle_rpm = story_idle_rpm (self, t, idle_rpm);
   if (sc->id == SCENARIO_MISFIRE)
     {
       /* Cylinder 1 drops out irregularly: dips of up to 90 rpm. */
@@ -312,8 +659,10 @@ model_state (ObdSimVehicle *self,
                    st->speed < 70 ? 4 : st->speed < 90 ? 5 : 6;
       st->rpm = MAX (idle_rpm, st->speed * rpm_per_kmh[gear]);
     }
+  else if (sc->id == SCENARIO_NO_START)
+    st->rpm = idle_rpm;   /* the starter, not the pedal, turns it */
   else
-    st->rpm = idle_rpm;
+    st->rpm = pedal_rpm (self, t, idle_rpm);
 
   switch (phase)
     {
@@ -336,12 +685,26 @@ model_state (ObdSimVehicle *self,
       break;
     }
 
+  if (pedal_fraction (st) > 0.0)
+    {
+      /* Held above idle in neutral: a little more throttle, a little less
+       * load. */
+      st->throttle += 6.0 * pedal_fraction (st);
+      st->load -= 4.0 * pedal_fraction (st);
+    }
+
   st->map = BARO_KPA * (0.18 + 0.8 * st->load / 100.0);
   if (sc->id == SCENARIO_LEAN_MIXTURE)
     st->map += 3.0;   /* the vacuum leak raises idle manifold pressure */
+  if (sc->id == SCENARIO_EGR_STUCK_OPEN)
+    st->map += 11.0 * (1.0 - pedal_fraction (st));  /* exhaust gas in the manifold */
+  if (sc->id == SCENARIO_NO_START)
+    st->map = BARO_KPA - 7.0 + 3.0 * noise (self, 25, t, 6.0);  /* barely any vacuum */
 
   /* Coolant: warm-up towards 90 °C, thermostat cycling once warm. */
-  if (sc->id == SCENARIO_OVERHEATING)
+  if (story_coolant (self, t, &st->coolant))
+    ;
+  else if (sc->id == SCENARIO_OVERHEATING)
     st->coolant = sc->coolant_start + 14.0 * (1.0 - exp (-t / 90.0)) +
                   0.3 * noise (self, 7, t, 0.1);
   else
@@ -422,11 +785,15 @@ model_state (ObdSimVehicle *self,
         st->ctrl_voltage = 9.8;    /* cranking */
     }
 
-  st->run_time = (scenario_drives (sc) ? 0.0 : 240.0) + t;
+  st->run_time = (scenario_drives (sc) || (sc->flags & STORY_COLD_START) ? 0.0 : 240.0) + t;
+  if (sc->id == SCENARIO_NO_START)
+    st->run_time = 0.0;
   st->distance = 48210.0 + (scenario_drives (sc) ? t * 52.0 / 3600.0 : 0.0);
   st->fuel_level = CLAMP (62.0 - t * 0.0008, 5.0, 100.0);
   st->evap_purge = st->coolant > 70.0 && phase != PHASE_BRAKE ?
                    12.0 + 6.0 * noise (self, 19, t, 0.2) : 0.0;
+
+  story_readings (self, t, st);
 }
 
 /* ------------------------------------------------------------------ */
@@ -496,12 +863,17 @@ obd_sim_vehicle_new (const char  *scenario,
   self->stored = g_array_new (FALSE, FALSE, sizeof (guint16));
   self->pending = g_array_new (FALSE, FALSE, sizeof (guint16));
   self->permanent = g_array_new (FALSE, FALSE, sizeof (guint16));
+  self->tcm_stored = g_array_new (FALSE, FALSE, sizeof (guint16));
+  self->tcm_pending = g_array_new (FALSE, FALSE, sizeof (guint16));
+  self->pedal_since_s = -1.0;
 
   /* The story so far: codes set on an earlier drive, with the freeze frame
    * of the moment the first one was set. */
   add_codes (self->stored, sc->stored);
   add_codes (self->pending, sc->pending);
   add_codes (self->permanent, sc->permanent);
+  add_codes (self->tcm_stored, sc->tcm_codes);
+  add_codes (self->tcm_pending, sc->tcm_codes);
   if (sc->stored[0])
     {
       self->have_freeze = TRUE;
@@ -520,6 +892,8 @@ obd_sim_vehicle_free (ObdSimVehicle *self)
   g_array_unref (self->stored);
   g_array_unref (self->pending);
   g_array_unref (self->permanent);
+  g_array_unref (self->tcm_stored);
+  g_array_unref (self->tcm_pending);
   g_free (self);
 }
 
@@ -596,6 +970,9 @@ obd_sim_vehicle_set_time (ObdSimVehicle *self,
       const guint16 *codes = sc->pending[0] ? sc->pending : sc->stored;
 
       self->redetected = TRUE;
+      for (guint i = 0; i < 3 && sc->tcm_codes[i]; i++)
+        if (!array_contains (self->tcm_pending, sc->tcm_codes[i]))
+          g_array_append_val (self->tcm_pending, sc->tcm_codes[i]);
       for (guint i = 0; i < 3 && codes[i]; i++)
         if (!array_contains (self->pending, codes[i]))
           g_array_append_val (self->pending, codes[i]);
@@ -612,6 +989,30 @@ gint64
 obd_sim_vehicle_get_time (ObdSimVehicle *self)
 {
   return self->now_us;
+}
+
+static double now_s (ObdSimVehicle *self);
+
+void
+obd_sim_vehicle_hold_rpm (ObdSimVehicle *self,
+                          double         rpm)
+{
+  SimState st;
+
+  g_return_if_fail (self != NULL);
+
+  if (!isfinite (rpm) || rpm < 0)
+    rpm = 0;
+  rpm = MIN (rpm, 6000.0);
+  if (rpm == self->pedal_target && self->pedal_since_s >= 0)
+    return;
+
+  /* From wherever the engine is now, so that moving the pedal mid-ramp
+   * does not make the speed jump. */
+  model_state (self, now_s (self), &st);
+  self->pedal_from = st.rpm;
+  self->pedal_target = rpm;
+  self->pedal_since_s = now_s (self);
 }
 
 gboolean
@@ -690,8 +1091,10 @@ static gboolean
 mil_on (ObdSimVehicle *self)
 {
   for (guint i = 0; i < self->stored->len; i++)
-    /* P0562 (system voltage low) is not emission related: no MIL. */
-    if (g_array_index (self->stored, guint16, i) != 0x0562)
+    /* P0562 and P0563 (system voltage low, high) are not emission related:
+     * no MIL. */
+    if (g_array_index (self->stored, guint16, i) != 0x0562 &&
+        g_array_index (self->stored, guint16, i) != 0x0563)
       return TRUE;
   return FALSE;
 }
@@ -964,8 +1367,12 @@ encode_mode01_pid (ObdSimVehicle *self,
   model_state (self, now_s (self), &st);
   if (ecu == ECU_TRANSMISSION && pid == 0x01)
     {
-      /* The TCM has no codes and no emission monitors of its own. */
+      /* The TCM has no emission monitors of its own; its codes (U0100,
+       * P0700) are emission related and ask for the MIL. */
       guint8 b[4] = { 0, 0, 0, 0 };
+
+      if (self->tcm_stored->len > 0)
+        b[0] = 0x80 | MIN (self->tcm_stored->len, 0x7F);
       g_byte_array_append (out, b, 4);
       return TRUE;
     }
@@ -1096,6 +1503,16 @@ reply_dtcs (ObdSimVehicle *self,
   GArray *codes = service == 0x03 ? self->stored :
                   service == 0x07 ? self->pending : self->permanent;
   guint n = ecu == ECU_ENGINE ? codes->len : 0;
+
+  if (ecu == ECU_TRANSMISSION)
+    {
+      /* The TCM's permanent codes are the stored ones until its own
+       * monitor passes; Mode 04 clears stored and pending. */
+      codes = service == 0x07 ? self->tcm_pending : self->tcm_stored;
+      if (service == 0x0A)
+        codes = self->cleared ? self->tcm_pending : self->tcm_stored;
+      n = codes->len;
+    }
   guint8 sid = service + 0x40;
 
   if (can)
@@ -1115,7 +1532,7 @@ reply_dtcs (ObdSimVehicle *self,
   /* Legacy: three codes per message, padded with 0000; an ECU without
    * codes sends one all-zero message (J1850/ISO 9141 often stay silent
    * instead, the engine ECU here always answers). */
-  if (ecu != ECU_ENGINE)
+  if (ecu != ECU_ENGINE && n == 0)
     return;
   for (guint i = 0; i == 0 || i < n; i += 3)
     {
@@ -1148,6 +1565,11 @@ reply_clear (ObdSimVehicle *self,
       self->redetected = FALSE;
       self->clear_time_us = self->now_us;
       self->clears++;
+    }
+  else
+    {
+      g_array_set_size (self->tcm_stored, 0);
+      g_array_set_size (self->tcm_pending, 0);
     }
   add_message (replies, &sid, 1);
 }
@@ -1211,6 +1633,8 @@ mode06_records (ObdSimVehicle *self,
         put_record (out, mid, 0x80, 0x20, 0, 0, 0);
       else if (id == SCENARIO_FAILING_CATALYST && mid == 0x21)
         put_record (out, mid, 0x80, 0x20, 0xE6, 0, 0xB3);
+      else if (id == SCENARIO_FAILING_CATALYST_B2 && mid == 0x22)
+        put_record (out, mid, 0x80, 0x20, 0xDC, 0, 0xB3);
       else
         put_record (out, mid, 0x80, 0x20, mid == 0x21 ? 0x31 : 0x2A, 0, 0xB3);
       return;
@@ -1223,7 +1647,11 @@ mode06_records (ObdSimVehicle *self,
       return;
     case 0x3C:
       /* EVAP 0.020" leak test: pressure decay (0.25 Pa, signed). */
-      if (monitor_done (self, MON_EVAP))
+      if (monitor_done (self, MON_EVAP) &&
+          (id == SCENARIO_EVAP_SMALL_LEAK || id == SCENARIO_EVAP_LARGE_LEAK))
+        /* The pressure decays far faster than the limit allows. */
+        put_record (out, mid, 0x80, 0xFE, id == SCENARIO_EVAP_SMALL_LEAK ? 610 : 2400, 0, 400);
+      else if (monitor_done (self, MON_EVAP))
         put_record (out, mid, 0x80, 0xFE, 96, 0, 400);
       else
         put_record (out, mid, 0x80, 0xFE, 0, 0, 0);
@@ -1233,10 +1661,21 @@ mode06_records (ObdSimVehicle *self,
         {
           /* Misfire (continuous): TID 0B = EWMA of the last ten driving
            * cycles, 0C = counts in the current/last cycle; the limit is
-           * the counts that would damage the catalyst. */
-          gboolean bad = id == SCENARIO_MISFIRE && (mid == 0xA1 || mid == 0xA2);
-          guint ewma = bad ? 148 : (mid * 7u) % 3;
-          guint now = bad ? 187 : (mid * 5u) % 4;
+           * the counts that would damage the catalyst.  Mode 04 resets
+           * both (SAE J1979: it clears the test results with the codes):
+           * zero until the fault is detected again. */
+          gboolean reset = self->cleared && !self->redetected;
+          gboolean bad = id == SCENARIO_MISFIRE && (mid == 0xA1 || mid == 0xA2) && !reset;
+          guint ewma = reset ? 0 : bad ? 148 : (mid * 7u) % 3;
+          guint now = reset ? 0 : bad ? 187 : (mid * 5u) % 4;
+
+          if (id == SCENARIO_RANDOM_MISFIRE)
+            {
+              /* Spread out: every cylinder misfires a little, none past
+               * its own limit; together past the general one. */
+              ewma = mid == 0xA1 ? 131 : 18 + (mid * 5u) % 9;
+              now = mid == 0xA1 ? 162 : 22 + (mid * 3u) % 11;
+            }
 
           put_record (out, mid, 0x0B, 0x24, ewma, 0, 65);
           put_record (out, mid, 0x0C, 0x24, now, 0, 65);
@@ -1446,6 +1885,11 @@ obd_sim_vehicle_request (ObdSimVehicle *self,
   g_return_val_if_fail (ecu < G_N_ELEMENTS (ecus), NULL);
 
   if (!self->ignition || len == 0)
+    return NULL;
+  /* A module that drops off the bus (power or ground contact lost) for
+   * four seconds in every 25: it answers nothing at all. */
+  if (self->scenario->id == SCENARIO_LOST_COMMUNICATION && ecu == ECU_ENGINE &&
+      fmod (now_s (self), 25.0) >= 20.0)
     return NULL;
 
   replies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);

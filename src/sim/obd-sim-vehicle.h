@@ -68,6 +68,13 @@ void                      obd_sim_vehicle_set_time          (ObdSimVehicle  *sel
                                                              gint64          time_us);
 gint64                    obd_sim_vehicle_get_time          (ObdSimVehicle  *self);
 
+/* The mechanic's foot: while the car stands, the engine is held at rpm
+ * (0 releases it to idle), reached in about 1.5 s.  Guides ask for it
+ * ("hold 2500 rpm"); tests press it.  A driving or cranking scenario
+ * ignores it. */
+void                      obd_sim_vehicle_hold_rpm          (ObdSimVehicle  *self,
+                                                             double          rpm);
+
 /* Ignition off: the ECUs are asleep and answer nothing. */
 gboolean                  obd_sim_vehicle_get_ignition      (ObdSimVehicle  *self);
 void                      obd_sim_vehicle_set_ignition      (ObdSimVehicle  *self,

@@ -145,6 +145,14 @@ call (ObdRecorder  *self,
   Reply reply = { 0 };
   gboolean ok;
 
+  if (self->thread == NULL)
+    {
+      command_free (cmd);
+      g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED,
+                   _("The recorder was closed. Start a new one to record again."));
+      return FALSE;
+    }
+
   g_mutex_init (&reply.mutex);
   g_cond_init (&reply.cond);
   cmd->reply = &reply;
@@ -249,6 +257,25 @@ failed_report_free (gpointer data)
   g_free (report);
 }
 
+/* Queues func on the owner's context.  Always a source attached to it,
+ * never g_main_context_invoke*(): when nobody iterates the owner's context
+ * at that moment (the owner is blocked in flush, say) and it is the global
+ * default context, invoke would acquire it and run the callback right here
+ * on the recorder thread. */
+static void
+invoke_on_owner (ObdRecorder    *self,
+                 GSourceFunc     func,
+                 gpointer        data,
+                 GDestroyNotify  destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_name (source, "[obd-recorder] owner callback");
+  g_source_set_callback (source, func, data, destroy);
+  g_source_attach (source, self->owner_context);
+}
+
 static void
 release_session (ObdRecorder *self)
 {
@@ -311,8 +338,7 @@ fail_recording (ObdRecorder *self,
 
       g_weak_ref_init (&report->recorder, self);
       report->error = g_error_copy (error);
-      g_main_context_invoke_full (self->owner_context, G_PRIORITY_DEFAULT, emit_failed_cb,
-                                  report, failed_report_free);
+      invoke_on_owner (self, emit_failed_cb, report, failed_report_free);
     }
 }
 
@@ -322,7 +348,7 @@ thread_open (ObdRecorder  *self,
 {
   int rc;
 
-  self->db = _obd_store_connect (self->db_path, FALSE, error);
+  self->db = _obd_store_connect (self->db_path, error);
   if (self->db == NULL)
     return FALSE;
 
@@ -566,22 +592,27 @@ thread_page_limit (ObdRecorder  *self,
   return _obd_store_exec (self->db, sql, error);
 }
 
-static void
-thread_close (ObdRecorder *self)
+static gboolean
+thread_close (ObdRecorder  *self,
+              GError      **error)
 {
+  gboolean ok = TRUE;
+
   if (self->recording)
     {
-      g_autoptr(GError) error = NULL;
-
-      /* The owner let go without stopping: what was written is whole. */
-      if (!seal (self, OBD_STORE_SESSION_COMPLETE, MAX (g_get_real_time (), self->last_time_us),
-                 &error))
-        g_warning ("Could not end the session: %s", error->message);
+      /* The owner let go without stopping: what was written is whole.  If
+       * sealing fails the session stays "recording" without its lock, and
+       * the next open for writing marks it interrupted: nothing is lost. */
+      ok = seal (self, OBD_STORE_SESSION_COMPLETE, MAX (g_get_real_time (), self->last_time_us),
+                 error);
+      if (!ok)
+        g_prefix_error (error, _("Could not end the session (the next recording closes it): "));
       release_session (self);
     }
   g_clear_pointer (&self->insert, sqlite3_finalize);
   g_clear_pointer (&self->add_count, sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close_v2);
+  return ok;
 }
 
 static gpointer
@@ -655,7 +686,7 @@ recorder_thread (gpointer data)
           break;
 
         case CMD_QUIT:
-          thread_close (self);
+          ok = thread_close (self, &error);
           running = FALSE;
           break;
 
@@ -677,6 +708,22 @@ recorder_thread (gpointer data)
 
 /* Owner side ----------------------------------------------------------- */
 
+/* disposing: the owner is going away, so ::failed is not queued any more
+ * for the batches still to write. */
+static gboolean
+close_thread (ObdRecorder  *self,
+              gboolean      disposing,
+              GError      **error)
+{
+  gboolean ok;
+
+  if (disposing)
+    g_atomic_int_set (&self->disposing, TRUE);
+  ok = call (self, command_new (CMD_QUIT), NULL, error);
+  g_thread_join (g_steal_pointer (&self->thread));
+  return ok;
+}
+
 static void
 obd_recorder_dispose (GObject *object)
 {
@@ -684,9 +731,11 @@ obd_recorder_dispose (GObject *object)
 
   if (self->thread != NULL)
     {
-      g_atomic_int_set (&self->disposing, TRUE);
-      call (self, command_new (CMD_QUIT), NULL, NULL);
-      g_thread_join (g_steal_pointer (&self->thread));
+      g_autoptr(GError) error = NULL;
+
+      /* Nobody is left to tell: owners that want to know close first. */
+      if (!close_thread (self, TRUE, &error))
+        g_info ("%s", error->message);
     }
 
   G_OBJECT_CLASS (obd_recorder_parent_class)->dispose (object);
@@ -908,6 +957,7 @@ obd_recorder_push (ObdRecorder *self,
   g_return_if_fail (OBD_IS_RECORDER (self));
   g_return_if_fail (batch != NULL);
   g_return_if_fail (g_array_get_element_size (batch) == sizeof (ObdSample));
+  g_return_if_fail (self->thread != NULL);
 
   if (batch->len == 0)
     return;
@@ -946,6 +996,17 @@ obd_recorder_stop_session (ObdRecorder  *self,
 {
   g_return_val_if_fail (OBD_IS_RECORDER (self), FALSE);
   return call (self, command_new (CMD_STOP), NULL, error);
+}
+
+gboolean
+obd_recorder_close (ObdRecorder  *self,
+                    GError      **error)
+{
+  g_return_val_if_fail (OBD_IS_RECORDER (self), FALSE);
+
+  if (self->thread == NULL)
+    return TRUE;
+  return close_thread (self, FALSE, error);
 }
 
 gint64

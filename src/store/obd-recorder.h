@@ -12,8 +12,10 @@
  *
  * If writing fails (disk full, I/O error), recording stops: what was
  * committed is kept, the session is marked interrupted, and the "failed"
- * signal is emitted on the owner's GMainContext.  Later batches are
- * dropped until the session is stopped.
+ * signal is emitted on the owner's GMainContext: always queued there as a
+ * source, so it runs when the owner next iterates that context, never on
+ * the recorder thread and never inside a call such as flush.  Later
+ * batches are dropped until the session is stopped.
  */
 #pragma once
 
@@ -94,6 +96,12 @@ void         obd_recorder_stop_session_async  (ObdRecorder         *self,
 gboolean     obd_recorder_stop_session_finish (ObdRecorder         *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+/* Ends the recorder: a session still recording is sealed complete (as
+ * obd_recorder_stop_session () does), the thread and its connection are
+ * closed, and what failed is returned; afterwards every call fails.
+ * Dropping the last reference does the same, but can tell nobody. */
+gboolean     obd_recorder_close             (ObdRecorder     *self,
+                                             GError         **error);
 
 /* The current (or last) session, 0 before the first start. */
 gint64       obd_recorder_get_session_id    (ObdRecorder     *self);

@@ -13,6 +13,8 @@
  * "\n".  Columns are typed and self-delimiting, so no two different
  * contents serialise alike: "i<decimal>;" integers, "r<16 hex digits>;"
  * the IEEE 754 bits of reals, "<byte length>:<bytes>;" text, "~;" NULL.
+ * The health inputs of schema step 4 (linked codes, since-clear figures,
+ * alerts) follow, each section only when it has rows (feed_query_if_any).
  * Only content that never changes after sealing takes part: not the
  * vehicle's editable details, nor the last-seen and cleared fields of a
  * trouble code event, which later sessions update.
@@ -135,6 +137,32 @@ feed_query (GChecksum   *sum,
   return TRUE;
 }
 
+/* Sections added after the first sessions were sealed (the health inputs
+ * of schema step 4) take part only when they have rows: a session sealed
+ * before them hashes exactly as it did, and one with them cannot lose or
+ * change them unnoticed. */
+static gboolean
+feed_query_if_any (GChecksum   *sum,
+                   sqlite3     *db,
+                   const char  *section,
+                   const char  *sql,
+                   gint64       id,
+                   GError     **error)
+{
+  g_autoptr(ObdStmt) stmt = _obd_store_prepare (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return _obd_store_set_error (db, rc, _("Could not read the session"), error);
+  return feed_query (sum, db, section, sql, id, 0, error);
+}
+
 static gboolean
 feed_freeze_frames (GChecksum  *sum,
                     sqlite3    *db,
@@ -179,7 +207,10 @@ _obd_store_compute_hash (sqlite3     *db,
       || !feed_query (sum, db, "dtcs", SQL_HASH_DTCS, session_id, 0, error)
       || !feed_freeze_frames (sum, db, session_id, error)
       || !feed_query (sum, db, "readiness", SQL_READINESS_LIST, session_id, 0, error)
-      || !feed_query (sum, db, "mode06", SQL_MODE06_LIST, session_id, 0, error))
+      || !feed_query (sum, db, "mode06", SQL_MODE06_LIST, session_id, 0, error)
+      || !feed_query_if_any (sum, db, "session_dtcs", SQL_HASH_SESSION_DTCS, session_id, error)
+      || !feed_query_if_any (sum, db, "health", SQL_SESSION_HEALTH_GET, session_id, error)
+      || !feed_query_if_any (sum, db, "alerts", SQL_SESSION_ALERTS_LIST, session_id, error))
     return NULL;
 
   feed_section (sum, "prev");

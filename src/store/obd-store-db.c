@@ -170,14 +170,13 @@ _obd_store_bind_text (ObdStmt    *stmt,
 
 sqlite3 *
 _obd_store_connect (const char  *path,
-                    gboolean     read_only,
                     GError     **error)
 {
   sqlite3 *db = NULL;
-  int flags = SQLITE_OPEN_NOMUTEX;  /* one thread owns each connection */
+  /* NOMUTEX: one thread owns each connection. */
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int rc;
 
-  flags |= read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   rc = sqlite3_open_v2 (path, &db, flags, NULL);
   if (rc != SQLITE_OK)
     {
@@ -192,7 +191,7 @@ _obd_store_connect (const char  *path,
   /* WAL with synchronous=NORMAL: a crash of the process never loses a
    * committed transaction and never corrupts the file; a power cut may lose
    * the last few transactions, still without corruption. */
-  rc = sqlite3_exec (db, read_only ? SQL_PRAGMAS_READ_ONLY : SQL_PRAGMAS, NULL, NULL, NULL);
+  rc = sqlite3_exec (db, SQL_PRAGMAS, NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
       _obd_store_set_error (db, rc, _("Could not open the database"), error);
@@ -208,6 +207,8 @@ static const char * const schema_steps[] = {
   SQL_SCHEMA_1,
   SQL_SCHEMA_2,
   SQL_SCHEMA_3,
+  SQL_SCHEMA_4,
+  SQL_SCHEMA_5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (schema_steps) == OBD_STORE_SCHEMA_VERSION + 1);
@@ -249,8 +250,13 @@ _obd_store_outbox_add (sqlite3     *db,
 {
   g_autoptr(JsonNode) node = payload;
   g_autoptr(ObdStmt) stmt = NULL;
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = NULL;
 
+  /* Building the payload failed, and said why in error. */
+  if (node == NULL)
+    return FALSE;
+
+  text = json_to_string (node, FALSE);
   stmt = _obd_store_prepare (db, SQL_OUTBOX_INSERT, error);
   if (stmt == NULL)
     return FALSE;
@@ -320,17 +326,21 @@ _obd_store_session_lock_release (const char *db_path,
 
 gboolean
 _obd_store_session_lock_is_held (const char *db_path,
-                                 const char *uuid)
+                                 const char *uuid,
+                                 gboolean    remove_stale)
 {
   g_autofree char *path = lock_path (db_path, uuid);
-  int fd = g_open (path, O_RDWR | O_CLOEXEC, 0);
+  /* Read-only is enough for flock(), and works where nothing may be
+   * written (a reader on a read-only disk). */
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
 
   if (fd < 0)
     return FALSE;
 
   if (flock (fd, LOCK_EX | LOCK_NB) == 0)
     {
-      g_unlink (path);
+      if (remove_stale)
+        g_unlink (path);
       close (fd);
       return FALSE;
     }

@@ -465,7 +465,11 @@ append_series (GString        *out,
   return TRUE;
 }
 
-typedef void (*RowToJson) (ObdStmt *stmt, JsonObject *o, gpointer data);
+/* Fills o from the current row; FALSE with error set when it cannot. */
+typedef gboolean (*RowToJson) (ObdStmt     *stmt,
+                               JsonObject  *o,
+                               gpointer     data,
+                               GError     **error);
 
 /* A JSON array with one object per row of a query bound to id. */
 static JsonNode *
@@ -492,8 +496,9 @@ query_array (sqlite3     *db,
     {
       JsonObject *o = json_object_new ();
 
-      fill (stmt, o, data);
       json_array_add_object_element (array, o);
+      if (!fill (stmt, o, data, error))
+        return NULL;
     }
   if (rc != SQLITE_DONE)
     {
@@ -525,10 +530,11 @@ set_column_int_or_null (JsonObject *o,
 }
 
 /* SQL_DTC_FOR_SESSION columns */
-static void
-fill_dtc (ObdStmt    *stmt,
-          JsonObject *o,
-          gpointer    data)
+static gboolean
+fill_dtc (ObdStmt     *stmt,
+          JsonObject  *o,
+          gpointer     data,
+          GError     **error)
 {
   set_column_string (o, "uuid", stmt, 1);
   set_column_string (o, "code", stmt, 4);
@@ -538,6 +544,7 @@ fill_dtc (ObdStmt    *stmt,
   json_object_set_int_member (o, "last_seen_us", sqlite3_column_int64 (stmt, 8));
   set_column_int_or_null (o, "cleared_us", stmt, 9);
   set_column_string (o, "cleared_by", stmt, 10);
+  return TRUE;
 }
 
 typedef struct
@@ -547,10 +554,11 @@ typedef struct
 } FreezeContext;
 
 /* SQL_FREEZE_VALUES columns */
-static void
-fill_freeze_value (ObdStmt    *stmt,
-                   JsonObject *o,
-                   gpointer    data)
+static gboolean
+fill_freeze_value (ObdStmt     *stmt,
+                   JsonObject  *o,
+                   gpointer     data,
+                   GError     **error)
 {
   const FreezeContext *ctx = data;
   Column c = {
@@ -568,13 +576,15 @@ fill_freeze_value (ObdStmt    *stmt,
                                  obd_unit_convert (c.unit, ctx->units,
                                                    sqlite3_column_double (stmt, 2)));
   column_clear (&c);
+  return TRUE;
 }
 
 /* SQL_FREEZE_LIST columns */
-static void
-fill_freeze_frame (ObdStmt    *stmt,
-                   JsonObject *o,
-                   gpointer    data)
+static gboolean
+fill_freeze_frame (ObdStmt     *stmt,
+                   JsonObject  *o,
+                   gpointer     data,
+                   GError     **error)
 {
   const FreezeContext *ctx = data;
   JsonNode *values;
@@ -584,30 +594,33 @@ fill_freeze_frame (ObdStmt    *stmt,
   json_object_set_int_member (o, "frame", sqlite3_column_int64 (stmt, 3));
   json_object_set_int_member (o, "captured_us", sqlite3_column_int64 (stmt, 4));
   values = query_array (ctx->db, SQL_FREEZE_VALUES, sqlite3_column_int64 (stmt, 0),
-                        fill_freeze_value, data, NULL);
-  if (values != NULL)
-    json_object_set_member (o, "values", values);
-  else
-    json_object_set_null_member (o, "values");
+                        fill_freeze_value, data, error);
+  if (values == NULL)
+    return FALSE;
+  json_object_set_member (o, "values", values);
+  return TRUE;
 }
 
 /* SQL_READINESS_LIST columns */
-static void
-fill_readiness (ObdStmt    *stmt,
-                JsonObject *o,
-                gpointer    data)
+static gboolean
+fill_readiness (ObdStmt     *stmt,
+                JsonObject  *o,
+                gpointer     data,
+                GError     **error)
 {
   json_object_set_int_member (o, "taken_us", sqlite3_column_int64 (stmt, 0));
   set_column_string (o, "monitor", stmt, 1);
   json_object_set_boolean_member (o, "available", sqlite3_column_int (stmt, 2) != 0);
   json_object_set_boolean_member (o, "complete", sqlite3_column_int (stmt, 3) != 0);
+  return TRUE;
 }
 
 /* SQL_MODE06_LIST columns */
-static void
-fill_mode06 (ObdStmt    *stmt,
-             JsonObject *o,
-             gpointer    data)
+static gboolean
+fill_mode06 (ObdStmt     *stmt,
+             JsonObject  *o,
+             gpointer     data,
+             GError     **error)
 {
   json_object_set_int_member (o, "ecu", sqlite3_column_int64 (stmt, 0));
   json_object_set_int_member (o, "mid", sqlite3_column_int64 (stmt, 1));
@@ -617,6 +630,7 @@ fill_mode06 (ObdStmt    *stmt,
   json_object_set_double_member (o, "max", sqlite3_column_double (stmt, 5));
   json_object_set_boolean_member (o, "passed", sqlite3_column_int (stmt, 6) != 0);
   set_column_string (o, "unit", stmt, 7);
+  return TRUE;
 }
 
 static gboolean

@@ -21,7 +21,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdStmt, sqlite3_finalize)
 #define OBD_STORE_APPLICATION_ID 0x4F424432
 
 /* The schema this program writes (PRAGMA user_version). */
-#define OBD_STORE_SCHEMA_VERSION 3
+#define OBD_STORE_SCHEMA_VERSION 5
 
 /* How long a connection waits for another one's write lock. */
 #define OBD_STORE_BUSY_TIMEOUT_MS 5000
@@ -62,10 +62,10 @@ void      _obd_store_bind_text       (ObdStmt     *stmt,
 /* The store's own connection, for the chain and export code. */
 sqlite3  *_obd_store_get_db          (ObdStore    *self);
 
-/* Opens a connection to a file that is known to be ours and sets the
- * connection's pragmas (WAL, foreign keys, busy timeout, synchronous). */
+/* Opens a writing connection to a file that is known to be ours and sets
+ * the connection's pragmas (WAL, foreign keys, busy timeout, synchronous).
+ * Readers connect through obd_store_open (OBD_STORE_OPEN_READ_ONLY). */
 sqlite3  *_obd_store_connect         (const char  *path,
-                                      gboolean     read_only,
                                       GError     **error);
 
 /* Runs the forward migrations from version from to OBD_STORE_SCHEMA_VERSION
@@ -74,7 +74,8 @@ gboolean  _obd_store_schema_migrate  (sqlite3     *db,
                                       int          from,
                                       GError     **error);
 
-/* Appends an outbox row; payload is consumed. */
+/* Appends an outbox row; payload is consumed.  A NULL payload (building
+ * it failed, with error set) returns FALSE. */
 gboolean  _obd_store_outbox_add      (sqlite3     *db,
                                       const char  *entity,
                                       const char  *entity_id,
@@ -93,6 +94,21 @@ JsonNode        *_obd_store_vehicle_to_json (const ObdStoreVehicle *vehicle);
 const char      *_obd_store_dtc_kind_to_string (ObdDtcKind kind);
 gboolean         _obd_store_session_status_from_string (const char            *text,
                                                         ObdStoreSessionStatus *out_status);
+
+/* Fails with OBD_STORE_ERROR_NOT_FOUND or _SESSION_CLOSED unless the
+ * session exists and is still recording. */
+gboolean          _obd_store_check_session_recording (sqlite3  *db,
+                                                      gint64    session_id,
+                                                      GError  **error);
+/* A row of SQL_DTC_COLUMNS. */
+ObdStoreDtcEvent *_obd_store_read_dtc_event          (ObdStmt  *stmt);
+/* Records a Mode 04 of the vehicle (obd-store-health.c), inside the
+ * caller's transaction. */
+gboolean          _obd_store_log_clear               (sqlite3     *db,
+                                                      gint64       vehicle_id,
+                                                      const char  *cleared_by,
+                                                      gint64       cleared_us,
+                                                      GError     **error);
 
 /* Hash chain (obd-store-chain.c). */
 char     *_obd_store_compute_hash    (sqlite3     *db,
@@ -119,9 +135,39 @@ int       _obd_store_session_lock_acquire (const char  *db_path,
 void      _obd_store_session_lock_release (const char  *db_path,
                                            const char  *uuid,
                                            int          fd);
-/* TRUE while a recorder holds the lock. */
+/* TRUE while a recorder holds the lock.  remove_stale: a lock file left
+ * by a recorder that died is deleted (writers only; readers never write). */
 gboolean  _obd_store_session_lock_is_held (const char  *db_path,
-                                           const char  *uuid);
+                                           const char  *uuid,
+                                           gboolean     remove_stale);
+
+/* Row readers and JSON payload helpers of obd-store.c, for the other files
+ * of the store.  A reader builds one row's struct from a stepped statement;
+ * query_one fails with OBD_STORE_ERROR_NOT_FOUND and not_found when there
+ * is no row. */
+typedef gpointer (*ObdStoreRowReader) (ObdStmt *stmt);
+gpointer   _obd_store_query_one   (sqlite3           *db,
+                                   ObdStmt           *stmt,
+                                   ObdStoreRowReader  reader,
+                                   const char        *not_found,
+                                   GError           **error);
+GPtrArray *_obd_store_query_all   (sqlite3           *db,
+                                   ObdStmt           *stmt,
+                                   ObdStoreRowReader  reader,
+                                   GDestroyNotify     free_func,
+                                   GError           **error);
+/* A string member, null for NULL. */
+void       _obd_store_json_add_string    (JsonBuilder *b,
+                                          const char  *name,
+                                          const char  *value);
+/* The UUID of row id of table as member name (null for 0): the server
+ * knows rows by UUID, never by local id.  FALSE when it cannot be read. */
+gboolean   _obd_store_json_add_reference (JsonBuilder  *b,
+                                          sqlite3      *db,
+                                          const char   *name,
+                                          const char   *table,
+                                          gint64        id,
+                                          GError      **error);
 
 /* For tests: the recorder connection's PRAGMA max_page_count, to make
  * SQLITE_FULL happen without filling a disk. */

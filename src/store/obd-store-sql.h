@@ -22,6 +22,7 @@
 #define SQL_USER_VERSION     "PRAGMA user_version"
 #define SQL_APPLICATION_ID   "PRAGMA application_id"
 #define SQL_INTEGRITY_CHECK  "PRAGMA integrity_check"
+#define SQL_QUICK_CHECK      "PRAGMA quick_check"
 #define SQL_BEGIN            "BEGIN IMMEDIATE"
 #define SQL_BEGIN_READ       "BEGIN"
 #define SQL_COMMIT           "COMMIT"
@@ -173,6 +174,133 @@
   "  text TEXT NOT NULL," \
   "  created_us INTEGER NOT NULL);" \
   "CREATE INDEX notes_vehicle ON notes (vehicle_id, created_us);"
+
+/* 4: health inputs — what a session's live health report was computed
+ * from, so the fleet list and the history show the same report
+ * (src/diag/obd-diagnosis.h).  The codes the vehicle reported when the
+ * session started (links to their events, which may have started in an
+ * earlier session), the since-clear figures of that snapshot, the live
+ * alerts active on the session, and every Mode 04 a vehicle received
+ * (which voids earlier Mode 06 results and readiness). */
+#define SQL_SCHEMA_4 \
+  "CREATE TABLE session_dtcs (" \
+  "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE," \
+  "  dtc_event_id INTEGER NOT NULL REFERENCES dtc_events (id) ON DELETE CASCADE," \
+  "  PRIMARY KEY (session_id, dtc_event_id)" \
+  ") WITHOUT ROWID;" \
+  "CREATE TABLE session_health (" \
+  "  session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE," \
+  "  taken_us INTEGER NOT NULL," \
+  "  km_since_clear REAL," \
+  "  warmups_since_clear INTEGER);" \
+  "CREATE TABLE session_alerts (" \
+  "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE," \
+  "  kind TEXT NOT NULL," \
+  "  key TEXT NOT NULL," \
+  "  severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical'))," \
+  "  value REAL," \
+  "  threshold REAL," \
+  "  time_us INTEGER NOT NULL," \
+  "  PRIMARY KEY (session_id, kind, key)" \
+  ") WITHOUT ROWID;" \
+  "CREATE TABLE dtc_clears (" \
+  "  id INTEGER PRIMARY KEY," \
+  "  vehicle_id INTEGER NOT NULL REFERENCES vehicles (id) ON DELETE CASCADE," \
+  "  cleared_us INTEGER NOT NULL," \
+  "  cleared_by TEXT);" \
+  "CREATE INDEX dtc_clears_vehicle ON dtc_clears (vehicle_id, cleared_us);"
+
+/* Health inputs (step 4); a session's codes are SQL_DTC_FOR_SESSION. */
+#define SQL_SESSION_DTC_LINK \
+  "INSERT OR IGNORE INTO session_dtcs (session_id, dtc_event_id) VALUES (?, ?)"
+/* For the hash: the immutable fields of the linked events. */
+#define SQL_HASH_SESSION_DTCS \
+  "SELECT e.uuid, e.code, e.kind, e.ecu, e.first_seen_us FROM session_dtcs l" \
+  " JOIN dtc_events e ON e.id = l.dtc_event_id WHERE l.session_id = ?" \
+  " ORDER BY e.code, e.kind, e.ecu, e.uuid"
+#define SQL_SESSION_HEALTH_SET \
+  "INSERT OR REPLACE INTO session_health (session_id, taken_us, km_since_clear," \
+  " warmups_since_clear) VALUES (?, ?, ?, ?)"
+/* taken_us, km_since_clear, warmups_since_clear */
+#define SQL_SESSION_HEALTH_GET \
+  "SELECT taken_us, km_since_clear, warmups_since_clear FROM session_health" \
+  " WHERE session_id = ?"
+#define SQL_SESSION_ALERTS_DELETE "DELETE FROM session_alerts WHERE session_id = ?"
+#define SQL_SESSION_ALERT_INSERT \
+  "INSERT OR REPLACE INTO session_alerts (session_id, kind, key, severity, value, threshold," \
+  " time_us) VALUES (?, ?, ?, ?, ?, ?, ?)"
+/* kind, key, severity, value, threshold, time_us */
+#define SQL_SESSION_ALERTS_LIST \
+  "SELECT kind, key, severity, value, threshold, time_us FROM session_alerts" \
+  " WHERE session_id = ? ORDER BY kind, key"
+/* The newest session of a vehicle with health inputs. */
+#define SQL_SESSION_HEALTH_LATEST \
+  "SELECT h.session_id FROM session_health h JOIN sessions s ON s.id = h.session_id" \
+  " WHERE s.vehicle_id = ? ORDER BY h.taken_us DESC, h.session_id DESC LIMIT 1"
+#define SQL_DTC_CLEAR_LOG \
+  "INSERT INTO dtc_clears (vehicle_id, cleared_us, cleared_by) VALUES (?, ?, ?)"
+#define SQL_DTC_LAST_CLEAR \
+  "SELECT max(cleared_us) FROM dtc_clears WHERE vehicle_id = ?"
+/* The readiness of a session's latest reading: monitor, available,
+ * complete. */
+#define SQL_READINESS_LATEST \
+  "SELECT monitor, available, complete FROM readiness WHERE session_id = ?1" \
+  " AND taken_us = (SELECT max(taken_us) FROM readiness WHERE session_id = ?1)" \
+  " ORDER BY monitor"
+
+/* 5: guided repair — a run of a guide (data/guides/) on a vehicle, each
+ * step the mechanic completed in order, and the finding it ended in with
+ * the recommended repairs.  Titles and texts are copied from the guide
+ * as run (its English msgids), so history and reports read the same
+ * whatever later versions of the guide say. */
+#define SQL_SCHEMA_5 \
+  "CREATE TABLE guide_runs (" \
+  "  id INTEGER PRIMARY KEY," \
+  "  uuid TEXT NOT NULL UNIQUE," \
+  "  vehicle_id INTEGER REFERENCES vehicles (id) ON DELETE CASCADE," \
+  "  session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL," \
+  "  guide_id TEXT NOT NULL," \
+  "  guide_version INTEGER NOT NULL," \
+  "  guide_title TEXT NOT NULL," \
+  "  reason TEXT," \
+  "  status TEXT NOT NULL CHECK (status IN ('active', 'finished', 'abandoned'))," \
+  "  current_step TEXT," \
+  "  started_us INTEGER NOT NULL," \
+  "  updated_us INTEGER NOT NULL," \
+  "  finished_us INTEGER);" \
+  "CREATE INDEX guide_runs_vehicle ON guide_runs (vehicle_id, started_us);" \
+  "CREATE INDEX guide_runs_session ON guide_runs (session_id);" \
+  "CREATE TABLE guide_run_steps (" \
+  "  run_id INTEGER NOT NULL REFERENCES guide_runs (id) ON DELETE CASCADE," \
+  "  seq INTEGER NOT NULL," \
+  "  step_id TEXT NOT NULL," \
+  "  kind TEXT NOT NULL," \
+  "  title TEXT," \
+  "  outcome TEXT NOT NULL," \
+  "  value REAL," \
+  "  unit TEXT," \
+  "  detail TEXT," \
+  "  manual INTEGER NOT NULL DEFAULT 0," \
+  "  recorded_us INTEGER NOT NULL," \
+  "  PRIMARY KEY (run_id, seq)" \
+  ") WITHOUT ROWID;" \
+  "CREATE TABLE guide_run_findings (" \
+  "  id INTEGER PRIMARY KEY," \
+  "  run_id INTEGER NOT NULL REFERENCES guide_runs (id) ON DELETE CASCADE," \
+  "  finding_id TEXT NOT NULL," \
+  "  kind TEXT NOT NULL CHECK (kind IN ('fault', 'no-fault', 'refer'))," \
+  "  title TEXT NOT NULL," \
+  "  text TEXT," \
+  "  refer_guide TEXT);" \
+  "CREATE INDEX guide_run_findings_run ON guide_run_findings (run_id);" \
+  "CREATE TABLE guide_run_repairs (" \
+  "  finding_id INTEGER NOT NULL REFERENCES guide_run_findings (id) ON DELETE CASCADE," \
+  "  seq INTEGER NOT NULL," \
+  "  title TEXT NOT NULL," \
+  "  hours REAL NOT NULL," \
+  "  max_hours REAL," \
+  "  PRIMARY KEY (finding_id, seq)" \
+  ") WITHOUT ROWID;"
 
 /* ------------------------------------------------------------------ */
 /* Outbox */
@@ -330,8 +458,13 @@
   "SELECT id FROM dtc_events WHERE vehicle_id = ? AND cleared_us IS NULL" \
   " AND kind IN ('stored', 'pending') ORDER BY id"
 #define SQL_DTC_CLEAR "UPDATE dtc_events SET cleared_us = ?, cleared_by = ? WHERE id = ?"
+/* The codes of a session: first seen in it, or reported when it started
+ * (session_dtcs, step 4), so a session recorded while codes were stored
+ * lists them even when they were first seen earlier. */
 #define SQL_DTC_FOR_SESSION \
-  "SELECT " SQL_DTC_COLUMNS " FROM dtc_events WHERE session_id = ? ORDER BY first_seen_us, id"
+  "SELECT " SQL_DTC_COLUMNS " FROM dtc_events WHERE session_id = ?1" \
+  " OR id IN (SELECT dtc_event_id FROM session_dtcs WHERE session_id = ?1)" \
+  " ORDER BY first_seen_us, id"
 
 /* ------------------------------------------------------------------ */
 /* Maintenance: id, uuid, vehicle_id, title, interval_km, interval_days,

@@ -270,8 +270,8 @@ read_session (ObdStmt *stmt)
   return s;
 }
 
-static ObdStoreDtcEvent *
-read_dtc_event (ObdStmt *stmt)
+ObdStoreDtcEvent *
+_obd_store_read_dtc_event (ObdStmt *stmt)
 {
   ObdStoreDtcEvent *e = g_new0 (ObdStoreDtcEvent, 1);
 
@@ -440,25 +440,36 @@ add_int_or_null (JsonBuilder *b,
 }
 
 /* The local id of another row is meaningless to the server: references go
- * by UUID, looked up here. */
-static void
-add_reference (JsonBuilder *b,
-               sqlite3     *db,
-               const char  *name,
-               const char  *table,
-               gint64       id)
+ * by UUID, looked up here.  A lookup that fails fails the change: an outbox
+ * row that silently lost its vehicle would sync a wrong record. */
+static gboolean
+add_reference (JsonBuilder  *b,
+               sqlite3      *db,
+               const char   *name,
+               const char   *table,
+               gint64        id,
+               GError      **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT uuid FROM %s WHERE id = ?", table);
   g_autoptr(ObdStmt) stmt = NULL;
   g_autofree char *uuid = NULL;
 
-  if (id != 0 && (stmt = _obd_store_prepare (db, sql, NULL)) != NULL)
+  if (id != 0)
     {
+      int rc;
+
+      stmt = _obd_store_prepare (db, sql, error);
+      if (stmt == NULL)
+        return FALSE;
       sqlite3_bind_int64 (stmt, 1, id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
         uuid = _obd_store_column_dup (stmt, 0);
+      else if (rc != SQLITE_DONE)
+        return _obd_store_set_error (db, rc, _("Could not read the database"), error);
     }
   add_string (b, name, uuid);
+  return TRUE;
 }
 
 JsonNode *
@@ -503,15 +514,18 @@ _obd_store_session_to_json (const ObdStoreSession *s)
 }
 
 static JsonNode *
-dtc_event_to_json (sqlite3                *db,
-                   const ObdStoreDtcEvent *e)
+dtc_event_to_json (sqlite3                  *db,
+                   const ObdStoreDtcEvent   *e,
+                   GError                  **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   add_string (b, "uuid", e->uuid);
-  add_reference (b, db, "vehicle", "vehicles", e->vehicle_id);
-  add_reference (b, db, "session", "sessions", e->session_id);
+  if (!add_reference (b, db, "vehicle", "vehicles", e->vehicle_id, error))
+    return NULL;
+  if (!add_reference (b, db, "session", "sessions", e->session_id, error))
+    return NULL;
   add_string (b, "code", e->code);
   add_string (b, "kind", _obd_store_dtc_kind_to_string (e->kind));
   add_int (b, "ecu", e->ecu);
@@ -524,14 +538,16 @@ dtc_event_to_json (sqlite3                *db,
 }
 
 static JsonNode *
-maintenance_item_to_json (sqlite3                       *db,
-                          const ObdStoreMaintenanceItem *m)
+maintenance_item_to_json (sqlite3                         *db,
+                          const ObdStoreMaintenanceItem   *m,
+                          GError                         **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   add_string (b, "uuid", m->uuid);
-  add_reference (b, db, "vehicle", "vehicles", m->vehicle_id);
+  if (!add_reference (b, db, "vehicle", "vehicles", m->vehicle_id, error))
+    return NULL;
   add_string (b, "title", m->title);
   add_int_or_null (b, "interval_km", m->interval_km, 0);
   add_int_or_null (b, "interval_days", m->interval_days, 0);
@@ -543,15 +559,18 @@ maintenance_item_to_json (sqlite3                       *db,
 }
 
 static JsonNode *
-notification_to_json (sqlite3                    *db,
-                      const ObdStoreNotification *n)
+notification_to_json (sqlite3                      *db,
+                      const ObdStoreNotification   *n,
+                      GError                      **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   add_string (b, "uuid", n->uuid);
-  add_reference (b, db, "vehicle", "vehicles", n->vehicle_id);
-  add_reference (b, db, "session", "sessions", n->session_id);
+  if (!add_reference (b, db, "vehicle", "vehicles", n->vehicle_id, error))
+    return NULL;
+  if (!add_reference (b, db, "session", "sessions", n->session_id, error))
+    return NULL;
   add_string (b, "severity", obd_store_severity_to_string (n->severity));
   add_string (b, "kind", n->kind);
   add_string (b, "title", n->title);
@@ -564,15 +583,18 @@ notification_to_json (sqlite3                    *db,
 }
 
 static JsonNode *
-note_to_json (sqlite3            *db,
-              const ObdStoreNote *n)
+note_to_json (sqlite3              *db,
+              const ObdStoreNote   *n,
+              GError              **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   add_string (b, "uuid", n->uuid);
-  add_reference (b, db, "vehicle", "vehicles", n->vehicle_id);
-  add_reference (b, db, "session", "sessions", n->session_id);
+  if (!add_reference (b, db, "vehicle", "vehicles", n->vehicle_id, error))
+    return NULL;
+  if (!add_reference (b, db, "session", "sessions", n->session_id, error))
+    return NULL;
   add_string (b, "author", n->author);
   add_string (b, "text", n->text);
   add_int (b, "created_us", n->created_us);
@@ -597,7 +619,7 @@ DEFINE_GET_ROW (get_vehicle_row, ObdStoreVehicle, SQL_VEHICLE_GET, read_vehicle,
                 _("No such vehicle in the database."))
 DEFINE_GET_ROW (get_session_row, ObdStoreSession, SQL_SESSION_GET, read_session,
                 _("No such session in the database. List the sessions to see their numbers."))
-DEFINE_GET_ROW (get_dtc_event_row, ObdStoreDtcEvent, SQL_DTC_GET, read_dtc_event,
+DEFINE_GET_ROW (get_dtc_event_row, ObdStoreDtcEvent, SQL_DTC_GET, _obd_store_read_dtc_event,
                 _("No such trouble code event in the database."))
 DEFINE_GET_ROW (get_maintenance_row, ObdStoreMaintenanceItem, SQL_MAINT_GET,
                 read_maintenance_item, _("No such maintenance item in the database."))
@@ -797,6 +819,26 @@ probe_header (const char   *path,
   return TRUE;
 }
 
+/* Translates the failure of the first statement on a new connection. */
+static gboolean
+set_open_error (sqlite3     *db,
+                int          rc,
+                const char  *path,
+                GError     **error)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_NOTADB:
+      set_not_ours (path, error);
+      return FALSE;
+    case SQLITE_CORRUPT:
+      set_damaged (path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc), error);
+      return FALSE;
+    default:
+      return _obd_store_set_error (db, rc, _("Could not open the database"), error);
+    }
+}
+
 static gboolean
 probe_pragma (sqlite3     *db,
               const char  *path,
@@ -814,60 +856,240 @@ probe_pragma (sqlite3     *db,
       *out_value = sqlite3_column_int64 (stmt, 0);
       return TRUE;
     }
+  return set_open_error (db, rc, path, error);
+}
 
-  switch (rc & 0xff)
+static gboolean
+wal_has_content (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+
+  return g_stat (wal, &st) == 0 && st.st_size > 0;
+}
+
+/* Opens a connection with flags and reads the schema, which is when
+ * SQLite opens the write-ahead log and its index.  Returns the SQLite
+ * result code; *out_db is NULL unless it is SQLITE_OK. */
+static int
+open_and_touch (const char  *name,
+                int          flags,
+                sqlite3    **out_db)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2 (name, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+
+  if (rc == SQLITE_OK)
     {
-    case SQLITE_NOTADB:
-      set_not_ours (path, error);
-      return FALSE;
-    case SQLITE_CORRUPT:
-      set_damaged (path, sqlite3_errmsg (db), error);
-      return FALSE;
-    default:
-      return _obd_store_set_error (db, rc, _("Could not open the database"), error);
+      sqlite3_extended_result_codes (db, 1);
+      sqlite3_busy_timeout (db, OBD_STORE_BUSY_TIMEOUT_MS);
+      rc = sqlite3_exec (db, SQL_PROBE_OBJECTS, NULL, NULL, NULL);
     }
+  /* On failure too: the caller reads the message from it, then closes it. */
+  *out_db = db;
+  return rc;
+}
+
+/* A read-only connection that works wherever the file can be read.
+ *
+ * A WAL database is read through an index beside it ("-shm") that even a
+ * reader must create; on a read-only mount, in a folder the user cannot
+ * write, for a file the user may only read, or on a full disk, that
+ * fails.  When the log
+ * beside the file is absent or empty the file alone holds every
+ * committed change, and SQLite can read it as "immutable" without the
+ * index.  When the log holds changes they cannot be read without the
+ * index, so the store is refused rather than shown without them.
+ * out_fallback_rc: SQLITE_OK for an ordinary connection, or why it had to
+ * be an immutable one. */
+/* The index beside the file could not be made: the place cannot be
+ * written (SQLITE_CANTOPEN, SQLITE_READONLY_*) or the disk is full (the
+ * index cannot grow to its size: SQLITE_IOERR_SHM*, SQLITE_FULL). */
+static gboolean
+is_index_failure (int rc)
+{
+  switch (rc)
+    {
+    case SQLITE_IOERR_SHMOPEN:
+    case SQLITE_IOERR_SHMSIZE:
+    case SQLITE_IOERR_SHMMAP:
+      return TRUE;
+    default:
+      return (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY
+             || (rc & 0xff) == SQLITE_FULL;
+    }
+}
+
+static gboolean
+is_disk_full (int rc)
+{
+  return (rc & 0xff) == SQLITE_FULL || rc == SQLITE_IOERR_SHMSIZE || rc == SQLITE_IOERR_SHMMAP;
+}
+
+static sqlite3 *
+connect_read_only (const char  *path,
+                   int         *out_fallback_rc,
+                   GError     **error)
+{
+  sqlite3 *db = NULL;
+  int rc = open_and_touch (path, SQLITE_OPEN_READONLY, &db);
+
+  *out_fallback_rc = SQLITE_OK;
+  if (rc != SQLITE_OK && is_index_failure (rc))
+    {
+      g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+      g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
+      g_autofree char *name = NULL;
+
+      if (wal_has_content (path))
+        {
+          sqlite3_close_v2 (db);
+          if (is_disk_full (rc))
+            g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_DISK_FULL,
+                         _("The latest changes to “%s” are in “%s-wal” beside it, and reading "
+                           "them needs a little free space on the disk, which is full. Free "
+                           "some space; nothing recorded is lost."), path, path);
+          else
+            g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_READ_ONLY,
+                         _("The latest changes to “%s” are in “%s-wal” beside it, and reading "
+                           "them needs a folder that can be written. Copy both files to a "
+                           "writable folder and open the copy, or open the store once where "
+                           "it can be written."), path, path);
+          return NULL;
+        }
+
+      sqlite3_close_v2 (g_steal_pointer (&db));
+      if (uri != NULL)
+        {
+          int first_rc = rc;
+
+          name = g_strconcat (uri, "?immutable=1", NULL);
+          rc = open_and_touch (name, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &db);
+          if (rc == SQLITE_OK)
+            *out_fallback_rc = first_rc;
+        }
+    }
+
+  if (rc != SQLITE_OK)
+    {
+      set_open_error (db, rc, path, error);
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+
+  rc = sqlite3_exec (db, SQL_PRAGMAS_READ_ONLY, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _obd_store_set_error (db, rc, _("Could not open the database"), error);
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+  return db;
+}
+
+/* PRAGMA quick_check: every page of every table and index is read and
+ * its structure checked (not, as integrity_check also does, that each
+ * index matches its table row for row: a damaged index shows up as
+ * damaged pages all the same).  Linear in the size of the file; measured
+ * by tests/bench/bench-store-check.c. */
+static gboolean
+quick_check (sqlite3     *db,
+             const char  *path,
+             GError     **error)
+{
+  g_autoptr(ObdStmt) stmt = NULL;
+  const char *first;
+  int rc = sqlite3_prepare_v2 (db, SQL_QUICK_CHECK, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return set_open_error (db, rc, path, error);
+
+  first = (const char *) sqlite3_column_text (stmt, 0);
+  if (g_strcmp0 (first, "ok") != 0)
+    {
+      set_damaged (path, first != NULL ? first : "?", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* rc: why only an immutable connection could read the file (0: SQLite
+ * opened it read-only by itself). */
+static void
+set_not_writable (const char  *path,
+                  int          rc,
+                  GError     **error)
+{
+  if (is_disk_full (rc))
+    g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_DISK_FULL,
+                 _("“%s” cannot be written: the disk is full. Free some space; what was saved "
+                   "so far is kept."), path);
+  else
+    g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_READ_ONLY,
+                 _("“%s” can be read but not written: the file, its folder or the disk is "
+                   "read-only. Check the permissions, or copy it to a folder you can write."),
+                 path);
 }
 
 /* Asks SQLite, on a read-only connection so a foreign file is left alone,
  * whose file this is.  A SQLite file without our id is only taken over
- * when it holds nothing at all. */
+ * when it holds nothing at all.  for_writing: the caller means to write,
+ * so a store only readable here, or a damaged one, is refused now, before
+ * anything is written: a new session added to a damaged file could only
+ * be lost with it, and would make it worse. */
 static gboolean
 probe_database (const char   *path,
+                gboolean      for_writing,
                 ProbeResult  *out_result,
                 GError      **error)
 {
   sqlite3 *db = NULL;
   gint64 app_id = 0, version = 0, n_objects = 0;
+  int fallback_rc = SQLITE_OK;
   gboolean ok;
-  int rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
 
-  if (rc != SQLITE_OK)
-    {
-      _obd_store_set_error (db, rc, _("Could not open the database"), error);
-      sqlite3_close_v2 (db);
-      return FALSE;
-    }
-  sqlite3_busy_timeout (db, OBD_STORE_BUSY_TIMEOUT_MS);
+  db = connect_read_only (path, &fallback_rc, error);
+  if (db == NULL)
+    return FALSE;
 
   ok = probe_pragma (db, path, SQL_APPLICATION_ID, &app_id, error)
        && probe_pragma (db, path, SQL_USER_VERSION, &version, error)
        && probe_pragma (db, path, SQL_PROBE_OBJECTS, &n_objects, error);
-  sqlite3_close_v2 (db);
   if (!ok)
-    return FALSE;
+    {
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
 
   if (app_id == OBD_STORE_APPLICATION_ID)
     {
       if (version > OBD_STORE_SCHEMA_VERSION)
         {
           set_too_new (path, (int) version, error);
-          return FALSE;
+          ok = FALSE;
         }
-      *out_result = PROBE_OURS;
-      return TRUE;
+      else if (for_writing && fallback_rc != SQLITE_OK)
+        {
+          set_not_writable (path, fallback_rc, error);
+          ok = FALSE;
+        }
+      else if (for_writing)
+        ok = quick_check (db, path, error);
+      sqlite3_close_v2 (db);
+      if (ok)
+        *out_result = PROBE_OURS;
+      return ok;
     }
+  sqlite3_close_v2 (db);
   if (app_id == 0 && version == 0 && n_objects == 0)
     {
+      if (for_writing && fallback_rc != SQLITE_OK)
+        {
+          set_not_writable (path, fallback_rc, error);
+          return FALSE;
+        }
       *out_result = PROBE_NEW;
       return TRUE;
     }
@@ -952,19 +1174,27 @@ check_version_read_only (ObdStore  *self,
   return TRUE;
 }
 
-static gint64
-session_end_time (sqlite3 *db,
-                  gint64   session_id,
-                  gint64   started_us)
+/* When an abandoned session ended: its last sample, or its start.  The
+ * time is sealed into the chain for good, so a failed read fails. */
+static gboolean
+session_end_time (sqlite3  *db,
+                  gint64    session_id,
+                  gint64    started_us,
+                  gint64   *out_ended_us,
+                  GError  **error)
 {
-  g_autoptr(ObdStmt) stmt = _obd_store_prepare (db, SQL_SESSION_LAST_SAMPLE, NULL);
+  g_autoptr(ObdStmt) stmt = _obd_store_prepare (db, SQL_SESSION_LAST_SAMPLE, error);
+  int rc;
 
   if (stmt == NULL)
-    return started_us;
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, session_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    return MAX (started_us, sqlite3_column_int64 (stmt, 0));
-  return started_us;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return _obd_store_set_error (db, rc, _("Could not read the database"), error);
+  *out_ended_us = sqlite3_column_type (stmt, 0) != SQLITE_NULL
+                  ? MAX (started_us, sqlite3_column_int64 (stmt, 0)) : started_us;
+  return TRUE;
 }
 
 /* Sessions still "recording" whose recorder holds no lock were abandoned
@@ -986,7 +1216,7 @@ recover_abandoned_sessions (ObdStore  *self,
       gint64 id = sqlite3_column_int64 (stmt, 0);
       const char *uuid = (const char *) sqlite3_column_text (stmt, 1);
 
-      if (!_obd_store_session_lock_is_held (self->path, uuid))
+      if (!_obd_store_session_lock_is_held (self->path, uuid, TRUE))
         g_array_append_val (abandoned, id);
     }
   if (rc != SQLITE_DONE)
@@ -997,13 +1227,14 @@ recover_abandoned_sessions (ObdStore  *self,
     {
       gint64 id = g_array_index (abandoned, gint64, i);
       g_autoptr(ObdStoreSession) session = NULL;
+      gint64 ended_us = 0;
 
       if (!_obd_store_begin (self->db, error))
         return FALSE;
       session = get_session_row (self->db, id, error);
       if (session == NULL
-          || !_obd_store_seal_session (self->db, id, OBD_STORE_SESSION_INTERRUPTED,
-                                       session_end_time (self->db, id, session->started_us),
+          || !session_end_time (self->db, id, session->started_us, &ended_us, error)
+          || !_obd_store_seal_session (self->db, id, OBD_STORE_SESSION_INTERRUPTED, ended_us,
                                        error)
           || !_obd_store_commit (self->db, error))
         {
@@ -1030,7 +1261,7 @@ obd_store_open (const char         *path,
 
   if (!probe_header (path, read_only, &probe, error))
     return NULL;
-  if (probe == PROBE_SQLITE && !probe_database (path, &probe, error))
+  if (probe == PROBE_SQLITE && !probe_database (path, !read_only, &probe, error))
     return NULL;
 
   if (probe == PROBE_NEW)
@@ -1055,16 +1286,26 @@ obd_store_open (const char         *path,
   self = g_object_new (OBD_TYPE_STORE, NULL);
   self->path = g_strdup (path);
   self->read_only = read_only;
-  self->db = _obd_store_connect (path, read_only, error);
-  if (self->db == NULL)
-    return NULL;
-
   if (read_only)
     {
-      if (!check_version_read_only (self, error))
+      int fallback_rc;
+
+      self->db = connect_read_only (path, &fallback_rc, error);
+      if (self->db == NULL || !check_version_read_only (self, error))
         return NULL;
+      return g_steal_pointer (&self);
     }
-  else if (!migrate (self, error) || !recover_abandoned_sessions (self, error))
+
+  self->db = _obd_store_connect (path, error);
+  if (self->db == NULL)
+    return NULL;
+  /* SQLite quietly opens a file it may only read read-only. */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      set_not_writable (path, SQLITE_OK, error);
+      return NULL;
+    }
+  if (!migrate (self, error) || !recover_abandoned_sessions (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -1082,6 +1323,17 @@ obd_store_is_read_only (ObdStore *self)
 {
   g_return_val_if_fail (OBD_IS_STORE (self), TRUE);
   return self->read_only;
+}
+
+gboolean
+obd_store_session_is_abandoned (ObdStore              *self,
+                                const ObdStoreSession *session)
+{
+  g_return_val_if_fail (OBD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (session != NULL, FALSE);
+
+  return session->status == OBD_STORE_SESSION_RECORDING && session->uuid != NULL
+         && !_obd_store_session_lock_is_held (self->path, session->uuid, FALSE);
 }
 
 gboolean
@@ -1142,8 +1394,8 @@ end_change (ObdStore  *self,
   return FALSE;
 }
 
-static gboolean
-check_session_recording (sqlite3     *db,
+gboolean
+_obd_store_check_session_recording (sqlite3     *db,
                          gint64       session_id,
                          GError     **error)
 {
@@ -1388,7 +1640,7 @@ obd_store_add_freeze_frame (ObdStore         *self,
   if (!begin_change (self, error))
     return 0;
 
-  ok = check_session_recording (self->db, session_id, error)
+  ok = _obd_store_check_session_recording (self->db, session_id, error)
        && (frame_stmt = _obd_store_prepare (self->db, SQL_FREEZE_INSERT, error)) != NULL
        && (value_stmt = _obd_store_prepare (self->db, SQL_FREEZE_VALUE_INSERT, error)) != NULL;
   if (ok)
@@ -1429,7 +1681,7 @@ obd_store_add_readiness (ObdStore                 *self,
   if (!begin_change (self, error))
     return FALSE;
 
-  ok = check_session_recording (self->db, session_id, error)
+  ok = _obd_store_check_session_recording (self->db, session_id, error)
        && (stmt = _obd_store_prepare (self->db, SQL_READINESS_INSERT, error)) != NULL;
   for (gsize i = 0; ok && i < n_monitors; i++)
     {
@@ -1459,7 +1711,7 @@ obd_store_add_mode06_results (ObdStore                    *self,
   if (!begin_change (self, error))
     return FALSE;
 
-  ok = check_session_recording (self->db, session_id, error)
+  ok = _obd_store_check_session_recording (self->db, session_id, error)
        && (stmt = _obd_store_prepare (self->db, SQL_MODE06_INSERT, error)) != NULL;
   for (gsize i = 0; ok && i < n_results; i++)
     {
@@ -1535,7 +1787,7 @@ obd_store_record_dtc (ObdStore    *self,
       return end_change (self, FALSE, error);
     }
 
-  ok = (session_id == 0 || check_session_recording (self->db, session_id, error))
+  ok = (session_id == 0 || _obd_store_check_session_recording (self->db, session_id, error))
        && (stmt = _obd_store_prepare (self->db, SQL_DTC_INSERT, error)) != NULL;
   if (ok)
     {
@@ -1553,7 +1805,7 @@ obd_store_record_dtc (ObdStore    *self,
     }
   ok = ok && (event = get_dtc_event_row (self->db, id, error)) != NULL;
   ok = ok && _obd_store_outbox_add (self->db, "dtc_event", event->uuid, "insert",
-                                    dtc_event_to_json (self->db, event), error);
+                                    dtc_event_to_json (self->db, event, error), error);
   return end_change (self, ok, error) ? id : 0;
 }
 
@@ -1572,7 +1824,7 @@ obd_store_list_dtc_events (ObdStore  *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, vehicle_id);
-  return query_all (self->db, stmt, (RowReader) read_dtc_event,
+  return query_all (self->db, stmt, (RowReader) _obd_store_read_dtc_event,
                     (GDestroyNotify) obd_store_dtc_event_free, error);
 }
 
@@ -1619,8 +1871,12 @@ obd_store_clear_dtcs (ObdStore    *self,
       ok = _obd_store_step_done (self->db, clear, error)
            && (event = get_dtc_event_row (self->db, id, error)) != NULL
            && _obd_store_outbox_add (self->db, "dtc_event", event->uuid, "update",
-                                     dtc_event_to_json (self->db, event), error);
+                                     dtc_event_to_json (self->db, event, error), error);
     }
+  /* Every Mode 04 is remembered, codes or not: it voids the Mode 06
+   * results and readiness read before it (obd_store_get_last_clear). */
+  if (ok)
+    ok = _obd_store_log_clear (self->db, vehicle_id, cleared_by, cleared_us, error);
   return end_change (self, ok, error);
 }
 
@@ -1636,7 +1892,7 @@ outbox_maintenance (ObdStore    *self,
 
   return item != NULL
          && _obd_store_outbox_add (self->db, "maintenance_item", item->uuid, op,
-                                   maintenance_item_to_json (self->db, item), error);
+                                   maintenance_item_to_json (self->db, item, error), error);
 }
 
 gint64
@@ -1767,7 +2023,7 @@ obd_store_delete_maintenance_item (ObdStore  *self,
       sqlite3_bind_int64 (stmt, 1, item_id);
       ok = _obd_store_step_done (self->db, stmt, error)
            && _obd_store_outbox_add (self->db, "maintenance_item", item->uuid, "delete",
-                                     maintenance_item_to_json (self->db, item), error);
+                                     maintenance_item_to_json (self->db, item, error), error);
     }
   return end_change (self, ok, error);
 }
@@ -1829,7 +2085,7 @@ obd_store_add_notification (ObdStore          *self,
     }
   ok = ok && (row = get_notification_row (self->db, id, error)) != NULL;
   ok = ok && _obd_store_outbox_add (self->db, "notification", row->uuid, "insert",
-                                    notification_to_json (self->db, row), error);
+                                    notification_to_json (self->db, row, error), error);
   return end_change (self, ok, error) ? id : 0;
 }
 
@@ -1858,7 +2114,7 @@ obd_store_mark_notification_read (ObdStore  *self,
       row->read = TRUE;
     }
   ok = ok && _obd_store_outbox_add (self->db, "notification", row->uuid, "update",
-                                    notification_to_json (self->db, row), error);
+                                    notification_to_json (self->db, row, error), error);
   return end_change (self, ok, error);
 }
 
@@ -1914,7 +2170,7 @@ obd_store_add_note (ObdStore    *self,
     }
   ok = ok && (row = get_note_row (self->db, id, error)) != NULL;
   ok = ok && _obd_store_outbox_add (self->db, "note", row->uuid, "insert",
-                                    note_to_json (self->db, row), error);
+                                    note_to_json (self->db, row, error), error);
   return end_change (self, ok, error) ? id : 0;
 }
 
@@ -1980,4 +2236,45 @@ sqlite3 *
 _obd_store_get_db (ObdStore *self)
 {
   return self->db;
+}
+
+/* Shared with the other files of the store --------------------------------- */
+
+gpointer
+_obd_store_query_one (sqlite3           *db,
+                      ObdStmt           *stmt,
+                      ObdStoreRowReader  reader,
+                      const char        *not_found,
+                      GError           **error)
+{
+  return query_one (db, stmt, (RowReader) reader, not_found, error);
+}
+
+GPtrArray *
+_obd_store_query_all (sqlite3           *db,
+                      ObdStmt           *stmt,
+                      ObdStoreRowReader  reader,
+                      GDestroyNotify     free_func,
+                      GError           **error)
+{
+  return query_all (db, stmt, (RowReader) reader, free_func, error);
+}
+
+void
+_obd_store_json_add_string (JsonBuilder *b,
+                            const char  *name,
+                            const char  *value)
+{
+  add_string (b, name, value);
+}
+
+gboolean
+_obd_store_json_add_reference (JsonBuilder  *b,
+                               sqlite3      *db,
+                               const char   *name,
+                               const char   *table,
+                               gint64        id,
+                               GError      **error)
+{
+  return add_reference (b, db, name, table, id, error);
 }

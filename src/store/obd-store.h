@@ -20,6 +20,7 @@
 
 #include "obd-dtc.h"
 #include "obd-sample.h"
+#include "obd-severity.h"
 #include "obd-types.h"
 
 G_BEGIN_DECLS
@@ -61,12 +62,12 @@ typedef enum
   OBD_STORE_MAINTENANCE_DONE,
 } ObdStoreMaintenanceStatus;
 
-typedef enum
-{
-  OBD_STORE_SEVERITY_INFO = 0,
-  OBD_STORE_SEVERITY_WARNING,
-  OBD_STORE_SEVERITY_CRITICAL,
-} ObdStoreSeverity;
+/* Notifications grade on the one severity scale (obd-severity.h); the
+ * store's names are aliases of it. */
+typedef ObdSeverity ObdStoreSeverity;
+#define OBD_STORE_SEVERITY_INFO      OBD_SEVERITY_INFO
+#define OBD_STORE_SEVERITY_WARNING   OBD_SEVERITY_WARNING
+#define OBD_STORE_SEVERITY_CRITICAL  OBD_SEVERITY_CRITICAL
 
 typedef enum
 {
@@ -236,17 +237,36 @@ const char *obd_store_get_default_path (void);
  *
  * A new or older store is migrated to the current schema in one
  * transaction.  Sessions left in "recording" by a recorder that no longer
- * runs (crash, kill -9, power loss) are marked interrupted and sealed.
+ * runs (crash, kill -9, power loss, a full disk) are marked interrupted
+ * and sealed.
+ *
+ * OBD_STORE_OPEN_READ_ONLY writes nothing at all, so it works on a file
+ * only readable here (read-only disk or folder, another user's file, a
+ * 0444 copy); abandoned sessions are left as they are, for the next
+ * writer to close (obd_store_session_is_abandoned () tells them apart).
+ * A store whose latest changes sit in its write-ahead log and cannot be
+ * read without writing beside it fails with OBD_STORE_ERROR_READ_ONLY.
+ * Opening for writing a store that can only be read fails with
+ * OBD_STORE_ERROR_READ_ONLY before anything is written.
  *
  * Nothing is written to a file that is not ours: a foreign file fails with
  * OBD_STORE_ERROR_NOT_A_DATABASE, a damaged one with
  * OBD_STORE_ERROR_CORRUPT, one from a newer program with
- * OBD_STORE_ERROR_TOO_NEW, each leaving the file byte-for-byte as it was. */
+ * OBD_STORE_ERROR_TOO_NEW, each leaving the file byte-for-byte as it was.
+ * Opening for writing first checks every page (PRAGMA quick_check, about
+ * 0.2 s per million samples: tests/bench/bench-store-check.c), so nothing
+ * is written into a damaged store either; a read-only open skips that, so what is still readable in a
+ * damaged store can be read (the damaged parts fail when read). */
 ObdStore   *obd_store_open             (const char         *path,
                                         ObdStoreOpenFlags   flags,
                                         GError            **error);
 const char *obd_store_get_path         (ObdStore           *self);
 gboolean    obd_store_is_read_only     (ObdStore           *self);
+/* TRUE for a session still "recording" in the file whose recorder no
+ * longer runs: the next open for writing marks it interrupted.  Writes
+ * nothing. */
+gboolean    obd_store_session_is_abandoned (ObdStore              *self,
+                                            const ObdStoreSession *session);
 /* The schema version this program writes. */
 int         obd_store_get_schema_version (void);
 /* Full PRAGMA integrity_check; fails with OBD_STORE_ERROR_CORRUPT naming
@@ -431,6 +451,92 @@ char      *obd_store_compute_session_hash (ObdStore  *self,
 gboolean   obd_store_verify_chain         (ObdStore  *self,
                                            gint64    *out_first_bad,
                                            GError   **error);
+
+/* Health inputs ----------------------------------------------------- */
+/* What a session's health report was computed from (obd-store-health.c;
+ * src/diag writes and reads them).  The setters need the session still
+ * recording (OBD_STORE_ERROR_SESSION_CLOSED otherwise). */
+
+typedef struct
+{
+  gint64 taken_us;             /* when the snapshot was read */
+  double km_since_clear;       /* PID 31, NAN when unknown */
+  int    warmups_since_clear;  /* PID 30, -1 when unknown */
+} ObdStoreSessionHealth;
+
+typedef struct
+{
+  char        *kind;       /* alert kind key, "coolant-high" */
+  char        *key;        /* PID key of the reading, "coolant_temp" */
+  ObdSeverity  severity;
+  double       value;
+  double       threshold;
+  gint64       time_us;    /* of the sample that raised it */
+} ObdStoreAlert;
+
+typedef struct
+{
+  char     *monitor;       /* stable key, "catalyst" */
+  gboolean  available;
+  gboolean  complete;
+} ObdStoreReadinessEntry;
+
+void obd_store_alert_free           (ObdStoreAlert          *alert);
+void obd_store_readiness_entry_free (ObdStoreReadinessEntry *entry);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdStoreAlert, obd_store_alert_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdStoreReadinessEntry, obd_store_readiness_entry_free)
+
+gboolean   obd_store_set_session_health  (ObdStore                    *self,
+                                          gint64                       session_id,
+                                          const ObdStoreSessionHealth *health,
+                                          GError                     **error);
+/* *out_found FALSE (and TRUE returned) for a session without one. */
+gboolean   obd_store_get_session_health  (ObdStore                    *self,
+                                          gint64                       session_id,
+                                          ObdStoreSessionHealth       *out_health,
+                                          gboolean                    *out_found,
+                                          GError                     **error);
+/* Links the trouble-code events the vehicle reported when the session
+ * started (obd_store_record_dtc's ids), which may have started before it. */
+gboolean   obd_store_link_session_dtcs   (ObdStore                    *self,
+                                          gint64                       session_id,
+                                          const gint64                *event_ids,
+                                          gsize                        n_events,
+                                          GError                     **error);
+/* ObdStoreDtcEvent: first seen in the session or linked to it. */
+GPtrArray *obd_store_list_session_dtcs   (ObdStore                    *self,
+                                          gint64                       session_id,
+                                          GError                     **error);
+/* Replaces the session's active alerts with these (strings borrowed). */
+gboolean   obd_store_set_session_alerts  (ObdStore                    *self,
+                                          gint64                       session_id,
+                                          const ObdStoreAlert         *alerts,
+                                          gsize                        n_alerts,
+                                          GError                     **error);
+/* ObdStoreAlert, by kind and key.  A damaged severity word fails. */
+GPtrArray *obd_store_list_session_alerts (ObdStore                    *self,
+                                          gint64                       session_id,
+                                          GError                     **error);
+/* ObdStoreReadinessEntry of the session's latest readiness reading. */
+GPtrArray *obd_store_list_readiness      (ObdStore                    *self,
+                                          gint64                       session_id,
+                                          GError                     **error);
+/* GArray of ObdStoreMode06Result (unit interned). */
+GArray    *obd_store_list_mode06_results (ObdStore                    *self,
+                                          gint64                       session_id,
+                                          GError                     **error);
+/* The vehicle's newest session with health inputs; 0 when none. */
+gboolean   obd_store_find_health_session (ObdStore                    *self,
+                                          gint64                       vehicle_id,
+                                          gint64                      *out_session_id,
+                                          GError                     **error);
+/* When the vehicle's codes were last cleared (obd_store_clear_dtcs, with
+ * or without codes to clear); 0 when never. */
+gboolean   obd_store_get_last_clear      (ObdStore                    *self,
+                                          gint64                       vehicle_id,
+                                          gint64                      *out_cleared_us,
+                                          GError                     **error);
 
 /* Export ------------------------------------------------------------ */
 

@@ -1,4 +1,4 @@
-/* obd-gauge.c — a round 270° gauge with warning and critical zones
+/* obd-gauge.c — a round 270° gauge that shows a reading and its alert state
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -6,9 +6,9 @@
  * 96 px tile and a 400 px hero gauge: the square side `s` drives line
  * widths and font sizes.  Colours come from the style context (the
  * foreground colour and libadwaita's named colours), so light, dark and
- * high-contrast styles work without a stylesheet of our own.  The zone is
- * never shown by colour alone: a shaped badge and a word sit under the
- * value when it leaves the normal band.
+ * high-contrast styles work without a stylesheet of our own.  The alert
+ * state is never shown by colour alone: a shaped badge and a word sit
+ * under the value when it is a warning or critical.
  */
 #define G_LOG_DOMAIN "obd-widgets"
 #include "config.h"
@@ -38,6 +38,7 @@ struct _ObdGauge
   double        critical;
   double        low_warning;
   double        low_critical;
+  ObdGaugeAlertState alert_state;
   char         *label;
   char         *unit;
   guint         digits;
@@ -49,6 +50,11 @@ struct _ObdGauge
 };
 
 G_DEFINE_FINAL_TYPE (ObdGauge, obd_gauge, GTK_TYPE_WIDGET)
+
+G_DEFINE_ENUM_TYPE (ObdGaugeAlertState, obd_gauge_alert_state,
+  G_DEFINE_ENUM_VALUE (OBD_GAUGE_ALERT_STATE_NORMAL, "normal"),
+  G_DEFINE_ENUM_VALUE (OBD_GAUGE_ALERT_STATE_WARNING, "warning"),
+  G_DEFINE_ENUM_VALUE (OBD_GAUGE_ALERT_STATE_CRITICAL, "critical"))
 
 G_DEFINE_ENUM_TYPE (ObdGaugeZone, obd_gauge_zone,
   G_DEFINE_ENUM_VALUE (OBD_GAUGE_ZONE_UNKNOWN, "unknown"),
@@ -68,6 +74,7 @@ enum {
   PROP_LOW_WARNING_THRESHOLD,
   PROP_LOW_CRITICAL_THRESHOLD,
   PROP_DIGITS,
+  PROP_ALERT_STATE,
   PROP_ZONE,
   N_PROPS
 };
@@ -93,20 +100,22 @@ set_str (char       **field,
   return TRUE;
 }
 
+/* The owner's verdict, shown while there is a reading to show it on. */
 static ObdGaugeZone
 compute_zone (ObdGauge *self)
 {
-  double v = self->value;
-
-  if (isnan (v))
+  if (isnan (self->value))
     return OBD_GAUGE_ZONE_UNKNOWN;
-  if ((!isnan (self->critical) && v >= self->critical) ||
-      (!isnan (self->low_critical) && v <= self->low_critical))
-    return OBD_GAUGE_ZONE_CRITICAL;
-  if ((!isnan (self->warning) && v >= self->warning) ||
-      (!isnan (self->low_warning) && v <= self->low_warning))
-    return OBD_GAUGE_ZONE_WARNING;
-  return OBD_GAUGE_ZONE_NORMAL;
+  switch (self->alert_state)
+    {
+    case OBD_GAUGE_ALERT_STATE_CRITICAL:
+      return OBD_GAUGE_ZONE_CRITICAL;
+    case OBD_GAUGE_ALERT_STATE_WARNING:
+      return OBD_GAUGE_ZONE_WARNING;
+    case OBD_GAUGE_ALERT_STATE_NORMAL:
+    default:
+      return OBD_GAUGE_ZONE_NORMAL;
+    }
 }
 
 /* The zone as shown under the value; only warning and critical show. */
@@ -226,7 +235,7 @@ _obd_gauge_get_a11y_update_count (ObdGauge *self)
   return self->a11y_updates;
 }
 
-/* Recomputes everything derived from value and thresholds. */
+/* Recomputes everything derived from the value and the alert state. */
 static void
 reading_changed (ObdGauge *self)
 {
@@ -714,6 +723,9 @@ obd_gauge_get_property (GObject    *object,
     case PROP_DIGITS:
       g_value_set_uint (value, self->digits);
       break;
+    case PROP_ALERT_STATE:
+      g_value_set_enum (value, self->alert_state);
+      break;
     case PROP_ZONE:
       g_value_set_enum (value, self->zone);
       break;
@@ -761,6 +773,9 @@ obd_gauge_set_property (GObject      *object,
       break;
     case PROP_DIGITS:
       obd_gauge_set_digits (self, g_value_get_uint (value));
+      break;
+    case PROP_ALERT_STATE:
+      obd_gauge_set_alert_state (self, g_value_get_enum (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -813,20 +828,24 @@ obd_gauge_class_init (ObdGaugeClass *klass)
     g_param_spec_string ("unit", "Unit", "The unit of the value", NULL, rw);
   properties[PROP_WARNING_THRESHOLD] =
     threshold_pspec ("warning-threshold", "Warning threshold",
-                     "Values at or above it are a warning");
+                     "Where the scale's warning band starts");
   properties[PROP_CRITICAL_THRESHOLD] =
     threshold_pspec ("critical-threshold", "Critical threshold",
-                     "Values at or above it are critical");
+                     "Where the scale's critical band starts");
   properties[PROP_LOW_WARNING_THRESHOLD] =
     threshold_pspec ("low-warning-threshold", "Low warning threshold",
-                     "Values at or below it are a warning");
+                     "Where the scale's low warning band ends");
   properties[PROP_LOW_CRITICAL_THRESHOLD] =
     threshold_pspec ("low-critical-threshold", "Low critical threshold",
-                     "Values at or below it are critical");
+                     "Where the scale's low critical band ends");
   properties[PROP_DIGITS] =
     g_param_spec_uint ("digits", "Digits", "Decimal places shown", 0, 6, 0, rw);
+  properties[PROP_ALERT_STATE] =
+    g_param_spec_enum ("alert-state", "Alert state",
+                       "The alert engine's verdict on the reading",
+                       OBD_TYPE_GAUGE_ALERT_STATE, OBD_GAUGE_ALERT_STATE_NORMAL, rw);
   properties[PROP_ZONE] =
-    g_param_spec_enum ("zone", "Zone", "The zone of the current value",
+    g_param_spec_enum ("zone", "Zone", "What the gauge shows: no reading, or the alert state",
                        OBD_TYPE_GAUGE_ZONE, OBD_GAUGE_ZONE_UNKNOWN,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -992,6 +1011,28 @@ obd_gauge_set_digits (ObdGauge *self,
     return;
   self->digits = digits;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIGITS]);
+  reading_changed (self);
+}
+
+ObdGaugeAlertState
+obd_gauge_get_alert_state (ObdGauge *self)
+{
+  g_return_val_if_fail (OBD_IS_GAUGE (self), OBD_GAUGE_ALERT_STATE_NORMAL);
+
+  return self->alert_state;
+}
+
+void
+obd_gauge_set_alert_state (ObdGauge           *self,
+                           ObdGaugeAlertState  state)
+{
+  g_return_if_fail (OBD_IS_GAUGE (self));
+  g_return_if_fail (state <= OBD_GAUGE_ALERT_STATE_CRITICAL);
+
+  if (self->alert_state == state)
+    return;
+  self->alert_state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERT_STATE]);
   reading_changed (self);
 }
 

@@ -1,6 +1,19 @@
-/* obd-gauge.h — a round 270° gauge with warning and critical zones
+/* obd-gauge.h — a round 270° gauge that shows a reading and its alert state
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The gauge does not judge its value.  Whether a reading is a warning or
+ * critical is decided by the alert engine (obd-alerts.h), with its
+ * minimum durations, hysteresis and the engine-running rule; the owner
+ * passes that verdict in as "alert-state" — e.g. from
+ * obd_alert_monitor_get_state() after each batch of samples, whose
+ * NORMAL / WARNING / CRITICAL map one to one onto ObdGaugeAlertState.  So
+ * a gauge is red exactly when the session has raised a critical alert on
+ * its reading, never before the minimum duration and not again while the
+ * value hovers inside the hysteresis band.
+ *
+ * The thresholds only draw the scale: tinted bands that show where the
+ * limits lie.
  */
 #pragma once
 
@@ -8,8 +21,19 @@
 
 G_BEGIN_DECLS
 
-/* Which band of the scale the current value lies in.  UNKNOWN means there
- * is no reading (the value is NaN). */
+/* The verdict on the reading, set by the owner. */
+typedef enum
+{
+  OBD_GAUGE_ALERT_STATE_NORMAL = 0,
+  OBD_GAUGE_ALERT_STATE_WARNING,
+  OBD_GAUGE_ALERT_STATE_CRITICAL,
+} ObdGaugeAlertState;
+
+#define OBD_TYPE_GAUGE_ALERT_STATE (obd_gauge_alert_state_get_type ())
+GType obd_gauge_alert_state_get_type (void) G_GNUC_CONST;
+
+/* What the gauge shows: UNKNOWN when there is no reading (the value is
+ * NaN), else the alert state. */
 typedef enum
 {
   OBD_GAUGE_ZONE_UNKNOWN = 0,
@@ -47,8 +71,8 @@ const char   *obd_gauge_get_unit                   (ObdGauge   *self);
 void          obd_gauge_set_unit                   (ObdGauge   *self,
                                                     const char *unit);
 
-/* Thresholds are NaN when unset.  A value at or above a high threshold,
- * or at or below a low one, is in that threshold's zone. */
+/* Thresholds are NaN when unset.  They tint the scale from a high
+ * threshold up, or from a low one down; they do not colour the value. */
 double        obd_gauge_get_warning_threshold      (ObdGauge   *self);
 void          obd_gauge_set_warning_threshold      (ObdGauge   *self,
                                                     double      threshold);
@@ -65,6 +89,10 @@ void          obd_gauge_set_low_critical_threshold (ObdGauge   *self,
 guint         obd_gauge_get_digits                 (ObdGauge   *self);
 void          obd_gauge_set_digits                 (ObdGauge   *self,
                                                     guint       digits);
+
+ObdGaugeAlertState obd_gauge_get_alert_state      (ObdGauge   *self);
+void          obd_gauge_set_alert_state            (ObdGauge           *self,
+                                                    ObdGaugeAlertState  state);
 
 ObdGaugeZone  obd_gauge_get_zone                   (ObdGauge   *self);
 

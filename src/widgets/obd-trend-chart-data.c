@@ -31,9 +31,10 @@ typedef struct
 
 struct _ObdSeriesData
 {
-  GArray    *times;    /* gint64, non-decreasing */
-  GArray    *values;   /* double, finite */
-  GPtrArray *levels;   /* GArray of Bucket each; level k buckets 16 << k samples */
+  GArray    *times;       /* gint64, non-decreasing */
+  GArray    *values;      /* double, finite */
+  GPtrArray *levels;      /* GArray of Bucket each; level k buckets 16 << k samples */
+  guint      generation;  /* bumped when samples change other than by appending */
 };
 
 ObdSeriesData *
@@ -64,6 +65,13 @@ _obd_series_data_clear (ObdSeriesData *data)
   g_array_set_size (data->times, 0);
   g_array_set_size (data->values, 0);
   g_ptr_array_set_size (data->levels, 0);
+  data->generation++;
+}
+
+guint
+_obd_series_data_get_generation (ObdSeriesData *data)
+{
+  return data->generation;
 }
 
 gsize
@@ -218,6 +226,27 @@ _obd_series_data_lower_bound (ObdSeriesData *data,
   return lower_bound (_obd_series_data_get_times (data), 0, data->times->len, time_us);
 }
 
+gsize
+_obd_series_data_lower_bound_from (ObdSeriesData *data,
+                                   gsize          from,
+                                   gint64         time_us)
+{
+  const gint64 *times = _obd_series_data_get_times (data);
+  gsize n = data->times->len;
+  gsize step = 1, hi = from;
+
+  /* Galloping: columns are searched left to right, each edge a little
+   * after the previous one, so most searches touch a few neighbouring
+   * samples instead of halving the whole array. */
+  while (hi < n && times[hi] < time_us)
+    {
+      from = hi + 1;
+      hi = MIN (n, hi + step);
+      step *= 2;
+    }
+  return lower_bound (times, from, hi, time_us);
+}
+
 void
 _obd_series_data_append (ObdSeriesData *data,
                          gint64         time_us,
@@ -244,6 +273,7 @@ _obd_series_data_append (ObdSeriesData *data,
 
     g_array_insert_val (data->times, (guint) at, time_us);
     g_array_insert_val (data->values, (guint) at, value);
+    data->generation++;
     g_ptr_array_set_size (data->levels, 0);
     /* The same levels pyramid_push() would have made: level k > 0 exists
      * once level k − 1 has two buckets. */

@@ -8,13 +8,44 @@
 
 G_BEGIN_DECLS
 
+/* How the time axis and the cursor name a moment. */
+typedef enum
+{
+  OBD_TREND_CHART_TIME_RELATIVE = 0,  /* before the newest sample, "−30 s": live */
+  OBD_TREND_CHART_TIME_ELAPSED,       /* since "time-origin", "12:30": a replay
+                                       * from its session's start */
+  OBD_TREND_CHART_TIME_CLOCK,         /* the local time of day, "14:05:30", for
+                                       * wall-clock times (g_get_real_time ()) */
+} ObdTrendChartTimeLabels;
+
+#define OBD_TYPE_TREND_CHART_TIME_LABELS (obd_trend_chart_time_labels_get_type ())
+GType obd_trend_chart_time_labels_get_type (void) G_GNUC_CONST;
+
+/* How a frame reduces each series to pixel columns.  CACHED (the default)
+ * keeps the columns between frames and reduces only those that changed;
+ * LINEAR walks every visible sample each frame, the simple alternative a
+ * benchmark compares with. */
+typedef enum
+{
+  OBD_TREND_CHART_DECIMATION_CACHED = 0,
+  OBD_TREND_CHART_DECIMATION_LINEAR,
+} ObdTrendChartDecimation;
+
+#define OBD_TYPE_TREND_CHART_DECIMATION (obd_trend_chart_decimation_get_type ())
+GType obd_trend_chart_decimation_get_type (void) G_GNUC_CONST;
+
 #define OBD_TYPE_TREND_CHART (obd_trend_chart_get_type ())
 G_DECLARE_FINAL_TYPE (ObdTrendChart, obd_trend_chart, OBD, TREND_CHART, GtkWidget)
 
 GtkWidget *obd_trend_chart_new                   (void);
 
-/* Series.  @id 0 picks a free id; @color NULL picks one from the palette.
- * Returns the series id, or 0 when @id is already taken. */
+/* Series.  @id 0 picks a free id; @color NULL picks the colour of the id
+ * (ids are usually Mode 01 PIDs: a PID keeps its colour in every chart).
+ * Returns the series id, or 0 when @id is already taken.
+ *
+ * Series of the same unit share a panel with one value axis labelled in
+ * that unit; panels of different units are stacked over one time axis,
+ * so no series is ever drawn against another's numbers. */
 guint      obd_trend_chart_add_series            (ObdTrendChart *self,
                                                   guint          id,
                                                   const char    *label,
@@ -61,15 +92,31 @@ gboolean   obd_trend_chart_get_live_follow       (ObdTrendChart *self);
 void       obd_trend_chart_set_live_follow       (ObdTrendChart *self,
                                                   gboolean       live_follow);
 
-/* Per-series vertical scaling: automatic from the visible data, or fixed. */
+/* Time labels (see above) and the origin ELAPSED counts from. */
+ObdTrendChartTimeLabels obd_trend_chart_get_time_labels (ObdTrendChart          *self);
+void       obd_trend_chart_set_time_labels        (ObdTrendChart          *self,
+                                                   ObdTrendChartTimeLabels labels);
+gint64     obd_trend_chart_get_time_origin        (ObdTrendChart          *self);
+void       obd_trend_chart_set_time_origin        (ObdTrendChart          *self,
+                                                   gint64                  origin_us);
+/* The span of all samples of all series: for showing a recording whole,
+ * or aligning two charts' windows.  FALSE without samples. */
+gboolean   obd_trend_chart_get_data_range         (ObdTrendChart          *self,
+                                                   gint64                 *first_us,
+                                                   gint64                 *last_us);
+
+/* Per-series vertical scaling: automatic from the visible data, or fixed.
+ * A panel's axis covers every series in it: the union of their fixed
+ * ranges and visible data. */
 void       obd_trend_chart_set_series_range      (ObdTrendChart *self,
                                                   guint          series_id,
                                                   double         min_value,
                                                   double         max_value);
 void       obd_trend_chart_set_series_auto_range (ObdTrendChart *self,
                                                   guint          series_id);
-/* The range in effect for the current window (auto ranges are padded and
- * rounded to whole grid steps); returns TRUE when it is a fixed range. */
+/* The range of the series' panel for the current window (auto ranges are
+ * padded and rounded to whole grid steps); returns TRUE when the series'
+ * own range is fixed. */
 gboolean   obd_trend_chart_get_series_range      (ObdTrendChart *self,
                                                   guint          series_id,
                                                   double        *min_value,
@@ -79,7 +126,7 @@ void       obd_trend_chart_set_series_visible    (ObdTrendChart *self,
                                                   gboolean       visible);
 gboolean   obd_trend_chart_get_series_visible    (ObdTrendChart *self,
                                                   guint          series_id);
-/* The series whose y axis is labelled; 0 means the first visible one. */
+/* The series drawn on top and named in bold; 0 means the first visible. */
 guint      obd_trend_chart_get_selected_series   (ObdTrendChart *self);
 void       obd_trend_chart_set_selected_series   (ObdTrendChart *self,
                                                   guint          series_id);

@@ -5,16 +5,18 @@
  *
  * Ours: one million samples through ObdRecorder, in batches of BATCH
  * samples as the adapter worker hands them over (it coalesces ~50 ms of
- * replies per batch), pushed as fast as the queue takes them, timed until
- * a flush says everything is committed.  When batches come faster than
- * commits, the recorder writes everything queued in one transaction; that
- * is its design, and "ratio" measures it.  A second figure,
- * "commit_per_batch_ratio", forces one commit per batch (a flush after
- * every push) to show the cost of the thread hand-off itself.
+ * replies per batch), timed until a flush says everything is committed.
  *
  * Reference: the same rows into a fresh file with the same schema and
  * connection settings, by a bare prepared-statement loop in the calling
  * thread, one transaction per batch, nothing else.
+ *
+ * The headline "ratio" is like for like: the recorder committing once per
+ * batch too (a flush after every push), against the bare loop — what the
+ * thread hand-off, the queue and the recorder's bookkeeping cost.  When
+ * batches come faster than commits the recorder writes everything queued
+ * in one transaction; that flattering case ("batched_ratio") is printed
+ * beside it, never instead of it: the reference does not get to batch.
  *
  * The data: 10 PIDs at 10 Hz, so one hour is 360 000 rows; the million
  * rows make sessions of one hour, one hour and the rest.  The query reads
@@ -32,6 +34,7 @@
 #include <glib/gstdio.h>
 
 #include "obd-recorder.h"
+#include "bench-store-util.h"
 #include "obd-store-private.h"
 #include "obd-store-sql.h"
 
@@ -99,14 +102,6 @@ fresh_path (const char *dir,
   return g_steal_pointer (&path);
 }
 
-static void
-check (gboolean  ok,
-       GError   *error)
-{
-  if (!ok)
-    g_error ("%s", error != NULL ? error->message : "failed");
-}
-
 static gint64
 stored_samples (ObdStore *store)
 {
@@ -169,16 +164,6 @@ run_recorder (const char  *dir,
   return N_SAMPLES / (elapsed / (double) G_USEC_PER_SEC);
 }
 
-static void
-exec_or_die (sqlite3    *db,
-             const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
 /* Reference: rows per second of a bare loop, same schema, same SQL, same
  * connection settings, one transaction per batch. */
 static double
@@ -197,7 +182,7 @@ run_bare (const char *dir,
     check (store != NULL, error);
   }
 
-  db = _obd_store_connect (path, FALSE, &error);
+  db = _obd_store_connect (path, &error);
   check (db != NULL, error);
   for (int s = 0; s < N_SESSIONS; s++)
     {
@@ -292,7 +277,7 @@ main (int argc, char **argv)
   g_autoptr(GPtrArray) batches = make_batches ();
   g_autofree char *dir = g_dir_make_tmp ("bench-recorder-XXXXXX", &error);
   g_autofree char *recorded = NULL;
-  double ours = 0, bare = 0, unbatched = 0, query_ms;
+  double batched = 0, bare = 0, per_batch = 0, query_ms;
   guint points = 0;
 
   check (dir != NULL, error);
@@ -305,11 +290,12 @@ main (int argc, char **argv)
       double b = run_bare (dir, batches);
       double u = run_recorder (dir, batches, TRUE, &unused);
 
-      printf ("# round %d: recorder %.0f rows/s, bare loop %.0f rows/s, recorder with a "
-              "commit per batch %.0f rows/s\n", round + 1, r, b, u);
-      ours = MAX (ours, r);
+      printf ("# round %d: recorder with a commit per batch %.0f rows/s, bare loop %.0f "
+              "rows/s (like for like); recorder batching its queue %.0f rows/s\n",
+              round + 1, u, b, r);
+      batched = MAX (batched, r);
       bare = MAX (bare, b);
-      unbatched = MAX (unbatched, u);
+      per_batch = MAX (per_batch, u);
       g_free (recorded);
       recorded = g_steal_pointer (&path);
     }
@@ -330,11 +316,11 @@ main (int argc, char **argv)
     g_rmdir (dir);
   }
 
-  printf ("{\"name\":\"recorder\",\"ratio\":%.3f,\"recorder_rows_per_s\":%.0f,"
-          "\"bare_rows_per_s\":%.0f,\"recorder_commit_per_batch_rows_per_s\":%.0f,"
-          "\"commit_per_batch_ratio\":%.3f,\"query_ms\":%.2f,\"query_points\":%u,"
-          "\"rows\":%d,\"batch\":%d}\n",
-          ours / bare, ours, bare, unbatched, unbatched / bare, query_ms, points, N_SAMPLES,
+  printf ("{\"name\":\"recorder\",\"ratio\":%.3f,"
+          "\"recorder_commit_per_batch_rows_per_s\":%.0f,\"bare_rows_per_s\":%.0f,"
+          "\"batched_ratio\":%.3f,\"recorder_batched_rows_per_s\":%.0f,"
+          "\"query_ms\":%.2f,\"query_points\":%u,\"rows\":%d,\"batch\":%d}\n",
+          per_batch / bare, per_batch, bare, batched / bare, batched, query_ms, points, N_SAMPLES,
           BATCH);
   return 0;
 }

@@ -223,6 +223,32 @@ def write_decode():
         write('decode', name, data)
 
 
+def write_cli_args():
+    seeds = {
+        # each is tried as a duration, a number, a PID list and a name
+        'seconds': b'30',
+        'seconds-fraction': b'2.5',
+        'seconds-point': b'.5',
+        'minutes': b'10m',
+        'minutes-long': b'10min',
+        'hours': b'1.5h',
+        'nan': b'nan',
+        'inf': b'-inf',
+        'exponent': b'1e3',
+        'hex': b'0x10',
+        'overflow': b'99999999999999999999',
+        'too-long': b'721h',
+        'pids': b'rpm,0C,speed,,05',
+        'pid-bitmap': b'00',
+        'uuid': b'3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+        'vin': b'1HGCM82633A004352',
+        'vin-short': b'WDB1140',
+        'path': b'../etc/passwd',
+    }
+    for name, data in seeds.items():
+        write('cli-args', name, data)
+
+
 # fuzz-sim-elm: profile | protocol index << 3, fault bits, scenario index,
 # then chunks: length | pause << 6 (0 none, 1 1 ms, 2 100 ms, 3 until quiet)
 PROFILES = ['genuine', 'clone-v15', 'clone-no-multi', 'clone-echo-stuck',
@@ -320,6 +346,7 @@ WRITERS = {
     'dtc': write_dtc,
     'modes': write_modes,
     'decode': write_decode,
+    'cli-args': write_cli_args,
     'sim-elm': write_sim_elm,
 }
 

@@ -81,12 +81,73 @@ glib-compile-resources --sourcedir="$top/data" --c-name obd \
 glib-compile-resources --sourcedir="$top/data" --c-name obd \
   --generate-header --target="$work/obd-resources.h" "$top/src/obd/obd.gresource.xml"
 
-glib_cflags=$(pkg-config --cflags glib-2.0 gio-2.0)
-glib_libs=$(pkg-config --libs glib-2.0 gio-2.0)
+# The guide parser reads its schema from its own GResource; only the
+# schema is needed here, the shipped guides are in the corpus.
+cat > "$work/obd-guide.gresource.xml" <<'GRESOURCE'
+<?xml version="1.0" encoding="UTF-8"?>
+<gresources>
+  <gresource prefix="/io/github/obd2diagnostics/Workshop/guide">
+    <file alias="guide.rng">guides/guide.rng</file>
+  </gresource>
+</gresources>
+GRESOURCE
+glib-compile-resources --sourcedir="$top/data" --c-name obd_guide \
+  --generate-source --target="$work/obd-guide-resources.c" "$work/obd-guide.gresource.xml"
+glib-compile-resources --sourcedir="$top/data" --c-name obd_guide \
+  --generate-header --target="$work/obd-guide-resources.h" "$work/obd-guide.gresource.xml"
+
+# The enum types meson's mkenums_simple makes for the guide engine.
+cat > "$work/enums.h.template" <<'TEMPLATE'
+/*** BEGIN file-header ***/
+#pragma once
+#include <glib-object.h>
+G_BEGIN_DECLS
+/*** END file-header ***/
+/*** BEGIN file-production ***/
+#include "@filename@"
+/*** END file-production ***/
+/*** BEGIN value-header ***/
+GType @enum_name@_get_type (void) G_GNUC_CONST;
+#define @ENUMPREFIX@_TYPE_@ENUMSHORT@ (@enum_name@_get_type ())
+/*** END value-header ***/
+/*** BEGIN file-tail ***/
+G_END_DECLS
+/*** END file-tail ***/
+TEMPLATE
+cat > "$work/enums.c.template" <<'TEMPLATE'
+/*** BEGIN file-header ***/
+#include "obd-guide-enums.h"
+/*** END file-header ***/
+/*** BEGIN value-header ***/
+GType
+@enum_name@_get_type (void)
+{
+  static gsize type = 0;
+  static const G@Type@Value values[] = {
+/*** END value-header ***/
+/*** BEGIN value-production ***/
+    { @VALUENAME@, "@VALUENAME@", "@valuenick@" },
+/*** END value-production ***/
+/*** BEGIN value-tail ***/
+    { 0, NULL, NULL }
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_@type@_register_static ("@EnumName@", values));
+  return type;
+}
+/*** END value-tail ***/
+TEMPLATE
+glib-mkenums --template "$work/enums.h.template" --output "$work/obd-guide-enums.h" \
+  "$top/src/guide/obd-guide.h" "$top/src/guide/obd-guide-run.h"
+glib-mkenums --template "$work/enums.c.template" --output "$work/obd-guide-enums.c" \
+  "$top/src/guide/obd-guide.h" "$top/src/guide/obd-guide-run.h"
+
+glib_cflags=$(pkg-config --cflags glib-2.0 gio-2.0 json-glib-1.0 libxml-2.0)
+glib_libs=$(pkg-config --libs glib-2.0 gio-2.0 json-glib-1.0 libxml-2.0)
 cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
   -fno-sanitize-recover=undefined
   -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
-  -I$work -I$top/src -I$top/src/obd -I$top/src/sim -I$here $glib_cflags"
+  -I$work -I$top/src -I$top/src/obd -I$top/src/sim -I$top/src/guide -I$top/src/cli -I$here $glib_cflags"
 
 # What the targets parse, compiled once with coverage instrumentation;
 # the linker takes from the archive only what each target needs.
@@ -94,12 +155,15 @@ sources="
   src/obd/obd-dtc.c src/obd/obd-elm.c src/obd/obd-error.c src/obd/obd-mode06.c
   src/obd/obd-mode09.c src/obd/obd-pid.c src/obd/obd-types.c src/obd/obd-units.c
   src/obd/obd-vin.c src/sim/obd-sim-elm.c src/sim/obd-sim-vehicle.c
-  tests/fuzz/fuzz-common.c"
+  src/guide/obd-guide.c src/guide/obd-guide-check.c src/guide/obd-guide-library.c
+  src/guide/obd-guide-parser.c src/guide/obd-guide-run.c
+  src/cli/obd-cli-parse.c tests/fuzz/fuzz-common.c"
 
 echo "== building the sources of $*"
 mkdir -p "$work/obj"
 pids=
-for src in $sources "$work/obd-resources.c"; do
+for src in $sources "$work/obd-resources.c" "$work/obd-guide-resources.c" \
+    "$work/obd-guide-enums.c"; do
   case $src in /*) path=$src ;; *) path=$top/$src ;; esac
   # shellcheck disable=SC2086 # the flags are word lists
   "$CC" $cflags -fsanitize=fuzzer-no-link -c "$path" \

@@ -6,7 +6,8 @@
 # never reach translators.  Files with translatable strings are: C sources
 # under src/ that call _(), N_(), C_(), NC_() or ngettext(); GtkBuilder files
 # under ui/ and src/ with translatable="yes"; the desktop entry, metainfo and
-# GSettings schema templates in data/.
+# GSettings schema templates in data/; the trouble-code table and the
+# guides (XML under data/dtc and data/guides, extracted with ITS rules).
 
 srcdir=$1
 potfiles="$srcdir/po/POTFILES.in"
@@ -31,6 +32,7 @@ candidates=$(
     find ui src -name '*.ui' -type f -exec grep -lE 'translatable="(yes|true|1)"' {} + 2>/dev/null
     find data -maxdepth 1 -type f \( -name '*.desktop.in*' -o -name '*.metainfo.xml.in*' \
       -o -name '*.gschema.xml' \)
+    find data/dtc data/guides -maxdepth 1 -type f -name '*.xml' 2>/dev/null
   } | sort -u
 )
 
