@@ -15,10 +15,11 @@ obd_packages=(
   poppler-utils libsecret-1-dev python3-websocket curl
 )
 
+# Extra package names (e.g. yelp for build-aux/run) are added to the list.
 obd_install_deps() {
   local missing=()
   local pkg
-  for pkg in "${obd_packages[@]}"; do
+  for pkg in "${obd_packages[@]}" "$@"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$pkg")
     fi

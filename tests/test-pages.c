@@ -21,6 +21,7 @@
 #include "obd-readiness-page.h"
 #include "obd-session.h"
 #include "obd-sim-transport.h"
+#include "obd-store-service.h"
 #include "obd-trend-chart.h"
 
 /* fontconfig keeps its pattern caches until exit and never frees them
@@ -52,23 +53,54 @@ tick_cb (gpointer data)
     g_assert_true (cond);                                                    \
   } G_STMT_END
 
-/* Lets pending idles, layout and a few frames run. */
-static void
-settle (guint ms)
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
 {
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  guint tick = g_timeout_add (10, tick_cb, NULL);
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
 
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
+/* Lets widget draw n frames: whatever was queued before (layout, a
+ * transition's first steps) is on screen after it. */
+static void
+settle (GtkWidget *widget,
+        guint      n)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
+
+  WAIT_FOR (frames >= n, 10);
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+/* Runs what is pending on the main context now (no waiting). */
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Drops the last reference the test holds and waits for the object to
+ * go: answers still on their way (a store request, a worker thread
+ * winding down) hold it until they are delivered. */
+static void
+wait_finalized (gpointer object)
+{
+  gpointer weak = object;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  WAIT_FOR (weak == NULL, 10);
 }
 
 /* Fixtures ------------------------------------------------------------ */
 
 static ObdSession *
-connect_session (const char *connection,
-                 ObdStore   *store)
+connect_session (const char      *connection,
+                 ObdStoreService *store)
 {
   ObdSession *session = obd_session_new (store);
 
@@ -105,11 +137,11 @@ finish (GtkWidget  *window,
         ObdSession *session)
 {
   obd_session_disconnect (session);
-  settle (50);
+  drain ();
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (50);
+  drain ();
   g_assert_finalize_object (page);
-  g_assert_finalize_object (session);
+  wait_finalized (session);
 }
 
 /* Looking at widgets -------------------------------------------------- */
@@ -139,6 +171,16 @@ find_all (GtkWidget  *root,
 
   collect (root, type, css_class, out);
   return out;
+}
+
+static guint
+count_all (GtkWidget  *root,
+           GType       type,
+           const char *css_class)
+{
+  g_autoptr(GPtrArray) all = find_all (root, type, css_class);
+
+  return all->len;
 }
 
 static GtkWidget *
@@ -329,7 +371,9 @@ screenshots (GtkWidget  *page,
                                                             : ADW_COLOR_SCHEME_FORCE_LIGHT);
           if (scroll != NULL)
             gtk_adjustment_set_value (scroll, 0);
-          settle (400);
+          /* The style change and the crossfades of the stacks (a quarter
+           * of a second) are over after this many frames. */
+          settle (page, 30);
           save_screenshot (window, file);
 
           /* What lies below the fold, when there is something. */
@@ -337,7 +381,7 @@ screenshots (GtkWidget  *page,
                                 gtk_adjustment_get_page_size (scroll) + 1)
             {
               gtk_adjustment_set_value (scroll, gtk_adjustment_get_upper (scroll));
-              settle (200);
+              settle (page, 5);
               save_screenshot (window, end_file);
             }
         }
@@ -387,14 +431,14 @@ test_overview_misfire (void)
   g_assert_cmpint (label_int (template_child (page, OBD_TYPE_OVERVIEW_PAGE, "stored_label")),
                    >=, 2);
 
+  /* The explanation is laid out when its row is opened. */
   explain = template_child (page, OBD_TYPE_OVERVIEW_PAGE, "explain_label");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (page, "How is this score made?")),
+                                 TRUE);
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (explain)), "P0301"));
   g_assert_cmpstr (gtk_label_get_label (template_child (page, OBD_TYPE_OVERVIEW_PAGE,
                                                         "title_label")),
                    ==, obd_session_get_vehicle_title (session));
-
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (page, "How is this score made?")),
-                                 TRUE);
   gtk_window_set_child (GTK_WINDOW (window), NULL);
   screenshots (page, "overview");
   gtk_window_set_child (GTK_WINDOW (window), page);
@@ -412,8 +456,8 @@ test_overview_disconnected (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
 
   /* The session can come later, and the page follows it. */
-  obd_overview_page_set_session (OBD_OVERVIEW_PAGE (page), session);
-  g_assert_true (obd_overview_page_get_session (OBD_OVERVIEW_PAGE (page)) == session);
+  obd_page_set_session (OBD_PAGE (page), session);
+  g_assert_true (obd_page_get_session (OBD_PAGE (page)) == session);
   obd_session_connect (session, "sim:healthy-idle?timing=0");
   WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "content") == 0, 30);
   g_assert_cmpint (label_int (template_child (page, OBD_TYPE_OVERVIEW_PAGE, "stored_label")),
@@ -434,8 +478,8 @@ test_overview_disconnected (void)
 
 typedef struct
 {
-  char     *dir;
-  ObdStore *store;
+  char            *dir;
+  ObdStoreService *store;
 } TempStore;
 
 static void
@@ -447,8 +491,8 @@ temp_store_open (TempStore *t)
   t->dir = g_dir_make_tmp ("obd2-pages-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (t->dir, "store.db", NULL);
-  t->store = obd_store_open (path, 0, &error);
-  g_assert_no_error (error);
+  t->store = obd_store_service_new (path, OBD_STORE_OPEN_DEFAULT);
+  WAIT_FOR (obd_store_service_get_state (t->store) == OBD_STORE_SERVICE_OPEN, 10);
 }
 
 static void
@@ -457,7 +501,8 @@ temp_store_close (TempStore *t)
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  g_assert_finalize_object (t->store);
+  obd_store_service_close (t->store);
+  wait_finalized (t->store);
   dir = g_dir_open (t->dir, 0, NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
@@ -551,6 +596,7 @@ test_live_gauges (void)
   WAIT_FOR (g_strcmp0 (first_gauge_label (page), "Engine speed") == 0, 5);
 
   /* Picking: the picker lists the supported PIDs; unchecking removes. */
+  gtk_menu_button_popup (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_button"));
   {
     GtkWidget *row = find_row (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_list"),
                                "Engine speed");
@@ -565,18 +611,21 @@ test_live_gauges (void)
   }
   g_settings_reset (settings, "dashboard-pids");
   WAIT_FOR (count_gauges (page) == expected, 5);
+  gtk_popover_popdown (GTK_POPOVER (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_popover")));
 
   /* Recording: elapsed time and count show while it runs. */
   record_label = template_child (page, OBD_TYPE_LIVE_PAGE, "record_label");
   g_assert_false (gtk_widget_get_visible (record_label));
   gtk_widget_activate_action (page, "live.record", NULL);
-  g_assert_true (obd_session_get_recording (session));
+  WAIT_FOR (obd_session_get_recording (session), 10);
   WAIT_FOR (obd_session_get_recorded_samples (session) > 10, 10);
   WAIT_FOR (strstr (gtk_label_get_label (GTK_LABEL (record_label)), "samples") != NULL, 5);
   g_assert_true (gtk_widget_get_visible (record_label));
+  /* Stopping is asked for at once and done in the background. */
   gtk_widget_activate_action (page, "live.record", NULL);
   g_assert_false (obd_session_get_recording (session));
   g_assert_false (gtk_widget_get_visible (record_label));
+  WAIT_FOR (!obd_session_get_recording_busy (session), 10);
 
   /* Link quality. */
   WAIT_FOR (obd_session_get_link_rate (session) > 0.0, 10);
@@ -616,8 +665,13 @@ test_live_real_time (void)
   {
     GtkWidget *popover = template_child (page, OBD_TYPE_LIVE_PAGE, "pick_popover");
     GtkWidget *list = template_child (page, OBD_TYPE_LIVE_PAGE, "pick_list");
-    g_autoptr(GPtrArray) rows = find_all (list, ADW_TYPE_ACTION_ROW, NULL);
-    g_autoptr(GPtrArray) buttons = find_all (g_ptr_array_index (rows, 0), GTK_TYPE_BUTTON, NULL);
+    g_autoptr(GPtrArray) rows = NULL;
+    g_autoptr(GPtrArray) buttons = NULL;
+
+    /* Made when opened. */
+    gtk_menu_button_popup (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_button"));
+    rows = find_all (list, ADW_TYPE_ACTION_ROW, NULL);
+    buttons = find_all (g_ptr_array_index (rows, 0), GTK_TYPE_BUTTON, NULL);
 
     g_assert_cmpuint (rows->len, >, count_gauges (page));
     g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==,
@@ -627,9 +681,8 @@ test_live_real_time (void)
     g_assert_false (gtk_widget_get_sensitive (g_ptr_array_index (buttons, 0)));
     g_assert_true (gtk_widget_get_sensitive (g_ptr_array_index (buttons, 1)));
 
-    gtk_menu_button_popup (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_button"));
     WAIT_FOR (gtk_widget_get_mapped (popover) && gtk_widget_get_height (popover) > 50, 5);
-    settle (300);
+    settle (popover, 20);
     save_widget (popover, "live-picker-light.png");
     gtk_popover_popdown (GTK_POPOVER (popover));
   }
@@ -652,6 +705,20 @@ find_message_dialog (void)
         return ADW_MESSAGE_DIALOG (window);
     }
   return NULL;
+}
+
+/* Boxes of css_class that are shown (each code row has a freeze frame
+ * box; only the code that set it shows it). */
+static guint
+count_visible (GtkWidget  *root,
+               const char *css_class)
+{
+  g_autoptr(GPtrArray) boxes = find_all (root, GTK_TYPE_BOX, css_class);
+  guint n = 0;
+
+  for (guint i = 0; i < boxes->len; i++)
+    n += gtk_widget_get_visible (g_ptr_array_index (boxes, i));
+  return n;
 }
 
 static guint
@@ -681,7 +748,8 @@ test_codes_misfire_and_clear (void)
   gboolean has_freeze = FALSE;
   AdwMessageDialog *dialog;
 
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "codes");
+  /* The codes are explained on a worker thread (the knowledge base). */
+  WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "codes") == 0, 10);
   p0300 = find_row (page, "P0300");
   p0301 = find_row (page, "P0301");
   g_assert_nonnull (p0300);
@@ -704,18 +772,13 @@ test_codes_misfire_and_clear (void)
   g_assert_true (has_label (p0301, "Likely Causes"));
   g_assert_true (has_label (p0301, "What It Means"));
   {
-    g_autoptr(GPtrArray) frames = find_all (page, GTK_TYPE_BOX, "obd-freeze-frame");
     const ObdSnapshot *snapshot = obd_session_get_snapshot (session);
 
     has_freeze = snapshot->freeze_dtc[0] != '\0';
-    g_assert_cmpuint (frames->len, ==, has_freeze ? 1 : 0);
+    g_assert_cmpuint (count_visible (page, "obd-freeze-frame"), ==, has_freeze ? 1 : 0);
     if (has_freeze)
-      {
-        GtkWidget *row = find_row (page, snapshot->freeze_dtc);
-        g_autoptr(GPtrArray) in_row = find_all (row, GTK_TYPE_BOX, "obd-freeze-frame");
-
-        g_assert_cmpuint (in_row->len, ==, 1);
-      }
+      g_assert_cmpuint (count_visible (find_row (page, snapshot->freeze_dtc),
+                                       "obd-freeze-frame"), ==, 1);
   }
 
   /* Open the code that set the freeze frame, as a mechanic would. */
@@ -749,7 +812,7 @@ test_codes_misfire_and_clear (void)
     g_signal_emit_by_name (cancel, "clicked");
   }
   WAIT_FOR (find_message_dialog () == NULL, 5);
-  settle (100);
+  drain ();
   g_assert_nonnull (find_row (page, "P0301"));
 
   /* Confirmed, the codes go and the list follows. */
@@ -759,7 +822,7 @@ test_codes_misfire_and_clear (void)
   gtk_window_close (GTK_WINDOW (dialog));
   WAIT_FOR (!gtk_widget_is_sensitive (clear_button), 5);
   WAIT_FOR (gtk_widget_is_sensitive (clear_button), 30);
-  g_assert_cmpuint (count_stored_rows (page), ==, 0);
+  WAIT_FOR (count_stored_rows (page) == 0, 10);
   for (guint i = 0; i < obd_session_get_snapshot (session)->dtcs->len; i++)
     g_assert_cmpint (g_array_index (obd_session_get_snapshot (session)->dtcs, ObdDtc, i).kind,
                      !=, OBD_DTC_KIND_STORED);
@@ -776,14 +839,14 @@ test_codes_healthy (void)
   GtkStack *stack = template_child (page, OBD_TYPE_CODES_PAGE, "stack");
   GtkWidget *button;
 
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "empty") == 0, 10);
 
   /* Refresh reads again and comes back. */
   button = template_child (page, OBD_TYPE_CODES_PAGE, "refresh_button");
   gtk_widget_activate_action (page, "codes.refresh", NULL);
   g_assert_false (gtk_widget_is_sensitive (button));
   WAIT_FOR (gtk_widget_is_sensitive (button), 30);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "empty") == 0, 10);
 
   gtk_window_set_child (GTK_WINDOW (window), NULL);
   screenshots (page, "codes-empty");
@@ -824,12 +887,15 @@ test_readiness_failing_catalyst (void)
   }
   g_assert_nonnull (find_row (page, "Misfire"));
 
-  /* A failing Mode 06 test, in the first group. */
+  /* A failing Mode 06 test, in the first group (the groups come a few
+   * frames after the page). */
+  WAIT_FOR (count_all (page, ADW_TYPE_ACTION_ROW, "obd-test-failed") > 0, 10);
   failed = find_all (page, ADW_TYPE_ACTION_ROW, "obd-test-failed");
   g_assert_cmpuint (failed->len, >=, 1);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (failed, 0)),
                             "limits"));
   tests_box = template_child (page, OBD_TYPE_READINESS_PAGE, "tests_box");
+  WAIT_FOR (count_all (tests_box, ADW_TYPE_PREFERENCES_GROUP, NULL) >= 2, 10);
   {
     g_autoptr(GPtrArray) groups = find_all (tests_box, ADW_TYPE_PREFERENCES_GROUP, NULL);
 
@@ -852,10 +918,10 @@ test_readiness_failing_catalyst (void)
     graphene_point_t at;
 
     g_assert_nonnull (scroll);
-    settle (100);
+    settle (page, 3);
     g_assert_true (gtk_widget_compute_point (tests_box, page, &GRAPHENE_POINT_INIT (0, 0), &at));
     gtk_adjustment_set_value (scroll, gtk_adjustment_get_value (scroll) + at.y - 60);
-    settle (200);
+    settle (page, 5);
     save_screenshot (window, "readiness-tests-light.png");
   }
 
@@ -890,7 +956,7 @@ test_pages_without_session (void)
       g_assert_null (session);
 
       gtk_window_destroy (GTK_WINDOW (window));
-      settle (20);
+      drain ();
       g_assert_finalize_object (page);
     }
 }

@@ -9,8 +9,11 @@
 #include <glib/gstdio.h>
 
 #include "obd-error.h"
+#include "obd-recorder.h"
+#include "obd-recording-private.h"
 #include "obd-session.h"
 #include "obd-sim-transport.h"
+#include "obd-store-private.h"
 
 static gboolean
 tick_cb (gpointer data)
@@ -28,10 +31,13 @@ tick_cb (gpointer data)
     g_assert_true (cond);                                                    \
   } G_STMT_END
 
+/* A store in a temporary folder: the service the session uses, and a
+ * connection of the test's own to look into it. */
 typedef struct
 {
-  char     *dir;
-  ObdStore *store;
+  char            *dir;
+  ObdStoreService *service;
+  ObdStore        *store;
 } TempStore;
 
 static void
@@ -45,6 +51,21 @@ temp_store_open (TempStore *t)
   path = g_build_filename (t->dir, "store.db", NULL);
   t->store = obd_store_open (path, 0, &error);
   g_assert_no_error (error);
+  t->service = obd_store_service_new (path, OBD_STORE_OPEN_DEFAULT);
+  WAIT_FOR (obd_store_service_get_state (t->service) == OBD_STORE_SERVICE_OPEN, 10);
+}
+
+/* Drops the last reference the test holds and waits for the object to
+ * go: answers still on their way (a snapshot saved, a worker thread
+ * winding down) hold it until they are delivered. */
+static void
+wait_finalized (gpointer object)
+{
+  gpointer weak = object;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  WAIT_FOR (weak == NULL, 10);
 }
 
 static void
@@ -53,7 +74,9 @@ temp_store_close (TempStore *t)
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  g_assert_finalize_object (t->store);
+  obd_store_service_close (t->service);
+  wait_finalized (t->service);
+  wait_finalized (t->store);
   dir = g_dir_open (t->dir, 0, NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
@@ -134,51 +157,105 @@ on_cleared_cb (GObject      *source,
   *(gboolean *) data = TRUE;
 }
 
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} Done;
+
+static void
+on_recording_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Done *done = data;
+
+  if (g_task_get_source_tag (G_TASK (result)) == obd_session_start_recording_async)
+    done->ok = obd_session_start_recording_finish (OBD_SESSION (source), result, &done->error);
+  else
+    done->ok = obd_session_stop_recording_finish (OBD_SESSION (source), result, &done->error);
+  done->done = TRUE;
+}
+
+static guint
+count_notifications (TempStore *t,
+                     gint64     vehicle_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) notifications = obd_store_list_notifications (t->store, vehicle_id, FALSE,
+                                                                     &error);
+
+  g_assert_no_error (error);
+  return notifications->len;
+}
+
+/* Active events that a clear ends (stored and pending). */
+static guint
+count_active_stored (TempStore *t,
+                     gint64     vehicle_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = obd_store_list_dtc_events (t->store, vehicle_id, FALSE, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    n += ((ObdStoreDtcEvent *) g_ptr_array_index (events, i))->kind != OBD_DTC_KIND_PERMANENT;
+  return n;
+}
+
 static void
 test_record_alert_clear (void)
 {
   static const guint8 pids[] = { 0x05, 0x0C };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sessions = NULL;
-  g_autoptr(GPtrArray) notifications = NULL;
   g_autoptr(GPtrArray) events = NULL;
   ObdSession *session;
   TempStore t;
   guint n_critical = 0;
   gboolean cleared = FALSE;
+  Done started = { 0 }, stopped = { 0 };
 
   temp_store_open (&t);
-  session = obd_session_new (t.store);
+  session = obd_session_new (t.service);
   g_signal_connect (session, "alert", G_CALLBACK (on_alert_cb), &n_critical);
 
   obd_session_connect (session, "sim:overheating?timing=0");
   WAIT_FOR (obd_session_get_health (session) != NULL, 30);
-  g_assert_cmpint (obd_session_get_vehicle_id (session), >, 0);
+  /* The vehicle enters the store on the store's thread. */
+  WAIT_FOR (obd_session_get_vehicle_id (session) > 0, 10);
 
-  g_assert_true (obd_session_start_recording (session, &error));
-  g_assert_no_error (error);
+  obd_session_start_recording_async (session, NULL, on_recording_cb, &started);
+  g_assert_true (obd_session_get_recording_busy (session));
+  WAIT_FOR (started.done, 10);
+  g_assert_no_error (started.error);
+  g_assert_true (obd_session_get_recording (session));
   obd_session_set_watched_pids (session, pids, NULL, G_N_ELEMENTS (pids));
 
   /* Coolant above 110 °C for the alert's minimum duration: critical. */
   WAIT_FOR (n_critical > 0, 20);
   g_assert_cmpuint (obd_session_get_active_alerts (session)->len, >, 0);
-  g_assert_cmpint (obd_session_get_health (session)->status, ==, OBD_HEALTH_STATUS_STOP_DRIVING);
+  /* The verdict follows a moment later (judged on a worker thread). */
+  WAIT_FOR (obd_session_get_health (session)->status == OBD_HEALTH_STATUS_STOP_DRIVING, 10);
   WAIT_FOR (obd_session_get_recorded_samples (session) > 100, 20);
 
-  g_assert_true (obd_session_stop_recording (session, &error));
-  g_assert_no_error (error);
+  obd_session_stop_recording_async (session, NULL, on_recording_cb, &stopped);
+  WAIT_FOR (stopped.done, 10);
+  g_assert_no_error (stopped.error);
   sessions = obd_store_list_sessions (t.store, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sessions->len, ==, 1);
   g_assert_cmpint (((ObdStoreSession *) g_ptr_array_index (sessions, 0))->sample_count, >, 100);
 
-  notifications = obd_store_list_notifications (t.store, obd_session_get_vehicle_id (session),
-                                                FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (notifications->len, >, 0);
+  /* The raised alert became a notification of the vehicle. */
+  WAIT_FOR (count_notifications (&t, obd_session_get_vehicle_id (session)) > 0, 10);
 
   obd_session_clear_codes_async (session, "test", NULL, on_cleared_cb, &cleared);
   WAIT_FOR (cleared, 20);
+  /* The clear reaches the history through the store's thread. */
+  WAIT_FOR (count_active_stored (&t, obd_session_get_vehicle_id (session)) == 0, 10);
   for (guint i = 0; i < obd_session_get_snapshot (session)->dtcs->len; i++)
     g_assert_cmpint (g_array_index (obd_session_get_snapshot (session)->dtcs, ObdDtc, i).kind,
                      ==, OBD_DTC_KIND_PERMANENT);
@@ -193,6 +270,228 @@ test_record_alert_clear (void)
   temp_store_close (&t);
 }
 
+/* The vehicle's title is what the workshop wrote down: an edit made
+ * anywhere (the vehicle page) reaches every view at once. */
+typedef struct
+{
+  gint64 id;
+  char  *model;
+} Edit;
+
+static gpointer
+edit_model_job (ObdStore      *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  Edit *edit = data;
+  g_autoptr(ObdStoreVehicle) vehicle = obd_store_get_vehicle (store, edit->id, error);
+
+  if (vehicle == NULL)
+    return NULL;
+  g_free (vehicle->model);
+  vehicle->model = g_strdup (edit->model);
+  if (!obd_store_update_vehicle (store, vehicle, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+on_written_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (obd_store_service_run_finish (OBD_STORE_SERVICE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static void
+test_title_follows_store (void)
+{
+  ObdSession *session;
+  TempStore t;
+  Edit edit = { 0, (char *) "Accord EX" };
+  gboolean written = FALSE;
+
+  temp_store_open (&t);
+  session = obd_session_new (t.service);
+  obd_session_connect (session, "sim:healthy-idle?timing=0");
+  WAIT_FOR (obd_session_get_vehicle_id (session) > 0, 30);
+  g_test_message ("title before the edit: %s", obd_session_get_vehicle_title (session));
+
+  edit.id = obd_session_get_vehicle_id (session);
+  obd_store_service_write_async (t.service, "vehicle", edit.id, edit_model_job, &edit, NULL,
+                                 NULL, on_written_cb, &written);
+  WAIT_FOR (written, 10);
+  WAIT_FOR (g_strcmp0 (obd_session_get_vehicle_title (session), "2014 Honda Accord EX") == 0, 10);
+
+  g_object_unref (session);
+  temp_store_close (&t);
+}
+
+/* A write nobody waits for (recording a clear) fails: the session says so. */
+typedef struct
+{
+  guint   n;
+  char   *what;
+  GError *error;
+} Problem;
+
+static void
+on_problem_cb (ObdSession   *session,
+               const char   *what,
+               const GError *error,
+               Problem      *problem)
+{
+  /* The clear's own problem: others may come with it (the codes read
+   * after the clear cannot be saved either). */
+  problem->n++;
+  g_test_message ("problem: %s: %s", what, error->message);
+  if (strstr (what, "cleared") == NULL)
+    return;
+  g_free (problem->what);
+  problem->what = g_strdup (what);
+  g_clear_error (&problem->error);
+  problem->error = g_error_copy (error);
+}
+
+static void
+test_problem_reported (void)
+{
+  ObdSession *session;
+  TempStore t;
+  Problem problem = { 0 };
+  gboolean cleared = FALSE;
+  g_autoptr(GError) error = NULL;
+
+  temp_store_open (&t);
+  session = obd_session_new (t.service);
+  g_signal_connect (session, "problem", G_CALLBACK (on_problem_cb), &problem);
+  obd_session_connect (session, "sim:misfire?timing=0");
+  WAIT_FOR (obd_session_get_vehicle_id (session) > 0, 30);
+
+  /* Behind the application's back, the history loses its table of codes:
+   * the car's codes are cleared, the history cannot say so. */
+  g_assert_true (_obd_store_exec (_obd_store_get_db (t.store),
+                                  "ALTER TABLE dtc_events RENAME TO dtc_events_gone", &error));
+  g_assert_no_error (error);
+  obd_session_clear_codes_async (session, "test", NULL, on_cleared_cb, &cleared);
+  WAIT_FOR (cleared && problem.what != NULL, 20);
+  g_assert_true (problem.error->domain == OBD_STORE_ERROR);
+
+  g_signal_handlers_disconnect_by_data (session, &problem);
+  g_object_unref (session);
+  g_free (problem.what);
+  g_clear_error (&problem.error);
+  temp_store_close (&t);
+}
+
+/* Recording stops on its own when the disk is full; the session keeps
+ * why, for the window's banner, until recording starts again. */
+static void
+test_recording_disk_full (void)
+{
+  g_autoptr(GError) error = NULL;
+  ObdSession *session;
+  ObdRecorder *recorder;
+  TempStore t;
+  Done started = { 0 };
+
+  temp_store_open (&t);
+  session = obd_session_new (t.service);
+  obd_session_connect (session, "sim:driving-cycle?timing=0");
+  WAIT_FOR (obd_session_get_vehicle_id (session) > 0, 30);
+  obd_session_start_recording_async (session, NULL, on_recording_cb, &started);
+  WAIT_FOR (started.done, 10);
+  g_assert_true (started.ok);
+
+  recorder = _obd_recording_get_recorder (obd_session_get_recorder (session));
+  g_assert_true (_obd_recorder_set_page_limit (recorder, 1, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (obd_session_get_recording_error (session) != NULL, 20);
+  g_assert_false (obd_session_get_recording (session));
+  g_assert_error (obd_session_get_recording_error (session), OBD_STORE_ERROR,
+                  OBD_STORE_ERROR_DISK_FULL);
+
+  g_object_unref (session);
+  temp_store_close (&t);
+}
+
+static GArray *
+samples_of (guint8  pid,
+            gint64  from_us,
+            gint64  step_us,
+            guint   n,
+            double  value)
+{
+  GArray *samples = g_array_new (FALSE, FALSE, sizeof (ObdSample));
+
+  for (guint i = 0; i < n; i++)
+    {
+      ObdSample sample = { .time_us = from_us + i * step_us, .ecu = 0x7E8, .service = 1,
+                           .pid = pid, .index = 0, .value = value };
+
+      g_array_append_val (samples, sample);
+    }
+  return samples;
+}
+
+/* A reading's history covers the span, and never more than twice it:
+ * memory stays flat however long the car is connected. */
+static void
+test_live_data_history (void)
+{
+  g_autoptr(ObdLiveData) live = obd_live_data_new ();
+  gint64 span = 10 * G_USEC_PER_SEC;
+  gint64 step = G_USEC_PER_SEC / 10;
+  guint longest = 0;
+
+  obd_live_data_set_history_span (live, span);
+  for (guint second = 0; second < 120; second++)
+    {
+      g_autoptr(GArray) batch = samples_of (0x0C, (gint64) second * G_USEC_PER_SEC, step, 10,
+                                            800 + second);
+      g_autoptr(GArray) history = NULL;
+
+      obd_live_data_feed (live, batch);
+      history = obd_live_data_dup_history (live, 0x0C, 0);
+      longest = MAX (longest, history->len);
+      if (second >= 10)
+        {
+          const ObdLivePoint *first = &g_array_index (history, ObdLivePoint, 0);
+          const ObdLivePoint *last = &g_array_index (history, ObdLivePoint, history->len - 1);
+
+          /* At least the span, at most twice it. */
+          g_assert_cmpint (last->time_us - first->time_us, >=, span - step);
+          g_assert_cmpint (last->time_us - first->time_us, <=, 2 * span);
+        }
+    }
+  g_assert_cmpuint (longest, <=, 2 * 10 * 10 + 10);
+  g_assert_cmpfloat (obd_live_data_get_latest (live, 0x0C, 0, NULL), ==, 800 + 119);
+}
+
+static void
+test_live_data_alerts (void)
+{
+  g_autoptr(ObdLiveData) live = obd_live_data_new ();
+  g_autoptr(GArray) hot = samples_of (0x05, 0, G_USEC_PER_SEC, 10, 125);
+  g_autoptr(GArray) cool = samples_of (0x05, 20 * G_USEC_PER_SEC, G_USEC_PER_SEC, 10, 85);
+  GListModel *model = obd_live_data_get_alerts (live);
+
+  g_assert_null (obd_live_data_get_alert (live, "coolant_temp"));
+  obd_live_data_feed (live, hot);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_nonnull (obd_live_data_get_alert (live, "coolant_temp"));
+  g_assert_cmpint (obd_live_data_get_alert (live, "coolant_temp")->severity, ==,
+                   OBD_HEALTH_SEVERITY_CRITICAL);
+  obd_live_data_feed (live, cool);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_null (obd_live_data_get_alert (live, "coolant_temp"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -203,6 +502,11 @@ main (int    argc,
   g_test_add_func ("/app/session/connect", test_connect_and_judge);
   g_test_add_func ("/app/session/failure", test_failure_and_recovery);
   g_test_add_func ("/app/session/record-alert-clear", test_record_alert_clear);
+  g_test_add_func ("/app/session/title-follows-store", test_title_follows_store);
+  g_test_add_func ("/app/session/problem-reported", test_problem_reported);
+  g_test_add_func ("/app/session/recording-disk-full", test_recording_disk_full);
+  g_test_add_func ("/app/live-data/history", test_live_data_history);
+  g_test_add_func ("/app/live-data/alerts", test_live_data_alerts);
 
   return g_test_run ();
 }

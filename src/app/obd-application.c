@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One ObdSession per application, opened on the local store; the window
- * observes it.  The application keeps the session in line with the
+ * One ObdSession per application, on the local store, which opens on its
+ * own thread (the first window does not wait for it); the window observes
+ * both.  The application keeps the session in line with the
  * settings (alert thresholds, polling strategy), remembers the
  * connections used, and turns critical live alerts into desktop
  * notifications when nobody is looking at the window.
@@ -12,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 
 #include "obd-adapter.h"
 #include "obd-application.h"
@@ -27,10 +29,9 @@ struct _ObdApplication
 {
   AdwApplication  parent_instance;
 
-  GSettings      *settings;
-  ObdStore       *store;
-  GError         *store_error;
-  ObdSession     *session;
+  GSettings       *settings;
+  ObdStoreService *store;
+  ObdSession      *session;
 
   char           *db_path;           /* --db */
   char           *connect_at_start;  /* --connect */
@@ -170,6 +171,57 @@ on_session_alert_cb (ObdApplication      *self,
     }
 }
 
+/* The store opens on its own thread; if it cannot, every window says so. */
+static void
+on_store_error_cb (ObdApplication *self)
+{
+  const GError *error = obd_store_service_get_error (self->store);
+
+  if (error == NULL)
+    return;
+  g_message ("Running without a local store: %s", error->message);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (OBD_IS_WINDOW (l->data))
+      obd_window_set_store_error (l->data, error);
+}
+
+/* Start-up probe --------------------------------------------------------- */
+
+/* OBD2_STARTUP_PROBE set: tells tests/bench/bench-startup.c on stdout when
+ * the first frame was drawn and when the vehicle answered, in
+ * g_get_monotonic_time () microseconds (one clock for every process). */
+static void
+probe_print (const char *what)
+{
+  g_print ("%s %" G_GINT64_FORMAT "\n", what, g_get_monotonic_time ());
+  fflush (stdout);
+}
+
+static void
+on_probe_first_frame_cb (GdkFrameClock *clock)
+{
+  probe_print ("first-frame");
+  g_signal_handlers_disconnect_by_func (clock, on_probe_first_frame_cb, NULL);
+}
+
+static void
+on_probe_state_cb (ObdSession *session)
+{
+  if (obd_session_get_state (session) != OBD_SESSION_STATE_CONNECTED)
+    return;
+  probe_print ("connected");
+  g_signal_handlers_disconnect_by_func (session, on_probe_state_cb, NULL);
+}
+
+static void
+start_probe (ObdApplication *self,
+             GtkWidget      *window)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (on_probe_first_frame_cb), NULL);
+  g_signal_connect (self->session, "notify::state", G_CALLBACK (on_probe_state_cb), NULL);
+}
+
 /* Actions ---------------------------------------------------------------- */
 
 static ObdWindow *
@@ -181,8 +233,8 @@ ensure_window (ObdApplication *self)
     return OBD_WINDOW (window);
 
   window = GTK_WINDOW (obd_window_new (GTK_APPLICATION (self), self->session, self->settings));
-  if (self->store_error != NULL)
-    obd_window_set_store_error (OBD_WINDOW (window), self->store_error);
+  if (obd_store_service_get_error (self->store) != NULL)
+    obd_window_set_store_error (OBD_WINDOW (window), obd_store_service_get_error (self->store));
   return OBD_WINDOW (window);
 }
 
@@ -295,17 +347,6 @@ disconnect_action (GSimpleAction *action,
 }
 
 static void
-on_help_shown_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
-    g_warning ("Could not open the help: %s", error->message);
-}
-
-static void
 help_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -313,8 +354,7 @@ help_action (GSimpleAction *action,
   ObdApplication *self = user_data;
 
   /* The help keeps one ID in development builds, like the schema. */
-  gtk_show_uri_full (GTK_WINDOW (ensure_window (self)), "help:" SCHEMA_ID, GDK_CURRENT_TIME,
-                     NULL, on_help_shown_cb, NULL);
+  obd_window_open_help (ensure_window (self), "help:" SCHEMA_ID);
 }
 
 static const GActionEntry app_actions[] = {
@@ -379,9 +419,9 @@ obd_application_startup (GApplication *application)
   self->settings = g_settings_new (SCHEMA_ID);
 
   path = self->db_path != NULL ? self->db_path : obd_store_get_default_path ();
-  self->store = obd_store_open (path, OBD_STORE_OPEN_DEFAULT, &self->store_error);
-  if (self->store == NULL)
-    g_warning ("Running without a local store: %s", self->store_error->message);
+  self->store = obd_store_service_new (path, OBD_STORE_OPEN_DEFAULT);
+  g_signal_connect_object (self->store, "notify::error", G_CALLBACK (on_store_error_cb), self,
+                           G_CONNECT_SWAPPED);
 
   self->session = obd_session_new (self->store);
   apply_thresholds (self);
@@ -419,6 +459,8 @@ obd_application_activate (GApplication *application)
   if (self->started_once)
     return;
   self->started_once = TRUE;
+  if (g_getenv ("OBD2_STARTUP_PROBE") != NULL)
+    start_probe (self, GTK_WIDGET (window));
 
   /* --connect wins; otherwise a set-up app connects to the default
    * connection, as the schema promises.  The first run asks for the role
@@ -445,7 +487,11 @@ obd_application_shutdown (GApplication *application)
 
   G_APPLICATION_CLASS (obd_application_parent_class)->shutdown (application);
 
+  /* The recorder seals its session as the session goes; then the store
+   * finishes the writes asked for and closes. */
   g_clear_object (&self->session);
+  if (self->store != NULL)
+    obd_store_service_close (self->store);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 }
@@ -458,7 +504,6 @@ obd_application_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
-  g_clear_error (&self->store_error);
   g_free (self->db_path);
   g_free (self->connect_at_start);
 
@@ -510,18 +555,10 @@ obd_application_get_settings (ObdApplication *self)
   return self->settings;
 }
 
-ObdStore *
+ObdStoreService *
 obd_application_get_store (ObdApplication *self)
 {
   g_return_val_if_fail (OBD_IS_APPLICATION (self), NULL);
 
   return self->store;
-}
-
-const GError *
-obd_application_get_store_error (ObdApplication *self)
-{
-  g_return_val_if_fail (OBD_IS_APPLICATION (self), NULL);
-
-  return self->store_error;
 }

@@ -7,7 +7,7 @@
 #include <adwaita.h>
 
 #include "obd-session.h"
-#include "obd-store.h"
+#include "obd-store-service.h"
 
 G_BEGIN_DECLS
 
@@ -19,9 +19,8 @@ ObdApplication *obd_application_new               (void);
 /* Valid between startup and shutdown. */
 ObdSession     *obd_application_get_session       (ObdApplication *self);
 GSettings      *obd_application_get_settings      (ObdApplication *self);
-/* NULL when the store could not be opened; the error says why. */
-ObdStore       *obd_application_get_store         (ObdApplication *self);
-const GError   *obd_application_get_store_error   (ObdApplication *self);
+/* The local store; its "error" says why it could not be opened. */
+ObdStoreService *obd_application_get_store        (ObdApplication *self);
 
 /* Reads the alert thresholds from settings (the keys of the schema, over
  * the defaults of obd_alert_thresholds_init_defaults ()). */

@@ -2,414 +2,138 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The list is rebuilt from the session's snapshot whenever it changes: a
- * snapshot holds a few dozen codes at most, so rebuilding is cheaper to
- * get right than patching rows in place.
+ * The lists follow the session's snapshot.  Explaining a code looks it up
+ * in the knowledge base, which loads on first use: the items are made on
+ * a worker thread, the rows (templates bound to them) on the main thread.
  */
 #define G_LOG_DOMAIN "obd-codes-page"
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "obd-app-resources.h"
+#include "obd-code-row.h"
 #include "obd-codes-page.h"
-#include "obd-dtc-kb.h"
-#include "obd-pid.h"
 
 struct _ObdCodesPage
 {
-  AdwBin            parent_instance;
+  ObdPage           parent_instance;
 
-  ObdSession       *session;
-  GSignalGroup     *session_signals;
-  GSettings        *settings;
-  GCancellable     *cancellable;
+  GCancellable     *cancellable;    /* refresh and clear, cancelled at dispose */
+  GCancellable     *building;       /* the items being made */
   guint             busy;
+  GListStore       *codes[3];       /* ObdCodeItem, by ObdDtcKind */
 
   /* Template widgets */
-  AdwToastOverlay  *toasts;
   GtkWidget        *refresh_button;
   GtkWidget        *clear_button;
   GtkSpinner       *spinner;
   GtkStack         *stack;
-  AdwStatusPage    *disconnected_page;
-  GtkBox           *groups_box;
+  GtkWidget        *groups[3];
+  GtkListBox       *lists[3];
+  GtkWidget        *stored_group;
+  GtkWidget        *pending_group;
+  GtkWidget        *permanent_group;
+  GtkListBox       *stored_list;
+  GtkListBox       *pending_list;
+  GtkListBox       *permanent_list;
 };
 
-G_DEFINE_FINAL_TYPE (ObdCodesPage, obd_codes_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-/* Toasts ------------------------------------------------------------- */
-
-/* The window's overlay when there is one, so every page's toasts appear
- * in the same place; the page's own otherwise (a page on its own, tests). */
-static void
-show_toast (ObdCodesPage *self,
-            const char   *text,
-            gboolean      is_error)
-{
-  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
-  GtkWidget *overlay = NULL;
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-  AdwToast *toast;
-
-  if (parent != NULL)
-    overlay = gtk_widget_get_ancestor (parent, ADW_TYPE_TOAST_OVERLAY);
-  if (overlay == NULL)
-    overlay = GTK_WIDGET (self->toasts);
-
-  /* libadwaita 1.2 always reads a toast title as Pango markup. */
-  toast = adw_toast_new (escaped);
-  if (is_error)
-    {
-      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-      adw_toast_set_timeout (toast, 10);
-    }
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-}
-
-/* Rows ---------------------------------------------------------------- */
-
-static ObdUnitSystem
-get_unit_system (ObdCodesPage *self)
-{
-  return g_settings_get_enum (self->settings, "units") == 1 ? OBD_UNIT_SYSTEM_US
-                                                             : OBD_UNIT_SYSTEM_SI;
-}
-
-static GtkWidget *
-heading_label_new (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "heading");
-  return label;
-}
-
-static GtkWidget *
-body_label_new (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  return label;
-}
-
-static GtkWidget *
-severity_box_new (ObdDtcSeverity severity)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  const char *icon_name;
-  const char *tone;
-
-  switch (severity)
-    {
-    case OBD_DTC_SEVERITY_CRITICAL:
-      icon_name = "dialog-error-symbolic";
-      tone = "error";
-      break;
-    case OBD_DTC_SEVERITY_WARNING:
-      icon_name = "dialog-warning-symbolic";
-      tone = "warning";
-      break;
-    case OBD_DTC_SEVERITY_INFO:
-    default:
-      icon_name = "dialog-information-symbolic";
-      tone = "dim-label";
-      break;
-    }
-
-  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon_name));
-  gtk_box_append (GTK_BOX (box), gtk_label_new (obd_dtc_severity_get_label (severity)));
-  gtk_widget_add_css_class (box, tone);
-  gtk_widget_add_css_class (box, "obd-severity");
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  return box;
-}
-
-static gboolean
-freeze_frame_belongs_to (const ObdSnapshot *snapshot,
-                         const ObdDtc      *dtc)
-{
-  if (snapshot->freeze_dtc[0] == '\0' || strcmp (snapshot->freeze_dtc, dtc->code) != 0)
-    return FALSE;
-  /* With headers off the ECU is unknown (0) on one side or both. */
-  return snapshot->freeze_ecu == 0 || dtc->ecu == 0 || snapshot->freeze_ecu == dtc->ecu;
-}
-
-static GtkWidget *
-freeze_frame_new (ObdCodesPage      *self,
-                  const ObdSnapshot *snapshot)
-{
-  ObdUnitSystem system = get_unit_system (self);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *caption;
-
-  gtk_widget_add_css_class (box, "obd-freeze-frame");
-  gtk_box_append (GTK_BOX (box), heading_label_new (_("Freeze Frame")));
-  caption = body_label_new (_("Conditions when this code was set"));
-  gtk_widget_add_css_class (caption, "dim-label");
-  gtk_widget_add_css_class (caption, "caption");
-  gtk_box_append (GTK_BOX (box), caption);
-
-  for (guint i = 0; snapshot->freeze_values != NULL && i < snapshot->freeze_values->len; i++)
-    {
-      const ObdValue *value = &g_array_index (snapshot->freeze_values, ObdValue, i);
-      const ObdPidInfo *info = obd_pid_lookup (value->pid);
-      g_autofree char *text = NULL;
-      GtkWidget *line, *name, *reading;
-
-      /* PID 02 is the code itself, and bitmaps say only which PIDs exist. */
-      if (value->pid == 0x02 || (info != NULL && info->kind == OBD_PID_KIND_BITMAP))
-        continue;
-
-      text = obd_value_format (value, system);
-      line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      name = gtk_label_new (obd_value_get_label (value));
-      gtk_label_set_xalign (GTK_LABEL (name), 0);
-      gtk_label_set_wrap (GTK_LABEL (name), TRUE);
-      gtk_widget_set_hexpand (name, TRUE);
-      reading = gtk_label_new (text);
-      gtk_label_set_xalign (GTK_LABEL (reading), 1);
-      gtk_label_set_wrap (GTK_LABEL (reading), TRUE);
-      gtk_label_set_selectable (GTK_LABEL (reading), TRUE);
-      gtk_widget_add_css_class (reading, "numeric");
-      gtk_box_append (GTK_BOX (line), name);
-      gtk_box_append (GTK_BOX (line), reading);
-      gtk_box_append (GTK_BOX (box), line);
-    }
-
-  return box;
-}
-
-static GtkWidget *
-code_row_new (ObdCodesPage      *self,
-              const ObdSnapshot *snapshot,
-              const ObdDtc      *dtc,
-              gboolean           with_freeze_frame)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) where = g_string_new (NULL);
-  ObdDtcInfo info = { 0 };
-  GtkWidget *row, *details, *details_row;
-
-  if (!obd_dtc_kb_lookup (dtc->code, &info, &error))
-    {
-      g_debug ("No knowledge base entry for %s: %s", dtc->code, error->message);
-      info.title = _("Unknown code");
-      info.severity = OBD_DTC_SEVERITY_WARNING;
-      info.system = OBD_DTC_SYSTEM_OTHER;
-    }
-
-  row = adw_expander_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dtc->code);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), info.title);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), severity_box_new (info.severity));
-  gtk_widget_add_css_class (row, "obd-dtc-row");
-
-  details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_top (details, 12);
-  gtk_widget_set_margin_bottom (details, 12);
-  gtk_widget_set_margin_start (details, 12);
-  gtk_widget_set_margin_end (details, 12);
-
-  g_string_append (where, obd_dtc_system_get_label (info.system));
-  if (dtc->ecu != 0)
-    {
-      g_string_append (where, " · ");
-      /* Translators: the control unit (ECU) that reported a code, by its
-       * bus address in hexadecimal, e.g. "Control unit 7E8" */
-      g_string_append_printf (where, _("Control unit %X"), dtc->ecu);
-    }
-  {
-    GtkWidget *label = body_label_new (where->str);
-
-    gtk_widget_add_css_class (label, "dim-label");
-    gtk_widget_add_css_class (label, "caption");
-    gtk_box_append (GTK_BOX (details), label);
-  }
-
-  if (info.explanation != NULL)
-    {
-      gtk_box_append (GTK_BOX (details), heading_label_new (_("What It Means")));
-      gtk_box_append (GTK_BOX (details), body_label_new (info.explanation));
-    }
-  else if (info.manufacturer_specific)
-    gtk_box_append (GTK_BOX (details),
-                    body_label_new (_("The vehicle manufacturer defines what this code means. "
-                                      "Look it up in the service information for this make.")));
-  else
-    gtk_box_append (GTK_BOX (details),
-                    body_label_new (_("No plain-language explanation is available for this "
-                                      "code yet.")));
-
-  if (info.causes != NULL && info.causes[0] != NULL)
-    {
-      g_autoptr(GString) causes = g_string_new (NULL);
-
-      for (guint i = 0; info.causes[i] != NULL; i++)
-        g_string_append_printf (causes, "%s• %s", i > 0 ? "\n" : "", info.causes[i]);
-      gtk_box_append (GTK_BOX (details), heading_label_new (_("Likely Causes")));
-      gtk_box_append (GTK_BOX (details), body_label_new (causes->str));
-    }
-
-  if (with_freeze_frame)
-    {
-      GtkWidget *frame = freeze_frame_new (self, snapshot);
-
-      gtk_widget_set_margin_top (frame, 6);
-      gtk_box_append (GTK_BOX (details), frame);
-    }
-
-  details_row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (details_row), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (details_row), details);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), details_row);
-
-  return row;
-}
-
-static const char *
-kind_title (ObdDtcKind kind)
-{
-  switch (kind)
-    {
-    case OBD_DTC_KIND_STORED:
-      return _("Stored Codes");
-    case OBD_DTC_KIND_PENDING:
-      return _("Pending Codes");
-    case OBD_DTC_KIND_PERMANENT:
-    default:
-      return _("Permanent Codes");
-    }
-}
-
-static const char *
-kind_description (ObdDtcKind kind)
-{
-  switch (kind)
-    {
-    case OBD_DTC_KIND_STORED:
-      return _("Confirmed faults. They can light the malfunction indicator lamp.");
-    case OBD_DTC_KIND_PENDING:
-      return _("Seen during the current or last drive cycle, not confirmed yet.");
-    case OBD_DTC_KIND_PERMANENT:
-    default:
-      return _("Kept by the control unit until its monitor confirms the repair. "
-               "Clearing codes does not remove them.");
-    }
-}
+G_DEFINE_FINAL_TYPE (ObdCodesPage, obd_codes_page, OBD_TYPE_PAGE)
 
 static void
 update_actions (ObdCodesPage *self)
 {
-  gboolean connected = self->session != NULL &&
-                       obd_session_get_state (self->session) == OBD_SESSION_STATE_CONNECTED;
+  gboolean ready = obd_page_get_connected (OBD_PAGE (self)) && self->busy == 0;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "codes.refresh",
-                                 connected && self->busy == 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "codes.clear",
-                                 connected && self->busy == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "codes.refresh", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "codes.clear", ready);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy > 0);
   gtk_spinner_set_spinning (self->spinner, self->busy > 0);
 }
 
-/* The status page shown until a snapshot arrives, and the buttons. */
-static void
-update_status (ObdCodesPage *self)
+/* Items ---------------------------------------------------------------- */
+
+typedef struct
 {
-  ObdSessionState state = OBD_SESSION_STATE_DISCONNECTED;
+  ObdSnapshot   *snapshot;
+  ObdUnitSystem  units;
+} Build;
 
-  update_actions (self);
+static void
+build_free (gpointer data)
+{
+  Build *build = data;
 
-  if (self->session != NULL)
-    state = obd_session_get_state (self->session);
+  obd_snapshot_free (build->snapshot);
+  g_free (build);
+}
 
-  if (state == OBD_SESSION_STATE_DISCONNECTED)
+static void
+build_items_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      data,
+                    GCancellable *cancellable)
+{
+  Build *build = data;
+
+  g_task_return_pointer (task, obd_code_items_new_for_snapshot (build->snapshot, build->units),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_items_built_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  ObdCodesPage *self = OBD_CODES_PAGE (source);
+  g_autoptr(GPtrArray) items = g_task_propagate_pointer (G_TASK (result), NULL);
+  guint n_codes = 0;
+
+  /* NULL: cancelled, another snapshot came or the page went. */
+  if (items == NULL)
+    return;
+
+  for (ObdDtcKind kind = OBD_DTC_KIND_STORED; kind <= OBD_DTC_KIND_PERMANENT; kind++)
     {
-      adw_status_page_set_icon_name (self->disconnected_page, "network-offline-symbolic");
-      adw_status_page_set_title (self->disconnected_page, _("Not Connected"));
-      adw_status_page_set_description (self->disconnected_page,
-                                       _("Connect to a vehicle to read its trouble codes."));
+      g_autoptr(GPtrArray) of_kind = g_ptr_array_new ();
+
+      for (guint i = 0; i < items->len; i++)
+        if (obd_code_item_get_kind (g_ptr_array_index (items, i)) == kind)
+          g_ptr_array_add (of_kind, g_ptr_array_index (items, i));
+      g_list_store_splice (self->codes[kind], 0,
+                           g_list_model_get_n_items (G_LIST_MODEL (self->codes[kind])),
+                           of_kind->pdata, of_kind->len);
+      gtk_widget_set_visible (self->groups[kind], of_kind->len > 0);
+      n_codes += of_kind->len;
     }
-  else
-    {
-      adw_status_page_set_icon_name (self->disconnected_page, "content-loading-symbolic");
-      adw_status_page_set_title (self->disconnected_page, _("Reading the Vehicle…"));
-      adw_status_page_set_description (self->disconnected_page,
-                                       obd_session_get_status_text (self->session));
-    }
+  gtk_stack_set_visible_child_name (self->stack, n_codes > 0 ? "codes" : "empty");
 }
 
 static void
 rebuild (ObdCodesPage *self)
 {
-  const ObdSnapshot *snapshot = NULL;
-  gboolean freeze_shown = FALSE;
-  GtkWidget *child;
-  guint n_codes = 0;
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  const ObdSnapshot *snapshot = session != NULL ? obd_session_get_snapshot (session) : NULL;
+  g_autoptr(GTask) task = NULL;
+  Build *build;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))) != NULL)
-    gtk_box_remove (self->groups_box, child);
-
-  if (self->session != NULL)
-    snapshot = obd_session_get_snapshot (self->session);
-
-  update_status (self);
+  update_actions (self);
+  g_cancellable_cancel (self->building);
+  g_clear_object (&self->building);
   if (snapshot == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "disconnected");
       return;
     }
 
-  /* Stored first: the freeze frame belongs to the code that set it, which
-   * is normally a stored one, and is shown once. */
-  for (ObdDtcKind kind = OBD_DTC_KIND_STORED; kind <= OBD_DTC_KIND_PERMANENT; kind++)
-    {
-      g_autofree char *kind_class = NULL;
-      GtkWidget *group = NULL;
-      guint n = 0;
-
-      for (guint i = 0; snapshot->dtcs != NULL && i < snapshot->dtcs->len; i++)
-        {
-          const ObdDtc *dtc = &g_array_index (snapshot->dtcs, ObdDtc, i);
-          gboolean with_freeze;
-
-          if (dtc->kind != kind)
-            continue;
-          if (group == NULL)
-            {
-              group = adw_preferences_group_new ();
-              adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), kind_title (kind));
-              adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                                     kind_description (kind));
-              kind_class = g_strconcat ("obd-dtc-", obd_dtc_kind_get_key (kind), NULL);
-              gtk_widget_add_css_class (group, kind_class);
-              gtk_box_append (self->groups_box, group);
-            }
-          with_freeze = !freeze_shown && freeze_frame_belongs_to (snapshot, dtc);
-          freeze_shown |= with_freeze;
-          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                     code_row_new (self, snapshot, dtc, with_freeze));
-          n++;
-        }
-      n_codes += n;
-    }
-
-  gtk_stack_set_visible_child_name (self->stack, n_codes > 0 ? "codes" : "empty");
+  self->building = g_cancellable_new ();
+  build = g_new0 (Build, 1);
+  build->snapshot = obd_snapshot_copy (snapshot);
+  build->units = obd_page_get_units (OBD_PAGE (self));
+  task = g_task_new (self, self->building, on_items_built_cb, NULL);
+  g_task_set_task_data (task, build, build_free);
+  g_task_run_in_thread (task, build_items_thread);
 }
 
 /* Actions ------------------------------------------------------------- */
@@ -428,12 +152,7 @@ refresh_cb (GObject      *source,
     return;
   if (!obd_session_refresh_finish (OBD_SESSION (source), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* Translators: %s says why, e.g. "The adapter stopped answering." */
-      g_autofree char *text = g_strdup_printf (_("Could not read the codes: %s"),
-                                               error->message);
-      show_toast (self, text, TRUE);
-    }
+    obd_page_report_error (OBD_PAGE (self), _("Could not read the codes"), error);
   update_actions (self);
 }
 
@@ -443,13 +162,14 @@ refresh_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   ObdCodesPage *self = OBD_CODES_PAGE (widget);
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
 
-  if (self->session == NULL)
+  if (session == NULL)
     return;
 
   self->busy++;
   update_actions (self);
-  obd_session_refresh_async (self->session, OBD_SNAPSHOT_DTCS | OBD_SNAPSHOT_FREEZE,
+  obd_session_refresh_async (session, OBD_SNAPSHOT_DTCS | OBD_SNAPSHOT_FREEZE,
                              self->cancellable, refresh_cb, g_object_ref (self));
 }
 
@@ -466,15 +186,9 @@ clear_cb (GObject      *source,
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
   if (obd_session_clear_codes_finish (OBD_SESSION (source), result, &error))
-    show_toast (self, _("Codes cleared"), FALSE);
+    obd_page_show_toast (OBD_PAGE (self), _("Codes cleared"));
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* Translators: %s says why and what to do, e.g. "The engine control
-       * unit refused: switch the engine off, ignition on." */
-      g_autofree char *text = g_strdup_printf (_("Could not clear the codes: %s"),
-                                               error->message);
-      show_toast (self, text, TRUE);
-    }
+    obd_page_report_error (OBD_PAGE (self), _("Could not clear the codes"), error);
   update_actions (self);
 }
 
@@ -494,12 +208,14 @@ on_clear_response_cb (AdwMessageDialog *dialog,
                       const char       *response,
                       ObdCodesPage     *self)
 {
-  if (!g_str_equal (response, "clear") || self->session == NULL)
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+
+  if (!g_str_equal (response, "clear") || session == NULL)
     return;
 
   self->busy++;
   update_actions (self);
-  obd_session_clear_codes_async (self->session, get_person_name (), self->cancellable,
+  obd_session_clear_codes_async (session, get_person_name (), self->cancellable,
                                  clear_cb, g_object_ref (self));
 }
 
@@ -534,34 +250,21 @@ clear_action (GtkWidget  *widget,
 
 /* GObject ------------------------------------------------------------- */
 
-/* GTK 4.8: once the page has been taken out of its window, the action
- * helpers of its buttons believe the page's own actions are gone and stay
- * insensitive after it is put back; naming the action again makes them
- * look it up afresh. */
 static void
-reset_actionables (GtkWidget *widget)
+obd_codes_page_state_changed (ObdPage *page)
 {
-  if (GTK_IS_ACTIONABLE (widget) &&
-      gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) != NULL)
-    {
-      g_autofree char *name = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)));
+  ObdCodesPage *self = OBD_CODES_PAGE (page);
+  ObdSession *session = obd_page_get_session (page);
 
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), NULL);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), name);
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    reset_actionables (child);
+  update_actions (self);
+  if (session == NULL || obd_session_get_snapshot (session) == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "disconnected");
 }
 
 static void
-obd_codes_page_root (GtkWidget *widget)
+obd_codes_page_rebuild (ObdPage *page)
 {
-  GTK_WIDGET_CLASS (obd_codes_page_parent_class)->root (widget);
-
-  reset_actionables (widget);
+  rebuild (OBD_CODES_PAGE (page));
 }
 
 static void
@@ -570,16 +273,11 @@ obd_codes_page_dispose (GObject *object)
   ObdCodesPage *self = OBD_CODES_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
-  g_clear_object (&self->session);
-  g_clear_object (&self->settings);
-
-  /* The toast overlay is both a template child and AdwBin's child: take
-   * it out of the bin first, or the bin would unparent it a second time. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_CODES_PAGE);
+  g_cancellable_cancel (self->building);
+  for (guint i = 0; i < G_N_ELEMENTS (self->lists); i++)
+    if (self->lists[i] != NULL)
+      gtk_list_box_bind_model (self->lists[i], NULL, NULL, NULL, NULL);
+  obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_CODES_PAGE);
 
   G_OBJECT_CLASS (obd_codes_page_parent_class)->dispose (object);
 }
@@ -590,44 +288,11 @@ obd_codes_page_finalize (GObject *object)
   ObdCodesPage *self = OBD_CODES_PAGE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->building);
+  for (guint i = 0; i < G_N_ELEMENTS (self->codes); i++)
+    g_clear_object (&self->codes[i]);
 
   G_OBJECT_CLASS (obd_codes_page_parent_class)->finalize (object);
-}
-
-static void
-obd_codes_page_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  ObdCodesPage *self = OBD_CODES_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-obd_codes_page_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  ObdCodesPage *self = OBD_CODES_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      obd_codes_page_set_session (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -635,34 +300,33 @@ obd_codes_page_class_init (ObdCodesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ObdPageClass *page_class = OBD_PAGE_CLASS (klass);
 
   object_class->dispose = obd_codes_page_dispose;
   object_class->finalize = obd_codes_page_finalize;
-  object_class->get_property = obd_codes_page_get_property;
-  object_class->set_property = obd_codes_page_set_property;
-  widget_class->root = obd_codes_page_root;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         OBD_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
-                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->disconnected_description = N_("Connect to a vehicle to read its trouble codes.");
+  page_class->session_changed = obd_codes_page_rebuild;
+  page_class->units_changed = obd_codes_page_rebuild;
+  page_class->state_changed = obd_codes_page_state_changed;
 
   gtk_widget_class_install_action (widget_class, "codes.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "codes.clear", NULL, clear_action);
 
+  g_type_ensure (OBD_TYPE_CODE_ITEM);
   /* Referencing the resource links it in from the static library. */
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/obd-codes-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, clear_button);
   gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, disconnected_page);
-  gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, stored_group);
+  gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, pending_group);
+  gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, permanent_group);
+  gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, stored_list);
+  gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, pending_list);
+  gtk_widget_class_bind_template_child (widget_class, ObdCodesPage, permanent_list);
 }
 
 static void
@@ -671,19 +335,22 @@ obd_codes_page_init (ObdCodesPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->settings = g_settings_new (SCHEMA_ID);
-  g_signal_connect_object (self->settings, "changed::units",
-                           G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
+  self->groups[OBD_DTC_KIND_STORED] = self->stored_group;
+  self->groups[OBD_DTC_KIND_PENDING] = self->pending_group;
+  self->groups[OBD_DTC_KIND_PERMANENT] = self->permanent_group;
+  self->lists[OBD_DTC_KIND_STORED] = self->stored_list;
+  self->lists[OBD_DTC_KIND_PENDING] = self->pending_list;
+  self->lists[OBD_DTC_KIND_PERMANENT] = self->permanent_list;
+  for (guint i = 0; i < G_N_ELEMENTS (self->codes); i++)
+    {
+      self->codes[i] = g_list_store_new (OBD_TYPE_CODE_ITEM);
+      gtk_list_box_bind_model (self->lists[i], G_LIST_MODEL (self->codes[i]), obd_code_row_new,
+                               NULL, NULL);
+    }
 
-  self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "notify::snapshot",
-                                 G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::state",
-                                 G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::status-text",
-                                 G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
-
-  rebuild (self);
+  g_signal_group_connect_object (obd_page_get_session_signals (OBD_PAGE (self)),
+                                 "notify::snapshot", G_CALLBACK (rebuild), self,
+                                 G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -692,27 +359,4 @@ obd_codes_page_new (ObdSession *session)
   g_return_val_if_fail (session == NULL || OBD_IS_SESSION (session), NULL);
 
   return g_object_new (OBD_TYPE_CODES_PAGE, "session", session, NULL);
-}
-
-ObdSession *
-obd_codes_page_get_session (ObdCodesPage *self)
-{
-  g_return_val_if_fail (OBD_IS_CODES_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-obd_codes_page_set_session (ObdCodesPage *self,
-                            ObdSession   *session)
-{
-  g_return_if_fail (OBD_IS_CODES_PAGE (self));
-  g_return_if_fail (session == NULL || OBD_IS_SESSION (session));
-
-  if (!g_set_object (&self->session, session))
-    return;
-
-  g_signal_group_set_target (self->session_signals, session);
-  rebuild (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

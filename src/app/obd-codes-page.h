@@ -6,18 +6,15 @@
 
 #include <adwaita.h>
 
-#include "obd-session.h"
+#include "obd-page.h"
 
 G_BEGIN_DECLS
 
 #define OBD_TYPE_CODES_PAGE (obd_codes_page_get_type ())
-G_DECLARE_FINAL_TYPE (ObdCodesPage, obd_codes_page, OBD, CODES_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ObdCodesPage, obd_codes_page, OBD, CODES_PAGE, ObdPage)
 
 /* session may be NULL and set later. */
 GtkWidget  *obd_codes_page_new         (ObdSession   *session);
 
-ObdSession *obd_codes_page_get_session (ObdCodesPage *self);
-void        obd_codes_page_set_session (ObdCodesPage *self,
-                                        ObdSession   *session);
 
 G_END_DECLS

@@ -11,7 +11,9 @@
  * The store has no query for "which quantities does this session hold";
  * its samples are keyed by (session, service, pid, index, ...), so asking
  * for each quantity of the PID table is one index seek each and finds
- * exactly the recorded ones.
+ * exactly the recorded ones.  All of that, the list of sessions and the
+ * chain check run on the store's thread; the page shows their answers,
+ * and drops those it no longer wants (another vehicle, another replay).
  */
 #define G_LOG_DOMAIN "obd-app"
 #include "config.h"
@@ -20,10 +22,9 @@
 
 #include "obd-app-resources.h"
 #include "obd-history-page.h"
+#include "obd-item-row.h"
 #include "obd-pid.h"
 #include "obd-trend-chart.h"
-
-#define SETTINGS_SCHEMA "io.github.obd2diagnostics.Workshop"
 /* Shown when a replay opens: the quantities a mechanic looks at first. */
 static const guint8 preferred_pids[] = { 0x0C, 0x0D, 0x05, 0x04 };
 #define MAX_INITIALLY_VISIBLE 4
@@ -35,13 +36,9 @@ static const char * const series_colors[] = {
 
 struct _ObdHistoryPage
 {
-  AdwBin          parent_instance;
+  ObdPage         parent_instance;
 
-  ObdSession     *session;
-  GSignalGroup   *session_signals;
-  gint64          vehicle_id;
-  GSettings      *settings;
-
+  GListStore     *sessions;     /* ObdRowItem, id = session id */
   GArray         *checked;      /* gint64 session ids ticked for comparison */
   GArray         *series_ids;   /* guint ids in the charts */
   gint64          shown_a;      /* sessions in the charts, 0 when none */
@@ -49,6 +46,7 @@ struct _ObdHistoryPage
   gboolean        comparing;    /* chart_b holds the same series as chart_a */
 
   GtkStack       *stack;
+  AdwStatusPage  *unavailable_page;
   GtkWidget      *replay_group;
   GtkLabel       *chart_a_label;
   ObdTrendChart  *chart_a;
@@ -60,43 +58,13 @@ struct _ObdHistoryPage
   GtkListBox     *session_list;
   AdwActionRow   *verify_row;
   GtkImage       *verify_icon;
+  GtkSpinner     *verify_spinner;
 };
 
-G_DEFINE_FINAL_TYPE (ObdHistoryPage, obd_history_page, ADW_TYPE_BIN)
-
-enum
-{
-  PROP_0,
-  PROP_SESSION,
-  PROP_VEHICLE_ID,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (ObdHistoryPage, obd_history_page, OBD_TYPE_PAGE)
 
 /* Helpers ------------------------------------------------------------- */
 
-static ObdStore *
-get_store (ObdHistoryPage *self)
-{
-  return self->session != NULL ? obd_session_get_store (self->session) : NULL;
-}
-
-static gint64
-get_effective_vehicle_id (ObdHistoryPage *self)
-{
-  if (self->vehicle_id != 0)
-    return self->vehicle_id;
-  return self->session != NULL ? obd_session_get_vehicle_id (self->session) : 0;
-}
-
-static ObdUnitSystem
-get_units (ObdHistoryPage *self)
-{
-  if (self->settings == NULL)
-    return OBD_UNIT_SYSTEM_SI;
-  return (ObdUnitSystem) g_settings_get_enum (self->settings, "units");
-}
 
 static char *
 format_datetime (gint64 time_us)
@@ -159,22 +127,8 @@ update_actions (ObdHistoryPage *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.compare", self->checked->len == 2);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.verify-chain",
-                                 get_store (self) != NULL);
-}
-
-static void
-report_error (ObdHistoryPage *self,
-              const char     *what,
-              const GError   *error)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-
-  g_warning ("%s: %s", what, error->message);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, what,
-                                   error->message);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+                                 obd_page_get_store (OBD_PAGE (self)) != NULL &&
+                                 !gtk_widget_get_visible (GTK_WIDGET (self->verify_spinner)));
 }
 
 /* Charts -------------------------------------------------------------- */
@@ -221,25 +175,78 @@ on_series_toggled_cb (GtkCheckButton *check,
     obd_trend_chart_set_series_visible (self->chart_b, id, active);
 }
 
-/* Loads every recorded numeric quantity of session into chart, on a time
- * axis relative to the session's start.  Series new to the page get a
- * toggle.  When comparing, every series goes into both charts (empty in
- * one if only the other session has it), in the same order, so each
- * quantity has the same colour in both.  Returns the time of the last
- * sample, relative. */
-static gboolean
-load_session (ObdHistoryPage        *self,
-              ObdStore              *store,
-              const ObdStoreSession *session,
-              ObdTrendChart         *chart,
-              gboolean               comparing,
-              gint64                *out_last_us,
-              GError               **error)
+/* Replay: read on the store's thread ------------------------------------ */
+
+typedef struct
+{
+  guint   id;
+  guint8  pid;
+  guint8  index;
+  GArray *times;   /* gint64, relative to the session's start */
+  GArray *values;  /* double, in the units shown */
+} Series;
+
+typedef struct
+{
+  ObdStoreSession *session;
+  GPtrArray       *series;   /* Series */
+  gint64           last_us;  /* the last sample, relative */
+} Replay;
+
+typedef struct
+{
+  gint64         ids[2];     /* the second is 0 when not comparing */
+  ObdUnitSystem  units;
+  Replay        *replays[2];
+} ReplayJob;
+
+static void
+series_free (gpointer data)
+{
+  Series *series = data;
+
+  g_array_unref (series->times);
+  g_array_unref (series->values);
+  g_free (series);
+}
+
+static void
+replay_free (Replay *replay)
+{
+  if (replay == NULL)
+    return;
+  g_clear_pointer (&replay->session, obd_store_session_free);
+  g_clear_pointer (&replay->series, g_ptr_array_unref);
+  g_free (replay);
+}
+
+static void
+replay_job_free (gpointer data)
+{
+  ReplayJob *job = data;
+
+  replay_free (job->replays[0]);
+  replay_free (job->replays[1]);
+  g_free (job);
+}
+
+/* Every recorded numeric quantity of a session, on a time axis relative
+ * to its start. */
+static Replay *
+read_replay (ObdStore       *store,
+             gint64          session_id,
+             ObdUnitSystem   units,
+             GCancellable   *cancellable,
+             GError        **error)
 {
   const ObdPidInfo *table;
   gsize n_rows = 0;
-  ObdUnitSystem units = get_units (self);
-  gint64 last = 0;
+  Replay *replay = g_new0 (Replay, 1);
+
+  replay->series = g_ptr_array_new_with_free_func (series_free);
+  replay->session = obd_store_get_session (store, session_id, error);
+  if (replay->session == NULL)
+    goto fail;
 
   table = obd_pid_get_table (&n_rows);
   for (gsize r = 0; r < n_rows; r++)
@@ -253,56 +260,111 @@ load_session (ObdHistoryPage        *self,
         {
           const ObdValue *info = obd_pid_get_value_info (table[r].pid, (guint8) index);
           g_autoptr(GArray) points = NULL;
-          g_autofree gint64 *times = NULL;
-          g_autofree double *values = NULL;
-          guint id;
+          Series *series;
 
           if (info == NULL)
             break;
-          points = obd_store_get_series (store, session->id, table[r].pid, (guint8) index, 0,
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            goto fail;
+          points = obd_store_get_series (store, session_id, table[r].pid, (guint8) index, 0,
                                          error);
           if (points == NULL)
-            return FALSE;
+            goto fail;
           if (points->len == 0)
             continue;
 
-          id = series_id_for (table[r].pid, (guint8) index);
-          if (!has_series (self, id))
-            {
-              GtkWidget *check = gtk_check_button_new_with_label (obd_value_get_label (info));
-              GdkRGBA color;
-
-              gdk_rgba_parse (&color, series_colors[self->series_ids->len %
-                                                    G_N_ELEMENTS (series_colors)]);
-              obd_trend_chart_add_series (self->chart_a, id, obd_value_get_label (info),
-                                          obd_unit_get_symbol (info->unit, units), &color);
-              if (comparing)
-                obd_trend_chart_add_series (self->chart_b, id, obd_value_get_label (info),
-                                            obd_unit_get_symbol (info->unit, units), &color);
-              g_array_append_val (self->series_ids, id);
-              g_object_set_data (G_OBJECT (check), "series-id", GUINT_TO_POINTER (id));
-              gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
-                                           is_preferred (table[r].pid, (guint8) index));
-              g_signal_connect_object (check, "toggled", G_CALLBACK (on_series_toggled_cb),
-                                       self, G_CONNECT_DEFAULT);
-              gtk_flow_box_append (self->series_box, check);
-            }
-
-          times = g_new (gint64, points->len);
-          values = g_new (double, points->len);
+          series = g_new0 (Series, 1);
+          series->id = series_id_for (table[r].pid, (guint8) index);
+          series->pid = table[r].pid;
+          series->index = (guint8) index;
+          series->times = g_array_sized_new (FALSE, FALSE, sizeof (gint64), points->len);
+          series->values = g_array_sized_new (FALSE, FALSE, sizeof (double), points->len);
           for (guint i = 0; i < points->len; i++)
             {
               const ObdStorePoint *p = &g_array_index (points, ObdStorePoint, i);
+              gint64 t = p->time_us - replay->session->started_us;
+              double v = obd_unit_convert (info->unit, units, p->value);
 
-              times[i] = p->time_us - session->started_us;
-              values[i] = obd_unit_convert (info->unit, units, p->value);
+              g_array_append_val (series->times, t);
+              g_array_append_val (series->values, v);
             }
-          last = MAX (last, times[points->len - 1]);
-          obd_trend_chart_append_many (chart, id, times, values, points->len);
+          replay->last_us = MAX (replay->last_us,
+                                 g_array_index (series->times, gint64, points->len - 1));
+          g_ptr_array_add (replay->series, series);
         }
     }
-  *out_last_us = last;
-  return TRUE;
+  if (replay->session->ended_us > 0)
+    replay->last_us = MAX (replay->last_us, replay->session->ended_us -
+                                            replay->session->started_us);
+  return replay;
+
+fail:
+  replay_free (replay);
+  return NULL;
+}
+
+static gpointer
+replay_job (ObdStore      *store,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  ReplayJob *job = data;
+  ReplayJob *result = g_new0 (ReplayJob, 1);
+
+  for (guint i = 0; i < 2 && job->ids[i] != 0; i++)
+    {
+      result->ids[i] = job->ids[i];
+      result->replays[i] = read_replay (store, job->ids[i], job->units, cancellable, error);
+      if (result->replays[i] == NULL)
+        {
+          replay_job_free (result);
+          return NULL;
+        }
+    }
+  return result;
+}
+
+/* Puts a replay into chart.  Series new to the page get a toggle.  When
+ * comparing, every series goes into both charts (empty in one if only the
+ * other session has it), in the same order, so each quantity has the same
+ * colour in both. */
+static void
+show_replay (ObdHistoryPage *self,
+             const Replay   *replay,
+             ObdTrendChart  *chart,
+             gboolean        comparing)
+{
+  ObdUnitSystem units = obd_page_get_units (OBD_PAGE (self));
+
+  for (guint s = 0; s < replay->series->len; s++)
+    {
+      const Series *series = g_ptr_array_index (replay->series, s);
+      const ObdValue *info = obd_pid_get_value_info (series->pid, series->index);
+
+      if (!has_series (self, series->id))
+        {
+          GtkWidget *check = gtk_check_button_new_with_label (obd_value_get_label (info));
+          GdkRGBA color;
+
+          gdk_rgba_parse (&color, series_colors[self->series_ids->len %
+                                                G_N_ELEMENTS (series_colors)]);
+          obd_trend_chart_add_series (self->chart_a, series->id, obd_value_get_label (info),
+                                      obd_unit_get_symbol (info->unit, units), &color);
+          if (comparing)
+            obd_trend_chart_add_series (self->chart_b, series->id, obd_value_get_label (info),
+                                        obd_unit_get_symbol (info->unit, units), &color);
+          g_array_append_val (self->series_ids, series->id);
+          g_object_set_data (G_OBJECT (check), "series-id", GUINT_TO_POINTER (series->id));
+          gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                       is_preferred (series->pid, series->index));
+          g_signal_connect_object (check, "toggled", G_CALLBACK (on_series_toggled_cb),
+                                   self, G_CONNECT_DEFAULT);
+          gtk_flow_box_append (self->series_box, check);
+        }
+      obd_trend_chart_append_many (chart, series->id, (const gint64 *) series->times->data,
+                                   (const double *) series->values->data, series->times->len);
+    }
 }
 
 /* After loading: sync visibility with the toggles, and if none of the
@@ -342,62 +404,50 @@ set_window (ObdTrendChart *chart,
 }
 
 static void
-show_sessions (ObdHistoryPage *self,
-               gint64          id_a,
-               gint64          id_b)
+on_replay_loaded_cb (ObdPage      *page,
+                     gpointer      result,
+                     const GError *error,
+                     gpointer      user_data)
 {
-  ObdStore *store = get_store (self);
-  g_autoptr(ObdStoreSession) a = NULL;
-  g_autoptr(ObdStoreSession) b = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 last_a = 0, last_b = 0;
+  ObdHistoryPage *self = OBD_HISTORY_PAGE (page);
+  ReplayJob *job = result;
+  const Replay *a, *b;
   g_autofree char *date_a = NULL;
   g_autofree char *title_a = NULL;
 
   clear_charts (self);
-  if (store == NULL)
-    return;
-
-  a = obd_store_get_session (store, id_a, &error);
-  if (a != NULL && id_b != 0)
-    b = obd_store_get_session (store, id_b, &error);
-  if (a == NULL || (id_b != 0 && b == NULL))
+  if (job == NULL)
     {
-      report_error (self, _("The session could not be opened"), error);
+      obd_page_report_error (page, _("The session could not be replayed"), error);
+      gtk_widget_set_visible (self->replay_group, FALSE);
       return;
     }
-  self->comparing = b != NULL;
+
+  a = job->replays[0];
+  b = job->replays[1];
   /* The older one is "before". */
-  if (b != NULL && b->started_us < a->started_us)
+  if (b != NULL && b->session->started_us < a->session->started_us)
     {
-      ObdStoreSession *tmp = a;
+      const Replay *tmp = a;
       a = b;
       b = tmp;
     }
-
-  if (!load_session (self, store, a, self->chart_a, b != NULL, &last_a, &error) ||
-      (b != NULL && !load_session (self, store, b, self->chart_b, TRUE, &last_b, &error)))
-    {
-      clear_charts (self);
-      report_error (self, _("The session could not be replayed"), error);
-      return;
-    }
-  if (a->ended_us > 0)
-    last_a = MAX (last_a, a->ended_us - a->started_us);
-  if (b != NULL && b->ended_us > 0)
-    last_b = MAX (last_b, b->ended_us - b->started_us);
+  self->comparing = b != NULL;
+  show_replay (self, a, self->chart_a, b != NULL);
+  if (b != NULL)
+    show_replay (self, b, self->chart_b, TRUE);
 
   /* One span for both, so equal times since start line up vertically. */
-  set_window (self->chart_a, MAX (last_a, last_b));
-  set_window (self->chart_b, MAX (last_a, last_b));
-  self->shown_a = a->id;
-  self->shown_b = b != NULL ? b->id : 0;
+  set_window (self->chart_a, MAX (a->last_us, b != NULL ? b->last_us : 0));
+  set_window (self->chart_b, MAX (a->last_us, b != NULL ? b->last_us : 0));
+  self->shown_a = a->session->id;
+  self->shown_b = b != NULL ? b->session->id : 0;
   apply_visibility (self);
 
-  date_a = format_datetime (a->started_us);
+  date_a = format_datetime (a->session->started_us);
   if (b != NULL)
     {
-      g_autofree char *date_b = format_datetime (b->started_us);
+      g_autofree char *date_b = format_datetime (b->session->started_us);
       g_autofree char *title_b = NULL;
 
       /* Translators: the earlier of two compared sessions */
@@ -428,13 +478,28 @@ show_sessions (ObdHistoryPage *self,
   gtk_widget_set_visible (self->replay_group, TRUE);
 }
 
+static void
+show_sessions (ObdHistoryPage *self,
+               gint64          id_a,
+               gint64          id_b)
+{
+  ReplayJob *job = g_new0 (ReplayJob, 1);
+
+  job->ids[0] = id_a;
+  job->ids[1] = id_b;
+  job->units = obd_page_get_units (OBD_PAGE (self));
+  obd_page_load (OBD_PAGE (self), "replay", replay_job, job, replay_job_free, replay_job_free,
+                 G_PRIORITY_DEFAULT, on_replay_loaded_cb, NULL);
+}
+
 /* Session list -------------------------------------------------------- */
 
 static void
-on_check_toggled_cb (GtkCheckButton *check,
-                     ObdHistoryPage *self)
+on_item_checked_cb (ObdHistoryPage *self,
+                    GParamSpec     *pspec,
+                    ObdRowItem     *item)
 {
-  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (check), "session-id");
+  gint64 id = obd_row_item_get_id (item);
 
   for (guint i = 0; i < self->checked->len; i++)
     if (g_array_index (self->checked, gint64, i) == id)
@@ -442,7 +507,7 @@ on_check_toggled_cb (GtkCheckButton *check,
         g_array_remove_index (self->checked, i);
         break;
       }
-  if (gtk_check_button_get_active (check))
+  if (obd_row_item_get_checked (item))
     g_array_append_val (self->checked, id);
   update_actions (self);
 }
@@ -451,27 +516,23 @@ static void
 on_session_list_row_activated_cb (ObdHistoryPage *self,
                                   GtkListBoxRow  *row)
 {
-  gint64 *id = g_object_get_data (G_OBJECT (row), "session-id");
-
-  if (id != NULL)
-    obd_history_page_open_session (self, *id);
+  if (OBD_IS_ITEM_ROW (row))
+    obd_history_page_open_session (self, obd_row_item_get_id (obd_item_row_get_item (
+                                                                OBD_ITEM_ROW (row))));
 }
 
-static GtkWidget *
-session_row_new (ObdHistoryPage        *self,
-                 const ObdStoreSession *session,
-                 gboolean               show_vehicle)
+static ObdRowItem *
+session_item_new (ObdHistoryPage        *self,
+                  const ObdStoreSession *session,
+                  gboolean               show_vehicle)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *check = gtk_check_button_new ();
   g_autofree char *title = format_datetime (session->started_us);
   g_autofree char *duration = NULL;
   g_autofree char *samples = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *a11y = NULL;
-  gint64 *id = g_new (gint64, 1);
+  ObdRowItem *item;
 
-  *id = session->id;
   if (session->ended_us > 0)
     duration = format_duration (session->ended_us - session->started_us);
   else
@@ -489,72 +550,61 @@ session_row_new (ObdHistoryPage        *self,
       g_free (subtitle);
       subtitle = with_vehicle;
     }
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "session-id", id, g_free);
-  if (session->status == OBD_STORE_SESSION_INTERRUPTED)
-    gtk_widget_add_css_class (row, "obd-session-interrupted");
-
-  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
   /* Translators: accessible name of the tick box that picks a session for comparison */
   a11y = g_strdup_printf (_("Compare the session of %s"), title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
-  gtk_widget_set_tooltip_text (check, _("Tick two sessions to compare them"));
-  g_object_set_data (G_OBJECT (check), "session-id", id);
+
+  item = obd_row_item_new (session->id, title, subtitle);
+  g_object_set (item,
+                "subtitle-lines", 0,
+                "activatable", TRUE,
+                "checkable", TRUE,
+                "check-label", a11y,
+                "css-class", session->status == OBD_STORE_SESSION_INTERRUPTED
+                               ? "obd-session-interrupted" : NULL,
+                NULL);
   for (guint i = 0; i < self->checked->len; i++)
     if (g_array_index (self->checked, gint64, i) == session->id)
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
-  g_signal_connect_object (check, "toggled", G_CALLBACK (on_check_toggled_cb), self,
-                           G_CONNECT_DEFAULT);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("go-next-symbolic"));
-  return row;
+      obd_row_item_set_checked (item, TRUE);
+  g_signal_connect_object (item, "notify::checked", G_CALLBACK (on_item_checked_cb), self,
+                           G_CONNECT_SWAPPED);
+  return item;
 }
 
-void
-obd_history_page_reload (ObdHistoryPage *self)
+static gpointer
+list_sessions_job (ObdStore      *store,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
-  ObdStore *store;
-  gint64 vehicle_id;
-  g_autoptr(GPtrArray) sessions = NULL;
+  return obd_store_list_sessions (store, *(gint64 *) data, error);
+}
+
+static void
+on_sessions_loaded_cb (ObdPage      *page,
+                       gpointer      result,
+                       const GError *error,
+                       gpointer      user_data)
+{
+  ObdHistoryPage *self = OBD_HISTORY_PAGE (page);
+  GPtrArray *sessions = result;
+  gint64 vehicle_id = obd_page_get_shown_vehicle_id (page);
   g_autoptr(GArray) still_checked = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GError) error = NULL;
-  GtkWidget *child;
-  gint64 shown_a = self->shown_a, shown_b = self->shown_b;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   gboolean a_present = FALSE, b_present = FALSE;
 
-  g_return_if_fail (OBD_IS_HISTORY_PAGE (self));
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->session_list))) != NULL)
-    gtk_list_box_remove (self->session_list, child);
-
-  store = get_store (self);
-  update_actions (self);
-  if (store == NULL)
+  if (sessions == NULL)
     {
-      clear_charts (self);
-      gtk_widget_set_visible (self->replay_group, FALSE);
+      g_autofree char *text = obd_page_describe_error (_("The recorded sessions cannot be "
+                                                         "shown"), error);
+
+      adw_status_page_set_description (self->unavailable_page, text);
       gtk_stack_set_visible_child_name (self->stack, "unavailable");
       return;
     }
 
-  /* Without a vehicle (a car that reports no VIN, or none connected) the
-   * whole workshop's history is listed. */
-  vehicle_id = get_effective_vehicle_id (self);
-  sessions = obd_store_list_sessions (store, vehicle_id, &error);
-  if (sessions == NULL)
-    {
-      g_warning ("Could not list sessions: %s", error->message);
-      sessions = g_ptr_array_new ();
-    }
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->sessions_group),
                                    vehicle_id != 0 ? _("Recorded Sessions")
                                                    : _("All Recorded Sessions"));
-
   for (guint i = 0; i < sessions->len; i++)
     {
       const ObdStoreSession *session = g_ptr_array_index (sessions, i);
@@ -562,24 +612,51 @@ obd_history_page_reload (ObdHistoryPage *self)
       for (guint j = 0; j < self->checked->len; j++)
         if (g_array_index (self->checked, gint64, j) == session->id)
           g_array_append_val (still_checked, session->id);
-      a_present |= session->id == shown_a;
-      b_present |= session->id == shown_b;
+      a_present |= session->id == self->shown_a;
+      b_present |= session->id == self->shown_b;
     }
   /* Ticks of sessions no longer listed (another vehicle) are dropped. */
   g_array_set_size (self->checked, 0);
   g_array_append_vals (self->checked, still_checked->data, still_checked->len);
 
   for (guint i = 0; i < sessions->len; i++)
-    gtk_list_box_append (self->session_list,
-                         session_row_new (self, g_ptr_array_index (sessions, i), vehicle_id == 0));
+    g_ptr_array_add (items, session_item_new (self, g_ptr_array_index (sessions, i),
+                                              vehicle_id == 0));
+  obd_page_fill_model (OBD_PAGE (self), self->sessions, items);
 
-  if (!a_present || (shown_b != 0 && !b_present))
+  if (!a_present || (self->shown_b != 0 && !b_present))
     {
       clear_charts (self);
       gtk_widget_set_visible (self->replay_group, FALSE);
     }
   update_actions (self);
   gtk_stack_set_visible_child_name (self->stack, sessions->len > 0 ? "content" : "empty");
+}
+
+void
+obd_history_page_reload (ObdHistoryPage *self)
+{
+  gint64 vehicle_id;
+
+  g_return_if_fail (OBD_IS_HISTORY_PAGE (self));
+
+  update_actions (self);
+  if (obd_page_get_store (OBD_PAGE (self)) == NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED,
+                                                     _("There is no local history."));
+
+      on_sessions_loaded_cb (OBD_PAGE (self), NULL, error, NULL);
+      return;
+    }
+
+  /* Without a vehicle (a car that reports no VIN, or none connected) the
+   * whole workshop's history is listed. */
+  vehicle_id = obd_page_get_shown_vehicle_id (OBD_PAGE (self));
+  obd_page_load (OBD_PAGE (self), "sessions", list_sessions_job,
+                 g_memdup2 (&vehicle_id, sizeof vehicle_id), g_free,
+                 (GDestroyNotify) g_ptr_array_unref, G_PRIORITY_HIGH, on_sessions_loaded_cb,
+                 NULL);
 }
 
 /* Actions ------------------------------------------------------------- */
@@ -607,30 +684,70 @@ close_replay_action (GtkWidget  *widget,
   gtk_widget_set_visible (self->replay_group, FALSE);
 }
 
-static void
-verify_chain_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
+typedef struct
 {
-  ObdHistoryPage *self = OBD_HISTORY_PAGE (widget);
-  ObdStore *store = get_store (self);
-  gint64 first_bad = 0;
-  g_autoptr(GError) error = NULL;
+  gint64           first_bad;
+  ObdStoreSession *bad;
+} Verdict;
+
+static void
+verdict_free (gpointer data)
+{
+  Verdict *verdict = data;
+
+  g_clear_pointer (&verdict->bad, obd_store_session_free);
+  g_free (verdict);
+}
+
+static gpointer
+verify_job (ObdStore      *store,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  Verdict *verdict = g_new0 (Verdict, 1);
+
+  if (!obd_store_verify_chain (store, &verdict->first_bad, error))
+    {
+      verdict_free (verdict);
+      return NULL;
+    }
+  if (verdict->first_bad != 0)
+    verdict->bad = obd_store_get_session (store, verdict->first_bad, NULL);
+  return verdict;
+}
+
+static void
+set_checking (ObdHistoryPage *self,
+              gboolean        checking)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->verify_spinner), checking);
+  gtk_spinner_set_spinning (self->verify_spinner, checking);
+  gtk_widget_set_visible (GTK_WIDGET (self->verify_icon), !checking);
+  update_actions (self);
+}
+
+static void
+on_verified_cb (ObdPage      *page,
+                gpointer      result,
+                const GError *error,
+                gpointer      user_data)
+{
+  ObdHistoryPage *self = OBD_HISTORY_PAGE (page);
+  Verdict *verdict = result;
   g_autofree char *text = NULL;
   const char *icon, *css;
 
-  if (store == NULL)
-    return;
-
-  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "error");
-  if (!obd_store_verify_chain (store, &first_bad, &error))
+  set_checking (self, FALSE);
+  if (verdict == NULL)
     {
-      text = g_strdup_printf (_("The check could not run: %s"), error->message);
+      g_autofree char *reason = obd_page_describe_error ("", error);
+
+      text = g_strdup_printf (_("The check could not run: %s"), reason);
       icon = "dialog-warning-symbolic";
       css = "error";
     }
-  else if (first_bad == 0)
+  else if (verdict->first_bad == 0)
     {
       text = g_strdup (_("Intact: every sealed session matches its fingerprint and the chain "
                          "is unbroken."));
@@ -639,8 +756,8 @@ verify_chain_action (GtkWidget  *widget,
     }
   else
     {
-      g_autoptr(ObdStoreSession) bad = obd_store_get_session (store, first_bad, NULL);
-      g_autofree char *date = bad != NULL ? format_datetime (bad->started_us) : NULL;
+      g_autofree char *date = verdict->bad != NULL ? format_datetime (verdict->bad->started_us)
+                                                   : NULL;
 
       text = g_strdup_printf (_("Broken: the session of %s no longer matches what was sealed. "
                                 "The history was changed after recording; reports printed "
@@ -654,13 +771,39 @@ verify_chain_action (GtkWidget  *widget,
   gtk_widget_add_css_class (GTK_WIDGET (self->verify_icon), css);
 }
 
+static void
+verify_chain_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ObdHistoryPage *self = OBD_HISTORY_PAGE (widget);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "error");
+  adw_action_row_set_subtitle (self->verify_row,
+                               _("Checking every sealed session… The rest of the application "
+                                 "can be used meanwhile."));
+  set_checking (self, TRUE);
+  obd_page_load (OBD_PAGE (self), "verify", verify_job, NULL, NULL, verdict_free,
+                 G_PRIORITY_LOW, on_verified_cb, NULL);
+}
+
 /* GObject ------------------------------------------------------------- */
 
 static void
-on_session_vehicle_changed_cb (ObdHistoryPage *self)
+obd_history_page_vehicle_changed (ObdPage *page)
 {
-  if (self->vehicle_id == 0)
-    obd_history_page_reload (self);
+  obd_history_page_reload (OBD_HISTORY_PAGE (page));
+}
+
+static void
+obd_history_page_store_changed (ObdPage    *page,
+                                const char *what,
+                                gint64      vehicle_id)
+{
+  /* A recording that starts or ends changes the list. */
+  if (g_str_equal (what, "session") || g_str_equal (what, "vehicle"))
+    obd_history_page_reload (OBD_HISTORY_PAGE (page));
 }
 
 static void
@@ -668,15 +811,9 @@ obd_history_page_dispose (GObject *object)
 {
   ObdHistoryPage *self = OBD_HISTORY_PAGE (object);
 
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
-  g_clear_object (&self->session);
-  g_clear_object (&self->settings);
-  /* The stack is both a template child and AdwBin's child: take it out of
-   * the bin first, or the bin would unparent it a second time. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_HISTORY_PAGE);
+  if (self->session_list != NULL)
+    gtk_list_box_bind_model (self->session_list, NULL, NULL, NULL, NULL);
+  obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_HISTORY_PAGE);
 
   G_OBJECT_CLASS (obd_history_page_parent_class)->dispose (object);
 }
@@ -686,6 +823,7 @@ obd_history_page_finalize (GObject *object)
 {
   ObdHistoryPage *self = OBD_HISTORY_PAGE (object);
 
+  g_clear_object (&self->sessions);
   g_clear_pointer (&self->checked, g_array_unref);
   g_clear_pointer (&self->series_ids, g_array_unref);
 
@@ -693,66 +831,16 @@ obd_history_page_finalize (GObject *object)
 }
 
 static void
-obd_history_page_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  ObdHistoryPage *self = OBD_HISTORY_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    case PROP_VEHICLE_ID:
-      g_value_set_int64 (value, self->vehicle_id);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-obd_history_page_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  ObdHistoryPage *self = OBD_HISTORY_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      obd_history_page_set_session (self, g_value_get_object (value));
-      break;
-    case PROP_VEHICLE_ID:
-      obd_history_page_set_vehicle_id (self, g_value_get_int64 (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 obd_history_page_class_init (ObdHistoryPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ObdPageClass *page_class = OBD_PAGE_CLASS (klass);
 
   object_class->dispose = obd_history_page_dispose;
   object_class->finalize = obd_history_page_finalize;
-  object_class->get_property = obd_history_page_get_property;
-  object_class->set_property = obd_history_page_set_property;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, OBD_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
-                         G_PARAM_STATIC_STRINGS);
-  properties[PROP_VEHICLE_ID] =
-    g_param_spec_int64 ("vehicle-id", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->vehicle_changed = obd_history_page_vehicle_changed;
+  page_class->store_changed = obd_history_page_store_changed;
 
   g_type_ensure (OBD_TYPE_TREND_CHART);
   /* Referencing the resource links it in from the static library. */
@@ -760,6 +848,7 @@ obd_history_page_class_init (ObdHistoryPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
                                                "/obd-history-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, unavailable_page);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, replay_group);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, chart_a_label);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, chart_a);
@@ -771,6 +860,7 @@ obd_history_page_class_init (ObdHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, session_list);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, verify_row);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, verify_icon);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, verify_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_session_list_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "history.compare", NULL, compare_action);
@@ -783,26 +873,12 @@ obd_history_page_class_init (ObdHistoryPageClass *klass)
 static void
 obd_history_page_init (ObdHistoryPage *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
   self->checked = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->series_ids = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->sessions = g_list_store_new (OBD_TYPE_ROW_ITEM);
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA, TRUE);
-  if (schema != NULL)
-    self->settings = g_settings_new (SETTINGS_SCHEMA);
-
-  self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
-  g_signal_group_connect_swapped (self->session_signals, "notify::vehicle-id",
-                                  G_CALLBACK (on_session_vehicle_changed_cb), self);
-  /* A recording that ends adds a session to the list. */
-  g_signal_group_connect_swapped (self->session_signals, "notify::recording",
-                                  G_CALLBACK (obd_history_page_reload), self);
-
-  obd_history_page_reload (self);
+  gtk_list_box_bind_model (self->session_list, G_LIST_MODEL (self->sessions), obd_item_row_new,
+                           NULL, NULL);
 }
 
 GtkWidget *
@@ -811,50 +887,6 @@ obd_history_page_new (ObdSession *session)
   g_return_val_if_fail (session == NULL || OBD_IS_SESSION (session), NULL);
 
   return g_object_new (OBD_TYPE_HISTORY_PAGE, "session", session, NULL);
-}
-
-ObdSession *
-obd_history_page_get_session (ObdHistoryPage *self)
-{
-  g_return_val_if_fail (OBD_IS_HISTORY_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-obd_history_page_set_session (ObdHistoryPage *self,
-                              ObdSession     *session)
-{
-  g_return_if_fail (OBD_IS_HISTORY_PAGE (self));
-  g_return_if_fail (session == NULL || OBD_IS_SESSION (session));
-
-  if (!g_set_object (&self->session, session))
-    return;
-  g_signal_group_set_target (self->session_signals, session);
-  obd_history_page_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
-}
-
-gint64
-obd_history_page_get_vehicle_id (ObdHistoryPage *self)
-{
-  g_return_val_if_fail (OBD_IS_HISTORY_PAGE (self), 0);
-
-  return self->vehicle_id;
-}
-
-void
-obd_history_page_set_vehicle_id (ObdHistoryPage *self,
-                                 gint64          vehicle_id)
-{
-  g_return_if_fail (OBD_IS_HISTORY_PAGE (self));
-  g_return_if_fail (vehicle_id >= 0);
-
-  if (self->vehicle_id == vehicle_id)
-    return;
-  self->vehicle_id = vehicle_id;
-  obd_history_page_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VEHICLE_ID]);
 }
 
 void

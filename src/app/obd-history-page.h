@@ -6,27 +6,22 @@
 
 #include <adwaita.h>
 
-#include "obd-session.h"
+#include "obd-page.h"
 
 G_BEGIN_DECLS
 
 #define OBD_TYPE_HISTORY_PAGE (obd_history_page_get_type ())
-G_DECLARE_FINAL_TYPE (ObdHistoryPage, obd_history_page, OBD, HISTORY_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ObdHistoryPage, obd_history_page, OBD, HISTORY_PAGE, ObdPage)
 
 GtkWidget  *obd_history_page_new               (ObdSession     *session);
 
-ObdSession *obd_history_page_get_session       (ObdHistoryPage *self);
-void        obd_history_page_set_session       (ObdHistoryPage *self,
-                                                ObdSession     *session);
-/* 0 follows the session's "vehicle-id"; when that is 0 too, every
- * recorded session is listed. */
-gint64      obd_history_page_get_vehicle_id    (ObdHistoryPage *self);
-void        obd_history_page_set_vehicle_id    (ObdHistoryPage *self,
-                                                gint64          vehicle_id);
+/* The vehicle shown is ObdPage's "vehicle-id" (0 follows the session's);
+ * when that is 0 too, every recorded session is listed. */
 /* Lists the sessions again from the store. */
 void        obd_history_page_reload            (ObdHistoryPage *self);
 
-/* Replays one recorded session in the chart. */
+/* Replays one recorded session in the chart (read from the store in the
+ * background; the chart fills when it arrives). */
 void        obd_history_page_open_session      (ObdHistoryPage *self,
                                                 gint64          session_id);
 /* Shows two sessions one above the other (the older as "before"), each on

@@ -6,7 +6,11 @@
  * not support, in the setting's order; the setting keeps PIDs this car
  * lacks so that the next car that has them shows them again.  Values come
  * from the session's ::samples batches: gauges change once per batch, the
- * chart takes every sample and draws on its own frame clock.
+ * chart takes every sample and draws on its own frame clock.  The chart
+ * starts from the session's recent history (a page built after a role
+ * switch starts full) and keeps about its time span: once it holds twice
+ * that, it is filled again from the history, so memory stays flat over a
+ * day at the bench.
  */
 #define G_LOG_DOMAIN "obd-live-page"
 #include "config.h"
@@ -23,19 +27,13 @@
 #include "obd-trend-chart.h"
 
 /* Gauges on screen poll fastest; when the page is hidden they keep a low
- * rate so the chart has no hole when the mechanic comes back. */
+ * rate so the chart has no hole when the mechanic comes back.  (The
+ * readings the live alerts need are the session's to poll.) */
 #define PRIORITY_ON_SCREEN 10
 #define PRIORITY_HIDDEN     3
-/* Readings the session's live alerts need, polled in the background so
- * the overview's alerts work whatever the dashboard shows. */
-#define PRIORITY_ALERTS     1
 /* Series shown in the chart by default: more lines than this are hard to
  * tell apart. */
 #define DEFAULT_CHART_SERIES 3
-
-static const guint8 alert_pids[] = {
-  0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0C, 0x3C, 0x3D, 0x3E, 0x3F, 0x42, 0x5C,
-};
 
 typedef enum
 {
@@ -47,12 +45,9 @@ typedef enum
 
 struct _ObdLivePage
 {
-  AdwBin            parent_instance;
+  ObdPage           parent_instance;
 
-  ObdSession       *session;
-  GSignalGroup     *session_signals;
-  GSettings        *settings;
-  ObdUnitSystem     units;
+  gint64            chart_filled_us; /* sample time the chart was last refilled */
 
   GArray           *dashboard;          /* guint8: the gauges, in order */
   gboolean          supported[256];
@@ -64,12 +59,12 @@ struct _ObdLivePage
   gboolean          chart_ecu_set[256];
 
   guint             rebuild_idle_id;
+  gboolean          picker_dirty;     /* built again when it is next shown */
   guint             elapsed_id;
   guint8            focus_pid;
   FocusTarget       focus_target;
 
   /* Template widgets */
-  AdwToastOverlay  *toasts;
   GtkMenuButton    *pick_button;
   GtkPopover       *pick_popover;
   GtkListBox       *pick_list;
@@ -78,7 +73,6 @@ struct _ObdLivePage
   GtkLabel         *record_label;
   GtkLabel         *link_label;
   GtkStack         *stack;
-  AdwStatusPage    *disconnected_page;
   GtkWidget        *no_gauges_label;
   GtkFlowBox       *gauge_box;
   GtkWidget        *chart_section;
@@ -86,41 +80,11 @@ struct _ObdLivePage
   ObdTrendChart    *chart;
 };
 
-G_DEFINE_FINAL_TYPE (ObdLivePage, obd_live_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (ObdLivePage, obd_live_page, OBD_TYPE_PAGE)
 
 static void rebuild (ObdLivePage *self);
 
 /* Helpers ------------------------------------------------------------- */
-
-static void
-show_toast (ObdLivePage *self,
-            const char  *text)
-{
-  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
-  GtkWidget *overlay = NULL;
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-  AdwToast *toast;
-
-  /* The window's overlay when there is one, the page's own otherwise. */
-  if (parent != NULL)
-    overlay = gtk_widget_get_ancestor (parent, ADW_TYPE_TOAST_OVERLAY);
-  if (overlay == NULL)
-    overlay = GTK_WIDGET (self->toasts);
-
-  /* libadwaita 1.2 always reads a toast title as Pango markup. */
-  toast = adw_toast_new (escaped);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-}
 
 /* A PID can be a gauge when its main value is a number with a range. */
 static gboolean
@@ -141,7 +105,8 @@ pid_is_gaugeable (guint8 pid)
 static GArray *
 dup_setting_pids (ObdLivePage *self)
 {
-  g_auto(GStrv) strv = g_settings_get_strv (self->settings, "dashboard-pids");
+  g_auto(GStrv) strv = g_settings_get_strv (obd_page_get_settings (OBD_PAGE (self)),
+                                              "dashboard-pids");
   GArray *pids = g_array_new (FALSE, FALSE, sizeof (guint8));
   gboolean seen[256] = { FALSE };
 
@@ -178,7 +143,8 @@ save_setting_pids (ObdLivePage *self,
       g_strv_builder_add (builder, hex);
     }
   strv = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "dashboard-pids", (const char * const *) strv);
+  g_settings_set_strv (obd_page_get_settings (OBD_PAGE (self)), "dashboard-pids",
+                       (const char * const *) strv);
 }
 
 static int
@@ -251,7 +217,8 @@ setting_in_units (ObdLivePage *self,
                   const char  *key,
                   ObdUnit      unit)
 {
-  return obd_unit_convert (unit, self->units, g_settings_get_double (self->settings, key));
+  return obd_unit_convert (unit, obd_page_get_units (OBD_PAGE (self)),
+                           g_settings_get_double (obd_page_get_settings (OBD_PAGE (self)), key));
 }
 
 /* Thresholds come from the alert settings, so a gauge turns red exactly
@@ -264,6 +231,8 @@ configure_gauge (ObdLivePage *self,
   const ObdPidInfo *info = obd_pid_lookup (pid);
   const ObdValue *meta = obd_pid_get_value_info (pid, 0);
   ObdUnit unit = meta->unit;
+  ObdUnitSystem units = obd_page_get_units (OBD_PAGE (self));
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
   double latest = NAN;
   double min = info->min, max = info->max;
 
@@ -276,10 +245,10 @@ configure_gauge (ObdLivePage *self,
     }
 
   obd_gauge_set_label (gauge, pid_short_label (pid));
-  obd_gauge_set_unit (gauge, obd_unit_get_symbol (unit, self->units));
-  obd_gauge_set_digits (gauge, obd_unit_get_decimals (unit, self->units));
-  obd_gauge_set_min_value (gauge, obd_unit_convert (unit, self->units, min));
-  obd_gauge_set_max_value (gauge, obd_unit_convert (unit, self->units, max));
+  obd_gauge_set_unit (gauge, obd_unit_get_symbol (unit, units));
+  obd_gauge_set_digits (gauge, obd_unit_get_decimals (unit, units));
+  obd_gauge_set_min_value (gauge, obd_unit_convert (unit, units, min));
+  obd_gauge_set_max_value (gauge, obd_unit_convert (unit, units, max));
   obd_gauge_set_warning_threshold (gauge, NAN);
   obd_gauge_set_critical_threshold (gauge, NAN);
   obd_gauge_set_low_warning_threshold (gauge, NAN);
@@ -308,40 +277,26 @@ configure_gauge (ObdLivePage *self,
                                        setting_in_units (self, "voltage-high-warning", unit));
     }
 
-  if (self->session != NULL)
-    latest = obd_session_get_latest (self->session, pid, 0, NULL);
-  obd_gauge_set_value (gauge, isfinite (latest) ? obd_unit_convert (unit, self->units, latest)
-                                                : NAN);
+  if (session != NULL)
+    latest = obd_session_get_latest (session, pid, 0, NULL);
+  obd_gauge_set_value (gauge, isfinite (latest) ? obd_unit_convert (unit, units, latest) : NAN);
 }
 
 static void
 update_watched (ObdLivePage *self)
 {
-  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (guint8));
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
   g_autoptr(GArray) priorities = g_array_new (FALSE, FALSE, sizeof (guint));
   guint on_screen = gtk_widget_get_mapped (GTK_WIDGET (self)) ? PRIORITY_ON_SCREEN
                                                                : PRIORITY_HIDDEN;
-  guint background = PRIORITY_ALERTS;
 
-  if (self->session == NULL ||
-      obd_session_get_state (self->session) != OBD_SESSION_STATE_CONNECTED)
+  if (session == NULL || !obd_page_get_connected (OBD_PAGE (self)))
     return;
 
   for (guint i = 0; i < self->dashboard->len; i++)
-    {
-      g_array_append_val (pids, g_array_index (self->dashboard, guint8, i));
-      g_array_append_val (priorities, on_screen);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (alert_pids); i++)
-    {
-      if (!self->supported[alert_pids[i]] || find_pid (self->dashboard, alert_pids[i]) >= 0)
-        continue;
-      g_array_append_val (pids, alert_pids[i]);
-      g_array_append_val (priorities, background);
-    }
-
-  obd_session_set_watched_pids (self->session, (const guint8 *) pids->data,
-                                (const guint *) priorities->data, pids->len);
+    g_array_append_val (priorities, on_screen);
+  obd_session_set_watched_pids (session, (const guint8 *) self->dashboard->data,
+                                (const guint *) priorities->data, self->dashboard->len);
 }
 
 /* The chart ----------------------------------------------------------- */
@@ -357,6 +312,56 @@ on_chart_toggle_toggled_cb (GtkCheckButton *button,
   obd_trend_chart_set_series_visible (self->chart, pid, active);
   if (active)
     obd_trend_chart_set_selected_series (self->chart, pid);
+}
+
+/* What the session read of pid over the chart's span, in the units shown. */
+static void
+fill_series (ObdLivePage *self,
+             guint8       pid)
+{
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  const ObdValue *meta = obd_pid_get_value_info (pid, 0);
+  ObdUnitSystem units = obd_page_get_units (OBD_PAGE (self));
+  g_autoptr(GArray) history = NULL;
+  g_autofree gint64 *times = NULL;
+  g_autofree double *values = NULL;
+
+  if (session == NULL)
+    return;
+  history = obd_live_data_dup_history (obd_session_get_live_data (session), pid, 0);
+  if (history->len == 0)
+    return;
+  times = g_new (gint64, history->len);
+  values = g_new (double, history->len);
+  for (guint i = 0; i < history->len; i++)
+    {
+      const ObdLivePoint *point = &g_array_index (history, ObdLivePoint, i);
+
+      times[i] = point->time_us;
+      values[i] = obd_unit_convert (meta->unit, units, point->value);
+    }
+  obd_trend_chart_append_many (self->chart, pid, times, values, history->len);
+  self->chart_filled_us = MAX (self->chart_filled_us, times[history->len - 1]);
+}
+
+/* The chart holds twice its span: start it again from the session's
+ * history, which keeps one to two spans. */
+static void
+trim_chart (ObdLivePage *self,
+            gint64       now_us)
+{
+  gint64 span = obd_trend_chart_get_time_span (self->chart);
+
+  if (self->chart_filled_us == 0)
+    self->chart_filled_us = now_us;
+  if (now_us - self->chart_filled_us < 2 * span)
+    return;
+
+  obd_trend_chart_clear (self->chart);
+  self->chart_filled_us = now_us;
+  for (guint pid = 1; pid < 256; pid++)
+    if (self->has_series[pid])
+      fill_series (self, pid);
 }
 
 /* Series ids are the PIDs (never 0: PID 00 is a bitmap, not a gauge). */
@@ -397,8 +402,11 @@ sync_chart (ObdLivePage *self,
       if (!self->has_series[pid])
         {
           obd_trend_chart_add_series (self->chart, pid, pid_short_label (pid),
-                                      obd_unit_get_symbol (meta->unit, self->units), NULL);
+                                      obd_unit_get_symbol (meta->unit,
+                                                           obd_page_get_units (OBD_PAGE (self))),
+                                      NULL);
           self->has_series[pid] = TRUE;
+          fill_series (self, pid);
         }
       obd_trend_chart_set_series_visible (self->chart, pid, self->in_chart[pid]);
 
@@ -553,6 +561,7 @@ rebuild_picker (ObdLivePage *self)
   GtkWidget *child;
   GtkWidget *focus = NULL;
 
+  self->picker_dirty = FALSE;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->pick_list))) != NULL)
     gtk_list_box_remove (self->pick_list, child);
 
@@ -592,32 +601,11 @@ rebuild_picker (ObdLivePage *self)
 /* Rebuilding ---------------------------------------------------------- */
 
 static void
-update_status (ObdLivePage *self)
-{
-  ObdSessionState state = self->session != NULL ? obd_session_get_state (self->session)
-                                                 : OBD_SESSION_STATE_DISCONNECTED;
-
-  if (state == OBD_SESSION_STATE_DISCONNECTED)
-    {
-      adw_status_page_set_icon_name (self->disconnected_page, "network-offline-symbolic");
-      adw_status_page_set_title (self->disconnected_page, _("Not Connected"));
-      adw_status_page_set_description (self->disconnected_page,
-                                       _("Connect to a vehicle to see its live values."));
-    }
-  else if (state != OBD_SESSION_STATE_CONNECTED)
-    {
-      adw_status_page_set_icon_name (self->disconnected_page, "content-loading-symbolic");
-      adw_status_page_set_title (self->disconnected_page, _("Connecting…"));
-      adw_status_page_set_description (self->disconnected_page,
-                                       obd_session_get_status_text (self->session));
-    }
-}
-
-static void
 update_link (ObdLivePage *self)
 {
   g_autofree char *text = NULL;
-  double rate = self->session != NULL ? obd_session_get_link_rate (self->session) : 0.0;
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  double rate = session != NULL ? obd_session_get_link_rate (session) : 0.0;
 
   /* Translators: link quality, values read per second */
   text = g_strdup_printf (_("%.1f values/s"), isfinite (rate) ? rate : 0.0);
@@ -627,19 +615,21 @@ update_link (ObdLivePage *self)
 static void
 update_recording (ObdLivePage *self)
 {
-  gboolean connected = self->session != NULL &&
-                       obd_session_get_state (self->session) == OBD_SESSION_STATE_CONNECTED;
-  gboolean recording = self->session != NULL && obd_session_get_recording (self->session);
-  gboolean has_store = self->session != NULL && obd_session_get_store (self->session) != NULL;
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  gboolean connected = obd_page_get_connected (OBD_PAGE (self));
+  gboolean recording = session != NULL && obd_session_get_recording (session);
+  gboolean busy = session != NULL && obd_session_get_recording_busy (session);
+  gboolean has_store = obd_page_get_store_writable (OBD_PAGE (self));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "live.record",
-                                 recording || (connected && has_store));
+                                 !busy && (recording || (connected && has_store)));
   adw_button_content_set_icon_name (self->record_content,
                                     recording ? "media-playback-stop-symbolic"
                                               : "media-record-symbolic");
   adw_button_content_set_label (self->record_content, recording ? _("_Stop") : _("_Record"));
   gtk_widget_set_tooltip_text (self->record_button,
-                               !has_store ? _("Recording needs the local store, which is not open")
+                               !has_store ? _("Recording needs the local history, which cannot "
+                                              "be written now")
                                : recording ? _("Stop recording")
                                : _("Record every value read into the local store"));
   if (recording)
@@ -650,9 +640,9 @@ update_recording (ObdLivePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->record_label), recording);
   if (recording)
     {
-      gint64 started = obd_session_get_recording_started (self->session);
+      gint64 started = obd_session_get_recording_started (session);
       gint64 seconds = MAX (0, (g_get_real_time () - started) / G_USEC_PER_SEC);
-      guint64 n = obd_session_get_recorded_samples (self->session);
+      guint64 n = obd_session_get_recorded_samples (session);
       g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                              "%" G_GUINT64_FORMAT " sample",
                                                              "%" G_GUINT64_FORMAT " samples",
@@ -675,7 +665,8 @@ elapsed_tick_cb (gpointer user_data)
 static void
 on_recording_changed_cb (ObdLivePage *self)
 {
-  gboolean recording = self->session != NULL && obd_session_get_recording (self->session);
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  gboolean recording = session != NULL && obd_session_get_recording (session);
 
   if (recording && self->elapsed_id == 0)
     self->elapsed_id = g_timeout_add_seconds (1, elapsed_tick_cb, self);
@@ -694,12 +685,11 @@ rebuild (ObdLivePage *self)
 
   g_clear_handle_id (&self->rebuild_idle_id, g_source_remove);
 
-  connected = self->session != NULL &&
-              obd_session_get_state (self->session) == OBD_SESSION_STATE_CONNECTED;
+  connected = obd_page_get_connected (OBD_PAGE (self));
   memset (self->supported, 0, sizeof self->supported);
   if (connected)
     {
-      supported = obd_session_dup_supported_pids (self->session);
+      supported = obd_session_dup_supported_pids (obd_page_get_session (OBD_PAGE (self)));
       for (guint i = 0; i < supported->len; i++)
         self->supported[g_array_index (supported, guint8, i)] = TRUE;
     }
@@ -746,8 +736,12 @@ rebuild (ObdLivePage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->pick_button), connected);
 
   sync_chart (self, FALSE);
-  rebuild_picker (self);
-  update_status (self);
+  /* The picker has a row per value the car supports: made when it is
+   * opened, not with every page. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->pick_popover)))
+    rebuild_picker (self);
+  else
+    self->picker_dirty = TRUE;
   update_link (self);
   on_recording_changed_cb (self);
   update_watched (self);
@@ -774,6 +768,35 @@ queue_rebuild (ObdLivePage *self)
     self->rebuild_idle_id = g_idle_add (rebuild_idle_cb, self);
 }
 
+/* The chart's span, and the session's history that backs it. */
+static void
+set_time_span (ObdLivePage *self)
+{
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  gint64 span = (gint64) g_settings_get_uint (obd_page_get_settings (OBD_PAGE (self)),
+                                              "chart-time-span-seconds") * G_USEC_PER_SEC;
+
+  obd_trend_chart_set_time_span (self->chart, span);
+  if (session != NULL)
+    obd_live_data_set_history_span (obd_session_get_live_data (session), span);
+}
+
+static void
+obd_live_page_units_changed (ObdPage *page)
+{
+  ObdLivePage *self = OBD_LIVE_PAGE (page);
+
+  /* The series are in the old units: start the chart afresh, from the
+   * history in the new ones. */
+  sync_chart (self, TRUE);
+  for (guint i = 0; i < self->dashboard->len; i++)
+    {
+      guint8 pid = g_array_index (self->dashboard, guint8, i);
+
+      configure_gauge (self, OBD_GAUGE (self->gauges[pid]), pid);
+    }
+}
+
 static void
 on_settings_changed_cb (GSettings   *settings,
                         const char  *key,
@@ -782,21 +805,9 @@ on_settings_changed_cb (GSettings   *settings,
   if (g_str_equal (key, "dashboard-pids"))
     queue_rebuild (self);
   else if (g_str_equal (key, "units"))
-    {
-      self->units = g_settings_get_enum (settings, "units") == 1 ? OBD_UNIT_SYSTEM_US
-                                                                  : OBD_UNIT_SYSTEM_SI;
-      /* Stored samples are in the old units: start the chart afresh. */
-      sync_chart (self, TRUE);
-      for (guint i = 0; i < self->dashboard->len; i++)
-        {
-          guint8 pid = g_array_index (self->dashboard, guint8, i);
-
-          configure_gauge (self, OBD_GAUGE (self->gauges[pid]), pid);
-        }
-    }
+    return;  /* ObdPage says it, see units_changed */
   else if (g_str_equal (key, "chart-time-span-seconds"))
-    obd_trend_chart_set_time_span (self->chart,
-                                   (gint64) g_settings_get_uint (settings, key) * G_USEC_PER_SEC);
+    set_time_span (self);
   else
     {
       for (guint i = 0; i < self->dashboard->len; i++)
@@ -814,7 +825,10 @@ static void
 on_session_samples_cb (ObdLivePage *self,
                        GArray      *samples)
 {
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  ObdUnitSystem units = obd_page_get_units (OBD_PAGE (self));
   gboolean seen[256] = { FALSE };
+  gint64 last_time = 0;
 
   for (guint i = 0; i < samples->len; i++)
     {
@@ -837,8 +851,11 @@ on_session_samples_cb (ObdLivePage *self,
       seen[sample->pid] = TRUE;
       meta = obd_pid_get_value_info (sample->pid, 0);
       obd_trend_chart_append (self->chart, sample->pid, sample->time_us,
-                              obd_unit_convert (meta->unit, self->units, sample->value));
+                              obd_unit_convert (meta->unit, units, sample->value));
+      last_time = MAX (last_time, sample->time_us);
     }
+  if (last_time > 0)
+    trim_chart (self, last_time);
 
   for (guint i = 0; i < self->dashboard->len; i++)
     {
@@ -849,14 +866,32 @@ on_session_samples_cb (ObdLivePage *self,
       if (!seen[pid])
         continue;
       meta = obd_pid_get_value_info (pid, 0);
-      value = obd_session_get_latest (self->session, pid, 0, NULL);
+      value = obd_session_get_latest (session, pid, 0, NULL);
       if (isfinite (value))
         obd_gauge_set_value (OBD_GAUGE (self->gauges[pid]),
-                             obd_unit_convert (meta->unit, self->units, value));
+                             obd_unit_convert (meta->unit, units, value));
     }
 }
 
 /* Recording ----------------------------------------------------------- */
+
+static void
+on_record_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(ObdLivePage) self = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_task_get_source_tag (G_TASK (result)) == obd_session_start_recording_async)
+    ok = obd_session_start_recording_finish (OBD_SESSION (source), result, &error);
+  else
+    ok = obd_session_stop_recording_finish (OBD_SESSION (source), result, &error);
+  if (!ok && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    obd_page_report_error (OBD_PAGE (self), _("Could not record"), error);
+  on_recording_changed_cb (self);
+}
 
 static void
 record_action (GtkWidget  *widget,
@@ -864,59 +899,26 @@ record_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   ObdLivePage *self = OBD_LIVE_PAGE (widget);
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
 
-  if (self->session == NULL)
+  if (session == NULL || obd_session_get_recording_busy (session))
     return;
 
-  if (obd_session_get_recording (self->session))
-    ok = obd_session_stop_recording (self->session, &error);
+  if (obd_session_get_recording (session))
+    obd_session_stop_recording_async (session, NULL, on_record_done_cb, g_object_ref (self));
   else
-    ok = obd_session_start_recording (self->session, &error);
-
-  if (!ok)
-    {
-      /* Translators: %s says why */
-      g_autofree char *text = g_strdup_printf (_("Could not record: %s"), error->message);
-
-      show_toast (self, text);
-    }
+    obd_session_start_recording_async (session, NULL, on_record_done_cb, g_object_ref (self));
   on_recording_changed_cb (self);
 }
 
 /* GObject ------------------------------------------------------------- */
 
-/* GTK 4.8: once the page has been taken out of its window, the action
- * helpers of its buttons believe the page's own actions are gone and stay
- * insensitive after it is put back; naming the action again makes them
- * look it up afresh. */
 static void
-reset_actionables (GtkWidget *widget)
+on_pick_popover_show_cb (ObdLivePage *self)
 {
-  if (GTK_IS_ACTIONABLE (widget) &&
-      gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) != NULL)
-    {
-      g_autofree char *name = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)));
-
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), NULL);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), name);
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    reset_actionables (child);
+  if (self->picker_dirty)
+    rebuild_picker (self);
 }
-
-static void
-obd_live_page_root (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (obd_live_page_parent_class)->root (widget);
-
-  reset_actionables (widget);
-}
-
 
 static void
 obd_live_page_map (GtkWidget *widget)
@@ -933,24 +935,44 @@ obd_live_page_unmap (GtkWidget *widget)
 }
 
 static void
+obd_live_page_session_changed (ObdPage *page)
+{
+  ObdLivePage *self = OBD_LIVE_PAGE (page);
+
+  memset (self->chart_ecu_set, 0, sizeof self->chart_ecu_set);
+  self->chart_filled_us = 0;
+  set_time_span (self);
+  sync_chart (self, TRUE);
+  rebuild (self);
+}
+
+static void
+obd_live_page_state_changed (ObdPage *page)
+{
+  rebuild (OBD_LIVE_PAGE (page));
+}
+
+static void
+obd_live_page_constructed (GObject *object)
+{
+  ObdLivePage *self = OBD_LIVE_PAGE (object);
+  GSettings *settings;
+
+  G_OBJECT_CLASS (obd_live_page_parent_class)->constructed (object);
+
+  settings = obd_page_get_settings (OBD_PAGE (self));
+  g_return_if_fail (settings != NULL);
+  g_signal_connect_object (settings, "changed", G_CALLBACK (on_settings_changed_cb), self, 0);
+}
+
+static void
 obd_live_page_dispose (GObject *object)
 {
   ObdLivePage *self = OBD_LIVE_PAGE (object);
 
   g_clear_handle_id (&self->rebuild_idle_id, g_source_remove);
   g_clear_handle_id (&self->elapsed_id, g_source_remove);
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
-  g_clear_object (&self->session);
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
-  g_clear_object (&self->settings);
-
-  /* The toast overlay is both a template child and AdwBin's child: take
-   * it out of the bin first, or the bin would unparent it a second time. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_LIVE_PAGE);
+  obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_LIVE_PAGE);
 
   for (guint pid = 0; pid < 256; pid++)
     g_clear_object (&self->gauges[pid]);
@@ -969,61 +991,21 @@ obd_live_page_finalize (GObject *object)
 }
 
 static void
-obd_live_page_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  ObdLivePage *self = OBD_LIVE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-obd_live_page_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  ObdLivePage *self = OBD_LIVE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      obd_live_page_set_session (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 obd_live_page_class_init (ObdLivePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ObdPageClass *page_class = OBD_PAGE_CLASS (klass);
 
+  object_class->constructed = obd_live_page_constructed;
   object_class->dispose = obd_live_page_dispose;
   object_class->finalize = obd_live_page_finalize;
-  object_class->get_property = obd_live_page_get_property;
-  object_class->set_property = obd_live_page_set_property;
-  widget_class->root = obd_live_page_root;
   widget_class->map = obd_live_page_map;
   widget_class->unmap = obd_live_page_unmap;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         OBD_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
-                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->disconnected_description = N_("Connect to a vehicle to see its live values.");
+  page_class->session_changed = obd_live_page_session_changed;
+  page_class->state_changed = obd_live_page_state_changed;
+  page_class->units_changed = obd_live_page_units_changed;
 
   gtk_widget_class_install_action (widget_class, "live.record", NULL, record_action);
   gtk_widget_class_install_action (widget_class, "live.move-up", "y", move_up_action);
@@ -1034,7 +1016,6 @@ obd_live_page_class_init (ObdLivePageClass *klass)
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/obd-live-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ObdLivePage, toasts);
   gtk_widget_class_bind_template_child (widget_class, ObdLivePage, pick_button);
   gtk_widget_class_bind_template_child (widget_class, ObdLivePage, pick_popover);
   gtk_widget_class_bind_template_child (widget_class, ObdLivePage, pick_list);
@@ -1043,7 +1024,6 @@ obd_live_page_class_init (ObdLivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdLivePage, record_label);
   gtk_widget_class_bind_template_child (widget_class, ObdLivePage, link_label);
   gtk_widget_class_bind_template_child (widget_class, ObdLivePage, stack);
-  gtk_widget_class_bind_template_child (widget_class, ObdLivePage, disconnected_page);
   gtk_widget_class_bind_template_child (widget_class, ObdLivePage, no_gauges_label);
   gtk_widget_class_bind_template_child (widget_class, ObdLivePage, gauge_box);
   gtk_widget_class_bind_template_child (widget_class, ObdLivePage, chart_section);
@@ -1054,34 +1034,25 @@ obd_live_page_class_init (ObdLivePageClass *klass)
 static void
 obd_live_page_init (ObdLivePage *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  GSignalGroup *signals;
 
   self->dashboard = g_array_new (FALSE, FALSE, sizeof (guint8));
-  self->settings = g_settings_new (SCHEMA_ID);
-  self->units = g_settings_get_enum (self->settings, "units") == 1 ? OBD_UNIT_SYSTEM_US
-                                                                    : OBD_UNIT_SYSTEM_SI;
-  g_signal_connect (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self);
-  obd_trend_chart_set_time_span (self->chart,
-                                 (gint64) g_settings_get_uint (self->settings,
-                                                               "chart-time-span-seconds")
-                                 * G_USEC_PER_SEC);
+  gtk_widget_init_template (GTK_WIDGET (self));
   obd_trend_chart_set_live_follow (self->chart, TRUE);
+  g_signal_connect_object (self->pick_popover, "show", G_CALLBACK (on_pick_popover_show_cb),
+                           self, G_CONNECT_SWAPPED);
 
-  self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "samples",
+  signals = obd_page_get_session_signals (OBD_PAGE (self));
+  g_signal_group_connect_object (signals, "samples",
                                  G_CALLBACK (on_session_samples_cb), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::state",
-                                 G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::status-text",
-                                 G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::link-rate",
+  g_signal_group_connect_object (signals, "notify::link-rate",
                                  G_CALLBACK (update_link), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::recording",
+  g_signal_group_connect_object (signals, "notify::recording",
                                  G_CALLBACK (on_recording_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::recorded-samples",
+  g_signal_group_connect_object (signals, "notify::recording-busy",
                                  G_CALLBACK (update_recording), self, G_CONNECT_SWAPPED);
-
-  rebuild (self);
+  g_signal_group_connect_object (signals, "notify::recorded-samples",
+                                 G_CALLBACK (update_recording), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -1090,29 +1061,4 @@ obd_live_page_new (ObdSession *session)
   g_return_val_if_fail (session == NULL || OBD_IS_SESSION (session), NULL);
 
   return g_object_new (OBD_TYPE_LIVE_PAGE, "session", session, NULL);
-}
-
-ObdSession *
-obd_live_page_get_session (ObdLivePage *self)
-{
-  g_return_val_if_fail (OBD_IS_LIVE_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-obd_live_page_set_session (ObdLivePage *self,
-                           ObdSession  *session)
-{
-  g_return_if_fail (OBD_IS_LIVE_PAGE (self));
-  g_return_if_fail (session == NULL || OBD_IS_SESSION (session));
-
-  if (!g_set_object (&self->session, session))
-    return;
-
-  memset (self->chart_ecu_set, 0, sizeof self->chart_ecu_set);
-  obd_trend_chart_clear (self->chart);
-  g_signal_group_set_target (self->session_signals, session);
-  rebuild (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

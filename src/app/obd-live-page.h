@@ -6,18 +6,15 @@
 
 #include <adwaita.h>
 
-#include "obd-session.h"
+#include "obd-page.h"
 
 G_BEGIN_DECLS
 
 #define OBD_TYPE_LIVE_PAGE (obd_live_page_get_type ())
-G_DECLARE_FINAL_TYPE (ObdLivePage, obd_live_page, OBD, LIVE_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ObdLivePage, obd_live_page, OBD, LIVE_PAGE, ObdPage)
 
 /* session may be NULL and set later. */
 GtkWidget  *obd_live_page_new         (ObdSession  *session);
 
-ObdSession *obd_live_page_get_session (ObdLivePage *self);
-void        obd_live_page_set_session (ObdLivePage *self,
-                                       ObdSession  *session);
 
 G_END_DECLS

@@ -12,17 +12,14 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "obd-alert-row.h"
 #include "obd-app-resources.h"
 #include "obd-overview-page.h"
 #include "obd-pid.h"
 
 struct _ObdOverviewPage
 {
-  AdwBin            parent_instance;
-
-  ObdSession       *session;
-  GSignalGroup     *session_signals;
-  GPtrArray        *alert_rows;      /* AdwActionRow*, in alerts_group */
+  ObdPage           parent_instance;
 
   GtkWidget        *system_tiles[OBD_HEALTH_N_SYSTEMS];
   GtkLabel         *system_scores[OBD_HEALTH_N_SYSTEMS];
@@ -32,8 +29,7 @@ struct _ObdOverviewPage
 
   /* Template widgets */
   GtkStack         *stack;
-  AdwStatusPage    *empty_page;
-  GtkLabel         *title_label;
+  GtkLabel         *title_label;     /* bound to the session's vehicle title */
   GtkLabel         *subtitle_label;
   GtkWidget        *status_box;
   GtkImage         *status_icon;
@@ -46,20 +42,13 @@ struct _ObdOverviewPage
   GtkLabel         *stored_label;
   GtkLabel         *pending_label;
   GtkLabel         *permanent_label;
-  AdwPreferencesGroup *alerts_group;
-  GtkWidget        *no_alerts_row;
+  GtkListBox       *alerts_list;
+  AdwExpanderRow   *explain_row;
   GtkLabel         *explain_label;
+  char             *explanation;     /* shown when the row is opened */
 };
 
-G_DEFINE_FINAL_TYPE (ObdOverviewPage, obd_overview_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (ObdOverviewPage, obd_overview_page, OBD_TYPE_PAGE)
 
 /* The colour classes the page toggles; exactly one applies at a time. */
 static const char * const tone_classes[] = { "success", "warning", "error" };
@@ -205,16 +194,15 @@ build_system_tiles (ObdOverviewPage *self)
 static void
 update_header (ObdOverviewPage *self)
 {
-  const ObdSnapshot *snapshot = obd_session_get_snapshot (self->session);
-  const char *protocol = obd_session_get_protocol_name (self->session);
-  const char *adapter = obd_session_get_adapter_version (self->session);
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  const ObdSnapshot *snapshot = obd_session_get_snapshot (session);
+  const char *protocol = obd_session_get_protocol_name (session);
+  const char *adapter = obd_session_get_adapter_version (session);
   g_autoptr(GString) subtitle = g_string_new (NULL);
-
-  gtk_label_set_label (self->title_label, obd_session_get_vehicle_title (self->session));
 
   /* The session keeps its last snapshot after a disconnect, and so does
    * the page: the mechanic may have unplugged the adapter on purpose. */
-  if (obd_session_get_state (self->session) != OBD_SESSION_STATE_CONNECTED)
+  if (!obd_page_get_connected (OBD_PAGE (self)))
     g_string_append (subtitle, _("Not connected, showing the last reading"));
 
   if (snapshot != NULL && snapshot->vin != NULL)
@@ -243,10 +231,9 @@ update_header (ObdOverviewPage *self)
 static void
 update_health (ObdOverviewPage *self)
 {
-  const ObdHealthReport *report = obd_session_get_health (self->session);
+  const ObdHealthReport *report = obd_session_get_health (obd_page_get_session (OBD_PAGE (self)));
   g_autofree char *score = NULL;
   g_autofree char *worst = NULL;
-  g_autofree char *explanation = NULL;
   Tone tone;
 
   if (report == NULL)
@@ -298,14 +285,17 @@ update_health (ObdOverviewPage *self)
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
     }
 
-  explanation = obd_health_report_explain (report);
-  gtk_label_set_label (self->explain_label, explanation);
+  /* Several paragraphs: laid out only when someone opens the row. */
+  g_free (self->explanation);
+  self->explanation = obd_health_report_explain (report);
+  if (adw_expander_row_get_expanded (self->explain_row))
+    gtk_label_set_label (self->explain_label, self->explanation);
 }
 
 static void
 update_codes (ObdOverviewPage *self)
 {
-  const ObdSnapshot *snapshot = obd_session_get_snapshot (self->session);
+  const ObdSnapshot *snapshot = obd_session_get_snapshot (obd_page_get_session (OBD_PAGE (self)));
   const ObdValue *mil;
   guint counts[3] = { 0, 0, 0 };
   g_autofree char *stored = NULL;
@@ -351,82 +341,12 @@ update_codes (ObdOverviewPage *self)
 }
 
 static void
-update_alerts (ObdOverviewPage *self)
-{
-  GPtrArray *alerts = NULL;
-
-  for (guint i = 0; i < self->alert_rows->len; i++)
-    adw_preferences_group_remove (self->alerts_group, g_ptr_array_index (self->alert_rows, i));
-  g_ptr_array_set_size (self->alert_rows, 0);
-
-  if (self->session != NULL)
-    alerts = obd_session_get_active_alerts (self->session);
-
-  for (guint i = 0; alerts != NULL && i < alerts->len; i++)
-    {
-      const ObdAlertEvent *event = g_ptr_array_index (alerts, i);
-      gboolean critical = event->severity == OBD_HEALTH_SEVERITY_CRITICAL;
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *icon, *word, *box;
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), event->title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), event->message);
-
-      box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      icon = gtk_image_new_from_icon_name (critical ? "dialog-error-symbolic"
-                                                    : "dialog-warning-symbolic");
-      word = gtk_label_new (obd_health_severity_get_label (event->severity));
-      gtk_box_append (GTK_BOX (box), icon);
-      gtk_box_append (GTK_BOX (box), word);
-      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (box, "obd-alert-severity");
-      set_tone (box, critical ? TONE_BAD : TONE_FAIR);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
-
-      adw_preferences_group_add (self->alerts_group, row);
-      g_ptr_array_add (self->alert_rows, row);
-    }
-
-  gtk_widget_set_visible (self->no_alerts_row, self->alert_rows->len == 0);
-}
-
-static void
-update_empty_page (ObdOverviewPage *self)
-{
-  ObdSessionState state = OBD_SESSION_STATE_DISCONNECTED;
-  const char *status = NULL;
-
-  if (self->session != NULL)
-    {
-      state = obd_session_get_state (self->session);
-      status = obd_session_get_status_text (self->session);
-    }
-
-  if (state == OBD_SESSION_STATE_DISCONNECTED)
-    {
-      adw_status_page_set_icon_name (self->empty_page, "network-offline-symbolic");
-      adw_status_page_set_title (self->empty_page, _("Not Connected"));
-      adw_status_page_set_description (self->empty_page,
-                                       _("Connect to a vehicle to see its health."));
-    }
-  else
-    {
-      adw_status_page_set_icon_name (self->empty_page, "content-loading-symbolic");
-      adw_status_page_set_title (self->empty_page, _("Reading the Vehicle…"));
-      adw_status_page_set_description (self->empty_page, status);
-    }
-}
-
-static void
 update_all (ObdOverviewPage *self)
 {
-  gboolean have_data = self->session != NULL &&
-                       obd_session_get_snapshot (self->session) != NULL &&
-                       obd_session_get_health (self->session) != NULL;
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  gboolean have_data = session != NULL && obd_session_get_snapshot (session) != NULL &&
+                       obd_session_get_health (session) != NULL;
 
-  update_empty_page (self);
-  update_alerts (self);
   if (have_data)
     {
       update_header (self);
@@ -437,10 +357,31 @@ update_all (ObdOverviewPage *self)
 }
 
 static void
-on_session_alert_cb (ObdOverviewPage *self,
-                     gpointer         event)
+on_explain_expanded_cb (ObdOverviewPage *self)
 {
-  update_alerts (self);
+  gtk_label_set_label (self->explain_label,
+                       adw_expander_row_get_expanded (self->explain_row) &&
+                       self->explanation != NULL ? self->explanation : "");
+}
+
+static void
+obd_overview_page_session_changed (ObdPage *page)
+{
+  ObdOverviewPage *self = OBD_OVERVIEW_PAGE (page);
+  ObdSession *session = obd_page_get_session (page);
+
+  gtk_list_box_bind_model (self->alerts_list,
+                           session != NULL
+                             ? obd_live_data_get_alerts (obd_session_get_live_data (session))
+                             : NULL,
+                           obd_alert_row_new, NULL, NULL);
+  update_all (self);
+}
+
+static void
+obd_overview_page_state_changed (ObdPage *page)
+{
+  update_all (OBD_OVERVIEW_PAGE (page));
 }
 
 static void
@@ -448,54 +389,12 @@ obd_overview_page_dispose (GObject *object)
 {
   ObdOverviewPage *self = OBD_OVERVIEW_PAGE (object);
 
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
-  g_clear_object (&self->session);
-  g_clear_pointer (&self->alert_rows, g_ptr_array_unref);
-
-  /* The toast overlay is both a template child and AdwBin's child: take
-   * it out of the bin first, or the bin would unparent it a second time. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_OVERVIEW_PAGE);
+  if (self->alerts_list != NULL)
+    gtk_list_box_bind_model (self->alerts_list, NULL, NULL, NULL, NULL);
+  g_clear_pointer (&self->explanation, g_free);
+  obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_OVERVIEW_PAGE);
 
   G_OBJECT_CLASS (obd_overview_page_parent_class)->dispose (object);
-}
-
-static void
-obd_overview_page_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  ObdOverviewPage *self = OBD_OVERVIEW_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-obd_overview_page_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  ObdOverviewPage *self = OBD_OVERVIEW_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      obd_overview_page_set_session (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -503,24 +402,18 @@ obd_overview_page_class_init (ObdOverviewPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ObdPageClass *page_class = OBD_PAGE_CLASS (klass);
 
   object_class->dispose = obd_overview_page_dispose;
-  object_class->get_property = obd_overview_page_get_property;
-  object_class->set_property = obd_overview_page_set_property;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         OBD_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
-                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->session_changed = obd_overview_page_session_changed;
+  page_class->state_changed = obd_overview_page_state_changed;
+  page_class->disconnected_description = N_("Connect to a vehicle to see its health.");
 
   /* Referencing the resource links it in from the static library. */
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/obd-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, status_box);
@@ -534,38 +427,30 @@ obd_overview_page_class_init (ObdOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, stored_label);
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, pending_label);
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, permanent_label);
-  gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, alerts_group);
-  gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, no_alerts_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, alerts_list);
+  gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, explain_row);
   gtk_widget_class_bind_template_child (widget_class, ObdOverviewPage, explain_label);
 }
 
 static void
 obd_overview_page_init (ObdOverviewPage *self)
 {
+  GSignalGroup *signals;
+
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->alert_rows = g_ptr_array_new ();
   build_system_tiles (self);
+  g_signal_connect_object (self->explain_row, "notify::expanded",
+                           G_CALLBACK (on_explain_expanded_cb), self, G_CONNECT_SWAPPED);
 
-  self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "notify::health",
+  signals = obd_page_get_session_signals (OBD_PAGE (self));
+  g_signal_group_connect_object (signals, "notify::health",
                                  G_CALLBACK (update_all), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::snapshot",
+  g_signal_group_connect_object (signals, "notify::snapshot",
                                  G_CALLBACK (update_all), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::state",
+  g_signal_group_connect_object (signals, "notify::protocol-name",
                                  G_CALLBACK (update_all), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::status-text",
-                                 G_CALLBACK (update_empty_page), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::vehicle-title",
+  g_signal_group_connect_object (signals, "notify::adapter-version",
                                  G_CALLBACK (update_all), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::protocol-name",
-                                 G_CALLBACK (update_all), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::adapter-version",
-                                 G_CALLBACK (update_all), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "alert",
-                                 G_CALLBACK (on_session_alert_cb), self, G_CONNECT_SWAPPED);
-
-  update_all (self);
 }
 
 GtkWidget *
@@ -574,27 +459,4 @@ obd_overview_page_new (ObdSession *session)
   g_return_val_if_fail (session == NULL || OBD_IS_SESSION (session), NULL);
 
   return g_object_new (OBD_TYPE_OVERVIEW_PAGE, "session", session, NULL);
-}
-
-ObdSession *
-obd_overview_page_get_session (ObdOverviewPage *self)
-{
-  g_return_val_if_fail (OBD_IS_OVERVIEW_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-obd_overview_page_set_session (ObdOverviewPage *self,
-                               ObdSession      *session)
-{
-  g_return_if_fail (OBD_IS_OVERVIEW_PAGE (self));
-  g_return_if_fail (session == NULL || OBD_IS_SESSION (session));
-
-  if (!g_set_object (&self->session, session))
-    return;
-
-  g_signal_group_set_target (self->session_signals, session);
-  update_all (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

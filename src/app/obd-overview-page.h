@@ -6,18 +6,14 @@
 
 #include <adwaita.h>
 
-#include "obd-session.h"
+#include "obd-page.h"
 
 G_BEGIN_DECLS
 
 #define OBD_TYPE_OVERVIEW_PAGE (obd_overview_page_get_type ())
-G_DECLARE_FINAL_TYPE (ObdOverviewPage, obd_overview_page, OBD, OVERVIEW_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ObdOverviewPage, obd_overview_page, OBD, OVERVIEW_PAGE, ObdPage)
 
-/* session may be NULL and set later. */
+/* session may be NULL and set later (obd_page_set_session ()). */
 GtkWidget  *obd_overview_page_new         (ObdSession      *session);
-
-ObdSession *obd_overview_page_get_session (ObdOverviewPage *self);
-void        obd_overview_page_set_session (ObdOverviewPage *self,
-                                           ObdSession      *session);
 
 G_END_DECLS

@@ -6,7 +6,8 @@
  * as a card saying what it means and what to do, and the services that are
  * due.  No codes to clear and no raw readings: an owner who wants those
  * goes to a workshop.  The verdict comes from the live check when the car
- * is connected, and from the recorded history otherwise.
+ * is connected, and from the recorded history otherwise; what the store
+ * and the trouble-code knowledge base say is read on the store's thread.
  */
 #define G_LOG_DOMAIN "obd-app"
 #include "config.h"
@@ -14,25 +15,22 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "obd-app-resources.h"
 #include "obd-diagnosis.h"
 #include "obd-dtc-kb.h"
+#include "obd-item-row.h"
 #include "obd-maintenance.h"
-#include "obd-app-resources.h"
 #include "obd-owner-page.h"
-
-#define SETTINGS_SCHEMA "io.github.obd2diagnostics.Workshop"
 
 struct _ObdOwnerPage
 {
-  AdwBin           parent_instance;
+  ObdPage          parent_instance;
 
-  ObdSession      *session;
-  GSignalGroup    *session_signals;
-  gint64           vehicle_id;
-  GSettings       *settings;
   ObdHealthStatus  status;
+  GListStore      *reminders;      /* ObdRowItem */
 
   GtkStack        *stack;
+  AdwStatusPage   *unavailable_page;
   GtkWidget       *status_box;
   GtkImage        *status_icon;
   GtkLabel        *status_title;
@@ -44,17 +42,7 @@ struct _ObdOwnerPage
   GtkListBox      *reminders_list;
 };
 
-G_DEFINE_FINAL_TYPE (ObdOwnerPage, obd_owner_page, ADW_TYPE_BIN)
-
-enum
-{
-  PROP_0,
-  PROP_SESSION,
-  PROP_VEHICLE_ID,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (ObdOwnerPage, obd_owner_page, OBD_TYPE_PAGE)
 
 /* One thing to tell the owner about. */
 typedef struct
@@ -74,30 +62,17 @@ problem_free (Problem *problem)
   g_free (problem);
 }
 
-static ObdStore *
-get_store (ObdOwnerPage *self)
-{
-  return self->session != NULL ? obd_session_get_store (self->session) : NULL;
-}
-
-static gint64
-get_effective_vehicle_id (ObdOwnerPage *self)
-{
-  if (self->vehicle_id != 0)
-    return self->vehicle_id;
-  return self->session != NULL ? obd_session_get_vehicle_id (self->session) : 0;
-}
-
 /* The live check describes the car on the bench: use it only when the
  * page shows that car. */
 static gboolean
 is_live (ObdOwnerPage *self,
          gint64        vehicle_id)
 {
-  return self->session != NULL &&
-         obd_session_get_state (self->session) == OBD_SESSION_STATE_CONNECTED &&
-         obd_session_get_health (self->session) != NULL &&
-         (vehicle_id == 0 || obd_session_get_vehicle_id (self->session) == vehicle_id);
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+
+  return session != NULL && obd_page_get_connected (OBD_PAGE (self)) &&
+         obd_session_get_health (session) != NULL &&
+         (vehicle_id == 0 || obd_session_get_vehicle_id (session) == vehicle_id);
 }
 
 static const char *
@@ -311,134 +286,193 @@ update_status (ObdOwnerPage    *self,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, words, -1);
 }
 
-static void
-update_reminders (ObdOwnerPage          *self,
-                  ObdStore              *store,
-                  const ObdStoreVehicle *vehicle)
+/* Reading, on the store's thread ----------------------------------------- */
+
+typedef struct
 {
+  gint64            vehicle_id;
+  gboolean          live;
+  GStrv             live_codes;    /* the codes the car reports now */
+  ObdUnitSystem     units;
+
+  /* The answer */
+  ObdStoreVehicle  *vehicle;
+  ObdHealthStatus   stored_status;
+  GPtrArray        *problems;      /* Problem, from codes */
+  gint64            last_check;
+  GPtrArray        *reminders;     /* ObdRowItem */
+} OwnerLoad;
+
+static void
+owner_load_free (gpointer data)
+{
+  OwnerLoad *load = data;
+
+  g_strfreev (load->live_codes);
+  g_clear_pointer (&load->vehicle, obd_store_vehicle_free);
+  g_clear_pointer (&load->problems, g_ptr_array_unref);
+  g_clear_pointer (&load->reminders, g_ptr_array_unref);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OwnerLoad, owner_load_free)
+
+static ObdRowItem *
+reminder_new (const ObdStoreMaintenanceItem *item,
+              const ObdStoreVehicle         *vehicle,
+              const GDate                   *today,
+              ObdUnitSystem                  units)
+{
+  ObdServiceItem service = { 0 };
+  ObdServiceForecast forecast;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  gboolean overdue;
+  ObdRowItem *row;
+
+  service.interval_km = (double) item->interval_km;
+  service.interval_days = (guint) MAX (item->interval_days, 0);
+  service.last_done_km = (double) item->last_done_km;
+  g_date_clear (&service.last_done_date, 1);
+  if (item->last_done_us > 0)
+    {
+      g_autoptr(GDateTime) done =
+        g_date_time_new_from_unix_local (item->last_done_us / G_USEC_PER_SEC);
+      g_date_set_dmy (&service.last_done_date, g_date_time_get_day_of_month (done),
+                      g_date_time_get_month (done), g_date_time_get_year (done));
+    }
+  obd_service_forecast (&service, (double) vehicle->odometer_km, today, NAN, &forecast);
+  if (forecast.status != OBD_SERVICE_STATUS_DUE && forecast.status != OBD_SERVICE_STATUS_OVERDUE)
+    return NULL;
+
+  overdue = forecast.status == OBD_SERVICE_STATUS_OVERDUE;
+  g_string_append (subtitle, overdue ? _("Overdue: book it now.")
+                                     : _("Due soon: book it at your convenience."));
+  if (forecast.by_distance)
+    {
+      double left = obd_unit_convert (OBD_UNIT_KM, units, fabs (forecast.remaining_km));
+      const char *unit = obd_unit_get_symbol (OBD_UNIT_KM, units);
+
+      g_string_append_c (subtitle, ' ');
+      if (forecast.remaining_km < 0)
+        /* Translators: "3,000 km ago" */
+        g_string_append_printf (subtitle, _("It was due %'.0f %s ago."), left, unit);
+      else
+        /* Translators: "in 300 km" */
+        g_string_append_printf (subtitle, _("It is due in %'.0f %s."), left, unit);
+    }
+
+  row = obd_row_item_new (item->id, item->title, subtitle->str);
+  g_object_set (row,
+                "subtitle-lines", 0,
+                "badge", obd_service_status_get_label (forecast.status),
+                "badge-class", overdue ? "error" : "warning",
+                NULL);
+  return row;
+}
+
+static gpointer
+owner_load_job (ObdStore      *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  const OwnerLoad *asked = data;
+  g_autoptr(OwnerLoad) load = g_new0 (OwnerLoad, 1);
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  GtkWidget *child;
   GDate today;
-  guint shown = 0;
-  ObdUnitSystem units = self->settings != NULL
-                        ? (ObdUnitSystem) g_settings_get_enum (self->settings, "units")
-                        : OBD_UNIT_SYSTEM_SI;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->reminders_list))) != NULL)
-    gtk_list_box_remove (self->reminders_list, child);
+  load->vehicle_id = asked->vehicle_id;
+  load->live = asked->live;
+  load->units = asked->units;
+  load->live_codes = g_strdupv (asked->live_codes);
+  load->vehicle = obd_store_get_vehicle (store, load->vehicle_id, error);
+  if (load->vehicle == NULL)
+    return NULL;
+  load->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
+  load->reminders = g_ptr_array_new_with_free_func (g_object_unref);
+  load->stored_status = OBD_HEALTH_STATUS_HEALTHY;
 
-  items = obd_store_list_maintenance_items (store, vehicle->id, NULL);
+  if (load->live)
+    {
+      for (guint i = 0; load->live_codes != NULL && load->live_codes[i] != NULL; i++)
+        add_code_problem (load->problems, load->live_codes[i]);
+    }
+  else
+    {
+      g_autoptr(ObdHealthReport) stored = NULL;
+      g_autoptr(GPtrArray) events = NULL;
+      g_autoptr(GPtrArray) sessions = NULL;
+
+      stored = obd_diagnosis_evaluate_stored (store, load->vehicle_id, error);
+      events = stored != NULL ? obd_store_list_dtc_events (store, load->vehicle_id, FALSE, error)
+                              : NULL;
+      sessions = events != NULL ? obd_store_list_sessions (store, load->vehicle_id, error) : NULL;
+      if (sessions == NULL)
+        return NULL;
+      load->stored_status = stored->status;
+      for (guint i = 0; i < events->len; i++)
+        {
+          const ObdStoreDtcEvent *event = g_ptr_array_index (events, i);
+
+          add_code_problem (load->problems, event->code);
+          load->last_check = MAX (load->last_check, event->last_seen_us);
+        }
+      if (sessions->len > 0)
+        load->last_check = MAX (load->last_check,
+                                ((ObdStoreSession *) g_ptr_array_index (sessions, 0))->started_us);
+    }
+
+  items = obd_store_list_maintenance_items (store, load->vehicle_id, error);
+  if (items == NULL)
+    return NULL;
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
                   g_date_time_get_year (now));
-
-  for (guint i = 0; items != NULL && i < items->len; i++)
+  for (guint i = 0; i < items->len; i++)
     {
-      const ObdStoreMaintenanceItem *item = g_ptr_array_index (items, i);
-      ObdServiceItem service = { 0 };
-      ObdServiceForecast forecast;
-      GtkWidget *row, *icon;
-      g_autoptr(GString) subtitle = g_string_new (NULL);
+      ObdRowItem *row = reminder_new (g_ptr_array_index (items, i), load->vehicle, &today,
+                                      load->units);
 
-      service.interval_km = (double) item->interval_km;
-      service.interval_days = (guint) MAX (item->interval_days, 0);
-      service.last_done_km = (double) item->last_done_km;
-      g_date_clear (&service.last_done_date, 1);
-      if (item->last_done_us > 0)
-        {
-          g_autoptr(GDateTime) done =
-            g_date_time_new_from_unix_local (item->last_done_us / G_USEC_PER_SEC);
-          g_date_set_dmy (&service.last_done_date, g_date_time_get_day_of_month (done),
-                          g_date_time_get_month (done), g_date_time_get_year (done));
-        }
-      obd_service_forecast (&service, (double) vehicle->odometer_km, &today, NAN, &forecast);
-      if (forecast.status != OBD_SERVICE_STATUS_DUE &&
-          forecast.status != OBD_SERVICE_STATUS_OVERDUE)
-        continue;
-
-      if (forecast.status == OBD_SERVICE_STATUS_OVERDUE)
-        g_string_append (subtitle, _("Overdue: book it now."));
-      else
-        g_string_append (subtitle, _("Due soon: book it at your convenience."));
-      if (forecast.by_distance)
-        {
-          double left = obd_unit_convert (OBD_UNIT_KM, units, fabs (forecast.remaining_km));
-          const char *unit = obd_unit_get_symbol (OBD_UNIT_KM, units);
-
-          g_string_append_c (subtitle, ' ');
-          if (forecast.remaining_km < 0)
-            /* Translators: "3,000 km ago" */
-            g_string_append_printf (subtitle, _("It was due %'.0f %s ago."), left, unit);
-          else
-            /* Translators: "in 300 km" */
-            g_string_append_printf (subtitle, _("It is due in %'.0f %s."), left, unit);
-        }
-
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->title);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      icon = gtk_image_new_from_icon_name (forecast.status == OBD_SERVICE_STATUS_OVERDUE
-                                           ? "dialog-warning-symbolic" : "alarm-symbolic");
-      gtk_widget_add_css_class (icon, forecast.status == OBD_SERVICE_STATUS_OVERDUE
-                                      ? "error" : "warning");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      gtk_list_box_append (self->reminders_list, row);
-      shown++;
+      if (row != NULL)
+        g_ptr_array_add (load->reminders, row);
     }
-
-  if (shown == 0)
-    {
-      GtkWidget *label = wrap_label (_("No service is due."), "dim-label");
-
-      gtk_widget_add_css_class (label, "obd-list-placeholder");
-      gtk_list_box_append (self->reminders_list, label);
-    }
+  return g_steal_pointer (&load);
 }
 
-void
-obd_owner_page_reload (ObdOwnerPage *self)
+static void
+on_loaded_cb (ObdPage      *page,
+              gpointer      result,
+              const GError *error,
+              gpointer      user_data)
 {
-  ObdStore *store;
-  gint64 vehicle_id;
-  gboolean live;
-  g_autoptr(ObdStoreVehicle) vehicle = NULL;
-  g_autoptr(ObdHealthReport) stored = NULL;
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
-  g_autoptr(GError) error = NULL;
+  ObdOwnerPage *self = OBD_OWNER_PAGE (page);
+  OwnerLoad *load = result;
+  ObdSession *session = obd_page_get_session (page);
   ObdHealthStatus status;
-  gint64 last_check = 0;
   GtkWidget *child;
 
-  g_return_if_fail (OBD_IS_OWNER_PAGE (self));
-
-  store = get_store (self);
-  vehicle_id = get_effective_vehicle_id (self);
-  if (store == NULL)
+  if (load == NULL)
     {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, OBD_STORE_ERROR, OBD_STORE_ERROR_NOT_FOUND))
+        {
+          gtk_stack_set_visible_child_name (self->stack, "empty");
+          return;
+        }
+      text = obd_page_describe_error (_("What is known about the car cannot be shown"), error);
+      adw_status_page_set_description (self->unavailable_page, text);
       gtk_stack_set_visible_child_name (self->stack, "unavailable");
       return;
     }
-  if (vehicle_id != 0)
-    vehicle = obd_store_get_vehicle (store, vehicle_id, &error);
-  if (vehicle == NULL)
-    {
-      if (error != NULL)
-        g_warning ("Could not read vehicle %" G_GINT64_FORMAT ": %s", vehicle_id,
-                   error->message);
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      return;
-    }
 
-  live = is_live (self, vehicle_id);
-  if (live)
+  /* The live verdict if the car is still the one checked, else the store's. */
+  if (load->live && is_live (self, load->vehicle_id))
     {
-      const ObdSnapshot *snapshot = obd_session_get_snapshot (self->session);
-      GPtrArray *alerts = obd_session_get_active_alerts (self->session);
+      GPtrArray *alerts = obd_session_get_active_alerts (session);
 
-      status = obd_session_get_health (self->session)->status;
+      status = obd_session_get_health (session)->status;
       for (guint i = 0; alerts != NULL && i < alerts->len; i++)
         {
           const ObdAlertEvent *event = g_ptr_array_index (alerts, i);
@@ -450,50 +484,68 @@ obd_owner_page_reload (ObdOwnerPage *self)
           problem->severity = event->severity;
           problem->title = g_strdup (event->title);
           problem->meaning = g_strdup (event->message != NULL ? event->message : event->title);
-          g_ptr_array_add (problems, problem);
+          g_ptr_array_add (load->problems, problem);
         }
-      for (guint i = 0; snapshot != NULL && snapshot->dtcs != NULL && i < snapshot->dtcs->len; i++)
-        add_code_problem (problems, g_array_index (snapshot->dtcs, ObdDtc, i).code);
     }
   else
-    {
-      g_autoptr(GPtrArray) events = NULL;
-      g_autoptr(GPtrArray) sessions = NULL;
+    status = load->stored_status;
+  g_ptr_array_sort (load->problems, compare_problems);
 
-      stored = obd_diagnosis_evaluate_stored (store, vehicle_id, &error);
-      if (stored == NULL)
-        {
-          g_warning ("Could not evaluate vehicle %" G_GINT64_FORMAT ": %s", vehicle_id,
-                     error->message);
-          g_clear_error (&error);
-        }
-      status = stored != NULL ? stored->status : OBD_HEALTH_STATUS_HEALTHY;
-
-      events = obd_store_list_dtc_events (store, vehicle_id, FALSE, NULL);
-      for (guint i = 0; events != NULL && i < events->len; i++)
-        {
-          const ObdStoreDtcEvent *event = g_ptr_array_index (events, i);
-
-          add_code_problem (problems, event->code);
-          last_check = MAX (last_check, event->last_seen_us);
-        }
-      sessions = obd_store_list_sessions (store, vehicle_id, NULL);
-      if (sessions != NULL && sessions->len > 0)
-        last_check = MAX (last_check,
-                          ((ObdStoreSession *) g_ptr_array_index (sessions, 0))->started_us);
-    }
-  g_ptr_array_sort (problems, compare_problems);
-
-  update_status (self, status, live, last_check);
+  update_status (self, status, load->live, load->last_check);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->problems_box))) != NULL)
     gtk_box_remove (self->problems_box, child);
-  for (guint i = 0; i < problems->len; i++)
-    gtk_box_append (self->problems_box, problem_card_new (g_ptr_array_index (problems, i)));
-  gtk_widget_set_visible (self->problems_group, problems->len > 0);
+  for (guint i = 0; i < load->problems->len; i++)
+    gtk_box_append (self->problems_box, problem_card_new (g_ptr_array_index (load->problems, i)));
+  gtk_widget_set_visible (self->problems_group, load->problems->len > 0);
 
-  update_reminders (self, store, vehicle);
+  g_list_store_splice (self->reminders, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->reminders)),
+                       load->reminders->pdata, load->reminders->len);
   gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
+void
+obd_owner_page_reload (ObdOwnerPage *self)
+{
+  ObdSession *session;
+  OwnerLoad *load;
+  gint64 vehicle_id;
+
+  g_return_if_fail (OBD_IS_OWNER_PAGE (self));
+
+  session = obd_page_get_session (OBD_PAGE (self));
+  vehicle_id = obd_page_get_shown_vehicle_id (OBD_PAGE (self));
+  if (obd_page_get_store (OBD_PAGE (self)) == NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED,
+                                                     _("There is no local history."));
+
+      on_loaded_cb (OBD_PAGE (self), NULL, error, NULL);
+      return;
+    }
+  if (vehicle_id == 0)
+    {
+      obd_page_cancel_load (OBD_PAGE (self), "owner");
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  load = g_new0 (OwnerLoad, 1);
+  load->vehicle_id = vehicle_id;
+  load->units = obd_page_get_units (OBD_PAGE (self));
+  load->live = is_live (self, vehicle_id);
+  if (load->live)
+    {
+      const ObdSnapshot *snapshot = obd_session_get_snapshot (session);
+      g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+
+      for (guint i = 0; snapshot != NULL && snapshot->dtcs != NULL && i < snapshot->dtcs->len; i++)
+        g_strv_builder_add (codes, g_array_index (snapshot->dtcs, ObdDtc, i).code);
+      load->live_codes = g_strv_builder_end (codes);
+    }
+  obd_page_load (OBD_PAGE (self), "owner", owner_load_job, load, owner_load_free,
+                 owner_load_free, G_PRIORITY_HIGH, on_loaded_cb, NULL);
 }
 
 ObdHealthStatus
@@ -507,9 +559,18 @@ obd_owner_page_get_status (ObdOwnerPage *self)
 /* GObject ------------------------------------------------------------- */
 
 static void
-on_session_changed_cb (ObdOwnerPage *self)
+obd_owner_page_reload_vfunc (ObdPage *page)
 {
-  obd_owner_page_reload (self);
+  obd_owner_page_reload (OBD_OWNER_PAGE (page));
+}
+
+static void
+obd_owner_page_store_changed (ObdPage    *page,
+                              const char *what,
+                              gint64      vehicle_id)
+{
+  if (!g_str_equal (what, "note"))
+    obd_owner_page_reload (OBD_OWNER_PAGE (page));
 }
 
 static void
@@ -517,59 +578,21 @@ obd_owner_page_dispose (GObject *object)
 {
   ObdOwnerPage *self = OBD_OWNER_PAGE (object);
 
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
-  g_clear_object (&self->session);
-  g_clear_object (&self->settings);
-  /* The stack is both a template child and AdwBin's child: take it out of
-   * the bin first, or the bin would unparent it a second time. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_OWNER_PAGE);
+  if (self->reminders_list != NULL)
+    gtk_list_box_bind_model (self->reminders_list, NULL, NULL, NULL, NULL);
+  obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_OWNER_PAGE);
 
   G_OBJECT_CLASS (obd_owner_page_parent_class)->dispose (object);
 }
 
 static void
-obd_owner_page_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
+obd_owner_page_finalize (GObject *object)
 {
   ObdOwnerPage *self = OBD_OWNER_PAGE (object);
 
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    case PROP_VEHICLE_ID:
-      g_value_set_int64 (value, self->vehicle_id);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+  g_clear_object (&self->reminders);
 
-static void
-obd_owner_page_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  ObdOwnerPage *self = OBD_OWNER_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      obd_owner_page_set_session (self, g_value_get_object (value));
-      break;
-    case PROP_VEHICLE_ID:
-      obd_owner_page_set_vehicle_id (self, g_value_get_int64 (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  G_OBJECT_CLASS (obd_owner_page_parent_class)->finalize (object);
 }
 
 static void
@@ -577,25 +600,21 @@ obd_owner_page_class_init (ObdOwnerPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ObdPageClass *page_class = OBD_PAGE_CLASS (klass);
 
   object_class->dispose = obd_owner_page_dispose;
-  object_class->get_property = obd_owner_page_get_property;
-  object_class->set_property = obd_owner_page_set_property;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, OBD_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
-                         G_PARAM_STATIC_STRINGS);
-  properties[PROP_VEHICLE_ID] =
-    g_param_spec_int64 ("vehicle-id", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  object_class->finalize = obd_owner_page_finalize;
+  page_class->vehicle_changed = obd_owner_page_reload_vfunc;
+  page_class->units_changed = obd_owner_page_reload_vfunc;
+  page_class->state_changed = obd_owner_page_reload_vfunc;
+  page_class->store_changed = obd_owner_page_store_changed;
 
   /* Referencing the resource links it in from the static library. */
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
                                                "/obd-owner-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ObdOwnerPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ObdOwnerPage, unavailable_page);
   gtk_widget_class_bind_template_child (widget_class, ObdOwnerPage, status_box);
   gtk_widget_class_bind_template_child (widget_class, ObdOwnerPage, status_icon);
   gtk_widget_class_bind_template_child (widget_class, ObdOwnerPage, status_title);
@@ -610,31 +629,16 @@ obd_owner_page_class_init (ObdOwnerPageClass *klass)
 static void
 obd_owner_page_init (ObdOwnerPage *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
+  GSignalGroup *signals;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->reminders = g_list_store_new (OBD_TYPE_ROW_ITEM);
+  gtk_list_box_bind_model (self->reminders_list, G_LIST_MODEL (self->reminders),
+                           obd_item_row_new, NULL, NULL);
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA, TRUE);
-  if (schema != NULL)
-    {
-      self->settings = g_settings_new (SETTINGS_SCHEMA);
-      g_signal_connect_object (self->settings, "changed::units",
-                               G_CALLBACK (on_session_changed_cb), self, G_CONNECT_SWAPPED);
-    }
-
-  self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
-  g_signal_group_connect_swapped (self->session_signals, "notify::vehicle-id",
-                                  G_CALLBACK (on_session_changed_cb), self);
-  g_signal_group_connect_swapped (self->session_signals, "notify::health",
-                                  G_CALLBACK (on_session_changed_cb), self);
-  g_signal_group_connect_swapped (self->session_signals, "notify::state",
-                                  G_CALLBACK (on_session_changed_cb), self);
-  g_signal_group_connect_swapped (self->session_signals, "alert",
-                                  G_CALLBACK (on_session_changed_cb), self);
-
-  obd_owner_page_reload (self);
+  signals = obd_page_get_session_signals (OBD_PAGE (self));
+  g_signal_group_connect_object (signals, "notify::health", G_CALLBACK (obd_owner_page_reload),
+                                 self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -643,48 +647,4 @@ obd_owner_page_new (ObdSession *session)
   g_return_val_if_fail (session == NULL || OBD_IS_SESSION (session), NULL);
 
   return g_object_new (OBD_TYPE_OWNER_PAGE, "session", session, NULL);
-}
-
-ObdSession *
-obd_owner_page_get_session (ObdOwnerPage *self)
-{
-  g_return_val_if_fail (OBD_IS_OWNER_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-obd_owner_page_set_session (ObdOwnerPage *self,
-                            ObdSession   *session)
-{
-  g_return_if_fail (OBD_IS_OWNER_PAGE (self));
-  g_return_if_fail (session == NULL || OBD_IS_SESSION (session));
-
-  if (!g_set_object (&self->session, session))
-    return;
-  g_signal_group_set_target (self->session_signals, session);
-  obd_owner_page_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
-}
-
-gint64
-obd_owner_page_get_vehicle_id (ObdOwnerPage *self)
-{
-  g_return_val_if_fail (OBD_IS_OWNER_PAGE (self), 0);
-
-  return self->vehicle_id;
-}
-
-void
-obd_owner_page_set_vehicle_id (ObdOwnerPage *self,
-                               gint64        vehicle_id)
-{
-  g_return_if_fail (OBD_IS_OWNER_PAGE (self));
-  g_return_if_fail (vehicle_id >= 0);
-
-  if (self->vehicle_id == vehicle_id)
-    return;
-  self->vehicle_id = vehicle_id;
-  obd_owner_page_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VEHICLE_ID]);
 }

@@ -7,22 +7,16 @@
 #include <adwaita.h>
 
 #include "obd-health.h"
-#include "obd-session.h"
+#include "obd-page.h"
 
 G_BEGIN_DECLS
 
 #define OBD_TYPE_OWNER_PAGE (obd_owner_page_get_type ())
-G_DECLARE_FINAL_TYPE (ObdOwnerPage, obd_owner_page, OBD, OWNER_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ObdOwnerPage, obd_owner_page, OBD, OWNER_PAGE, ObdPage)
 
 GtkWidget       *obd_owner_page_new            (ObdSession   *session);
 
-ObdSession      *obd_owner_page_get_session    (ObdOwnerPage *self);
-void             obd_owner_page_set_session    (ObdOwnerPage *self,
-                                                ObdSession   *session);
-/* 0 follows the session's "vehicle-id". */
-gint64           obd_owner_page_get_vehicle_id (ObdOwnerPage *self);
-void             obd_owner_page_set_vehicle_id (ObdOwnerPage *self,
-                                                gint64        vehicle_id);
+/* The vehicle shown is ObdPage's "vehicle-id" (0 follows the session's). */
 /* Reads the vehicle again (after changes made elsewhere). */
 void             obd_owner_page_reload         (ObdOwnerPage *self);
 /* The verdict shown: healthy, needs attention or stop driving. */

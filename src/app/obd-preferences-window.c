@@ -30,9 +30,6 @@ struct _ObdPreferencesWindow
   AdwComboRow          *strategy_row;
   GtkSwitch            *notify_switch;
   AdwPreferencesPage   *alerts_page;
-  AdwEntryRow          *shop_name_row;
-  AdwEntryRow          *shop_address_row;
-  AdwEntryRow          *shop_phone_row;
 };
 
 G_DEFINE_FINAL_TYPE (ObdPreferencesWindow, obd_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -329,12 +326,6 @@ obd_preferences_window_constructed (GObject *object)
   bind_enum (self, "polling-strategy", self->strategy_row, strategy_nicks);
   g_settings_bind (self->settings, "notify-critical", self->notify_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "shop-name", self->shop_name_row, "text",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "shop-address", self->shop_address_row, "text",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "shop-phone", self->shop_phone_row, "text",
-                   G_SETTINGS_BIND_DEFAULT);
 
   on_default_connection_changed_cb (self);
   g_signal_connect_object (self->settings, "changed::default-connection",
@@ -422,9 +413,6 @@ obd_preferences_window_class_init (ObdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, strategy_row);
   gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, alerts_page);
-  gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, shop_name_row);
-  gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, shop_address_row);
-  gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, shop_phone_row);
   gtk_widget_class_bind_template_callback (widget_class, on_default_connection_apply_cb);
 }
 

@@ -19,36 +19,31 @@
 
 struct _ObdReadinessPage
 {
-  AdwBin               parent_instance;
+  ObdPage              parent_instance;
 
-  ObdSession          *session;
-  GSignalGroup        *session_signals;
-  GSettings           *settings;
   GCancellable        *cancellable;
   GPtrArray           *monitor_rows;   /* widgets added to monitors_group */
   guint                busy;
 
+  /* The test groups still to show, one per idle (a car reports dozens of
+   * tests: laying them all out at once stalls the window). */
+  ObdSnapshot         *tests_snapshot;
+  GPtrArray           *pending_groups; /* TestGroup, in order */
+  GtkWidget           *groups_box;
+  gboolean             several_ecus;
+  guint                tests_idle_id;
+
   /* Template widgets */
-  AdwToastOverlay     *toasts;
-  GtkWidget           *refresh_button;
+  GtkWidget        *refresh_button;
   GtkSpinner          *spinner;
   GtkStack            *stack;
-  AdwStatusPage       *disconnected_page;
   GtkLabel            *distance_label;
   GtkLabel            *warmups_label;
   AdwPreferencesGroup *monitors_group;
   GtkBox              *tests_box;
 };
 
-G_DEFINE_FINAL_TYPE (ObdReadinessPage, obd_readiness_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (ObdReadinessPage, obd_readiness_page, OBD_TYPE_PAGE)
 
 /* Names of the monitors of PID 01 by the key stem of their
  * "<stem>_available" / "<stem>_complete" values (see obd-pid.c); spark and
@@ -78,33 +73,10 @@ static const struct
 
 /* Helpers ------------------------------------------------------------- */
 
-static void
-show_toast (ObdReadinessPage *self,
-            const char       *text)
-{
-  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
-  GtkWidget *overlay = NULL;
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-  AdwToast *toast;
-
-  /* The window's overlay when there is one, the page's own otherwise. */
-  if (parent != NULL)
-    overlay = gtk_widget_get_ancestor (parent, ADW_TYPE_TOAST_OVERLAY);
-  if (overlay == NULL)
-    overlay = GTK_WIDGET (self->toasts);
-
-  /* libadwaita 1.2 always reads a toast title as Pango markup. */
-  toast = adw_toast_new (escaped);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-}
-
 static ObdUnitSystem
 get_unit_system (ObdReadinessPage *self)
 {
-  return g_settings_get_enum (self->settings, "units") == 1 ? OBD_UNIT_SYSTEM_US
-                                                             : OBD_UNIT_SYSTEM_SI;
+  return obd_page_get_units (OBD_PAGE (self));
 }
 
 typedef enum
@@ -415,14 +387,59 @@ compare_groups (gconstpointer a,
 }
 
 static void
+stop_adding_tests (ObdReadinessPage *self)
+{
+  g_clear_handle_id (&self->tests_idle_id, g_source_remove);
+  g_clear_pointer (&self->tests_snapshot, obd_snapshot_free);
+  g_clear_pointer (&self->pending_groups, g_ptr_array_unref);
+  self->groups_box = NULL;
+}
+
+static gboolean
+add_test_group_cb (gpointer data)
+{
+  ObdReadinessPage *self = data;
+  TestGroup *test_group = g_ptr_array_steal_index (self->pending_groups, 0);
+  const ObdMonitorResult *first = &g_array_index (self->tests_snapshot->monitors,
+                                                   ObdMonitorResult, test_group->first);
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), first->mid_name);
+  if (self->several_ecus && test_group->ecu != 0)
+    {
+      /* Translators: a control unit by its bus address in hexadecimal */
+      g_autofree char *ecu = g_strdup_printf (_("Control unit %X"), test_group->ecu);
+
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), ecu);
+    }
+  for (guint j = 0; j < test_group->results->len; j++)
+    {
+      guint index = g_array_index (test_group->results, guint, j);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 test_row_new (&g_array_index (self->tests_snapshot->monitors,
+                                                               ObdMonitorResult, index),
+                                               get_unit_system (self)));
+    }
+  gtk_box_append (GTK_BOX (self->groups_box), group);
+  test_group_free (test_group);
+
+  if (self->pending_groups->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->tests_idle_id = 0;
+  stop_adding_tests (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 update_tests (ObdReadinessPage  *self,
               const ObdSnapshot *snapshot)
 {
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) test_group_free);
-  ObdUnitSystem system = get_unit_system (self);
   gboolean several_ecus = FALSE;
   GtkWidget *child, *groups_box;
 
+  stop_adding_tests (self);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tests_box))) != NULL)
     gtk_box_remove (self->tests_box, child);
 
@@ -506,32 +523,13 @@ update_tests (ObdReadinessPage  *self,
   groups_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
   gtk_box_append (self->tests_box, groups_box);
 
-  for (guint i = 0; i < groups->len; i++)
-    {
-      TestGroup *test_group = g_ptr_array_index (groups, i);
-      const ObdMonitorResult *first = &g_array_index (snapshot->monitors, ObdMonitorResult,
-                                                       test_group->first);
-      GtkWidget *group = adw_preferences_group_new ();
-
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), first->mid_name);
-      if (several_ecus && test_group->ecu != 0)
-        {
-          /* Translators: a control unit by its bus address in hexadecimal */
-          g_autofree char *ecu = g_strdup_printf (_("Control unit %X"), test_group->ecu);
-
-          adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), ecu);
-        }
-      for (guint j = 0; j < test_group->results->len; j++)
-        {
-          guint index = g_array_index (test_group->results, guint, j);
-
-          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                     test_row_new (&g_array_index (snapshot->monitors,
-                                                                   ObdMonitorResult, index),
-                                                   system));
-        }
-      gtk_box_append (GTK_BOX (groups_box), group);
-    }
+  /* The rest a group per idle, from a copy: the session's snapshot may
+   * change meanwhile (and the page then starts again). */
+  self->groups_box = groups_box;
+  self->several_ecus = several_ecus;
+  self->tests_snapshot = obd_snapshot_copy (snapshot);
+  self->pending_groups = g_steal_pointer (&groups);
+  self->tests_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_test_group_cb, self, NULL);
 }
 
 /* Page state ---------------------------------------------------------- */
@@ -539,46 +537,24 @@ update_tests (ObdReadinessPage  *self,
 static void
 update_status (ObdReadinessPage *self)
 {
-  ObdSessionState state = OBD_SESSION_STATE_DISCONNECTED;
-  gboolean connected;
-
-  if (self->session != NULL)
-    state = obd_session_get_state (self->session);
-  connected = state == OBD_SESSION_STATE_CONNECTED;
+  gboolean connected = obd_page_get_connected (OBD_PAGE (self));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "readiness.refresh",
                                  connected && self->busy == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy > 0);
   gtk_spinner_set_spinning (self->spinner, self->busy > 0);
-
-  if (state == OBD_SESSION_STATE_DISCONNECTED)
-    {
-      adw_status_page_set_icon_name (self->disconnected_page, "network-offline-symbolic");
-      adw_status_page_set_title (self->disconnected_page, _("Not Connected"));
-      adw_status_page_set_description (self->disconnected_page,
-                                       _("Connect to a vehicle to read its readiness "
-                                         "monitors."));
-    }
-  else
-    {
-      adw_status_page_set_icon_name (self->disconnected_page, "content-loading-symbolic");
-      adw_status_page_set_title (self->disconnected_page, _("Reading the Vehicle…"));
-      adw_status_page_set_description (self->disconnected_page,
-                                       obd_session_get_status_text (self->session));
-    }
 }
 
 static void
 rebuild (ObdReadinessPage *self)
 {
-  const ObdSnapshot *snapshot = NULL;
-
-  if (self->session != NULL)
-    snapshot = obd_session_get_snapshot (self->session);
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  const ObdSnapshot *snapshot = session != NULL ? obd_session_get_snapshot (session) : NULL;
 
   update_status (self);
   if (snapshot == NULL)
     {
+      stop_adding_tests (self);
       gtk_stack_set_visible_child_name (self->stack, "disconnected");
       return;
     }
@@ -600,13 +576,9 @@ refresh_cb (GObject      *source,
   /* The page was disposed meanwhile: nothing left to show it in. */
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
-  if (!obd_session_refresh_finish (OBD_SESSION (source), result, &error))
-    {
-      /* Translators: %s says why, e.g. "The adapter stopped answering." */
-      g_autofree char *text = g_strdup_printf (_("Could not read readiness: %s"),
-                                               error->message);
-      show_toast (self, text);
-    }
+  if (!obd_session_refresh_finish (OBD_SESSION (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    obd_page_report_error (OBD_PAGE (self), _("Could not read readiness"), error);
   update_status (self);
 }
 
@@ -616,48 +588,24 @@ refresh_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   ObdReadinessPage *self = OBD_READINESS_PAGE (widget);
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
 
-  if (self->session == NULL)
+  if (session == NULL)
     return;
 
   self->busy++;
   update_status (self);
-  obd_session_refresh_async (self->session, OBD_SNAPSHOT_READINESS | OBD_SNAPSHOT_MONITORS,
+  obd_session_refresh_async (session, OBD_SNAPSHOT_READINESS | OBD_SNAPSHOT_MONITORS,
                              self->cancellable, refresh_cb, g_object_ref (self));
 }
 
 /* GObject ------------------------------------------------------------- */
 
-/* GTK 4.8: once the page has been taken out of its window, the action
- * helpers of its buttons believe the page's own actions are gone and stay
- * insensitive after it is put back; naming the action again makes them
- * look it up afresh. */
 static void
-reset_actionables (GtkWidget *widget)
+obd_readiness_page_rebuild (ObdPage *page)
 {
-  if (GTK_IS_ACTIONABLE (widget) &&
-      gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) != NULL)
-    {
-      g_autofree char *name = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)));
-
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), NULL);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), name);
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    reset_actionables (child);
+  rebuild (OBD_READINESS_PAGE (page));
 }
-
-static void
-obd_readiness_page_root (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (obd_readiness_page_parent_class)->root (widget);
-
-  reset_actionables (widget);
-}
-
 
 static void
 obd_readiness_page_dispose (GObject *object)
@@ -665,17 +613,8 @@ obd_readiness_page_dispose (GObject *object)
   ObdReadinessPage *self = OBD_READINESS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
-  g_clear_object (&self->session);
-  g_clear_object (&self->settings);
-  g_clear_pointer (&self->monitor_rows, g_ptr_array_unref);
-
-  /* The toast overlay is both a template child and AdwBin's child: take
-   * it out of the bin first, or the bin would unparent it a second time. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_READINESS_PAGE);
+  stop_adding_tests (self);
+  obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_READINESS_PAGE);
 
   G_OBJECT_CLASS (obd_readiness_page_parent_class)->dispose (object);
 }
@@ -686,44 +625,9 @@ obd_readiness_page_finalize (GObject *object)
   ObdReadinessPage *self = OBD_READINESS_PAGE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->monitor_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (obd_readiness_page_parent_class)->finalize (object);
-}
-
-static void
-obd_readiness_page_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  ObdReadinessPage *self = OBD_READINESS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-obd_readiness_page_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  ObdReadinessPage *self = OBD_READINESS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      obd_readiness_page_set_session (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -731,19 +635,15 @@ obd_readiness_page_class_init (ObdReadinessPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ObdPageClass *page_class = OBD_PAGE_CLASS (klass);
 
   object_class->dispose = obd_readiness_page_dispose;
   object_class->finalize = obd_readiness_page_finalize;
-  object_class->get_property = obd_readiness_page_get_property;
-  object_class->set_property = obd_readiness_page_set_property;
-  widget_class->root = obd_readiness_page_root;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         OBD_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
-                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->disconnected_description = N_("Connect to a vehicle to read its readiness "
+                                            "monitors.");
+  page_class->session_changed = obd_readiness_page_rebuild;
+  page_class->state_changed = obd_readiness_page_rebuild;
+  page_class->units_changed = obd_readiness_page_rebuild;
 
   gtk_widget_class_install_action (widget_class, "readiness.refresh", NULL, refresh_action);
 
@@ -751,11 +651,9 @@ obd_readiness_page_class_init (ObdReadinessPageClass *klass)
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/obd-readiness-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, disconnected_page);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, distance_label);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, warmups_label);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, monitors_group);
@@ -769,19 +667,9 @@ obd_readiness_page_init (ObdReadinessPage *self)
 
   self->monitor_rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
-  self->settings = g_settings_new (SCHEMA_ID);
-  g_signal_connect_object (self->settings, "changed::units",
-                           G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
-
-  self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "notify::snapshot",
-                                 G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::state",
-                                 G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::status-text",
-                                 G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
-
-  rebuild (self);
+  g_signal_group_connect_object (obd_page_get_session_signals (OBD_PAGE (self)),
+                                 "notify::snapshot", G_CALLBACK (rebuild), self,
+                                 G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -790,27 +678,4 @@ obd_readiness_page_new (ObdSession *session)
   g_return_val_if_fail (session == NULL || OBD_IS_SESSION (session), NULL);
 
   return g_object_new (OBD_TYPE_READINESS_PAGE, "session", session, NULL);
-}
-
-ObdSession *
-obd_readiness_page_get_session (ObdReadinessPage *self)
-{
-  g_return_val_if_fail (OBD_IS_READINESS_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-obd_readiness_page_set_session (ObdReadinessPage *self,
-                                ObdSession       *session)
-{
-  g_return_if_fail (OBD_IS_READINESS_PAGE (self));
-  g_return_if_fail (session == NULL || OBD_IS_SESSION (session));
-
-  if (!g_set_object (&self->session, session))
-    return;
-
-  g_signal_group_set_target (self->session_signals, session);
-  rebuild (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

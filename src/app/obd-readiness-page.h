@@ -6,18 +6,15 @@
 
 #include <adwaita.h>
 
-#include "obd-session.h"
+#include "obd-page.h"
 
 G_BEGIN_DECLS
 
 #define OBD_TYPE_READINESS_PAGE (obd_readiness_page_get_type ())
-G_DECLARE_FINAL_TYPE (ObdReadinessPage, obd_readiness_page, OBD, READINESS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ObdReadinessPage, obd_readiness_page, OBD, READINESS_PAGE, ObdPage)
 
 /* session may be NULL and set later. */
 GtkWidget  *obd_readiness_page_new         (ObdSession       *session);
 
-ObdSession *obd_readiness_page_get_session (ObdReadinessPage *self);
-void        obd_readiness_page_set_session (ObdReadinessPage *self,
-                                            ObdSession       *session);
 
 G_END_DECLS

@@ -7,10 +7,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include <libserialport.h>
-
 #include "obd-app-resources.h"
 #include "obd-error.h"
+#include "obd-ports.h"
 #include "obd-sim-vehicle.h"
 #include "obd-start-page.h"
 
@@ -26,6 +25,8 @@ struct _ObdStartPage
   GSignalGroup    *session_signals;
   GPtrArray       *port_rows;    /* AdwActionRow, in ports_group */
   GPtrArray       *recent_rows;  /* AdwActionRow, in recent_group */
+  GPtrArray       *recent;       /* RecentVehicle, as last read from the store */
+  GCancellable    *cancellable;  /* the port listing and the store's answers */
   char            *error_text;
 
   /* Template widgets */
@@ -288,118 +289,26 @@ connection_row_new (ObdStartPage *self,
   return row;
 }
 
-typedef struct
-{
-  char     *path;
-  char     *title;
-  gboolean  bluetooth;
-} PortInfo;
-
 static void
-port_info_free (PortInfo *info)
+list_ports_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
 {
-  g_free (info->path);
-  g_free (info->title);
-  g_free (info);
-}
-
-static int
-compare_ports (gconstpointer a,
-               gconstpointer b)
-{
-  const PortInfo *pa = *(PortInfo * const *) a;
-  const PortInfo *pb = *(PortInfo * const *) b;
-
-  return g_strcmp0 (pa->path, pb->path);
-}
-
-static gboolean
-has_port (GPtrArray  *ports,
-          const char *path)
-{
-  for (guint i = 0; i < ports->len; i++)
-    if (g_strcmp0 (((PortInfo *) g_ptr_array_index (ports, i))->path, path) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The serial ports of this computer, named for people: USB adapters by
- * manufacturer and product, others by the driver's description. */
-static GPtrArray *
-list_ports (void)
-{
-  GPtrArray *ports = g_ptr_array_new_with_free_func ((GDestroyNotify) port_info_free);
-  struct sp_port **list = NULL;
-  g_autoptr(GDir) dev = NULL;
-  const char *name;
-
-  if (sp_list_ports (&list) == SP_OK)
-    {
-      for (guint i = 0; list[i] != NULL; i++)
-        {
-          PortInfo *info = g_new0 (PortInfo, 1);
-          enum sp_transport transport = sp_get_port_transport (list[i]);
-          const char *description = sp_get_port_description (list[i]);
-
-          info->path = g_strdup (sp_get_port_name (list[i]));
-          info->bluetooth = transport == SP_TRANSPORT_BLUETOOTH ||
-                            strstr (info->path, "rfcomm") != NULL;
-          if (transport == SP_TRANSPORT_USB)
-            {
-              const char *manufacturer = sp_get_port_usb_manufacturer (list[i]);
-              const char *product = sp_get_port_usb_product (list[i]);
-
-              if (manufacturer != NULL && product != NULL)
-                info->title = g_strdup_printf ("%s %s", manufacturer, product);
-              else if (product != NULL)
-                info->title = g_strdup (product);
-            }
-          /* Built-in ports describe themselves by their name ("ttyS0"),
-           * which says nothing the path does not. */
-          if (info->title == NULL && description != NULL && *description != '\0' &&
-              !g_str_has_suffix (info->path, description))
-            info->title = g_strdup (description);
-          g_ptr_array_add (ports, info);
-        }
-      sp_free_port_list (list);
-    }
-
-  /* Bound Bluetooth serial links (rfcomm bind) have no "device" link in
-   * /sys/class/tty, so libserialport 0.1.1 does not list them; they are
-   * the usual way to reach a Bluetooth ELM327, so look for them here. */
-  dev = g_dir_open ("/dev", 0, NULL);
-  while (dev != NULL && (name = g_dir_read_name (dev)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      PortInfo *info;
-
-      if (!g_str_has_prefix (name, "rfcomm"))
-        continue;
-      path = g_build_filename ("/dev", name, NULL);
-      if (has_port (ports, path))
-        continue;
-      info = g_new0 (PortInfo, 1);
-      info->path = g_steal_pointer (&path);
-      info->bluetooth = TRUE;
-      g_ptr_array_add (ports, info);
-    }
-
-  g_ptr_array_sort (ports, compare_ports);
-  return ports;
+  g_task_return_pointer (task, obd_ports_list (), (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
-refresh_ports (ObdStartPage *self)
+show_ports (ObdStartPage *self,
+            GPtrArray    *ports)
 {
-  g_autoptr(GPtrArray) ports = list_ports ();
-
   for (guint i = 0; i < self->port_rows->len; i++)
     adw_preferences_group_remove (self->ports_group, g_ptr_array_index (self->port_rows, i));
   g_ptr_array_set_size (self->port_rows, 0);
 
   for (guint i = 0; i < ports->len; i++)
     {
-      PortInfo *info = g_ptr_array_index (ports, i);
+      ObdPortInfo *info = g_ptr_array_index (ports, i);
       g_autofree char *subtitle = NULL;
       const char *title;
       GtkWidget *row;
@@ -423,6 +332,28 @@ refresh_ports (ObdStartPage *self)
       g_ptr_array_add (self->port_rows, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->no_ports_row), ports->len == 0);
+}
+
+static void
+on_ports_listed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(GPtrArray) ports = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* NULL: cancelled, the page is going. */
+  if (ports != NULL)
+    show_ports (OBD_START_PAGE (source), ports);
+}
+
+/* sysfs is read on a worker thread: a slow driver must not stall the
+ * window. */
+static void
+refresh_ports (ObdStartPage *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_ports_listed_cb, NULL);
+
+  g_task_run_in_thread (task, list_ports_thread);
 }
 
 static void
@@ -530,19 +461,20 @@ vehicle_title (const ObdStoreVehicle *vehicle)
   return g_string_free (g_steal_pointer (&title), FALSE);
 }
 
-static GPtrArray *
-list_recent_vehicles (ObdStore *store)
+/* The store's vehicles, newest first, on the store's thread. */
+static gpointer
+list_recent_job (ObdStore      *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) vehicles = obd_store_list_vehicles (store, &error);
-  GPtrArray *recent = g_ptr_array_new_with_free_func ((GDestroyNotify) recent_vehicle_free);
+  g_autoptr(GPtrArray) vehicles = obd_store_list_vehicles (store, error);
+  GPtrArray *recent;
 
   if (vehicles == NULL)
-    {
-      g_warning ("Could not list the vehicles of the store: %s", error->message);
-      return recent;
-    }
+    return NULL;
 
+  recent = g_ptr_array_new_with_free_func ((GDestroyNotify) recent_vehicle_free);
   /* The items below take the vehicles over. */
   g_ptr_array_set_free_func (vehicles, NULL);
   for (guint i = 0; i < vehicles->len; i++)
@@ -566,11 +498,34 @@ list_recent_vehicles (ObdStore *store)
   return recent;
 }
 
-static void
-refresh_recent (ObdStartPage *self)
+/* The VIN of the simulator's car (the same in every scenario). */
+static const char *
+simulator_vin (void)
 {
-  ObdStore *store = self->session != NULL ? obd_session_get_store (self->session) : NULL;
-  g_autoptr(GPtrArray) vehicles = NULL;
+  static char *vin = NULL;
+
+  if (g_once_init_enter (&vin))
+    {
+      g_autoptr(ObdSimVehicle) vehicle = obd_sim_vehicle_new (NULL, 0, NULL);
+
+      g_once_init_leave (&vin, g_strdup (vehicle != NULL ? obd_sim_vehicle_get_vin (vehicle)
+                                                         : ""));
+    }
+  return vin;
+}
+
+/* The simulator has its own row with every scenario: its car and its
+ * connections are not "recent" ones too. */
+static gboolean
+is_simulator (const char *connection)
+{
+  return connection != NULL && (g_str_equal (connection, "sim") ||
+                                g_str_has_prefix (connection, "sim:"));
+}
+
+static void
+show_recent (ObdStartPage *self)
+{
   g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
   g_auto(GStrv) connections = NULL;
 
@@ -578,16 +533,19 @@ refresh_recent (ObdStartPage *self)
     adw_preferences_group_remove (self->recent_group, g_ptr_array_index (self->recent_rows, i));
   g_ptr_array_set_size (self->recent_rows, 0);
 
-  if (store != NULL)
-    vehicles = list_recent_vehicles (store);
-  for (guint i = 0; vehicles != NULL && i < vehicles->len && i < MAX_RECENT; i++)
+  for (guint i = 0; self->recent != NULL && i < self->recent->len &&
+                    self->recent_rows->len < MAX_RECENT; i++)
     {
-      RecentVehicle *item = g_ptr_array_index (vehicles, i);
-      g_autofree char *title = vehicle_title (item->vehicle);
+      RecentVehicle *item = g_ptr_array_index (self->recent, i);
+      g_autofree char *title = NULL;
       g_autofree char *via = NULL;
       g_autoptr(GString) subtitle = g_string_new (NULL);
       GtkWidget *row;
 
+      if (is_simulator (item->connection) ||
+          g_strcmp0 (item->vehicle->vin, simulator_vin ()) == 0)
+        continue;
+      title = vehicle_title (item->vehicle);
       if (item->vehicle->vin != NULL && g_strcmp0 (title, item->vehicle->vin) != 0)
         g_string_append (subtitle, item->vehicle->vin);
       if (item->vehicle->plate != NULL)
@@ -616,7 +574,8 @@ refresh_recent (ObdStartPage *self)
 
       if (self->recent_rows->len >= MAX_RECENT)
         break;
-      if (*connections[i] == '\0' || g_hash_table_contains (shown, connections[i]))
+      if (*connections[i] == '\0' || is_simulator (connections[i]) ||
+          g_hash_table_contains (shown, connections[i]))
         continue;
       g_hash_table_add (shown, connections[i]);
       title = describe_connection (connections[i]);
@@ -628,6 +587,37 @@ refresh_recent (ObdStartPage *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->recent_group), self->recent_rows->len > 0);
+}
+
+static void
+on_recent_listed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr(ObdStartPage) self = data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *recent = obd_store_service_run_finish (OBD_STORE_SERVICE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Without the store the recent connections are still worth showing;
+   * why the store failed is said once, in the window's banner. */
+  g_clear_pointer (&self->recent, g_ptr_array_unref);
+  self->recent = recent;
+  show_recent (self);
+}
+
+static void
+refresh_recent (ObdStartPage *self)
+{
+  ObdStoreService *store = self->session != NULL ? obd_session_get_store (self->session) : NULL;
+
+  show_recent (self);
+  if (store == NULL)
+    return;
+  obd_store_service_run_async (store, list_recent_job, NULL, NULL,
+                               (GDestroyNotify) g_ptr_array_unref, G_PRIORITY_DEFAULT,
+                               self->cancellable, on_recent_listed_cb, g_object_ref (self));
 }
 
 void
@@ -653,7 +643,7 @@ on_session_state_cb (ObdStartPage *self)
 static void
 on_recent_connections_changed_cb (ObdStartPage *self)
 {
-  refresh_recent (self);
+  show_recent (self);
 }
 
 ObdSession *
@@ -737,6 +727,7 @@ obd_start_page_dispose (GObject *object)
 {
   ObdStartPage *self = OBD_START_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_START_PAGE);
@@ -754,6 +745,8 @@ obd_start_page_finalize (GObject *object)
 
   g_ptr_array_unref (self->port_rows);
   g_ptr_array_unref (self->recent_rows);
+  g_clear_pointer (&self->recent, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
   g_free (self->error_text);
 
   G_OBJECT_CLASS (obd_start_page_parent_class)->finalize (object);
@@ -853,6 +846,7 @@ obd_start_page_init (ObdStartPage *self)
 {
   self->port_rows = g_ptr_array_new ();
   self->recent_rows = g_ptr_array_new ();
+  self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

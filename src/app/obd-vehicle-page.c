@@ -3,11 +3,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Everything shown comes from the store, read again whenever the vehicle
- * or the store changes, except the control units, which only a connected
- * car can tell (its Mode 09 answers in the session's snapshot).  Every
- * change goes through the store's editing functions so that it reaches the
- * sync outbox.
+ * Everything shown comes from the store, read on the store's thread
+ * whenever the vehicle or the store changes, except the control units,
+ * which only a connected car can tell (its Mode 09 answers in the
+ * session's snapshot).  Every change goes through the store's editing
+ * functions so that it reaches the sync outbox; a change that fails says
+ * why in a toast, and the form's text is kept.
  */
 #define G_LOG_DOMAIN "obd-app"
 #include "config.h"
@@ -15,27 +16,26 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "obd-app-resources.h"
+#include "obd-item-row.h"
 #include "obd-maintenance.h"
 #include "obd-mode09.h"
-#include "obd-app-resources.h"
 #include "obd-vehicle-page.h"
 #include "obd-vin.h"
 
-#define SETTINGS_SCHEMA "io.github.obd2diagnostics.Workshop"
-
 struct _ObdVehiclePage
 {
-  AdwBin          parent_instance;
-
-  ObdSession     *session;
-  GSignalGroup   *session_signals;
-  gint64          vehicle_id;
-  GSettings      *settings;
+  ObdPage         parent_instance;
 
   /* The vehicle shown, as last read; NULL when none. */
   ObdStoreVehicle *vehicle;
+  GListStore     *ecus;          /* ObdRowItem */
+  GListStore     *maintenance;   /* ObdRowItem */
+  GListStore     *notes;         /* ObdRowItem */
+  char           *saving_note;   /* the note being saved */
 
   GtkStack       *stack;
+  AdwStatusPage  *unavailable_page;
   AdwActionRow   *model_row;
   AdwActionRow   *vin_row;
   AdwActionRow   *plate_row;
@@ -54,40 +54,14 @@ struct _ObdVehiclePage
   AdwEntryRow    *note_entry;
 };
 
-G_DEFINE_FINAL_TYPE (ObdVehiclePage, obd_vehicle_page, ADW_TYPE_BIN)
-
-enum
-{
-  PROP_0,
-  PROP_SESSION,
-  PROP_VEHICLE_ID,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (ObdVehiclePage, obd_vehicle_page, OBD_TYPE_PAGE)
 
 /* Helpers ------------------------------------------------------------- */
-
-static ObdStore *
-get_store (ObdVehiclePage *self)
-{
-  return self->session != NULL ? obd_session_get_store (self->session) : NULL;
-}
-
-static gint64
-get_effective_vehicle_id (ObdVehiclePage *self)
-{
-  if (self->vehicle_id != 0)
-    return self->vehicle_id;
-  return self->session != NULL ? obd_session_get_vehicle_id (self->session) : 0;
-}
 
 static ObdUnitSystem
 get_units (ObdVehiclePage *self)
 {
-  if (self->settings == NULL)
-    return OBD_UNIT_SYSTEM_SI;
-  return (ObdUnitSystem) g_settings_get_enum (self->settings, "units");
+  return obd_page_get_units (OBD_PAGE (self));
 }
 
 static char *
@@ -107,29 +81,6 @@ format_date (gint64 time_us)
 
   /* Translators: a date as in "12 Mar 2024"; see g_date_time_format() */
   return dt != NULL ? g_date_time_format (dt, _("%-d %b %Y")) : g_strdup ("—");
-}
-
-static void
-clear_list (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
-}
-
-static void
-add_placeholder_row (GtkListBox *list,
-                     const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_add_css_class (label, "obd-list-placeholder");
-  gtk_list_box_append (list, label);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (gtk_widget_get_parent (label)), FALSE);
 }
 
 static void
@@ -273,36 +224,23 @@ collect_ecus (GArray    *ecus,
 static void
 update_ecus (ObdVehiclePage *self)
 {
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
   const ObdSnapshot *snapshot = NULL;
   g_autoptr(GArray) ecus = g_array_new (FALSE, FALSE, sizeof (guint32));
-
-  clear_list (self->ecu_list);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   /* The snapshot describes the car on the bench: only show it on that
    * car's page. */
-  if (self->session != NULL &&
-      obd_session_get_state (self->session) == OBD_SESSION_STATE_CONNECTED &&
-      obd_session_get_vehicle_id (self->session) == self->vehicle->id)
-    snapshot = obd_session_get_snapshot (self->session);
+  if (session != NULL && obd_page_get_connected (OBD_PAGE (self)) && self->vehicle != NULL &&
+      obd_session_get_vehicle_id (session) == self->vehicle->id)
+    snapshot = obd_session_get_snapshot (session);
 
-  if (snapshot == NULL)
+  if (snapshot != NULL)
     {
-      add_placeholder_row (self->ecu_list,
-                           _("Connect to the vehicle to read its control units, "
-                             "calibration IDs and verification numbers."));
-      return;
+      collect_ecus (ecus, snapshot->ecu_names);
+      collect_ecus (ecus, snapshot->calibration_ids);
+      collect_ecus (ecus, snapshot->cvns);
     }
-
-  collect_ecus (ecus, snapshot->ecu_names);
-  collect_ecus (ecus, snapshot->calibration_ids);
-  collect_ecus (ecus, snapshot->cvns);
-  if (ecus->len == 0)
-    {
-      add_placeholder_row (self->ecu_list,
-                           _("The vehicle did not report any control unit information."));
-      return;
-    }
-
   for (guint i = 0; i < ecus->len; i++)
     {
       guint32 ecu = g_array_index (ecus, guint32, i);
@@ -311,7 +249,7 @@ update_ecus (ObdVehiclePage *self)
       g_autofree char *cvn = record_strings (snapshot->cvns, ecu);
       g_autofree char *title = NULL;
       g_autoptr(GString) subtitle = g_string_new (NULL);
-      GtkWidget *row = adw_action_row_new ();
+      ObdRowItem *item;
 
       /* Translators: a control unit by its bus address, e.g. "7E8" */
       title = name != NULL ? g_strdup_printf (_("%s (%X)"), name, ecu)
@@ -321,12 +259,12 @@ update_ecus (ObdVehiclePage *self)
       g_string_append_c (subtitle, '\n');
       /* Translators: Mode 09 calibration verification number */
       g_string_append_printf (subtitle, _("CVN: %s"), cvn != NULL ? cvn : "—");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      gtk_list_box_append (self->ecu_list, row);
+      item = obd_row_item_new (ecu, title, subtitle->str);
+      g_object_set (item, "subtitle-lines", 0, NULL);
+      g_ptr_array_add (items, item);
     }
+  g_list_store_splice (self->ecus, 0, g_list_model_get_n_items (G_LIST_MODEL (self->ecus)),
+                       items->pdata, items->len);
 }
 
 /* Maintenance --------------------------------------------------------- */
@@ -429,27 +367,9 @@ status_css_class (ObdServiceStatus status)
 
 static void
 update_maintenance (ObdVehiclePage *self,
-                    ObdStore       *store)
+                    GPtrArray      *items)
 {
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GError) error = NULL;
-
-  clear_list (self->maintenance_list);
-  items = obd_store_list_maintenance_items (store, self->vehicle->id, &error);
-  if (items == NULL)
-    {
-      g_warning ("Could not list maintenance items: %s", error->message);
-      add_placeholder_row (self->maintenance_list,
-                           _("The maintenance items could not be read."));
-      return;
-    }
-  if (items->len == 0)
-    {
-      add_placeholder_row (self->maintenance_list,
-                           _("No maintenance items yet. Add one from the default "
-                             "schedule, or a custom one."));
-      return;
-    }
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -457,37 +377,23 @@ update_maintenance (ObdVehiclePage *self,
       ObdServiceForecast forecast;
       g_autofree char *subtitle = NULL;
       g_autofree char *a11y = NULL;
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *status;
-      GtkWidget *done;
+      ObdRowItem *row;
 
       forecast_item (self, item, &forecast);
-      status = gtk_label_new (obd_service_status_get_label (forecast.status));
       subtitle = describe_forecast (self, item, &forecast);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->title);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-
-      gtk_widget_set_valign (status, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (status, "obd-status-pill");
-      gtk_widget_add_css_class (status, status_css_class (forecast.status));
-      gtk_widget_set_name (status, obd_service_status_get_key (forecast.status));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
-
-      done = gtk_button_new_from_icon_name ("object-select-symbolic");
-      gtk_widget_set_valign (done, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (done, "flat");
-      gtk_widget_set_tooltip_text (done, _("Mark as done today"));
       a11y = g_strdup_printf (_("Mark “%s” as done today"), item->title);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (done),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (done), "vehicle.complete-maintenance");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (done), "x", item->id);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), done);
-
-      gtk_list_box_append (self->maintenance_list, row);
+      row = obd_row_item_new (item->id, item->title, subtitle);
+      g_object_set (row,
+                    "subtitle-lines", 0,
+                    "badge", obd_service_status_get_label (forecast.status),
+                    "badge-class", status_css_class (forecast.status),
+                    "action-name", "vehicle.complete-maintenance",
+                    "action-icon", "object-select-symbolic",
+                    "action-label", a11y,
+                    NULL);
+      g_ptr_array_add (rows, row);
     }
+  obd_page_fill_model (OBD_PAGE (self), self->maintenance, rows);
 }
 
 static void
@@ -516,24 +422,9 @@ build_maintenance_menu (ObdVehiclePage *self)
 
 static void
 update_notes (ObdVehiclePage *self,
-              ObdStore       *store)
+              GPtrArray      *notes)
 {
-  g_autoptr(GPtrArray) notes = NULL;
-  g_autoptr(GError) error = NULL;
-
-  clear_list (self->notes_list);
-  notes = obd_store_list_notes (store, self->vehicle->id, 0, &error);
-  if (notes == NULL)
-    {
-      g_warning ("Could not list notes: %s", error->message);
-      add_placeholder_row (self->notes_list, _("The notes could not be read."));
-      return;
-    }
-  if (notes->len == 0)
-    {
-      add_placeholder_row (self->notes_list, _("No notes about this vehicle yet."));
-      return;
-    }
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
 
   /* Newest first: the latest word on a car is what a mechanic reads first. */
   for (guint i = notes->len; i-- > 0;)
@@ -541,99 +432,260 @@ update_notes (ObdVehiclePage *self,
       const ObdStoreNote *note = g_ptr_array_index (notes, i);
       g_autofree char *date = format_date (note->created_us);
       g_autofree char *subtitle = NULL;
-      GtkWidget *row = adw_action_row_new ();
+      ObdRowItem *row;
 
       /* Translators: a note's author and date, "Ana Silva · 12 Mar 2024" */
       subtitle = g_strdup_printf (_("%s · %s"), note->author != NULL ? note->author : _("Unknown"),
                                   date);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), note->text);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_append (self->notes_list, row);
+      row = obd_row_item_new (note->id, note->text, subtitle);
+      g_ptr_array_add (rows, row);
     }
+  obd_page_fill_model (OBD_PAGE (self), self->notes, rows);
 }
 
 /* Reload -------------------------------------------------------------- */
 
-void
-obd_vehicle_page_reload (ObdVehiclePage *self)
+typedef struct
 {
-  ObdStore *store;
-  gint64 vehicle_id;
-  g_autoptr(GError) error = NULL;
+  ObdStoreVehicle *vehicle;
+  GPtrArray       *maintenance;
+  GPtrArray       *notes;
+} Loaded;
 
-  g_return_if_fail (OBD_IS_VEHICLE_PAGE (self));
+static void
+loaded_free (gpointer data)
+{
+  Loaded *loaded = data;
 
-  g_clear_pointer (&self->vehicle, obd_store_vehicle_free);
-  store = get_store (self);
-  vehicle_id = get_effective_vehicle_id (self);
+  g_clear_pointer (&loaded->vehicle, obd_store_vehicle_free);
+  g_clear_pointer (&loaded->maintenance, g_ptr_array_unref);
+  g_clear_pointer (&loaded->notes, g_ptr_array_unref);
+  g_free (loaded);
+}
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "vehicle.edit", FALSE);
-  if (store == NULL)
+static gpointer
+load_job (ObdStore      *store,
+          gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  gint64 id = *(gint64 *) data;
+  Loaded *loaded = g_new0 (Loaded, 1);
+
+  if ((loaded->vehicle = obd_store_get_vehicle (store, id, error)) == NULL ||
+      (loaded->maintenance = obd_store_list_maintenance_items (store, id, error)) == NULL ||
+      (loaded->notes = obd_store_list_notes (store, id, 0, error)) == NULL)
     {
-      gtk_stack_set_visible_child_name (self->stack, "unavailable");
-      return;
+      loaded_free (loaded);
+      return NULL;
     }
-  if (vehicle_id != 0)
-    {
-      self->vehicle = obd_store_get_vehicle (store, vehicle_id, &error);
-      if (self->vehicle == NULL)
-        g_warning ("Could not read vehicle %" G_GINT64_FORMAT ": %s", vehicle_id, error->message);
-    }
-  if (self->vehicle == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      return;
-    }
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "vehicle.edit",
-                                 !obd_store_is_read_only (store));
-  update_identity (self);
-  update_ecus (self);
-  update_maintenance (self, store);
-  update_notes (self, store);
-  gtk_stack_set_visible_child_name (self->stack, "content");
+  return loaded;
 }
 
 static void
-report_error (ObdVehiclePage *self,
-              const char     *what,
-              const GError   *error)
+show_unavailable (ObdVehiclePage *self,
+                  const GError   *error)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
+  g_autofree char *text = obd_page_describe_error (_("The vehicle, its maintenance and notes "
+                                                     "cannot be shown"), error);
 
-  g_warning ("%s: %s", what, error->message);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, what,
-                                   error->message);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_status_page_set_description (self->unavailable_page, text);
+  gtk_stack_set_visible_child_name (self->stack, "unavailable");
 }
 
-/* Notes: adding ------------------------------------------------------- */
+static void
+on_loaded_cb (ObdPage      *page,
+              gpointer      result,
+              const GError *error,
+              gpointer      user_data)
+{
+  ObdVehiclePage *self = OBD_VEHICLE_PAGE (page);
+  Loaded *loaded = result;
+
+  g_clear_pointer (&self->vehicle, obd_store_vehicle_free);
+  if (loaded == NULL)
+    {
+      /* A vehicle removed meanwhile is simply not there any more. */
+      if (g_error_matches (error, OBD_STORE_ERROR, OBD_STORE_ERROR_NOT_FOUND))
+        gtk_stack_set_visible_child_name (self->stack, "empty");
+      else
+        show_unavailable (self, error);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "vehicle.edit", FALSE);
+      return;
+    }
+
+  self->vehicle = g_steal_pointer (&loaded->vehicle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "vehicle.edit",
+                                 obd_page_get_store_writable (page));
+  update_identity (self);
+  update_ecus (self);
+  update_maintenance (self, loaded->maintenance);
+  update_notes (self, loaded->notes);
+  gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
+void
+obd_vehicle_page_reload (ObdVehiclePage *self)
+{
+  gint64 vehicle_id;
+
+  g_return_if_fail (OBD_IS_VEHICLE_PAGE (self));
+
+  vehicle_id = obd_page_get_shown_vehicle_id (OBD_PAGE (self));
+  if (obd_page_get_store (OBD_PAGE (self)) == NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED,
+                                                     _("There is no local history."));
+
+      g_clear_pointer (&self->vehicle, obd_store_vehicle_free);
+      show_unavailable (self, error);
+      return;
+    }
+  if (vehicle_id == 0)
+    {
+      obd_page_cancel_load (OBD_PAGE (self), "vehicle");
+      g_clear_pointer (&self->vehicle, obd_store_vehicle_free);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "vehicle.edit", FALSE);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  obd_page_load (OBD_PAGE (self), "vehicle", load_job,
+                 g_memdup2 (&vehicle_id, sizeof vehicle_id), g_free, loaded_free,
+                 G_PRIORITY_HIGH, on_loaded_cb, NULL);
+}
+
+/* Changes -------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64  vehicle_id;
+  gint64  item_id;
+  char   *author;
+  char   *text;       /* a note, or a maintenance item's title */
+  gint64  km;
+  gint64  days;
+  gint64  done_km;
+  gint64  done_us;
+  ObdStoreVehicle vehicle;
+} Change;
+
+static void
+change_free (gpointer data)
+{
+  Change *change = data;
+
+  g_free (change->author);
+  g_free (change->text);
+  g_free (change->vehicle.make);
+  g_free (change->vehicle.model);
+  g_free (change->vehicle.plate);
+  g_free (change->vehicle.owner_name);
+  g_free (change);
+}
+
+static gpointer
+add_note_job (ObdStore      *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  Change *change = data;
+
+  if (obd_store_add_note (store, change->vehicle_id, 0, change->author, change->text,
+                          error) == 0)
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+complete_job (ObdStore      *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  Change *change = data;
+
+  if (!obd_store_complete_maintenance_item (store, change->item_id, change->done_km,
+                                            change->done_us, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+add_item_job (ObdStore      *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  Change *change = data;
+
+  if (obd_store_add_maintenance_item (store, change->vehicle_id, change->text, change->km,
+                                      change->days, -1, 0, error) == 0)
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+update_vehicle_job (ObdStore      *store,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  Change *change = data;
+
+  if (!obd_store_update_vehicle (store, &change->vehicle, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static const char *
+get_person_name (void)
+{
+  const char *name = g_get_real_name ();
+
+  /* GLib answers "Unknown" when the password database has no full name. */
+  if (name == NULL || *name == '\0' || g_str_equal (name, "Unknown"))
+    name = g_get_user_name ();
+  return name;
+}
+
+static void
+on_note_saved_cb (ObdPage      *page,
+                  gpointer      result,
+                  const GError *error,
+                  gpointer      user_data)
+{
+  ObdVehiclePage *self = OBD_VEHICLE_PAGE (page);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->note_entry));
+  g_autofree char *now = g_strstrip (g_strdup (text));
+
+  /* Empty the entry only if it still holds what was saved; after a
+   * failure it keeps the text, to try again. */
+  if (error == NULL && g_strcmp0 (now, self->saving_note) == 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->note_entry), "");
+  g_clear_pointer (&self->saving_note, g_free);
+}
 
 static void
 on_note_entry_apply_cb (ObdVehiclePage *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->note_entry));
   g_autofree char *stripped = g_strstrip (g_strdup (text));
-  ObdStore *store = get_store (self);
-  g_autoptr(GError) error = NULL;
+  Change *change;
 
-  /* "apply" and "entry-activated" can both fire for one Enter: the second
-   * finds the entry already emptied. */
-  if (*stripped == '\0' || store == NULL || self->vehicle == NULL)
+  /* "apply" and "entry-activated" both come for one Enter: one save. */
+  if (*stripped == '\0' || self->vehicle == NULL || self->saving_note != NULL)
     return;
 
-  if (obd_store_add_note (store, self->vehicle->id, 0, g_get_real_name (), stripped,
-                          &error) == 0)
-    {
-      report_error (self, _("The note could not be saved"), error);
-      return;
-    }
-  gtk_editable_set_text (GTK_EDITABLE (self->note_entry), "");
-  update_notes (self, store);
+  change = g_new0 (Change, 1);
+  change->vehicle_id = self->vehicle->id;
+  change->author = g_strdup (get_person_name ());
+  change->text = g_strdup (stripped);
+  /* The entry keeps the text until the note is saved: a note that could
+   * not be saved is not lost. */
+  self->saving_note = g_strdup (stripped);
+  obd_page_write (OBD_PAGE (self), "note", change->vehicle_id, add_note_job, change, change_free,
+                  _("The note could not be saved"), on_note_saved_cb, NULL);
 }
 
 /* Maintenance: actions ------------------------------------------------ */
@@ -644,19 +696,32 @@ complete_maintenance_action (GtkWidget  *widget,
                              GVariant   *parameter)
 {
   ObdVehiclePage *self = OBD_VEHICLE_PAGE (widget);
-  ObdStore *store = get_store (self);
-  g_autoptr(GError) error = NULL;
+  Change *change;
 
-  if (store == NULL || self->vehicle == NULL)
+  if (self->vehicle == NULL)
     return;
-  if (!obd_store_complete_maintenance_item (store, g_variant_get_int64 (parameter),
-                                            self->vehicle->odometer_km, g_get_real_time (),
-                                            &error))
-    {
-      report_error (self, _("The maintenance item could not be updated"), error);
-      return;
-    }
-  update_maintenance (self, store);
+  change = g_new0 (Change, 1);
+  change->item_id = g_variant_get_int64 (parameter);
+  change->done_km = self->vehicle->odometer_km;
+  change->done_us = g_get_real_time ();
+  obd_page_write (OBD_PAGE (self), "maintenance", self->vehicle->id, complete_job, change,
+                  change_free, _("The maintenance item could not be updated"), NULL, NULL);
+}
+
+static void
+add_item (ObdVehiclePage *self,
+          const char     *title,
+          gint64          km,
+          gint64          days)
+{
+  Change *change = g_new0 (Change, 1);
+
+  change->vehicle_id = self->vehicle->id;
+  change->text = g_strdup (title);
+  change->km = km;
+  change->days = days;
+  obd_page_write (OBD_PAGE (self), "maintenance", self->vehicle->id, add_item_job, change,
+                  change_free, _("The maintenance item could not be added"), NULL, NULL);
 }
 
 static void
@@ -667,21 +732,11 @@ add_maintenance_action (GtkWidget  *widget,
   ObdVehiclePage *self = OBD_VEHICLE_PAGE (widget);
   const ObdServiceSchedule *entry = obd_service_schedule_lookup (g_variant_get_string (parameter,
                                                                                         NULL));
-  ObdStore *store = get_store (self);
-  g_autoptr(GError) error = NULL;
 
-  if (entry == NULL || store == NULL || self->vehicle == NULL)
+  if (entry == NULL || self->vehicle == NULL)
     return;
-  if (obd_store_add_maintenance_item (store, self->vehicle->id,
-                                      obd_service_schedule_get_label (entry),
-                                      (gint64) lround (entry->interval_km),
-                                      entry->interval_days,
-                                      -1, 0, &error) == 0)
-    {
-      report_error (self, _("The maintenance item could not be added"), error);
-      return;
-    }
-  update_maintenance (self, store);
+  add_item (self, obd_service_schedule_get_label (entry), (gint64) lround (entry->interval_km),
+            entry->interval_days);
 }
 
 /* A dialog of entry rows, shared by "edit vehicle" and "custom item". */
@@ -788,33 +843,26 @@ on_edit_response_cb (GtkWidget  *dialog,
 {
   EditForm *form = g_object_get_data (G_OBJECT (dialog), "form");
   ObdVehiclePage *self = form->self;
-  ObdStore *store;
-  ObdStoreVehicle edited;
+  Change *change;
   gint64 year = -1;
-  g_autoptr(GError) error = NULL;
 
   if (g_strcmp0 (response, "apply") != 0 || self == NULL || self->vehicle == NULL)
     return;
-  store = get_store (self);
-  if (store == NULL)
-    return;
 
-  edited = *self->vehicle;
-  edited.make = dup_field (form->make);
-  edited.model = dup_field (form->model);
-  edited.plate = dup_field (form->plate);
-  edited.owner_name = dup_field (form->owner);
+  change = g_new0 (Change, 1);
+  change->vehicle = *self->vehicle;
+  change->vehicle.make = dup_field (form->make);
+  change->vehicle.model = dup_field (form->model);
+  change->vehicle.plate = dup_field (form->plate);
+  change->vehicle.owner_name = dup_field (form->owner);
+  /* Borrowed from the page's vehicle; the job does not keep them. */
+  change->vehicle.uuid = NULL;
+  change->vehicle.vin = NULL;
   parse_count (form->year, &year);
-  parse_count (form->odometer, &edited.odometer_km);
-  edited.year = year > 0 ? (int) year : 0;
-
-  if (!obd_store_update_vehicle (store, &edited, &error))
-    report_error (self, _("The vehicle could not be saved"), error);
-  g_free (edited.make);
-  g_free (edited.model);
-  g_free (edited.plate);
-  g_free (edited.owner_name);
-  obd_vehicle_page_reload (self);
+  parse_count (form->odometer, &change->vehicle.odometer_km);
+  change->vehicle.year = year > 0 ? (int) year : 0;
+  obd_page_write (OBD_PAGE (self), "vehicle", self->vehicle->id, update_vehicle_job, change,
+                  change_free, _("The vehicle could not be saved"), NULL, NULL);
 }
 
 static void
@@ -905,20 +953,11 @@ on_custom_response_cb (GtkWidget  *dialog,
   ObdVehiclePage *self = form->self;
   g_autofree char *title = NULL;
   gint64 km, months;
-  ObdStore *store;
-  g_autoptr(GError) error = NULL;
 
   if (g_strcmp0 (response, "apply") != 0 || self == NULL || self->vehicle == NULL ||
       !read_custom_form (form, &title, &km, &months))
     return;
-  store = get_store (self);
-  if (store == NULL)
-    return;
-  if (obd_store_add_maintenance_item (store, self->vehicle->id, title, MAX (km, 0),
-                                      months > 0 ? months_to_days ((guint) months) : 0,
-                                      -1, 0, &error) == 0)
-    report_error (self, _("The maintenance item could not be added"), error);
-  update_maintenance (self, store);
+  add_item (self, title, MAX (km, 0), months > 0 ? months_to_days ((guint) months) : 0);
 }
 
 static void
@@ -956,16 +995,27 @@ add_custom_maintenance_action (GtkWidget  *widget,
 /* GObject ------------------------------------------------------------- */
 
 static void
-on_session_changed_cb (ObdVehiclePage *self)
+obd_vehicle_page_vehicle_changed (ObdPage *page)
 {
-  obd_vehicle_page_reload (self);
+  obd_vehicle_page_reload (OBD_VEHICLE_PAGE (page));
 }
 
 static void
-on_session_vehicle_changed_cb (ObdVehiclePage *self)
+obd_vehicle_page_store_changed (ObdPage    *page,
+                                const char *what,
+                                gint64      vehicle_id)
 {
-  if (self->vehicle_id == 0)
-    obd_vehicle_page_reload (self);
+  if (g_str_equal (what, "vehicle") || g_str_equal (what, "maintenance") ||
+      g_str_equal (what, "note"))
+    obd_vehicle_page_reload (OBD_VEHICLE_PAGE (page));
+}
+
+/* The control units follow the car on the bench. */
+static void
+on_snapshot_cb (ObdVehiclePage *self)
+{
+  if (self->vehicle != NULL)
+    update_ecus (self);
 }
 
 static void
@@ -973,60 +1023,23 @@ obd_vehicle_page_dispose (GObject *object)
 {
   ObdVehiclePage *self = OBD_VEHICLE_PAGE (object);
 
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
-  g_clear_object (&self->session);
-  g_clear_object (&self->settings);
   g_clear_pointer (&self->vehicle, obd_store_vehicle_free);
-  /* The stack is both a template child and AdwBin's child: take it out of
-   * the bin first, or the bin would unparent it a second time. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_VEHICLE_PAGE);
+  obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_VEHICLE_PAGE);
 
   G_OBJECT_CLASS (obd_vehicle_page_parent_class)->dispose (object);
 }
 
 static void
-obd_vehicle_page_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
+obd_vehicle_page_finalize (GObject *object)
 {
   ObdVehiclePage *self = OBD_VEHICLE_PAGE (object);
 
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    case PROP_VEHICLE_ID:
-      g_value_set_int64 (value, self->vehicle_id);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+  g_clear_object (&self->ecus);
+  g_clear_object (&self->maintenance);
+  g_clear_object (&self->notes);
+  g_free (self->saving_note);
 
-static void
-obd_vehicle_page_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  ObdVehiclePage *self = OBD_VEHICLE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      obd_vehicle_page_set_session (self, g_value_get_object (value));
-      break;
-    case PROP_VEHICLE_ID:
-      obd_vehicle_page_set_vehicle_id (self, g_value_get_int64 (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  G_OBJECT_CLASS (obd_vehicle_page_parent_class)->finalize (object);
 }
 
 static void
@@ -1034,25 +1047,20 @@ obd_vehicle_page_class_init (ObdVehiclePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ObdPageClass *page_class = OBD_PAGE_CLASS (klass);
 
   object_class->dispose = obd_vehicle_page_dispose;
-  object_class->get_property = obd_vehicle_page_get_property;
-  object_class->set_property = obd_vehicle_page_set_property;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, OBD_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
-                         G_PARAM_STATIC_STRINGS);
-  properties[PROP_VEHICLE_ID] =
-    g_param_spec_int64 ("vehicle-id", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  object_class->finalize = obd_vehicle_page_finalize;
+  page_class->vehicle_changed = obd_vehicle_page_vehicle_changed;
+  page_class->units_changed = obd_vehicle_page_vehicle_changed;
+  page_class->store_changed = obd_vehicle_page_store_changed;
 
   /* Referencing the resource links it in from the static library. */
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
                                                "/obd-vehicle-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, unavailable_page);
   gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, model_row);
   gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, vin_row);
   gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, plate_row);
@@ -1083,30 +1091,27 @@ obd_vehicle_page_class_init (ObdVehiclePageClass *klass)
 static void
 obd_vehicle_page_init (ObdVehiclePage *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
+  GSignalGroup *signals;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   build_maintenance_menu (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "vehicle.edit", FALSE);
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA, TRUE);
-  if (schema != NULL)
-    {
-      self->settings = g_settings_new (SETTINGS_SCHEMA);
-      g_signal_connect_object (self->settings, "changed::units",
-                               G_CALLBACK (obd_vehicle_page_reload), self, G_CONNECT_SWAPPED);
-    }
+  self->ecus = g_list_store_new (OBD_TYPE_ROW_ITEM);
+  self->maintenance = g_list_store_new (OBD_TYPE_ROW_ITEM);
+  self->notes = g_list_store_new (OBD_TYPE_ROW_ITEM);
+  gtk_list_box_bind_model (self->ecu_list, G_LIST_MODEL (self->ecus), obd_item_row_new, NULL,
+                           NULL);
+  gtk_list_box_bind_model (self->maintenance_list, G_LIST_MODEL (self->maintenance),
+                           obd_item_row_new, NULL, NULL);
+  gtk_list_box_bind_model (self->notes_list, G_LIST_MODEL (self->notes), obd_item_row_new, NULL,
+                           NULL);
 
-  self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
-  g_signal_group_connect_swapped (self->session_signals, "notify::vehicle-id",
-                                  G_CALLBACK (on_session_vehicle_changed_cb), self);
-  g_signal_group_connect_swapped (self->session_signals, "notify::snapshot",
-                                  G_CALLBACK (on_session_changed_cb), self);
-  g_signal_group_connect_swapped (self->session_signals, "notify::state",
-                                  G_CALLBACK (on_session_changed_cb), self);
-
-  obd_vehicle_page_reload (self);
+  signals = obd_page_get_session_signals (OBD_PAGE (self));
+  g_signal_group_connect_object (signals, "notify::snapshot", G_CALLBACK (on_snapshot_cb), self,
+                                 G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (signals, "notify::state", G_CALLBACK (on_snapshot_cb), self,
+                                 G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -1115,48 +1120,4 @@ obd_vehicle_page_new (ObdSession *session)
   g_return_val_if_fail (session == NULL || OBD_IS_SESSION (session), NULL);
 
   return g_object_new (OBD_TYPE_VEHICLE_PAGE, "session", session, NULL);
-}
-
-ObdSession *
-obd_vehicle_page_get_session (ObdVehiclePage *self)
-{
-  g_return_val_if_fail (OBD_IS_VEHICLE_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-obd_vehicle_page_set_session (ObdVehiclePage *self,
-                              ObdSession     *session)
-{
-  g_return_if_fail (OBD_IS_VEHICLE_PAGE (self));
-  g_return_if_fail (session == NULL || OBD_IS_SESSION (session));
-
-  if (!g_set_object (&self->session, session))
-    return;
-  g_signal_group_set_target (self->session_signals, session);
-  obd_vehicle_page_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
-}
-
-gint64
-obd_vehicle_page_get_vehicle_id (ObdVehiclePage *self)
-{
-  g_return_val_if_fail (OBD_IS_VEHICLE_PAGE (self), 0);
-
-  return self->vehicle_id;
-}
-
-void
-obd_vehicle_page_set_vehicle_id (ObdVehiclePage *self,
-                                 gint64          vehicle_id)
-{
-  g_return_if_fail (OBD_IS_VEHICLE_PAGE (self));
-  g_return_if_fail (vehicle_id >= 0);
-
-  if (self->vehicle_id == vehicle_id)
-    return;
-  self->vehicle_id = vehicle_id;
-  obd_vehicle_page_reload (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VEHICLE_ID]);
 }

@@ -7,22 +7,16 @@
 
 #include <adwaita.h>
 
-#include "obd-session.h"
+#include "obd-page.h"
 
 G_BEGIN_DECLS
 
 #define OBD_TYPE_VEHICLE_PAGE (obd_vehicle_page_get_type ())
-G_DECLARE_FINAL_TYPE (ObdVehiclePage, obd_vehicle_page, OBD, VEHICLE_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ObdVehiclePage, obd_vehicle_page, OBD, VEHICLE_PAGE, ObdPage)
 
 GtkWidget  *obd_vehicle_page_new            (ObdSession     *session);
 
-ObdSession *obd_vehicle_page_get_session    (ObdVehiclePage *self);
-void        obd_vehicle_page_set_session    (ObdVehiclePage *self,
-                                             ObdSession     *session);
-/* 0 follows the session's "vehicle-id". */
-gint64      obd_vehicle_page_get_vehicle_id (ObdVehiclePage *self);
-void        obd_vehicle_page_set_vehicle_id (ObdVehiclePage *self,
-                                             gint64          vehicle_id);
+/* The vehicle shown: ObdPage's "vehicle-id" (0 follows the session's). */
 /* Reads the vehicle again from the store (after changes made elsewhere). */
 void        obd_vehicle_page_reload         (ObdVehiclePage *self);
 

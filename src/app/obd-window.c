@@ -6,8 +6,12 @@
  * disconnected (with the reason of the last failure), a progress page
  * while connecting, and the view of the user's role once connected.  A
  * dropped link keeps the role view and shows a banner while the session
- * reconnects.  Only the pages of the current role exist, so an owner never
- * gets the pages that clear codes or show raw data.
+ * reconnects.  Only the pages of the current role can be reached, so an
+ * owner never gets the pages that clear codes or show raw data.  A page is
+ * built the first time it is shown (an AdwBin holds its place in the
+ * switcher until then), and a role's view, once built, is kept when the
+ * role changes: building or tearing down a view of pages in one go
+ * stalls the window for a quarter of a second.
  */
 #define G_LOG_DOMAIN "obd-app"
 #include "config.h"
@@ -32,36 +36,36 @@ typedef enum
   ROLE_OWNER,
 } Role;
 
-typedef GtkWidget *(*PageNewFunc) (ObdSession *session);
-
 typedef struct
 {
   const char  *name;
   const char  *title;
   const char  *icon_name;
-  PageNewFunc  page_new;
+  GType      (*get_type) (void);
 } PageInfo;
 
 /* In the order of the view switcher; Alt+1… follow it. */
 static const PageInfo mechanic_pages[] = {
-  { "overview", N_("Overview"), "go-home-symbolic", obd_overview_page_new },
-  { "live", N_("Live"), "network-transmit-receive-symbolic", obd_live_page_new },
-  { "codes", N_("Codes"), "dialog-warning-symbolic", obd_codes_page_new },
-  { "readiness", N_("Readiness"), "emblem-ok-symbolic", obd_readiness_page_new },
-  { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_new },
-  { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_new },
+  { "overview", N_("Overview"), "go-home-symbolic", obd_overview_page_get_type },
+  { "live", N_("Live"), "network-transmit-receive-symbolic", obd_live_page_get_type },
+  { "codes", N_("Codes"), "dialog-warning-symbolic", obd_codes_page_get_type },
+  { "readiness", N_("Readiness"), "emblem-ok-symbolic", obd_readiness_page_get_type },
+  { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_get_type },
+  { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_get_type },
 };
 
 /* The vehicle, history and owner pages follow the session's vehicle by
- * themselves ("vehicle-id" 0).  An owner reads health in plain words and the car's details; no raw
- * values, no clearing of codes. */
+ * themselves ("vehicle-id" 0).  An owner reads health in plain words and
+ * the car's details; no raw values, no clearing of codes. */
 static const PageInfo owner_pages[] = {
-  { "owner", N_("My Car"), "go-home-symbolic", obd_owner_page_new },
-  { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_new },
+  { "owner", N_("My Car"), "go-home-symbolic", obd_owner_page_get_type },
+  { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_get_type },
 };
 
 static const PageInfo fleet_page =
-  { "fleet", N_("Fleet"), "system-users-symbolic", obd_fleet_page_new };
+  { "fleet", N_("Fleet"), "system-users-symbolic", obd_fleet_page_get_type };
+static const PageInfo history_page =
+  { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_get_type };
 
 struct _ObdWindow
 {
@@ -72,6 +76,10 @@ struct _ObdWindow
   GSignalGroup         *session_signals;
   Role                  role;
   GHashTable           *pages;         /* name → page widget of the role view */
+  GHashTable           *slots;         /* name → AdwBin holding the page's place */
+  GHashTable           *role_pages[3]; /* the above, per role */
+  GHashTable           *role_slots[3];
+  gboolean              built[3];      /* the role's view exists */
   guint                 rate_timeout_id;
   GtkLabel             *status_values[5];
 
@@ -85,6 +93,12 @@ struct _ObdWindow
   GtkRevealer          *reconnect_revealer;
   GtkSpinner           *reconnect_spinner;
   GtkLabel             *reconnect_label;
+  GtkRevealer          *record_revealer;
+  GtkLabel             *record_label;
+  GtkButton            *record_dismiss_button;
+  GtkRevealer          *store_revealer;
+  GtkLabel             *store_label;
+  GSignalGroup         *store_signals;
   GtkStack             *main_stack;
   AdwStatusPage        *connecting_page;
   GtkSpinner           *connecting_spinner;
@@ -146,32 +160,64 @@ set_button_name (GtkButton  *button,
 /* Role views ----------------------------------------------------------- */
 
 static GtkWidget *
-add_page (ObdWindow      *self,
+page_new (ObdWindow      *self,
+          const PageInfo *info)
+{
+  return g_object_new (info->get_type (), "session", self->session, "settings", self->settings,
+                       NULL);
+}
+
+/* A page's place in a view stack: the switcher shows its title and icon
+ * at once, the page comes when it is first shown. */
+static void
+add_slot (ObdWindow      *self,
           AdwViewStack   *stack,
           const PageInfo *info)
 {
-  GtkWidget *page = info->page_new (self->session);
+  GtkWidget *slot = adw_bin_new ();
 
-  if (stack != NULL)
-    adw_view_stack_add_titled_with_icon (stack, page, info->name, _(info->title),
-                                         info->icon_name);
-  else
-    adw_bin_set_child (self->fleet_bin, page);
+  g_object_set_data (G_OBJECT (slot), "obd-page-info", (gpointer) info);
+  adw_view_stack_add_titled_with_icon (stack, slot, info->name, _(info->title),
+                                       info->icon_name);
+  g_hash_table_insert (self->slots, (gpointer) info->name, slot);
+}
+
+static GtkWidget *
+ensure_page (ObdWindow  *self,
+             const char *name)
+{
+  GtkWidget *page = g_hash_table_lookup (self->pages, name);
+  const PageInfo *info;
+  GtkWidget *slot;
+
+  if (page != NULL)
+    return page;
+  slot = g_hash_table_lookup (self->slots, name);
+  if (slot == NULL)
+    return NULL;
+  info = g_object_get_data (G_OBJECT (slot), "obd-page-info");
+  page = page_new (self, info);
+  adw_bin_set_child (ADW_BIN (slot), page);
   g_hash_table_insert (self->pages, (gpointer) info->name, page);
   return page;
 }
 
 static void
-clear_stack (AdwViewStack *stack)
+on_visible_page_cb (ObdWindow    *self,
+                    GParamSpec   *pspec,
+                    AdwViewStack *stack)
 {
-  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
+  const char *name = adw_view_stack_get_visible_child_name (stack);
 
-  while (g_list_model_get_n_items (G_LIST_MODEL (pages)) > 0)
-    {
-      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), 0);
+  if (name != NULL && gtk_widget_get_mapped (GTK_WIDGET (stack)))
+    ensure_page (self, name);
+}
 
-      adw_view_stack_remove (stack, adw_view_stack_page_get_child (page));
-    }
+static void
+on_stack_map_cb (ObdWindow    *self,
+                 AdwViewStack *stack)
+{
+  on_visible_page_cb (self, NULL, stack);
 }
 
 /* Fleet view: the list of vehicles, and one vehicle's history beside it
@@ -193,7 +239,7 @@ on_fleet_vehicle_activated_cb (ObdWindow *self,
   if (history == NULL || fleet == NULL)
     return;
 
-  obd_history_page_set_vehicle_id (OBD_HISTORY_PAGE (history), vehicle_id);
+  obd_page_set_vehicle_id (OBD_PAGE (history), vehicle_id);
   leaflet = ADW_LEAFLET (gtk_widget_get_ancestor (history, ADW_TYPE_LEAFLET));
   adw_leaflet_set_visible_child_name (leaflet, "history");
   gtk_widget_grab_focus (history);
@@ -202,11 +248,9 @@ on_fleet_vehicle_activated_cb (ObdWindow *self,
 static void
 build_fleet_view (ObdWindow *self)
 {
-  static const PageInfo history_info =
-    { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_new };
   GtkWidget *leaflet = adw_leaflet_new ();
-  GtkWidget *fleet = fleet_page.page_new (self->session);
-  GtkWidget *history = history_info.page_new (self->session);
+  GtkWidget *fleet = page_new (self, &fleet_page);
+  GtkWidget *history = page_new (self, &history_page);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
@@ -242,32 +286,30 @@ build_fleet_view (ObdWindow *self)
 
   adw_bin_set_child (self->fleet_bin, leaflet);
   g_hash_table_insert (self->pages, (gpointer) fleet_page.name, fleet);
-  g_hash_table_insert (self->pages, (gpointer) history_info.name, history);
+  g_hash_table_insert (self->pages, (gpointer) history_page.name, history);
 }
 
 static void
 build_role_view (ObdWindow *self)
 {
-  g_hash_table_remove_all (self->pages);
-  clear_stack (self->mechanic_stack);
-  clear_stack (self->owner_stack);
-  adw_bin_set_child (self->fleet_bin, NULL);
-
-  if (self->session == NULL)
+  self->pages = self->role_pages[self->role];
+  self->slots = self->role_slots[self->role];
+  if (self->session == NULL || self->built[self->role])
     return;
+  self->built[self->role] = TRUE;
 
   switch (self->role)
     {
     case ROLE_MECHANIC:
       for (guint i = 0; i < G_N_ELEMENTS (mechanic_pages); i++)
-        add_page (self, self->mechanic_stack, &mechanic_pages[i]);
+        add_slot (self, self->mechanic_stack, &mechanic_pages[i]);
       break;
     case ROLE_FLEET:
       build_fleet_view (self);
       break;
     case ROLE_OWNER:
       for (guint i = 0; i < G_N_ELEMENTS (owner_pages); i++)
-        add_page (self, self->owner_stack, &owner_pages[i]);
+        add_slot (self, self->owner_stack, &owner_pages[i]);
       break;
     default:
       g_assert_not_reached ();
@@ -512,6 +554,74 @@ on_session_alert_cb (ObdWindow           *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Failures that reach the person ---------------------------------------- */
+
+/* Something failed that nobody asked for directly (an alert not saved, a
+ * clear not recorded): a toast that stays ten seconds. */
+static void
+on_session_problem_cb (ObdWindow    *self,
+                       const char   *what,
+                       const GError *error)
+{
+  g_autofree char *text = obd_page_describe_error (what, error);
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  g_info ("%s", text);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Recording stopped on its own (the disk is full): a banner that stays
+ * until it is dismissed or recording starts again. */
+static void
+update_record_banner (ObdWindow *self)
+{
+  const GError *error = self->session != NULL ? obd_session_get_recording_error (self->session)
+                                              : NULL;
+
+  if (error != NULL)
+    {
+      g_autofree char *text = obd_page_describe_error (_("Recording stopped"), error);
+
+      gtk_label_set_label (self->record_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->record_revealer, error != NULL);
+}
+
+static void
+dismiss_recording_error_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  ObdWindow *self = OBD_WINDOW (widget);
+
+  gtk_revealer_set_reveal_child (self->record_revealer, FALSE);
+}
+
+/* The local history cannot be used, or only read: said for as long as it
+ * is so, whatever page is shown. */
+static void
+update_store_banner (ObdWindow *self)
+{
+  ObdStoreService *store = self->session != NULL ? obd_session_get_store (self->session) : NULL;
+  g_autofree char *text = NULL;
+
+  if (store != NULL && obd_store_service_get_state (store) == OBD_STORE_SERVICE_FAILED)
+    text = obd_page_describe_error (_("The local history could not be opened: nothing is "
+                                      "saved or shown from it"),
+                                    obd_store_service_get_error (store));
+  else if (store != NULL && obd_store_service_get_read_only (store))
+    text = g_strdup_printf ("%s %s",
+                            _("The local history can only be read: nothing new is saved."),
+                            _("Check that the disk is not write-protected and that the local "
+                              "history may be written, then restart the application."));
+  if (text != NULL)
+    gtk_label_set_label (self->store_label, text);
+  gtk_revealer_set_reveal_child (self->store_revealer, text != NULL);
+}
+
 /* Actions -------------------------------------------------------------- */
 
 static void
@@ -593,6 +703,10 @@ obd_window_constructed (GObject *object)
     }
 
   g_signal_group_set_target (self->session_signals, self->session);
+  g_signal_group_set_target (self->store_signals,
+                             self->session != NULL ? obd_session_get_store (self->session) : NULL);
+  update_store_banner (self);
+  update_record_banner (self);
   read_role (self);
   build_role_view (self);
   update_view (self);
@@ -606,10 +720,16 @@ obd_window_dispose (GObject *object)
   ObdWindow *self = OBD_WINDOW (object);
 
   g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
+  for (guint i = 0; i < G_N_ELEMENTS (self->role_slots); i++)
+    if (self->role_slots[i] != NULL)
+      g_hash_table_remove_all (self->role_slots[i]);
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
-  if (self->pages != NULL)
-    g_hash_table_remove_all (self->pages);
+  if (self->store_signals != NULL)
+    g_signal_group_set_target (self->store_signals, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (self->role_pages); i++)
+    if (self->role_pages[i] != NULL)
+      g_hash_table_remove_all (self->role_pages[i]);
   /* The switchers must let go of the view stacks before those go away,
    * or libadwaita 1.2 unparents their buttons twice. */
   if (self->switcher_title != NULL)
@@ -619,6 +739,7 @@ obd_window_dispose (GObject *object)
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_WINDOW);
   g_clear_object (&self->session_signals);
+  g_clear_object (&self->store_signals);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -630,7 +751,11 @@ obd_window_finalize (GObject *object)
 {
   ObdWindow *self = OBD_WINDOW (object);
 
-  g_hash_table_unref (self->pages);
+  for (guint i = 0; i < G_N_ELEMENTS (self->role_pages); i++)
+    {
+      g_hash_table_unref (self->role_pages[i]);
+      g_hash_table_unref (self->role_slots[i]);
+    }
 
   G_OBJECT_CLASS (obd_window_parent_class)->finalize (object);
 }
@@ -713,6 +838,11 @@ obd_window_class_init (ObdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, reconnect_revealer);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, reconnect_spinner);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, reconnect_label);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, record_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, record_label);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, record_dismiss_button);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, store_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, store_label);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_page);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_spinner);
@@ -731,6 +861,8 @@ obd_window_class_init (ObdWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "i", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-recording-error", NULL,
+                                   dismiss_recording_error_action);
 
   /* Alt+1 … Alt+6: the pages in switcher order. */
   for (int i = 1; i <= (int) G_N_ELEMENTS (mechanic_pages); i++)
@@ -741,13 +873,30 @@ obd_window_class_init (ObdWindowClass *klass)
 static void
 obd_window_init (ObdWindow *self)
 {
-  self->pages = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < G_N_ELEMENTS (self->role_pages); i++)
+    {
+      self->role_pages[i] = g_hash_table_new (g_str_hash, g_str_equal);
+      self->role_slots[i] = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+  self->pages = self->role_pages[ROLE_MECHANIC];
+  self->slots = self->role_slots[ROLE_MECHANIC];
 
   gtk_widget_init_template (GTK_WIDGET (self));
   build_status_grid (self);
   adw_status_page_set_icon_name (self->welcome_page, APP_ID);
   set_button_name (self->cancel_button, NULL);
   set_button_name (self->stop_button, _("Stop reconnecting"));
+  set_button_name (self->record_dismiss_button, NULL);
+
+  /* A page is built when its place is first shown. */
+  g_signal_connect_object (self->mechanic_stack, "notify::visible-child",
+                           G_CALLBACK (on_visible_page_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->owner_stack, "notify::visible-child",
+                           G_CALLBACK (on_visible_page_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->mechanic_stack, "map", G_CALLBACK (on_stack_map_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->owner_stack, "map", G_CALLBACK (on_stack_map_cb), self,
+                           G_CONNECT_SWAPPED);
 
   self->session_signals = g_signal_group_new (OBD_TYPE_SESSION);
   g_signal_group_connect_swapped (self->session_signals, "notify::state",
@@ -762,6 +911,16 @@ obd_window_init (ObdWindow *self)
                                   G_CALLBACK (update_header), self);
   g_signal_group_connect_swapped (self->session_signals, "alert",
                                   G_CALLBACK (on_session_alert_cb), self);
+  g_signal_group_connect_swapped (self->session_signals, "problem",
+                                  G_CALLBACK (on_session_problem_cb), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::recording-error",
+                                  G_CALLBACK (update_record_banner), self);
+
+  self->store_signals = g_signal_group_new (OBD_TYPE_STORE_SERVICE);
+  g_signal_group_connect_swapped (self->store_signals, "notify::state",
+                                  G_CALLBACK (update_store_banner), self);
+  g_signal_group_connect_swapped (self->store_signals, "notify::read-only",
+                                  G_CALLBACK (update_store_banner), self);
 }
 
 /* Public --------------------------------------------------------------- */
@@ -813,7 +972,7 @@ obd_window_get_page (ObdWindow  *self,
   g_return_val_if_fail (OBD_IS_WINDOW (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  return g_hash_table_lookup (self->pages, name);
+  return ensure_page (self, name);
 }
 
 void
@@ -825,13 +984,13 @@ obd_window_show_page (ObdWindow  *self,
   g_return_if_fail (OBD_IS_WINDOW (self));
   g_return_if_fail (name != NULL);
 
-  page = g_hash_table_lookup (self->pages, name);
+  page = ensure_page (self, name);
   if (page == NULL)
     return;
   if (self->role == ROLE_MECHANIC)
-    adw_view_stack_set_visible_child (self->mechanic_stack, page);
+    adw_view_stack_set_visible_child_name (self->mechanic_stack, name);
   else if (self->role == ROLE_OWNER)
-    adw_view_stack_set_visible_child (self->owner_stack, page);
+    adw_view_stack_set_visible_child_name (self->owner_stack, name);
 }
 
 void
@@ -841,6 +1000,38 @@ obd_window_set_store_error (ObdWindow    *self,
   g_return_if_fail (OBD_IS_WINDOW (self));
 
   obd_start_page_set_store_error (self->start_page, error);
+}
+
+static void
+on_help_shown_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  if (gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (source), _("Help Could Not Be Opened"), NULL);
+  /* TRANSLATORS: %s is the system's reason, e.g. "Operation not supported" */
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The help opens in the GNOME help viewer, Yelp. Install "
+                                    "the “yelp” package, then press F1 again.\n\n"
+                                    "The system said: %s"),
+                                  error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+obd_window_open_help (ObdWindow  *self,
+                      const char *uri)
+{
+  g_return_if_fail (OBD_IS_WINDOW (self));
+  g_return_if_fail (uri != NULL);
+
+  gtk_show_uri_full (GTK_WINDOW (self), uri, GDK_CURRENT_TIME, NULL, on_help_shown_cb, NULL);
 }
 
 void

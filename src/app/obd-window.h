@@ -28,8 +28,8 @@ ObdStartPage *obd_window_get_start_page       (ObdWindow      *self);
 const char   *obd_window_get_view             (ObdWindow      *self);
 
 /* The page of the current role view with this name ("overview", "live",
- * "codes", "readiness", "vehicle", "history", "fleet", "owner"), or NULL
- * when the role does not have it. */
+ * "codes", "readiness", "vehicle", "history", "fleet", "owner"), built now
+ * if it was not shown yet; NULL when the role does not have it. */
 GtkWidget    *obd_window_get_page             (ObdWindow      *self,
                                                const char     *name);
 /* Shows that page (if the role has it). */
@@ -39,6 +39,11 @@ void          obd_window_show_page            (ObdWindow      *self,
 /* Says, on the start page, that the local store could not be opened. */
 void          obd_window_set_store_error      (ObdWindow      *self,
                                                const GError   *error);
+
+/* Opens the user help at uri ("help:…") in the help viewer; when that
+ * fails (no Yelp installed), says so in a dialog with what to do. */
+void          obd_window_open_help            (ObdWindow      *self,
+                                               const char     *uri);
 
 /* Shows a toast; takes ownership of toast. */
 void          obd_window_add_toast            (ObdWindow      *self,

@@ -372,6 +372,27 @@ reply_is_searching (GByteArray *rx,
          g_strstr_len (text, rx->len - start, "BUS INIT") != NULL;
 }
 
+/* The adapter's bytes for a debug line: one line of printable text, with
+ * its \r, NULs and garbage escaped, so a log (or a test's TAP output)
+ * never gets a stray line break or invalid UTF-8 from the wire. */
+static char *
+shown_bytes (const guint8 *data,
+             gsize         len)
+{
+  GString *out = g_string_sized_new (len + 8);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (data[i] == '\r')
+        g_string_append (out, "\\r");
+      else if (data[i] >= 0x20 && data[i] < 0x7F && data[i] != '\\')
+        g_string_append_c (out, (char) data[i]);
+      else
+        g_string_append_printf (out, "\\x%02X", data[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Sends one line and collects the reply up to the '>' prompt, within
  * timeout_ms and MAX_REPLY_BYTES. */
 static ReplyStatus
@@ -486,8 +507,12 @@ transact (ObdAdapter    *self,
       self->need_sync = TRUE;
       if (status != REPLY_TRUNCATED)
         break;
-      g_debug ("reply to %s cut short: %.*s", command, (int) self->rx->len,
-               (const char *) self->rx->data);
+      if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+        {
+          g_autofree char *shown = shown_bytes (self->rx->data, self->rx->len);
+
+          g_debug ("reply to %s cut short: %s", command, shown);
+        }
     }
 
   switch (status)
@@ -513,7 +538,12 @@ transact (ObdAdapter    *self,
     }
 
   *out_len = end;
-  g_debug ("← %.*s", (int) end, (const char *) self->rx->data);
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autofree char *shown = shown_bytes (self->rx->data, end);
+
+      g_debug ("← %s", shown);
+    }
 
   /* Not g_strndup(): Bluetooth modules put NUL bytes in the stream and
    * the reply must reach the parser whole, prompt included. */
@@ -622,7 +652,11 @@ obd_adapter_at (ObdAdapter    *self,
       if (at_reply_fits (command, text))
         return g_steal_pointer (&text);
 
-      g_debug ("“%s” does not answer %s; resynchronising", text, command);
+      {
+        g_autofree char *shown = shown_bytes ((const guint8 *) text, strlen (text));
+
+        g_debug ("“%s” does not answer %s; resynchronising", shown, command);
+      }
       self->stats.n_discarded_replies++;
       self->need_sync = TRUE;
       if (attempt >= MAX_ATTEMPTS)

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -52,6 +53,87 @@ obd_snapshot_free (ObdSnapshot *snapshot)
   g_array_unref (snapshot->readiness_cycle);
   g_array_unref (snapshot->monitors);
   g_free (snapshot);
+}
+
+static GPtrArray *
+copy_records (GPtrArray *records)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_info_record_free);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const ObdInfoRecord *record = g_ptr_array_index (records, i);
+      ObdInfoRecord *dup = g_new0 (ObdInfoRecord, 1);
+
+      *dup = *record;
+      dup->vin = g_strdup (record->vin);
+      dup->text = g_strdup (record->text);
+      dup->ecu_acronym = g_strdup (record->ecu_acronym);
+      dup->ecu_name = g_strdup (record->ecu_name);
+      dup->strings = NULL;
+      dup->counters = NULL;
+      if (record->strings != NULL)
+        {
+          dup->strings = g_ptr_array_new_with_free_func (g_free);
+          for (guint j = 0; j < record->strings->len; j++)
+            g_ptr_array_add (dup->strings, g_strdup (g_ptr_array_index (record->strings, j)));
+        }
+      if (record->counters != NULL)
+        dup->counters = g_array_copy (record->counters);
+      g_ptr_array_add (copy, dup);
+    }
+  return copy;
+}
+
+static void
+copy_values (GArray *to,
+             GArray *from)
+{
+  for (guint i = 0; i < from->len; i++)
+    {
+      ObdValue value = g_array_index (from, ObdValue, i);
+
+      value.text = g_strdup (value.text);
+      g_array_append_val (to, value);
+    }
+}
+
+ObdSnapshot *
+obd_snapshot_copy (const ObdSnapshot *snapshot)
+{
+  ObdSnapshot *copy;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  copy = obd_snapshot_new ();
+  copy->parts = snapshot->parts;
+  copy->time_us = snapshot->time_us;
+  copy->protocol = snapshot->protocol;
+  copy->vin = g_strdup (snapshot->vin);
+  if (snapshot->vin_info != NULL)
+    {
+      copy->vin_info = g_new (ObdVinInfo, 1);
+      *copy->vin_info = *snapshot->vin_info;
+      copy->vin_info->manufacturer = g_strdup (snapshot->vin_info->manufacturer);
+    }
+  copy->battery_voltage = snapshot->battery_voltage;
+  g_ptr_array_unref (copy->ecu_names);
+  copy->ecu_names = copy_records (snapshot->ecu_names);
+  g_ptr_array_unref (copy->calibration_ids);
+  copy->calibration_ids = copy_records (snapshot->calibration_ids);
+  g_ptr_array_unref (copy->cvns);
+  copy->cvns = copy_records (snapshot->cvns);
+  g_array_append_vals (copy->dtcs, snapshot->dtcs->data, snapshot->dtcs->len);
+  memcpy (copy->freeze_dtc, snapshot->freeze_dtc, sizeof copy->freeze_dtc);
+  copy->freeze_ecu = snapshot->freeze_ecu;
+  copy_values (copy->freeze_values, snapshot->freeze_values);
+  copy_values (copy->readiness, snapshot->readiness);
+  copy_values (copy->readiness_cycle, snapshot->readiness_cycle);
+  copy->km_since_clear = snapshot->km_since_clear;
+  copy->warmups_since_clear = snapshot->warmups_since_clear;
+  copy->monitors_supported = snapshot->monitors_supported;
+  g_array_append_vals (copy->monitors, snapshot->monitors->data, snapshot->monitors->len);
+  return copy;
 }
 
 /* What may be skipped: the vehicle said no, or said nothing, to one

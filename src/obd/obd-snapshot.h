@@ -64,6 +64,8 @@ typedef struct
 
 ObdSnapshot *obd_snapshot_new          (void);
 void         obd_snapshot_free         (ObdSnapshot       *snapshot);
+/* A deep copy, for a reader on another thread (the store's). */
+ObdSnapshot *obd_snapshot_copy         (const ObdSnapshot *snapshot);
 
 /* Reads the given parts.  A part the vehicle does not support is left
  * empty; only a lost link, a cancel or a vehicle that stopped answering

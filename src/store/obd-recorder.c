@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-recorder.h"
+#include "obd-recorder-private.h"
 #include "obd-store-private.h"
 #include "obd-store-sql.h"
 
@@ -21,6 +22,13 @@
  * than a row. */
 #define COALESCE_MAX_BATCHES 512
 #define COALESCE_MAX_ROWS    50000
+
+/* A transaction holds the write lock: any other writer (the application
+ * saving an alert, a note, a cleared code) waits for it.  However much is
+ * queued, a transaction ends after this long and the next one starts, so
+ * nobody waits longer.  The clock is read every CHECK_ROWS rows. */
+#define TRANSACTION_BUDGET_US (50 * 1000)
+#define CHECK_ROWS            256
 
 typedef enum
 {
@@ -52,6 +60,7 @@ typedef struct
   char        *adapter;
   char        *connection;
   Reply       *reply;
+  GTask       *task;        /* answered on its context, never unreferenced here */
 } Command;
 
 struct _ObdRecorder
@@ -67,6 +76,8 @@ struct _ObdRecorder
   GMutex         stats_mutex;
   gint64         session_id;  /* under stats_mutex: current or last session */
   gint64         committed;   /* under stats_mutex */
+  guint64        n_transactions; /* under stats_mutex */
+  int            budget_us;   /* atomic */
 
   /* Owned by the thread. */
   sqlite3       *db;
@@ -101,6 +112,7 @@ command_new (CommandType type)
 static void
 command_free (Command *cmd)
 {
+  g_assert (cmd->task == NULL);
   g_clear_pointer (&cmd->batch, g_array_unref);
   g_free (cmd->protocol);
   g_free (cmd->adapter);
@@ -162,6 +174,58 @@ call (ObdRecorder  *self,
   else
     g_clear_error (&reply.error);
   return ok;
+}
+
+/* An asynchronous command's answer, returned on the caller's context by
+ * a source attached there: the task is returned and unreferenced on its
+ * own thread, never on the recorder's. */
+typedef struct
+{
+  GTask    *task;
+  gboolean  ok;
+  gint64    value;
+  GError   *error;
+} TaskReply;
+
+static gboolean
+task_reply_cb (gpointer data)
+{
+  TaskReply *reply = data;
+
+  if (reply->ok)
+    g_task_return_int (reply->task, reply->value);
+  else
+    g_task_return_error (reply->task, g_steal_pointer (&reply->error));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+task_reply_free (gpointer data)
+{
+  TaskReply *reply = data;
+
+  g_clear_object (&reply->task);
+  g_clear_error (&reply->error);
+  g_free (reply);
+}
+
+static void
+answer_task (Command  *cmd,
+             gboolean  ok,
+             gint64    value,
+             GError   *error)
+{
+  TaskReply *reply = g_new0 (TaskReply, 1);
+  GSource *source = g_idle_source_new ();
+
+  reply->task = g_steal_pointer (&cmd->task);
+  reply->ok = ok;
+  reply->value = value;
+  reply->error = error;
+  g_source_set_static_name (source, "[obd] recorder reply");
+  g_source_set_callback (source, task_reply_cb, reply, task_reply_free);
+  g_source_attach (source, g_task_get_context (reply->task));
+  g_source_unref (source);
 }
 
 /* Thread side ------------------------------------------------------------ */
@@ -316,6 +380,17 @@ thread_start (ObdRecorder  *self,
                    _("A session is already recording. Stop it first."));
       return 0;
     }
+  /* Opened without waiting (obd_recorder_new_for_path ()) and failed:
+   * the first start says why. */
+  if (self->db == NULL)
+    {
+      if (self->failure != NULL)
+        g_propagate_error (error, g_error_copy (self->failure));
+      else
+        g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED,
+                     _("The local history could not be opened for recording."));
+      return 0;
+    }
 
   /* The lock exists before the row does, so no opener ever sees the
    * session "recording" without its recorder's lock. */
@@ -361,24 +436,33 @@ thread_start (ObdRecorder  *self,
   return id;
 }
 
+/* Inserts rows from position (*cmd_index, *row_index) on, until every
+ * batch is in or the transaction's time is up; moves the position. */
 static gboolean
 insert_batches (ObdRecorder  *self,
                 GPtrArray    *commands,
+                guint        *cmd_index,
+                guint        *row_index,
                 gint64        session_id,
+                gint64        deadline,
                 gint64       *out_rows,
                 gint64       *out_last_time,
                 GError      **error)
 {
   gint64 rows = 0, last_time = self->last_time_us;
+  guint c = *cmd_index, i = *row_index;
   int rc;
 
-  for (guint c = 0; c < commands->len; c++)
+  for (; c < commands->len; c++, i = 0)
     {
       const GArray *batch = ((Command *) g_ptr_array_index (commands, c))->batch;
 
-      for (guint i = 0; i < batch->len; i++)
+      for (; i < batch->len; i++)
         {
           const ObdSample *s = &g_array_index (batch, ObdSample, i);
+
+          if (rows > 0 && rows % CHECK_ROWS == 0 && g_get_monotonic_time () >= deadline)
+            goto out;
 
           sqlite3_bind_int64 (self->insert, 1, session_id);
           sqlite3_bind_int (self->insert, 2, s->service);
@@ -392,10 +476,11 @@ insert_batches (ObdRecorder  *self,
           if (rc != SQLITE_DONE)
             return _obd_store_set_error (self->db, rc, _("Could not save the samples"), error);
           last_time = MAX (last_time, s->time_us);
+          rows++;
         }
-      rows += batch->len;
     }
 
+out:
   sqlite3_bind_int64 (self->add_count, 1, rows);
   sqlite3_bind_int64 (self->add_count, 2, session_id);
   rc = sqlite3_step (self->add_count);
@@ -403,6 +488,8 @@ insert_batches (ObdRecorder  *self,
   if (rc != SQLITE_DONE)
     return _obd_store_set_error (self->db, rc, _("Could not save the samples"), error);
 
+  *cmd_index = c;
+  *row_index = i;
   *out_rows = rows;
   *out_last_time = last_time;
   return TRUE;
@@ -412,9 +499,8 @@ static void
 thread_write (ObdRecorder *self,
               GPtrArray   *commands)
 {
-  g_autoptr(GError) error = NULL;
   gint64 session_id = current_session (self);
-  gint64 rows = 0, last_time = 0;
+  guint c = 0, i = 0;
 
   if (!self->recording)
     {
@@ -422,19 +508,30 @@ thread_write (ObdRecorder *self,
       return;
     }
 
-  if (!_obd_store_begin (self->db, &error)
-      || !insert_batches (self, commands, session_id, &rows, &last_time, &error)
-      || !_obd_store_commit (self->db, &error))
+  /* One transaction after the other until everything queued is in, none
+   * longer than the budget. */
+  while (c < commands->len)
     {
-      _obd_store_rollback (self->db);
-      fail_recording (self, g_steal_pointer (&error));
-      return;
-    }
+      g_autoptr(GError) error = NULL;
+      gint64 deadline = g_get_monotonic_time () + g_atomic_int_get (&self->budget_us);
+      gint64 rows = 0, last_time = 0;
 
-  self->last_time_us = last_time;
-  g_mutex_lock (&self->stats_mutex);
-  self->committed += rows;
-  g_mutex_unlock (&self->stats_mutex);
+      if (!_obd_store_begin (self->db, &error)
+          || !insert_batches (self, commands, &c, &i, session_id, deadline, &rows, &last_time,
+                              &error)
+          || !_obd_store_commit (self->db, &error))
+        {
+          _obd_store_rollback (self->db);
+          fail_recording (self, g_steal_pointer (&error));
+          return;
+        }
+
+      self->last_time_us = last_time;
+      g_mutex_lock (&self->stats_mutex);
+      self->committed += rows;
+      self->n_transactions++;
+      g_mutex_unlock (&self->stats_mutex);
+    }
 }
 
 static gboolean
@@ -537,6 +634,15 @@ recorder_thread (gpointer data)
         {
         case CMD_OPEN:
           ok = thread_open (self, &error);
+          if (!ok)
+            {
+              g_clear_pointer (&self->db, sqlite3_close_v2);
+              if (cmd->reply == NULL)
+                {
+                  g_clear_error (&self->failure);
+                  self->failure = g_error_copy (error);
+                }
+            }
           break;
 
         case CMD_BATCH:
@@ -590,6 +696,8 @@ recorder_thread (gpointer data)
 
       if (cmd->reply != NULL)
         reply_finish (cmd->reply, ok, value, error);
+      else if (cmd->task != NULL)
+        answer_task (cmd, ok, value, error);
       else
         g_clear_error (&error);
       command_free (cmd);
@@ -672,6 +780,7 @@ obd_recorder_init (ObdRecorder *self)
 {
   g_mutex_init (&self->stats_mutex);
   self->lock_fd = -1;
+  self->budget_us = TRANSACTION_BUDGET_US;
   self->queue = g_async_queue_new_full ((GDestroyNotify) command_free);
 }
 
@@ -702,6 +811,118 @@ obd_recorder_new (ObdStore  *store,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+ObdRecorder *
+obd_recorder_new_for_path (const char *path)
+{
+  g_autoptr(ObdRecorder) self = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (OBD_TYPE_RECORDER, NULL);
+  self->db_path = g_strdup (path);
+  self->owner_context = g_main_context_ref_thread_default ();
+  self->thread = g_thread_try_new ("obd-recorder", recorder_thread, self, &error);
+  if (self->thread == NULL)
+    {
+      /* No thread: every start says so, as a failed open would. */
+      self->failure = g_error_new (OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED,
+                                   _("Could not start recording: %s"), error->message);
+      return g_steal_pointer (&self);
+    }
+  g_async_queue_push (self->queue, command_new (CMD_OPEN));
+  return g_steal_pointer (&self);
+}
+
+/* Queues cmd to be answered through a task on the caller's context. */
+static void
+call_async (ObdRecorder         *self,
+            Command             *cmd,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  cmd->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (cmd->task, source_tag);
+  if (self->thread == NULL)
+    {
+      GTask *task = g_steal_pointer (&cmd->task);
+
+      g_task_return_error (task, g_error_copy (self->failure));
+      g_object_unref (task);
+      command_free (cmd);
+      return;
+    }
+  g_async_queue_push (self->queue, cmd);
+}
+
+void
+obd_recorder_start_session_async (ObdRecorder         *self,
+                                  gint64               vehicle_id,
+                                  const char          *protocol,
+                                  const char          *adapter,
+                                  const char          *connection,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  Command *cmd;
+
+  g_return_if_fail (OBD_IS_RECORDER (self));
+
+  cmd = command_new (CMD_START);
+  cmd->number = vehicle_id;
+  cmd->protocol = g_strdup (protocol);
+  cmd->adapter = g_strdup (adapter);
+  cmd->connection = g_strdup (connection);
+  call_async (self, cmd, obd_recorder_start_session_async, cancellable, callback, user_data);
+}
+
+gint64
+obd_recorder_start_session_finish (ObdRecorder   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  gint64 id;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  /* 0 on error, as the blocking call returns (GTask's own is -1). */
+  id = g_task_propagate_int (G_TASK (result), error);
+  return MAX (id, 0);
+}
+
+void
+obd_recorder_stop_session_async (ObdRecorder         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (OBD_IS_RECORDER (self));
+
+  call_async (self, command_new (CMD_STOP), obd_recorder_stop_session_async, cancellable,
+              callback, user_data);
+}
+
+gboolean
+obd_recorder_stop_session_finish (ObdRecorder   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  g_task_propagate_int (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gint64
@@ -820,4 +1041,27 @@ _obd_recorder_set_page_limit (ObdRecorder  *self,
   cmd = command_new (CMD_PAGE_LIMIT);
   cmd->number = max_pages;
   return call (self, cmd, NULL, error);
+}
+
+void
+_obd_recorder_set_transaction_budget (ObdRecorder *self,
+                                      int          budget_us)
+{
+  g_return_if_fail (OBD_IS_RECORDER (self));
+  g_return_if_fail (budget_us >= 0);
+
+  g_atomic_int_set (&self->budget_us, budget_us);
+}
+
+guint64
+_obd_recorder_get_n_transactions (ObdRecorder *self)
+{
+  guint64 n;
+
+  g_return_val_if_fail (OBD_IS_RECORDER (self), 0);
+
+  g_mutex_lock (&self->stats_mutex);
+  n = self->n_transactions;
+  g_mutex_unlock (&self->stats_mutex);
+  return n;
 }

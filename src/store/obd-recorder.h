@@ -6,7 +6,8 @@
  * (the thread that created it: the GTK main thread in the app, the CLI's
  * loop) hands it batches of ObdSample as the adapter worker delivers them;
  * the thread writes each batch — or, when it falls behind, everything
- * queued — in one transaction.  A committed row survives a crash of the
+ * queued — in one transaction, or several when one would hold the write
+ * lock longer than 50 ms (other writers wait for it).  A committed row survives a crash of the
  * process at any moment.
  *
  * If writing fails (disk full, I/O error), recording stops: what was
@@ -34,6 +35,12 @@ G_DECLARE_FINAL_TYPE (ObdRecorder, obd_recorder, OBD, RECORDER, GObject)
 ObdRecorder *obd_recorder_new               (ObdStore        *store,
                                              GError         **error);
 
+/* The same without waiting for the thread: for a caller that must not
+ * block (the GTK main thread).  A failure to open the file reaches the
+ * first start.  Signals and answers come on the caller's thread-default
+ * main context. */
+ObdRecorder *obd_recorder_new_for_path      (const char      *path);
+
 /* Creates a session (status "recording") and directs the following
  * batches to it.  vehicle_id may be 0 when the car reports no VIN.
  * Returns the session id, or 0 on error.  Blocks until the row is
@@ -44,6 +51,21 @@ gint64       obd_recorder_start_session     (ObdRecorder     *self,
                                              const char      *adapter,
                                              const char      *connection,
                                              GError         **error);
+
+/* The same, answered on the caller's context: for callers that must not
+ * wait on SQLite.  Commands run in the order they were queued, so batches
+ * pushed after the start go to the new session. */
+void         obd_recorder_start_session_async  (ObdRecorder         *self,
+                                                gint64               vehicle_id,
+                                                const char          *protocol,
+                                                const char          *adapter,
+                                                const char          *connection,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gint64       obd_recorder_start_session_finish (ObdRecorder         *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 
 /* Queues a batch of ObdSample for the current session, taking a reference
  * on it: do not modify the array afterwards.  Never blocks. */
@@ -67,6 +89,13 @@ gboolean     obd_recorder_flush             (ObdRecorder     *self,
 gboolean     obd_recorder_stop_session      (ObdRecorder     *self,
                                              GError         **error);
 
+void         obd_recorder_stop_session_async  (ObdRecorder         *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean     obd_recorder_stop_session_finish (ObdRecorder         *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 /* Ends the recorder: a session still recording is sealed complete (as
  * obd_recorder_stop_session () does), the thread and its connection are
  * closed, and what failed is returned; afterwards every call fails.
