@@ -168,6 +168,29 @@ _obd_store_bind_text (ObdStmt    *stmt,
     sqlite3_bind_text (stmt, column, text, -1, SQLITE_TRANSIENT);
 }
 
+/* Runs sql on a connection being opened, waiting out another process
+ * that is creating or converting the same file.  SQLite's busy handler is
+ * not called on every path of opening a write-ahead-log database (while
+ * another connection switches a new file to WAL, or builds the log's
+ * index), so SQLITE_BUSY may come back at once: try again for as long as
+ * the busy timeout allows.  Only ever runs on the store's own thread. */
+int
+_obd_store_exec_at_open (sqlite3    *db,
+                         const char *sql)
+{
+  gint64 deadline = g_get_monotonic_time () + OBD_STORE_BUSY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  gulong pause_us = 1000;
+  int rc;
+
+  while (((rc = sqlite3_exec (db, sql, NULL, NULL, NULL)) & 0xff) == SQLITE_BUSY
+         && g_get_monotonic_time () < deadline)
+    {
+      g_usleep (pause_us);
+      pause_us = MIN (pause_us * 2, 50000);
+    }
+  return rc;
+}
+
 sqlite3 *
 _obd_store_connect (const char  *path,
                     GError     **error)
@@ -191,7 +214,7 @@ _obd_store_connect (const char  *path,
   /* WAL with synchronous=NORMAL: a crash of the process never loses a
    * committed transaction and never corrupts the file; a power cut may lose
    * the last few transactions, still without corruption. */
-  rc = sqlite3_exec (db, SQL_PRAGMAS, NULL, NULL, NULL);
+  rc = _obd_store_exec_at_open (db, SQL_PRAGMAS);
   if (rc != SQLITE_OK)
     {
       _obd_store_set_error (db, rc, _("Could not open the database"), error);

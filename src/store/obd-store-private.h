@@ -65,6 +65,8 @@ sqlite3  *_obd_store_get_db          (ObdStore    *self);
 /* Opens a writing connection to a file that is known to be ours and sets
  * the connection's pragmas (WAL, foreign keys, busy timeout, synchronous).
  * Readers connect through obd_store_open (OBD_STORE_OPEN_READ_ONLY). */
+int       _obd_store_exec_at_open   (sqlite3     *db,
+                                      const char  *sql);
 sqlite3  *_obd_store_connect         (const char  *path,
                                       GError     **error);
 

@@ -883,7 +883,7 @@ open_and_touch (const char  *name,
     {
       sqlite3_extended_result_codes (db, 1);
       sqlite3_busy_timeout (db, OBD_STORE_BUSY_TIMEOUT_MS);
-      rc = sqlite3_exec (db, SQL_PROBE_OBJECTS, NULL, NULL, NULL);
+      rc = _obd_store_exec_at_open (db, SQL_PROBE_OBJECTS);
     }
   /* On failure too: the caller reads the message from it, then closes it. */
   *out_db = db;
@@ -1054,9 +1054,17 @@ probe_database (const char   *path,
   if (db == NULL)
     return FALSE;
 
-  ok = probe_pragma (db, path, SQL_APPLICATION_ID, &app_id, error)
+  /* One read transaction: another process may be creating the store right
+   * now, and its id, version and tables must be seen all before or all
+   * after its commit (an id of 0 with a version of 6 is no foreign file). */
+  ok = _obd_store_exec_at_open (db, SQL_BEGIN_READ) == SQLITE_OK
+       && probe_pragma (db, path, SQL_APPLICATION_ID, &app_id, error)
        && probe_pragma (db, path, SQL_USER_VERSION, &version, error)
        && probe_pragma (db, path, SQL_PROBE_OBJECTS, &n_objects, error);
+  if (ok)
+    sqlite3_exec (db, SQL_COMMIT, NULL, NULL, NULL);
+  else if (error != NULL && *error == NULL)
+    _obd_store_set_error (db, sqlite3_errcode (db), _("Could not open the database"), error);
   if (!ok)
     {
       sqlite3_close_v2 (db);
