@@ -211,8 +211,21 @@ run (ObdSyncBackendSqlite *self,
   obd_sync_job_thread_run (self->thread, task, (ObdSyncJobFunc) func);
 }
 
-/* For the admin calls: runs a job and waits for it on the caller's
- * thread-default context. */
+static void
+run_sync_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  *done = TRUE;
+}
+
+/* For the admin calls: runs a job and waits for it on a context of its
+ * own.  It waits for the task's callback, which runs on this thread,
+ * rather than polling g_task_get_completed (): GLib 2.74 keeps a task's
+ * flags in one bit-field that the job thread writes as it returns, so
+ * reading it from here races (ThreadSanitizer reports it). */
 static gpointer
 run_sync (ObdSyncBackendSqlite  *self,
           gpointer               task_data,
@@ -222,13 +235,14 @@ run_sync (ObdSyncBackendSqlite  *self,
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GTask) task = NULL;
+  gboolean done = FALSE;
   gpointer result;
 
   g_main_context_push_thread_default (context);
-  task = g_task_new (self, NULL, NULL, NULL);
+  task = g_task_new (self, NULL, run_sync_done_cb, &done);
   g_task_set_task_data (task, task_data, task_data_free);
   obd_sync_job_thread_run_borrowed (self->thread, task, (ObdSyncJobFunc) func);
-  while (!g_task_get_completed (task))
+  while (!done)
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);
   result = g_task_propagate_pointer (task, error);

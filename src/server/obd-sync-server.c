@@ -1232,6 +1232,7 @@ on_healthz_cb (SoupServer        *server,
 {
   ObdSyncServer *self = data;
   g_autofree char *body = NULL;
+  gsize len;
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_GET
       && soup_server_message_get_method (msg) != SOUP_METHOD_HEAD)
@@ -1241,9 +1242,13 @@ on_healthz_cb (SoupServer        *server,
     }
   body = g_strdup_printf ("{\"status\":\"ok\",\"protocolVersion\":%d,\"connections\":%u}\n",
                           OBD_SYNC_PROTOCOL_VERSION, g_hash_table_size (self->peers));
+  /* The length first: the order in which a call's arguments are
+   * evaluated is unspecified, and clang steals the pointer before it
+   * measures the string. */
+  len = strlen (body);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&body), strlen (body));
+                                    g_steal_pointer (&body), len);
 }
 
 /* GObject ------------------------------------------------------------------ */
