@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "obd-app-settings.h"
 #include "obd-application.h"
 #include "obd-live-page.h"
 #include "obd-preferences-window.h"
@@ -1093,6 +1094,7 @@ test_preferences (void)
   GtkWidget *preferences = obd_preferences_window_new (settings);
   AdwComboRow *role_row, *units_row;
   ObdAlertThresholds thresholds;
+  g_autoptr(GError) error = NULL;
 
   g_object_ref_sink (preferences);
   gtk_window_present (GTK_WINDOW (preferences));
@@ -1120,7 +1122,8 @@ test_preferences (void)
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "coolant-critical"), 100.0,
                                   1e-9);
 
-  obd_application_read_thresholds (settings, &thresholds);
+  g_assert_true (obd_app_settings_read_thresholds (settings, &thresholds, &error));
+  g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon (thresholds.coolant_critical_c, 100.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (thresholds.voltage_running_warning_v, 11.8, 1e-9);
 

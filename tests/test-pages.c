@@ -636,6 +636,87 @@ test_live_gauges (void)
   temp_store_close (&store);
 }
 
+/* A gauge shows the session's verdict on its reading: red exactly when
+ * the session has raised the critical alert, not when the value first
+ * crosses the limit (the alert waits out its minimum duration). */
+typedef struct
+{
+  ObdSession *session;
+  GtkWidget  *gauge;
+  guint       batches;
+  guint       disagreements;
+  gboolean    over_limit_not_raised;  /* a reading past the limit, no alert yet */
+  gboolean    raised;
+} GaugeWatch;
+
+static void
+check_gauge_cb (GaugeWatch *watch)
+{
+  ObdLiveData *live = obd_session_get_live_data (watch->session);
+  ObdAlertState state = obd_live_data_get_alert_state (live, "coolant_temp");
+  ObdGaugeAlertState shown = obd_gauge_get_alert_state (OBD_GAUGE (watch->gauge));
+  double coolant = obd_session_get_latest (watch->session, 0x05, 0, NULL);
+
+  watch->batches++;
+  if ((int) shown != (int) state)
+    watch->disagreements++;
+  if (coolant > 110.0 && state == OBD_ALERT_STATE_NORMAL)
+    watch->over_limit_not_raised = TRUE;
+  if (state == OBD_ALERT_STATE_CRITICAL)
+    watch->raised = TRUE;
+}
+
+static void
+test_live_gauge_verdict (void)
+{
+  ObdSession *session = connect_session ("sim:overheating?timing=0", NULL);
+  GtkWidget *page = g_object_ref_sink (obd_live_page_new (session));
+  GtkWidget *window = window_with_page (page, 1100, 750);
+  GaugeWatch watch = { session, NULL };
+  gulong samples_id, alerts_id;
+  double limit = NAN;
+  gsize n_limits;
+  const ObdAlertLimit *limits = obd_alert_limits_get (&n_limits);
+
+  watch.gauge = find_gauge (page, "Coolant");
+  g_assert_nonnull (watch.gauge);
+  /* The scale's band is the health layer's limit, as the session has it. */
+  for (gsize i = 0; i < n_limits; i++)
+    if (g_str_equal (limits[i].settings_key, "coolant-critical"))
+      limit = obd_alert_thresholds_get (obd_live_data_get_thresholds (
+                                          obd_session_get_live_data (session)), &limits[i]);
+  g_assert_cmpfloat_with_epsilon (obd_gauge_get_critical_threshold (OBD_GAUGE (watch.gauge)),
+                                  limit, 1e-9);
+
+  /* Connected after the page's handlers, so each check sees what the page
+   * made of the batch. */
+  samples_id = g_signal_connect_swapped (session, "samples", G_CALLBACK (check_gauge_cb), &watch);
+  alerts_id = g_signal_connect_swapped (session, "notify::active-alerts",
+                                        G_CALLBACK (check_gauge_cb), &watch);
+  WAIT_FOR (watch.raised, 60);
+  g_assert_cmpint (obd_gauge_get_alert_state (OBD_GAUGE (watch.gauge)), ==,
+                   OBD_GAUGE_ALERT_STATE_CRITICAL);
+  g_assert_cmpint (obd_gauge_get_zone (OBD_GAUGE (watch.gauge)), ==, OBD_GAUGE_ZONE_CRITICAL);
+  g_assert_true (watch.over_limit_not_raised);
+  g_assert_cmpuint (watch.disagreements, ==, 0);
+  g_assert_cmpuint (watch.batches, >, 1);
+  g_signal_handler_disconnect (session, samples_id);
+  g_signal_handler_disconnect (session, alerts_id);
+
+  /* Another limit in the settings moves the band (through the session). */
+  {
+    ObdAlertThresholds thresholds = *obd_live_data_get_thresholds (
+                                       obd_session_get_live_data (session));
+
+    thresholds.coolant_critical_c = 120.0;
+    obd_session_set_alert_thresholds (session, &thresholds);
+    g_assert_cmpfloat_with_epsilon (obd_gauge_get_critical_threshold (OBD_GAUGE (watch.gauge)),
+                                    120.0, 1e-9);
+  }
+
+  finish (window, page, session);
+}
+
 /* With the simulator's real timing, as a person sees it: the chart spans
  * seconds, not the blur of an instant. */
 static void
@@ -989,6 +1070,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pages/overview/misfire", test_overview_misfire);
   g_test_add_func ("/pages/overview/follow-session", test_overview_disconnected);
   g_test_add_func ("/pages/live/gauges", test_live_gauges);
+  g_test_add_func ("/pages/live/gauge-verdict", test_live_gauge_verdict);
   g_test_add_func ("/pages/live/real-time", test_live_real_time);
   g_test_add_func ("/pages/codes/misfire-clear", test_codes_misfire_and_clear);
   g_test_add_func ("/pages/codes/healthy", test_codes_healthy);

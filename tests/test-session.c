@@ -492,6 +492,61 @@ test_live_data_alerts (void)
   g_assert_null (obd_live_data_get_alert (live, "coolant_temp"));
 }
 
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* What a gauge shows is the alert monitor's state of its reading, with
+ * minimum duration, hysteresis and the resting-voltage rule — not a
+ * comparison of the latest value with a limit. */
+static void
+test_live_data_alert_state (void)
+{
+  g_autoptr(ObdLiveData) live = obd_live_data_new ();
+  g_autoptr(GArray) hot_brief = samples_of (0x05, 0, G_USEC_PER_SEC / 2, 3, 115);
+  g_autoptr(GArray) hot_long = samples_of (0x05, 1500000, G_USEC_PER_SEC / 2, 6, 115);
+  g_autoptr(GArray) inside_band = samples_of (0x05, 5 * G_USEC_PER_SEC, G_USEC_PER_SEC, 3, 108);
+  g_autoptr(GArray) cooled = samples_of (0x05, 9 * G_USEC_PER_SEC, G_USEC_PER_SEC, 1, 106);
+  g_autoptr(GArray) resting = samples_of (0x42, 20 * G_USEC_PER_SEC, G_USEC_PER_SEC, 4, 12.0);
+  g_autoptr(GArray) idling = samples_of (0x0C, 25 * G_USEC_PER_SEC, G_USEC_PER_SEC, 1, 800);
+  g_autoptr(GArray) charging = samples_of (0x42, 26 * G_USEC_PER_SEC, G_USEC_PER_SEC, 1, 12.0);
+  guint notified = 0;
+
+  g_signal_connect_swapped (live, "notify::engine-running", G_CALLBACK (count_cb), &notified);
+
+  /* Above 110 °C for one second: not yet (two seconds are needed). */
+  obd_live_data_feed (live, hot_brief);
+  g_assert_cmpfloat (obd_live_data_get_latest (live, 0x05, 0, NULL), >, 110.0);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+  obd_live_data_feed (live, hot_long);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_CRITICAL);
+  /* Back under the limit but inside the 3 °C band: still critical. */
+  obd_live_data_feed (live, inside_band);
+  g_assert_cmpfloat (obd_live_data_get_latest (live, 0x05, 0, NULL), <, 110.0);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_CRITICAL);
+  obd_live_data_feed (live, cooled);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+
+  /* 12.0 V: a weak resting battery with the engine off, fine while the
+   * engine runs (the running limit is 11.8 V). */
+  g_assert_false (obd_live_data_get_engine_running (live));
+  obd_live_data_feed (live, resting);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "control_module_voltage"), ==,
+                   OBD_ALERT_STATE_WARNING);
+  obd_live_data_feed (live, idling);
+  g_assert_true (obd_live_data_get_engine_running (live));
+  g_assert_cmpuint (notified, ==, 1);
+  obd_live_data_feed (live, charging);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "control_module_voltage"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -507,6 +562,7 @@ main (int    argc,
   g_test_add_func ("/app/session/recording-disk-full", test_recording_disk_full);
   g_test_add_func ("/app/live-data/history", test_live_data_history);
   g_test_add_func ("/app/live-data/alerts", test_live_data_alerts);
+  g_test_add_func ("/app/live-data/alert-state", test_live_data_alert_state);
 
   return g_test_run ();
 }

@@ -7,6 +7,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "obd-app-settings.h"
+#include "obd-enum-types.h"
 #include "obd-page.h"
 
 typedef struct
@@ -209,8 +211,8 @@ read_units (ObdPage *self)
   ObdUnitSystem units = OBD_UNIT_SYSTEM_SI;
 
   if (priv->settings != NULL)
-    units = g_settings_get_enum (priv->settings, "units") == 1 ? OBD_UNIT_SYSTEM_US
-                                                               : OBD_UNIT_SYSTEM_SI;
+    units = obd_app_settings_get_enum (priv->settings, "units", OBD_TYPE_UNIT_SYSTEM,
+                                       OBD_UNIT_SYSTEM_SI);
   if (units == priv->units)
     return;
   priv->units = units;
