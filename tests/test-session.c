@@ -5,9 +5,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
+#include "obd-diagnosis.h"
 #include "obd-error.h"
 #include "obd-recorder.h"
 #include "obd-recording-private.h"
@@ -248,6 +250,36 @@ test_record_alert_clear (void)
   g_assert_no_error (error);
   g_assert_cmpuint (sessions->len, ==, 1);
   g_assert_cmpint (((ObdStoreSession *) g_ptr_array_index (sessions, 0))->sample_count, >, 100);
+
+  /* The session keeps what its report was made of: the codes read at
+   * connect (before it started) and the alerts raised while it ran, so
+   * its report from the store is the one shown live, to the letter. */
+  {
+    gint64 id = ((ObdStoreSession *) g_ptr_array_index (sessions, 0))->id;
+    const ObdHealthReport *live = obd_session_get_health (session);
+    g_autoptr(ObdHealthReport) stored = obd_diagnosis_evaluate_session (t.store, id, &error);
+    g_autofree char *live_text = NULL;
+    g_autofree char *stored_text = NULL;
+    g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+    g_autofree char *json = NULL;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (stored);
+    live_text = obd_health_report_explain (live);
+    stored_text = obd_health_report_explain (stored);
+    g_assert_cmpstr (stored_text, ==, live_text);
+    g_assert_cmpint (stored->status, ==, OBD_HEALTH_STATUS_STOP_DRIVING);
+    g_assert_nonnull (strstr (stored_text, "Live alert: "));
+
+    g_assert_true (obd_store_export_session (t.store, id, OBD_STORE_FORMAT_JSON,
+                                             OBD_UNIT_SYSTEM_SI, out, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, NULL));
+    g_output_stream_close (out, NULL, NULL);
+    json = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+    g_assert_nonnull (strstr (json, "\"P0217\""));
+    g_assert_null (strstr (json, "\"dtcs\":[]"));
+  }
 
   /* The raised alert became a notification of the vehicle. */
   WAIT_FOR (count_notifications (&t, obd_session_get_vehicle_id (session)) > 0, 10);

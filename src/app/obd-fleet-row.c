@@ -121,7 +121,7 @@ set_item (ObdFleetRow  *self,
 
   self->item = g_object_ref (item);
 
-  score_text = score >= 0 ? g_strdup_printf ("%.0f", floor (score)) : g_strdup ("?");
+  score_text = score >= 0 ? obd_health_score_format (score) : g_strdup ("?");
   gtk_label_set_label (self->badge, score_text);
   gtk_widget_add_css_class (GTK_WIDGET (self->badge), status_css_class (item));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge),

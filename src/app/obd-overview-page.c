@@ -93,17 +93,17 @@ tone_icon (Tone tone)
  * 80 and up is where "healthy" starts, and a single critical item (which
  * leaves 60) lands in "fair", two of them (36) in "poor". */
 static Tone
-score_tone (double score)
+score_tone (int score)
 {
-  if (score >= 80.0)
+  if (score >= 80)
     return TONE_GOOD;
-  if (score >= 50.0)
+  if (score >= 50)
     return TONE_FAIR;
   return TONE_BAD;
 }
 
 static const char *
-score_word (double score)
+score_word (int score)
 {
   switch (score_tone (score))
     {
@@ -243,7 +243,7 @@ update_health (ObdOverviewPage *self)
   gtk_image_set_from_icon_name (self->status_icon, tone_icon (tone));
   set_tone (self->status_box, tone);
   gtk_label_set_label (self->status_label, obd_health_status_get_label (report->status));
-  score = g_strdup_printf ("%.0f", floor (report->vehicle_score));
+  score = obd_health_score_format (report->vehicle_score);
   gtk_label_set_label (self->score_label, score);
 
   if (report->system_scores[report->worst_system] < 100.0)
@@ -266,8 +266,10 @@ update_health (ObdOverviewPage *self)
 
   for (guint i = 0; i < OBD_HEALTH_N_SYSTEMS; i++)
     {
-      double value = CLAMP (report->system_scores[i], 0.0, 100.0);
-      g_autofree char *text = g_strdup_printf ("%.0f", floor (value));
+      /* The one rounding of every view (the explanation's too), and the
+       * word and colour follow the number shown. */
+      int value = obd_health_score_round (report->system_scores[i]);
+      g_autofree char *text = obd_health_score_format (report->system_scores[i]);
       g_autofree char *a11y = NULL;
       GtkWidget *child;
 

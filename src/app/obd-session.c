@@ -176,7 +176,10 @@ on_alert_cb (ObdSession          *self,
 static void
 on_active_alerts_cb (ObdSession *self)
 {
-  obd_vehicle_state_set_alerts (VEHICLE (self), obd_live_data_get_active_alerts (LIVE (self)));
+  GPtrArray *active = obd_live_data_get_active_alerts (LIVE (self));
+
+  obd_vehicle_state_set_alerts (VEHICLE (self), active);
+  obd_recording_set_alerts (RECORDING (self), active);
 }
 
 /* Reading the vehicle -------------------------------------------------------- */
