@@ -13,10 +13,12 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "obd-fleet-page.h"
 #include "obd-history-page.h"
 #include "obd-mode09.h"
+#include "obd-overview-page.h"
 #include "obd-owner-page.h"
 #include "obd-recorder.h"
 #include "obd-session.h"
@@ -903,6 +905,152 @@ test_connected (Fixture       *f,
   g_assert_finalize_object (owner);
 }
 
+/* One verdict ---------------------------------------------------------- */
+
+static void
+on_done_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  gboolean *done = data;
+
+  *done = TRUE;
+}
+
+static gboolean
+is_recording (ObdSession *session)
+{
+  return obd_session_get_recording (session) && obd_session_get_recorded_samples (session) > 50;
+}
+
+static gboolean
+is_recording_done (ObdSession *session)
+{
+  return !obd_session_get_recording (session) && !obd_session_get_recording_busy (session);
+}
+
+/* The car of sim:misfire, recorded once: the overview's cards and its
+ * explanation, the fleet list, the owner view, the vehicle page and the
+ * history say the same score and the same verdict, and no card tells the
+ * owner to drive on when the verdict is to stop. */
+static void
+test_one_verdict (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *overview = g_object_ref_sink (obd_overview_page_new (f->session));
+  GtkWidget *fleet = g_object_ref_sink (obd_fleet_page_new (f->session));
+  GtkWidget *owner = g_object_ref_sink (obd_owner_page_new (f->session));
+  GtkWidget *vehicle = g_object_ref_sink (obd_vehicle_page_new (f->session));
+  GtkWidget *history = g_object_ref_sink (obd_history_page_new (f->session));
+  const ObdHealthReport *report;
+  ObdHealthStatus verdict;
+  int rounded;
+  g_autofree char *score = NULL;
+  g_autofree char *engine = NULL;
+  g_autofree char *headline = NULL;
+  g_autofree char *explained = NULL;
+  g_autofree char *explanation = NULL;
+  const char *status;
+  ObdFleetItem *item;
+  GtkWidget *window;
+  gint64 id;
+  gboolean done = FALSE;
+
+  obd_session_connect (f->session, "sim:misfire?timing=0");
+  wait_until (is_judged, f->session);
+  obd_session_start_recording_async (f->session, NULL, on_done_cb, &done);
+  wait_until (is_recording, f->session);
+  obd_session_stop_recording_async (f->session, NULL, NULL, NULL);
+  wait_until (is_recording_done, f->session);
+
+  /* The session's report may be replaced as later batches come (it is
+   * borrowed): keep what it says. */
+  report = obd_session_get_health (f->session);
+  id = obd_session_get_vehicle_id (f->session);
+  verdict = report->status;
+  rounded = obd_health_score_round (report->vehicle_score);
+  status = obd_health_status_get_label (report->status);
+  score = obd_health_score_format (report->vehicle_score);
+  engine = obd_health_score_format (report->system_scores[OBD_HEALTH_SYSTEM_ENGINE]);
+  headline = g_strdup_printf ("%s of 100 · %s", score, status);
+  explained = g_strdup_printf ("Vehicle health: %s/100, %s", score, status);
+  g_test_message ("live: %s", headline);
+  g_assert_cmpint (verdict, ==, OBD_HEALTH_STATUS_STOP_DRIVING);
+
+  /* Overview: the card, the status and the explanation. */
+  window = window_with_child (overview, 1100, 750);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (
+                                          overview, OBD_TYPE_OVERVIEW_PAGE, "score_label"))),
+                   ==, score);
+  assert_shows (overview, status);
+  assert_shows (overview, engine);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (gtk_widget_get_template_child (
+                                   overview, OBD_TYPE_OVERVIEW_PAGE, "explain_row")),
+                                 TRUE);
+  assert_shows (overview, explained);
+  explanation = dup_text (overview);
+  {
+    g_autofree char *line = g_strdup_printf ("Engine: %s/100", engine);
+
+    g_assert_nonnull (strstr (explanation, line));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Fleet list: the store's report of the session just recorded. */
+  window = window_with_child (fleet, 1100, 750);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    guint wake = g_timeout_add (20, wake_cb, NULL);
+
+    while ((item = obd_fleet_page_lookup_item (OBD_FLEET_PAGE (fleet), id)) == NULL)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, TRUE);
+      }
+    g_source_remove (wake);
+  }
+  g_assert_cmpint (obd_health_score_round (obd_fleet_item_get_score (item)), ==, rounded);
+  g_assert_cmpint (obd_fleet_item_get_status (item), ==, verdict);
+  assert_shows (fleet, score);
+  assert_shows (fleet, status);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Owner view, live: the verdict, and cards that agree with it. */
+  window = window_with_child (owner, 1100, 750);
+  assert_shows (owner, "From the check of the car just now.");
+  g_assert_cmpint (obd_owner_page_get_status (OBD_OWNER_PAGE (owner)), ==, verdict);
+  assert_shows (owner, status);
+  assert_shows (owner, "Stop as soon as it is safe");
+  assert_not_shows (owner, "Drive only if you must");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Vehicle page and history: the same headline. */
+  window = window_with_child (vehicle, 1100, 750);
+  assert_shows (vehicle, headline);
+  assert_shows (vehicle, "Adapter link");
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = window_with_child (history, 1100, 750);
+  assert_shows (history, headline);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Disconnected, the owner view reads the store: still the same. */
+  obd_session_disconnect (f->session);
+  wait_until (is_disconnected, f->session);
+  window = window_with_child (owner, 1100, 750);
+  assert_shows (owner, "From the last check");
+  g_assert_cmpint (obd_owner_page_get_status (OBD_OWNER_PAGE (owner)), ==,
+                   OBD_HEALTH_STATUS_STOP_DRIVING);
+  assert_not_shows (owner, "Drive only if you must");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_assert_true (done);
+  g_assert_finalize_object (overview);
+  g_assert_finalize_object (fleet);
+  g_assert_finalize_object (owner);
+  g_assert_finalize_object (vehicle);
+  g_assert_finalize_object (history);
+}
+
 /* Without a store ----------------------------------------------------- */
 
 static void
@@ -955,6 +1103,8 @@ main (int    argc,
   g_test_add ("/ui/role-pages/owner", Fixture, NULL, fixture_set_up, test_owner_page,
               fixture_tear_down);
   g_test_add ("/ui/role-pages/connected", Fixture, NULL, fixture_set_up, test_connected,
+              fixture_tear_down);
+  g_test_add ("/ui/role-pages/one-verdict", Fixture, NULL, fixture_set_up, test_one_verdict,
               fixture_tear_down);
   g_test_add_func ("/ui/role-pages/no-store", test_no_store);
 

@@ -14,6 +14,7 @@
 
 #include "obd-alert-row.h"
 #include "obd-app-resources.h"
+#include "obd-health-view.h"
 #include "obd-overview-page.h"
 #include "obd-pid.h"
 
@@ -114,21 +115,6 @@ score_word (int score)
     case TONE_BAD:
     default:
       return C_("system health", "Poor");
-    }
-}
-
-static Tone
-status_tone (ObdHealthStatus status)
-{
-  switch (status)
-    {
-    case OBD_HEALTH_STATUS_HEALTHY:
-      return TONE_GOOD;
-    case OBD_HEALTH_STATUS_NEEDS_ATTENTION:
-      return TONE_FAIR;
-    case OBD_HEALTH_STATUS_STOP_DRIVING:
-    default:
-      return TONE_BAD;
     }
 }
 
@@ -234,24 +220,17 @@ update_health (ObdOverviewPage *self)
   const ObdHealthReport *report = obd_session_get_health (obd_page_get_session (OBD_PAGE (self)));
   g_autofree char *score = NULL;
   g_autofree char *worst = NULL;
-  Tone tone;
 
   if (report == NULL)
     return;
 
-  tone = status_tone (report->status);
-  gtk_image_set_from_icon_name (self->status_icon, tone_icon (tone));
-  set_tone (self->status_box, tone);
+  gtk_image_set_from_icon_name (self->status_icon, obd_health_view_status_icon (report->status));
+  obd_health_view_set_status_class (self->status_box, report->status);
   gtk_label_set_label (self->status_label, obd_health_status_get_label (report->status));
   score = obd_health_score_format (report->vehicle_score);
   gtk_label_set_label (self->score_label, score);
 
-  if (report->system_scores[report->worst_system] < 100.0)
-    /* Translators: %s is a system such as "Engine" or "Cooling" */
-    worst = g_strdup_printf (_("Most affected: %s"),
-                             obd_health_system_get_label (report->worst_system));
-  else
-    worst = g_strdup (_("No problems found"));
+  worst = obd_health_view_dup_worst (report);
   gtk_label_set_label (self->worst_label, worst);
 
   {

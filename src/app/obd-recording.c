@@ -237,7 +237,7 @@ write_alerts (ObdRecording *self)
   self->alerts_dirty = FALSE;
   self->alerts_writing = TRUE;
   self->n_writes++;
-  obd_store_service_write_async (self->store, "session", self->vehicle_id, store_alerts_job,
+  obd_store_service_write_async (self->store, "health", self->vehicle_id, store_alerts_job,
                                  write, alerts_write_free, NULL, on_alerts_stored_cb,
                                  g_object_ref (self));
 }
