@@ -905,6 +905,64 @@ test_connected (Fixture       *f,
   g_assert_finalize_object (owner);
 }
 
+/* Maintenance: the vehicle page and the owner agree --------------------- */
+
+/* A car whose odometer was never typed in, but whose last oil change was
+ * noted at 58 000 km: the spark plugs (every 60 000 km, never done) are
+ * due by what is known.  The mechanic and the owner both say so; and an
+ * item with nothing to count from is no green "OK" beside "Due now". */
+static void
+test_maintenance_agrees (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWidget *vehicle_page = g_object_ref_sink (obd_vehicle_page_new (f->session));
+  GtkWidget *owner = g_object_ref_sink (obd_owner_page_new (f->session));
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 car, bare;
+  GtkWidget *window;
+
+  car = obd_store_ensure_vehicle (f->store, "JT2BG22K1Y0123456", "Toyota", "Camry", 2000,
+                                  &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (obd_store_add_maintenance_item (f->store, car, "Engine oil and filter", 15000,
+                                                   0, 58000, now - 30 * DAY_US, &error), >, 0);
+  g_assert_cmpint (obd_store_add_maintenance_item (f->store, car, "Spark plugs", 60000, 0, -1, 0,
+                                                   &error), >, 0);
+  g_assert_no_error (error);
+  bare = obd_store_ensure_vehicle (f->store, "WP0ZZZ99ZTS392124", "Porsche", "911", 1996,
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (obd_store_add_maintenance_item (f->store, bare, "Spark plugs", 60000, 0, -1,
+                                                   0, &error), >, 0);
+  g_assert_no_error (error);
+
+  obd_page_set_vehicle_id (OBD_PAGE (vehicle_page), car);
+  window = window_with_child (vehicle_page, 1100, 750);
+  assert_shows (vehicle_page, "Spark plugs");
+  assert_shows (vehicle_page, "Due at 60000 km, in 2000 km");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  obd_page_set_vehicle_id (OBD_PAGE (owner), car);
+  window = window_with_child (owner, 1100, 750);
+  assert_shows (owner, "Spark plugs");
+  assert_shows (owner, "Due soon");
+  assert_not_shows (owner, "No service is due.");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Nothing to go by: neither due now nor OK. */
+  obd_page_set_vehicle_id (OBD_PAGE (vehicle_page), bare);
+  window = window_with_child (vehicle_page, 1100, 750);
+  assert_shows (vehicle_page, "Not enough to go by");
+  assert_shows (vehicle_page, "Unknown");
+  assert_not_shows (vehicle_page, "Due now");
+  assert_not_shows (vehicle_page, "\nOK\n");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_assert_finalize_object (vehicle_page);
+  g_assert_finalize_object (owner);
+}
+
 /* One verdict ---------------------------------------------------------- */
 
 static void
@@ -1106,6 +1164,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/ui/role-pages/one-verdict", Fixture, NULL, fixture_set_up, test_one_verdict,
               fixture_tear_down);
+  g_test_add ("/ui/role-pages/maintenance-agrees", Fixture, NULL, fixture_set_up,
+              test_maintenance_agrees, fixture_tear_down);
   g_test_add_func ("/ui/role-pages/no-store", test_no_store);
 
   return g_test_run ();
