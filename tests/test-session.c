@@ -524,6 +524,52 @@ test_live_data_alerts (void)
   g_assert_null (obd_live_data_get_alert (live, "coolant_temp"));
 }
 
+/* What came over the link, in words: a clean link and one that doubles
+ * replies (a Bluetooth bridge repeating packets) read differently, and
+ * the figures stay after the disconnect, for the mechanic to look at. */
+static void
+test_link_stats (void)
+{
+  ObdSession *session = obd_session_new (NULL);
+  ObdLinkStats stats;
+  g_autofree char *summary = NULL;
+  g_autofree char *text = NULL;
+  ObdLinkStats clean = { .n_requests = 120, .n_values = 600 };
+
+  text = obd_connection_describe_link_stats (&clean, &summary);
+  g_assert_cmpstr (summary, ==, "Good");
+  g_assert_nonnull (strstr (text, "120 requests answered, 600 values read."));
+  g_assert_nonnull (strstr (text, "Every reply matched its request."));
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&summary, g_free);
+
+  obd_session_get_link_stats (session, &stats);
+  g_assert_cmpuint (stats.n_requests, ==, 0);
+  text = obd_connection_describe_link_stats (&stats, &summary);
+  g_assert_cmpstr (summary, ==, "No replies yet");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&summary, g_free);
+
+  obd_session_connect (session, "sim:healthy-idle?timing=0&fault=double:3");
+  WAIT_FOR (obd_session_get_state (session) == OBD_SESSION_STATE_CONNECTED, 30);
+  WAIT_FOR ((obd_session_get_link_stats (session, &stats), stats.n_discarded_replies > 2), 30);
+  text = obd_connection_describe_link_stats (&stats, &summary);
+  g_test_message ("%s: %s", summary, text);
+  g_assert_cmpstr (summary, !=, "Good");
+  g_assert_nonnull (strstr (text, "out of step and were dropped, not read"));
+
+  obd_session_disconnect (session);
+  WAIT_FOR (obd_session_get_state (session) == OBD_SESSION_STATE_DISCONNECTED, 10);
+  {
+    ObdLinkStats after;
+
+    obd_session_get_link_stats (session, &after);
+    g_assert_cmpuint (after.n_discarded_replies, >=, stats.n_discarded_replies);
+    g_assert_cmpuint (after.n_requests, >=, stats.n_requests);
+  }
+  wait_finalized (session);
+}
+
 static void
 count_cb (guint *count)
 {
@@ -595,6 +641,7 @@ main (int    argc,
   g_test_add_func ("/app/live-data/history", test_live_data_history);
   g_test_add_func ("/app/live-data/alerts", test_live_data_alerts);
   g_test_add_func ("/app/live-data/alert-state", test_live_data_alert_state);
+  g_test_add_func ("/app/session/link-stats", test_link_stats);
 
   return g_test_run ();
 }
