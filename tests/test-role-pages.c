@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "obd-diagnosis.h"
 #include "obd-fleet-page.h"
 #include "obd-history-page.h"
 #include "obd-mode09.h"
@@ -621,6 +622,24 @@ test_history_page (Fixture       *f,
   g_assert_cmpuint (n_rows, ==, 2);
   assert_shows (page, "Complete · 180 samples");
 
+  /* The vehicle's report from the store, as the fleet list has it, and
+   * its trends (two sessions are too few to tell one yet). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ObdHealthReport) stored = obd_diagnosis_evaluate_stored (f->store, f->honda,
+                                                                       &error);
+    g_autofree char *score = NULL;
+    g_autofree char *headline = NULL;
+
+    g_assert_no_error (error);
+    score = obd_health_score_format (stored->vehicle_score);
+    headline = g_strdup_printf ("%s of 100 · %s", score,
+                                obd_health_status_get_label (stored->status));
+    assert_shows (page, headline);
+    assert_shows (page, "Not enough history for Coolant temperature at idle yet");
+    assert_shows (page, "Too early");
+  }
+
   /* A replay fills the chart with what was recorded: rpm, speed, coolant. */
   chart_a = OBD_TREND_CHART (obd_history_page_get_replay_chart (OBD_HISTORY_PAGE (page)));
   chart_b = OBD_TREND_CHART (obd_history_page_get_compare_chart (OBD_HISTORY_PAGE (page)));
@@ -633,6 +652,21 @@ test_history_page (Fixture       *f,
   g_assert_cmpuint (obd_trend_chart_get_n_series (chart_b), ==, 0);
   assert_shows (page, "Session of");
   assert_shows (page, "Engine speed");
+  /* These sessions were recorded without the inputs of a report (as an
+   * older version did): no verdict is made up for them. */
+  assert_not_shows (page, "Health at this visit");
+  /* One session at the times of day it was recorded, shown whole. */
+  g_assert_cmpint (obd_trend_chart_get_time_labels (chart_a), ==, OBD_TREND_CHART_TIME_CLOCK);
+  {
+    gint64 first = 0, last = 0;
+    gint64 end = obd_trend_chart_get_end_time (chart_a);
+
+    g_assert_true (obd_trend_chart_get_data_range (chart_a, &first, &last));
+    g_assert_cmpint (end - obd_trend_chart_get_time_span (chart_a), <=, first);
+    g_assert_cmpint (end, >=, last);
+    /* Not 80 % empty: the window is about the recording's length. */
+    g_assert_cmpint (obd_trend_chart_get_time_span (chart_a), <=, (last - first) * 11 / 10);
+  }
 
   /* Comparison: tick both sessions and press Compare (which needs two). */
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
@@ -653,6 +687,20 @@ test_history_page (Fixture       *f,
                    obd_trend_chart_get_time_span (chart_b));
   g_assert_cmpint (obd_trend_chart_get_end_time (chart_a), ==,
                    obd_trend_chart_get_end_time (chart_b));
+  g_assert_cmpint (obd_trend_chart_get_time_labels (chart_a), ==, OBD_TREND_CHART_TIME_ELAPSED);
+  g_assert_cmpint (obd_trend_chart_get_time_labels (chart_b), ==, OBD_TREND_CHART_TIME_ELAPSED);
+  {
+    gint64 first_a = 0, last_a = 0, first_b = 0, last_b = 0;
+    gint64 end = obd_trend_chart_get_end_time (chart_a);
+    gint64 span = obd_trend_chart_get_time_span (chart_a);
+
+    /* From the start of each session to the end of the longer. */
+    g_assert_true (obd_trend_chart_get_data_range (chart_a, &first_a, &last_a));
+    g_assert_true (obd_trend_chart_get_data_range (chart_b, &first_b, &last_b));
+    g_assert_cmpint (end - span, ==, 0);
+    g_assert_cmpint (end, >=, MAX (last_a, last_b));
+    g_assert_cmpint (span, <=, MAX (last_a, last_b) * 11 / 10);
+  }
   assert_shows (page, "Before:");
   assert_shows (page, "After:");
   {
@@ -1089,6 +1137,17 @@ test_one_verdict (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (window));
   window = window_with_child (history, 1100, 750);
   assert_shows (history, headline);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) sessions = obd_store_list_sessions (f->store, id, &error);
+    g_autofree char *at_visit = g_strdup_printf ("Health at this visit: %s", headline);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (sessions->len, ==, 1);
+    obd_history_page_open_session (OBD_HISTORY_PAGE (history),
+                                   ((ObdStoreSession *) g_ptr_array_index (sessions, 0))->id);
+    assert_shows (history, at_visit);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* Disconnected, the owner view reads the store: still the same. */

@@ -536,7 +536,7 @@ test_link_stats (void)
   g_autofree char *text = NULL;
   ObdLinkStats clean = { .n_requests = 120, .n_values = 600 };
 
-  text = obd_connection_describe_link_stats (&clean, &summary);
+  text = obd_connection_describe_link_stats (&clean, &summary, NULL);
   g_assert_cmpstr (summary, ==, "Good");
   g_assert_nonnull (strstr (text, "120 requests answered, 600 values read."));
   g_assert_nonnull (strstr (text, "Every reply matched its request."));
@@ -545,7 +545,7 @@ test_link_stats (void)
 
   obd_session_get_link_stats (session, &stats);
   g_assert_cmpuint (stats.n_requests, ==, 0);
-  text = obd_connection_describe_link_stats (&stats, &summary);
+  text = obd_connection_describe_link_stats (&stats, &summary, NULL);
   g_assert_cmpstr (summary, ==, "No replies yet");
   g_clear_pointer (&text, g_free);
   g_clear_pointer (&summary, g_free);
@@ -553,7 +553,7 @@ test_link_stats (void)
   obd_session_connect (session, "sim:healthy-idle?timing=0&fault=double:3");
   WAIT_FOR (obd_session_get_state (session) == OBD_SESSION_STATE_CONNECTED, 30);
   WAIT_FOR ((obd_session_get_link_stats (session, &stats), stats.n_discarded_replies > 2), 30);
-  text = obd_connection_describe_link_stats (&stats, &summary);
+  text = obd_connection_describe_link_stats (&stats, &summary, NULL);
   g_test_message ("%s: %s", summary, text);
   g_assert_cmpstr (summary, !=, "Good");
   g_assert_nonnull (strstr (text, "out of step and were dropped, not read"));

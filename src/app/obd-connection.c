@@ -403,26 +403,29 @@ obd_connection_get_link_stats (ObdConnection *self,
  * link is poor is a reply out of step with its request (a clone adapter,
  * a noisy Bluetooth link) and the resynchronisations it costs. */
 char *
-obd_connection_describe_link_stats (const ObdLinkStats *stats,
-                                    char              **out_summary)
+obd_connection_describe_link_stats (const ObdLinkStats  *stats,
+                                    char               **out_summary,
+                                    const char         **out_style_class)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   guint64 out_of_step;
+  const char *summary, *style_class;
 
   g_return_val_if_fail (stats != NULL, NULL);
 
   out_of_step = stats->n_discarded_replies;
+  if (stats->n_requests == 0)
+    summary = C_("link quality", "No replies yet"), style_class = NULL;
+  else if (out_of_step == 0 && stats->n_resyncs <= 1 && stats->n_reconnects == 0)
+    summary = C_("link quality", "Good"), style_class = "success";
+  else if (out_of_step * 20 <= stats->n_requests && stats->n_reconnects == 0)
+    summary = C_("link quality", "Fair"), style_class = "warning";
+  else
+    summary = C_("link quality", "Poor"), style_class = "error";
   if (out_summary != NULL)
-    {
-      if (stats->n_requests == 0)
-        *out_summary = g_strdup (C_("link quality", "No replies yet"));
-      else if (out_of_step == 0 && stats->n_resyncs <= 1 && stats->n_reconnects == 0)
-        *out_summary = g_strdup (C_("link quality", "Good"));
-      else if (out_of_step * 20 <= stats->n_requests && stats->n_reconnects == 0)
-        *out_summary = g_strdup (C_("link quality", "Fair"));
-      else
-        *out_summary = g_strdup (C_("link quality", "Poor"));
-    }
+    *out_summary = g_strdup (summary);
+  if (out_style_class != NULL)
+    *out_style_class = style_class;
 
   if (stats->n_requests == 0)
     {

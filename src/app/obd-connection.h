@@ -58,9 +58,11 @@ void             obd_connection_set_strategy         (ObdConnection       *self,
 void             obd_connection_get_link_stats       (ObdConnection       *self,
                                                       ObdLinkStats        *out_stats);
 /* The figures in plain words, a few sentences; out_summary (nullable)
- * receives one word for them: "Good", "Fair", "Poor". */
+ * receives one word for them ("Good", "Fair", "Poor"), out_style_class
+ * (nullable) its colour ("success", "warning", "error" or NULL). */
 char            *obd_connection_describe_link_stats  (const ObdLinkStats  *stats,
-                                                      char               **out_summary);
+                                                      char               **out_summary,
+                                                      const char         **out_style_class);
 
 GArray          *obd_connection_dup_supported_pids   (ObdConnection       *self);
 void             obd_connection_set_watched_pids     (ObdConnection       *self,

@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "obd-app-resources.h"
 #include "obd-diagnosis.h"
@@ -179,6 +180,32 @@ has_series (ObdHistoryPage *self,
   return FALSE;
 }
 
+/* The chart stacks a panel per unit shown: it grows with them, so each
+ * panel keeps a readable height whatever is ticked. */
+static void
+update_chart_heights (ObdHistoryPage *self)
+{
+  gboolean units[OBD_UNIT_LAST] = { FALSE };
+  guint n_units = 0;
+  int height;
+
+  for (guint i = 0; i < self->series_ids->len; i++)
+    {
+      guint id = g_array_index (self->series_ids, guint, i);
+      const ObdValue *info = obd_pid_get_value_info ((guint8) ((id - 1) >> 8),
+                                                     (guint8) ((id - 1) & 0xFF));
+
+      if (info == NULL || !obd_trend_chart_get_series_visible (self->chart_a, id) ||
+          (guint) info->unit >= OBD_UNIT_LAST || units[info->unit])
+        continue;
+      units[info->unit] = TRUE;
+      n_units++;
+    }
+  height = MAX (220, 80 + 90 * (int) n_units);
+  gtk_widget_set_size_request (GTK_WIDGET (self->chart_a), -1, height);
+  gtk_widget_set_size_request (GTK_WIDGET (self->chart_b), -1, height);
+}
+
 static void
 on_series_toggled_cb (GtkCheckButton *check,
                       ObdHistoryPage *self)
@@ -189,6 +216,7 @@ on_series_toggled_cb (GtkCheckButton *check,
   obd_trend_chart_set_series_visible (self->chart_a, id, active);
   if (self->comparing)
     obd_trend_chart_set_series_visible (self->chart_b, id, active);
+  update_chart_heights (self);
 }
 
 /* Replay: read on the store's thread ------------------------------------ */
@@ -320,9 +348,14 @@ read_replay (ObdStore       *store,
    * be judged still replays. */
   {
     g_autoptr(GError) local_error = NULL;
+    ObdStoreSessionHealth inputs = { 0 };
+    gboolean found = FALSE;
 
-    replay->report = obd_diagnosis_evaluate_session (store, session_id, &local_error);
-    if (replay->report == NULL)
+    /* Only a session recorded with its inputs (by this version) can say
+     * what its visit found; an older one is not called healthy. */
+    if (obd_store_get_session_health (store, session_id, &inputs, &found, &local_error) && found)
+      replay->report = obd_diagnosis_evaluate_session (store, session_id, &local_error);
+    if (local_error != NULL)
       g_info ("Session %" G_GINT64_FORMAT " not judged: %s", session_id, local_error->message);
   }
   return replay;
@@ -453,6 +486,29 @@ set_window (ObdTrendChart          *chart,
   obd_trend_chart_set_end_time (chart, first_us + span_us);
 }
 
+/* Before and after on one scale per quantity: an idle 300 rpm lower must
+ * look lower, not be stretched to fill its own chart. */
+static void
+align_value_ranges (ObdHistoryPage *self)
+{
+  for (guint i = 0; i < self->series_ids->len; i++)
+    {
+      guint id = g_array_index (self->series_ids, guint, i);
+      double lo_a = NAN, hi_a = NAN, lo_b = NAN, hi_b = NAN;
+
+      obd_trend_chart_get_series_range (self->chart_a, id, &lo_a, &hi_a);
+      obd_trend_chart_get_series_range (self->chart_b, id, &lo_b, &hi_b);
+      if (!isfinite (lo_a) || !isfinite (hi_a))
+        lo_a = lo_b, hi_a = hi_b;
+      if (!isfinite (lo_b) || !isfinite (hi_b))
+        lo_b = lo_a, hi_b = hi_a;
+      if (!isfinite (lo_a) || !isfinite (hi_a) || !(MAX (hi_a, hi_b) > MIN (lo_a, lo_b)))
+        continue;
+      obd_trend_chart_set_series_range (self->chart_a, id, MIN (lo_a, lo_b), MAX (hi_a, hi_b));
+      obd_trend_chart_set_series_range (self->chart_b, id, MIN (lo_a, lo_b), MAX (hi_a, hi_b));
+    }
+}
+
 static void
 show_session_health (GtkLabel     *label,
                      const Replay *replay)
@@ -530,6 +586,8 @@ on_replay_loaded_cb (ObdPage      *page,
   self->shown_a = a->session->id;
   self->shown_b = b != NULL ? b->session->id : 0;
   apply_visibility (self);
+  if (b != NULL)
+    align_value_ranges (self);
 
   date_a = format_datetime (a->session->started_us);
   if (b != NULL)

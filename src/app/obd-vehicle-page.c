@@ -524,15 +524,21 @@ update_link (ObdVehiclePage *self)
   ObdLinkStats stats;
   g_autofree char *summary = NULL;
   g_autofree char *details = NULL;
+  const char *style_class = NULL;
   gboolean shown = shows_session_car (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->link_row), shown);
   if (!shown)
     return;
   obd_session_get_link_stats (obd_page_get_session (OBD_PAGE (self)), &stats);
-  details = obd_connection_describe_link_stats (&stats, &summary);
+  details = obd_connection_describe_link_stats (&stats, &summary, &style_class);
   adw_action_row_set_subtitle (self->link_row, details);
   gtk_label_set_label (self->link_quality_label, summary);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->link_quality_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->link_quality_label), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->link_quality_label), "error");
+  if (style_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->link_quality_label), style_class);
 }
 
 static void

@@ -370,7 +370,7 @@ update_link_quality (ObdWindow *self)
   g_autofree char *text = NULL;
 
   obd_session_get_link_stats (self->session, &stats);
-  details = obd_connection_describe_link_stats (&stats, &summary);
+  details = obd_connection_describe_link_stats (&stats, &summary, NULL);
   /* Translators: the link quality in one word, then what it is made of */
   text = g_strdup_printf (_("%s. %s"), summary, details);
   set_status_value (self, STATUS_LINK, text);
