@@ -25,7 +25,8 @@ struct _ObdVehicleState
   ObdSnapshot      *snapshot;
   ObdHealthReport  *health;
   guint             health_serial;   /* of the latest evaluation asked for */
-  GPtrArray        *alerts;          /* borrowed from the live data */
+  GPtrArray        *alerts;          /* a ref of the live data's set (replaced, never
+                                      * changed, when alerts change) */
   GPtrArray        *trends;          /* ObdTrendResult of the vehicle, from the store */
   gint64            vehicle_id;
   char             *vehicle_title;
@@ -659,6 +660,11 @@ obd_vehicle_state_set_alerts (ObdVehicleState *self,
 {
   g_return_if_fail (OBD_IS_VEHICLE_STATE (self));
 
+  /* A ref: an answer from the store may judge again after the live data
+   * (and the set it held) are gone. */
+  if (active_alerts != NULL)
+    g_ptr_array_ref (active_alerts);
+  g_clear_pointer (&self->alerts, g_ptr_array_unref);
   self->alerts = active_alerts;
   update_health (self);
 }
@@ -711,6 +717,7 @@ obd_vehicle_state_finalize (GObject *object)
   g_clear_pointer (&self->snapshot, obd_snapshot_free);
   g_clear_pointer (&self->health, obd_health_report_free);
   g_clear_pointer (&self->trends, g_ptr_array_unref);
+  g_clear_pointer (&self->alerts, g_ptr_array_unref);
   g_free (self->vehicle_title);
   g_free (self->stored_title);
 
