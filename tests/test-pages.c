@@ -19,6 +19,7 @@
 #include "obd-live-page.h"
 #include "obd-overview-page.h"
 #include "obd-readiness-page.h"
+#include "obd-row.h"
 #include "obd-session.h"
 #include "obd-sim-transport.h"
 #include "obd-store-service.h"
@@ -968,7 +969,7 @@ test_readiness_failing_catalyst (void)
                                                                      "stack")),
                    ==, "content");
 
-  monitors = find_all (page, ADW_TYPE_ACTION_ROW, "obd-monitor-row");
+  monitors = find_all (page, OBD_TYPE_ROW, "obd-monitor-row");
   g_assert_cmpuint (monitors->len, >=, 3);
   catalyst = find_row (page, "Catalyst");
   g_assert_nonnull (catalyst);
@@ -984,10 +985,10 @@ test_readiness_failing_catalyst (void)
 
   /* A failing Mode 06 test, in the first group (the groups come a few
    * frames after the page). */
-  WAIT_FOR (count_all (page, ADW_TYPE_ACTION_ROW, "obd-test-failed") > 0, 10);
-  failed = find_all (page, ADW_TYPE_ACTION_ROW, "obd-test-failed");
+  WAIT_FOR (count_all (page, OBD_TYPE_ROW, "obd-test-failed") > 0, 10);
+  failed = find_all (page, OBD_TYPE_ROW, "obd-test-failed");
   g_assert_cmpuint (failed->len, >=, 1);
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (failed, 0)),
+  g_assert_nonnull (strstr (obd_row_get_subtitle (g_ptr_array_index (failed, 0)),
                             "limits"));
   tests_box = template_child (page, OBD_TYPE_READINESS_PAGE, "tests_box");
   WAIT_FOR (count_all (tests_box, ADW_TYPE_PREFERENCES_GROUP, NULL) >= 2, 10);
@@ -997,7 +998,7 @@ test_readiness_failing_catalyst (void)
     g_assert_cmpuint (groups->len, >=, 2);
     first_group = g_ptr_array_index (groups, 0);
   }
-  failed_first = find_all (first_group, ADW_TYPE_ACTION_ROW, "obd-test-failed");
+  failed_first = find_all (first_group, OBD_TYPE_ROW, "obd-test-failed");
   g_assert_cmpuint (failed_first->len, >=, 1);
   g_assert_nonnull (strstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (first_group)),
                             "atalyst"));

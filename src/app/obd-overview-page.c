@@ -14,6 +14,7 @@
 
 #include "obd-alert-row.h"
 #include "obd-app-resources.h"
+#include "obd-row.h"
 #include "obd-health-view.h"
 #include "obd-overview-page.h"
 #include "obd-pid.h"
@@ -390,6 +391,7 @@ obd_overview_page_class_init (ObdOverviewPageClass *klass)
   page_class->state_changed = obd_overview_page_state_changed;
   page_class->disconnected_description = N_("Connect to a vehicle to see its health.");
 
+  g_type_ensure (OBD_TYPE_ROW);
   /* Referencing the resource links it in from the static library. */
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -23,6 +23,7 @@
 #include "obd-item-row.h"
 #include "obd-maintenance.h"
 #include "obd-mode09.h"
+#include "obd-row.h"
 #include "obd-service-plan.h"
 #include "obd-vehicle-page.h"
 #include "obd-vin.h"
@@ -41,23 +42,23 @@ struct _ObdVehiclePage
 
   GtkStack       *stack;
   AdwStatusPage  *unavailable_page;
-  AdwActionRow   *model_row;
-  AdwActionRow   *vin_row;
-  AdwActionRow   *plate_row;
-  AdwActionRow   *owner_row;
-  AdwActionRow   *odometer_row;
+  ObdRow         *model_row;
+  ObdRow         *vin_row;
+  ObdRow         *plate_row;
+  ObdRow         *owner_row;
+  ObdRow         *odometer_row;
   GtkWidget      *health_group;
   AdwExpanderRow *health_row;
   GtkImage       *health_icon;
   GtkLabel       *health_explanation;
-  AdwActionRow   *link_row;
+  ObdRow         *link_row;
   GtkLabel       *link_quality_label;
   GtkWidget      *vin_group;
-  AdwActionRow   *check_row;
+  ObdRow         *check_row;
   GtkImage       *check_icon;
-  AdwActionRow   *year_row;
-  AdwActionRow   *country_row;
-  AdwActionRow   *maker_row;
+  ObdRow         *year_row;
+  ObdRow         *country_row;
+  ObdRow         *maker_row;
   GtkListBox     *ecu_list;
   GtkMenuButton  *add_maintenance_button;
   GtkListBox     *maintenance_list;
@@ -95,10 +96,10 @@ format_date (gint64 time_us)
 }
 
 static void
-set_subtitle (AdwActionRow *row,
+set_subtitle (ObdRow       *row,
               const char   *text)
 {
-  adw_action_row_set_subtitle (row, text != NULL && *text != '\0' ? text : "—");
+  obd_row_set_subtitle (row, text != NULL && *text != '\0' ? text : "—");
 }
 
 /* The custom-item dialog asks for months: an average month. */
@@ -532,7 +533,7 @@ update_link (ObdVehiclePage *self)
     return;
   obd_session_get_link_stats (obd_page_get_session (OBD_PAGE (self)), &stats);
   details = obd_connection_describe_link_stats (&stats, &summary, &style_class);
-  adw_action_row_set_subtitle (self->link_row, details);
+  obd_row_set_subtitle (self->link_row, details);
   gtk_label_set_label (self->link_quality_label, summary);
   gtk_widget_remove_css_class (GTK_WIDGET (self->link_quality_label), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->link_quality_label), "warning");
@@ -1124,6 +1125,7 @@ obd_vehicle_page_class_init (ObdVehiclePageClass *klass)
   page_class->units_changed = obd_vehicle_page_vehicle_changed;
   page_class->store_changed = obd_vehicle_page_store_changed;
 
+  g_type_ensure (OBD_TYPE_ROW);
   /* Referencing the resource links it in from the static library. */
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
