@@ -808,8 +808,7 @@ update_health (ObdHistoryPage *self,
       g_object_set (row, "badge", badge, "badge-class", badge_class, NULL);
       g_ptr_array_add (rows, row);
     }
-  g_list_store_splice (self->trends, 0, g_list_model_get_n_items (G_LIST_MODEL (self->trends)),
-                       rows->pdata, rows->len);
+  obd_page_fill_model (OBD_PAGE (self), self->trends, rows);
   gtk_widget_set_visible (GTK_WIDGET (self->trend_list), rows->len > 0);
 }
 

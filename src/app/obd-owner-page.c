@@ -531,9 +531,7 @@ on_loaded_cb (ObdPage      *page,
                                                           status));
   gtk_widget_set_visible (self->problems_group, problems->len > 0);
 
-  g_list_store_splice (self->reminders, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->reminders)),
-                       load->reminders->pdata, load->reminders->len);
+  obd_page_fill_model (OBD_PAGE (self), self->reminders, load->reminders);
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
 

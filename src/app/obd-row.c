@@ -4,7 +4,8 @@
  *
  * One grid: the prefixes in the first column, the title over the
  * subtitle in the second, the suffixes in the third, both side columns
- * spanning the two lines.  Labels wrap at word boundaries only: breaking
+ * spanning the two lines; details, if any, on a third line across, with
+ * an arrow in a fourth column.  Labels wrap at word boundaries only: breaking
  * inside words makes a label's minimum width one character, and every
  * width a container then tries is a new layout of its text.
  */
@@ -20,7 +21,10 @@ typedef struct
   GtkWidget *title;
   GtkWidget *subtitle;
   GtkWidget *suffixes;
+  GtkWidget *arrow;                /* with details */
+  GtkWidget *details;              /* under the text, shown while expanded */
   GtkWidget *activatable_widget;   /* weak */
+  gboolean   expanded;
 } ObdRowPrivate;
 
 static void obd_row_buildable_init (GtkBuildableIface *iface);
@@ -38,6 +42,7 @@ enum
   PROP_TITLE_LINES,
   PROP_SUBTITLE_LINES,
   PROP_ACTIVATABLE_WIDGET,
+  PROP_EXPANDED,
   N_PROPS
 };
 
@@ -190,6 +195,63 @@ obd_row_set_activatable_widget (ObdRow    *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVATABLE_WIDGET]);
 }
 
+void
+obd_row_set_details (ObdRow    *self,
+                     GtkWidget *details)
+{
+  ObdRowPrivate *priv = obd_row_get_instance_private (self);
+
+  g_return_if_fail (OBD_IS_ROW (self));
+  g_return_if_fail (GTK_IS_WIDGET (details));
+  g_return_if_fail (priv->details == NULL);
+
+  priv->details = details;
+  gtk_widget_add_css_class (details, "obd-row-details");
+  gtk_widget_set_visible (details, priv->expanded);
+  gtk_grid_attach (GTK_GRID (priv->grid), details, 1, 2, 3, 1);
+  priv->arrow = gtk_image_new_from_icon_name ("pan-down-symbolic");
+  gtk_widget_add_css_class (priv->arrow, "obd-row-arrow");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (priv->arrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "", -1);
+  gtk_grid_attach (GTK_GRID (priv->grid), priv->arrow, 3, 0, 1, 2);
+  gtk_widget_set_valign (priv->arrow, GTK_ALIGN_CENTER);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), TRUE);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_EXPANDED,
+                               priv->expanded, -1);
+}
+
+gboolean
+obd_row_get_expanded (ObdRow *self)
+{
+  ObdRowPrivate *priv = obd_row_get_instance_private (self);
+
+  g_return_val_if_fail (OBD_IS_ROW (self), FALSE);
+  return priv->expanded;
+}
+
+void
+obd_row_set_expanded (ObdRow   *self,
+                      gboolean  expanded)
+{
+  ObdRowPrivate *priv = obd_row_get_instance_private (self);
+
+  g_return_if_fail (OBD_IS_ROW (self));
+
+  expanded = !!expanded;
+  if (priv->expanded == expanded || priv->details == NULL)
+    return;
+  priv->expanded = expanded;
+  /* Hidden, the details are not measured at all (a closed AdwExpanderRow
+   * measures what it hides). */
+  gtk_widget_set_visible (priv->details, expanded);
+  if (expanded)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "expanded");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "expanded");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_EXPANDED, expanded, -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPANDED]);
+}
+
 /* GtkBuildable ------------------------------------------------------------ */
 
 static void
@@ -204,6 +266,8 @@ obd_row_buildable_add_child (GtkBuildable *buildable,
     obd_row_add_prefix (self, GTK_WIDGET (child));
   else if (g_strcmp0 (type, "suffix") == 0)
     obd_row_add_suffix (self, GTK_WIDGET (child));
+  else if (g_strcmp0 (type, "details") == 0)
+    obd_row_set_details (self, GTK_WIDGET (child));
   else if (GTK_IS_WIDGET (child))
     /* The grid is the row's child: any other widget is a suffix. */
     obd_row_add_suffix (self, GTK_WIDGET (child));
@@ -227,6 +291,8 @@ obd_row_activate (GtkListBoxRow *row)
 
   if (priv->activatable_widget != NULL)
     gtk_widget_mnemonic_activate (priv->activatable_widget, FALSE);
+  else if (priv->details != NULL)
+    obd_row_set_expanded (OBD_ROW (row), !priv->expanded);
   else if (GTK_LIST_BOX_ROW_CLASS (obd_row_parent_class)->activate != NULL)
     GTK_LIST_BOX_ROW_CLASS (obd_row_parent_class)->activate (row);
 }
@@ -264,6 +330,9 @@ obd_row_get_property (GObject    *object,
     case PROP_ACTIVATABLE_WIDGET:
       g_value_set_object (value, priv->activatable_widget);
       break;
+    case PROP_EXPANDED:
+      g_value_set_boolean (value, priv->expanded);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -291,6 +360,9 @@ obd_row_set_property (GObject      *object,
     case PROP_ACTIVATABLE_WIDGET:
       obd_row_set_activatable_widget (self, g_value_get_object (value));
       break;
+    case PROP_EXPANDED:
+      obd_row_set_expanded (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -315,6 +387,7 @@ obd_row_class_init (ObdRowClass *klass)
     g_param_spec_int ("subtitle-lines", NULL, NULL, 0, G_MAXINT, 0, rw);
   properties[PROP_ACTIVATABLE_WIDGET] =
     g_param_spec_object ("activatable-widget", NULL, NULL, GTK_TYPE_WIDGET, rw);
+  properties[PROP_EXPANDED] = g_param_spec_boolean ("expanded", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -27,7 +27,8 @@ struct _ObdRowClass
 };
 
 /* Properties: "title" (AdwPreferencesRow's), "subtitle" (hidden while
- * empty), "title-lines" and
+ * empty), "expanded" (the details are shown; activating the row toggles
+ * it), "title-lines" and
  * "subtitle-lines" (0: wrap without limit; N: at most N lines, then an
  * ellipsis), "activatable-widget" (activating the row activates it). */
 GtkWidget  *obd_row_new                    (void);
@@ -48,5 +49,13 @@ void        obd_row_add_suffix             (ObdRow     *self,
                                             GtkWidget  *widget);
 void        obd_row_set_activatable_widget (ObdRow     *self,
                                             GtkWidget  *widget);
+/* A widget under the text, shown while the row is expanded (as
+ * AdwExpanderRow, without measuring it while closed): a template child of
+ * type "details".  Once. */
+void        obd_row_set_details            (ObdRow     *self,
+                                            GtkWidget  *details);
+gboolean    obd_row_get_expanded           (ObdRow     *self);
+void        obd_row_set_expanded           (ObdRow     *self,
+                                            gboolean    expanded);
 
 G_END_DECLS

@@ -275,8 +275,7 @@ update_ecus (ObdVehiclePage *self)
       g_object_set (item, "subtitle-lines", 0, NULL);
       g_ptr_array_add (items, item);
     }
-  g_list_store_splice (self->ecus, 0, g_list_model_get_n_items (G_LIST_MODEL (self->ecus)),
-                       items->pdata, items->len);
+  obd_page_fill_model (OBD_PAGE (self), self->ecus, items);
 }
 
 /* Maintenance --------------------------------------------------------- */
