@@ -10,6 +10,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "obd-app-enum-types.h"
+#include "obd-app-settings.h"
+#include "obd-enum-types.h"
 #include "obd-application.h"
 #include "obd-live-page.h"
 #include "obd-preferences-window.h"
@@ -394,6 +397,22 @@ test_start_page (void)
   scenarios = ADW_COMBO_ROW (template_child (start, OBD_TYPE_START_PAGE, "scenario_row"));
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (scenarios)), ==,
                     n_scenarios);
+  /* Each reads as words from the simulator's table, never its key, and
+   * says its story under the row when picked. */
+  for (guint i = 0; i < n_scenarios; i++)
+    {
+      const ObdSimScenarioInfo *info = &obd_sim_list_scenarios (NULL)[i];
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (adw_combo_row_get_model (scenarios),
+                                                               i);
+
+      g_assert_cmpstr (gtk_string_object_get_string (item), ==, info->title);
+      g_assert_cmpstr (gtk_string_object_get_string (item), !=, info->name);
+      g_assert_true (g_ascii_isupper (info->title[0]));
+      adw_combo_row_set_selected (scenarios, i);
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (
+                                                      obd_start_page_get_sim_row (start))),
+                       ==, info->description);
+    }
   adw_combo_row_set_selected (scenarios, 2);
   g_free (sim);
   sim = obd_start_page_dup_sim_connection (start);
@@ -1093,6 +1112,7 @@ test_preferences (void)
   GtkWidget *preferences = obd_preferences_window_new (settings);
   AdwComboRow *role_row, *units_row;
   ObdAlertThresholds thresholds;
+  g_autoptr(GError) error = NULL;
 
   g_object_ref_sink (preferences);
   gtk_window_present (GTK_WINDOW (preferences));
@@ -1120,7 +1140,8 @@ test_preferences (void)
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "coolant-critical"), 100.0,
                                   1e-9);
 
-  obd_application_read_thresholds (settings, &thresholds);
+  g_assert_true (obd_app_settings_read_thresholds (settings, &thresholds, &error));
+  g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon (thresholds.coolant_critical_c, 100.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (thresholds.voltage_running_warning_v, 11.8, 1e-9);
 
@@ -1178,6 +1199,44 @@ test_preferences_units (void)
 }
 
 
+/* Enum settings are read by their words: every word of the schema is one
+ * of the C enum's, read as that value; a word the type does not know is
+ * a bug said aloud (a critical) and the fallback, never the first value. */
+static void
+test_settings_enums (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  g_autoptr(GError) error = NULL;
+  ObdAlertThresholds thresholds;
+  static const char *const roles[] = { "mechanic", "fleet", "owner" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    {
+      g_settings_set_string (settings, "role", roles[i]);
+      g_assert_cmpint (obd_app_settings_get_enum (settings, "role", OBD_TYPE_ROLE, -1), ==, i);
+    }
+  g_settings_set_string (settings, "units", "us");
+  g_assert_cmpint (obd_app_settings_get_enum (settings, "units", OBD_TYPE_UNIT_SYSTEM, -1), ==,
+                   OBD_UNIT_SYSTEM_US);
+  g_settings_set_string (settings, "polling-strategy", "naive");
+  g_assert_cmpint (obd_app_settings_get_enum (settings, "polling-strategy", OBD_TYPE_STRATEGY,
+                                              -1), ==, OBD_STRATEGY_NAIVE);
+
+  /* "us" is no role. */
+  g_test_expect_message ("obd-app", G_LOG_LEVEL_CRITICAL, "*units*");
+  g_assert_cmpint (obd_app_settings_get_enum (settings, "units", OBD_TYPE_ROLE,
+                                              OBD_ROLE_OWNER), ==, OBD_ROLE_OWNER);
+  g_test_assert_expected_messages ();
+
+  /* Limits that contradict each other are refused as a whole. */
+  g_settings_set_double (settings, "catalyst-warning", 1200.0);
+  g_settings_set_double (settings, "catalyst-critical", 1000.0);
+  thresholds.catalyst_warning_c = -1;
+  g_assert_false (obd_app_settings_read_thresholds (settings, &thresholds, &error));
+  g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
+  g_assert_cmpfloat (thresholds.catalyst_warning_c, ==, -1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1224,6 +1283,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/help-missing", test_help_missing);
   g_test_add_func ("/app/preferences/bindings", test_preferences);
   g_test_add_func ("/app/preferences/units", test_preferences_units);
+  g_test_add_func ("/app/settings/enums", test_settings_enums);
 
   return g_test_run ();
 }

@@ -944,6 +944,20 @@ test_score_explain (void)
   for (guint i = 1; i < report->deductions->len; i++)
     g_assert_cmpfloat (g_array_index (report->deductions, ObdHealthDeduction, i - 1).points, >=,
                        g_array_index (report->deductions, ObdHealthDeduction, i).points);
+
+  /* Each item names what it is about, so a view can say more of it (the
+   * owner's card looks the code up). */
+  for (guint i = 0; i < report->deductions->len; i++)
+    {
+      const ObdHealthDeduction *d = &g_array_index (report->deductions, ObdHealthDeduction, i);
+
+      if (d->kind == OBD_HEALTH_ITEM_CODE)
+        g_assert_true (g_str_has_prefix (d->reason, d->subject));
+      else if (d->kind == OBD_HEALTH_ITEM_TREND)
+        g_assert_cmpstr (d->subject, ==, "ltft_b1");
+      else
+        g_assert_null (d->subject);
+    }
 }
 
 static void

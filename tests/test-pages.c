@@ -19,6 +19,7 @@
 #include "obd-live-page.h"
 #include "obd-overview-page.h"
 #include "obd-readiness-page.h"
+#include "obd-row.h"
 #include "obd-session.h"
 #include "obd-sim-transport.h"
 #include "obd-store-service.h"
@@ -412,8 +413,9 @@ test_overview_misfire (void)
   tile = find_one (page, GTK_TYPE_BOX, "obd-system-engine");
   score = find_one (tile, GTK_TYPE_LABEL, "obd-score");
   g_assert_cmpint (label_int (score), <, 50);
+  /* Rounded the one way, as the explanation rounds (14.7 is 15 in both). */
   g_assert_cmpint (label_int (score), ==,
-                   (int) floor (obd_session_get_health (session)->system_scores[0]));
+                   obd_health_score_round (obd_session_get_health (session)->system_scores[0]));
   g_assert_true (gtk_widget_has_css_class (tile, "error"));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_one (tile, GTK_TYPE_LABEL, "obd-state"))),
                    ==, "Poor");
@@ -436,6 +438,19 @@ test_overview_misfire (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (page, "How is this score made?")),
                                  TRUE);
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (explain)), "P0301"));
+  {
+    g_autofree char *engine = g_strdup_printf ("Engine: %d/100", label_int (score));
+    g_autofree char *vehicle = g_strdup_printf ("Vehicle health: %d/100, %s",
+                                                label_int (template_child (page,
+                                                                           OBD_TYPE_OVERVIEW_PAGE,
+                                                                           "score_label")),
+                                                gtk_label_get_label (template_child (
+                                                  page, OBD_TYPE_OVERVIEW_PAGE,
+                                                  "status_label")));
+
+    g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (explain)), engine));
+    g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (explain)), vehicle));
+  }
   g_assert_cmpstr (gtk_label_get_label (template_child (page, OBD_TYPE_OVERVIEW_PAGE,
                                                         "title_label")),
                    ==, obd_session_get_vehicle_title (session));
@@ -636,6 +651,87 @@ test_live_gauges (void)
   temp_store_close (&store);
 }
 
+/* A gauge shows the session's verdict on its reading: red exactly when
+ * the session has raised the critical alert, not when the value first
+ * crosses the limit (the alert waits out its minimum duration). */
+typedef struct
+{
+  ObdSession *session;
+  GtkWidget  *gauge;
+  guint       batches;
+  guint       disagreements;
+  gboolean    over_limit_not_raised;  /* a reading past the limit, no alert yet */
+  gboolean    raised;
+} GaugeWatch;
+
+static void
+check_gauge_cb (GaugeWatch *watch)
+{
+  ObdLiveData *live = obd_session_get_live_data (watch->session);
+  ObdAlertState state = obd_live_data_get_alert_state (live, "coolant_temp");
+  ObdGaugeAlertState shown = obd_gauge_get_alert_state (OBD_GAUGE (watch->gauge));
+  double coolant = obd_session_get_latest (watch->session, 0x05, 0, NULL);
+
+  watch->batches++;
+  if ((int) shown != (int) state)
+    watch->disagreements++;
+  if (coolant > 110.0 && state == OBD_ALERT_STATE_NORMAL)
+    watch->over_limit_not_raised = TRUE;
+  if (state == OBD_ALERT_STATE_CRITICAL)
+    watch->raised = TRUE;
+}
+
+static void
+test_live_gauge_verdict (void)
+{
+  ObdSession *session = connect_session ("sim:overheating?timing=0", NULL);
+  GtkWidget *page = g_object_ref_sink (obd_live_page_new (session));
+  GtkWidget *window = window_with_page (page, 1100, 750);
+  GaugeWatch watch = { session, NULL };
+  gulong samples_id, alerts_id;
+  double limit = NAN;
+  gsize n_limits;
+  const ObdAlertLimit *limits = obd_alert_limits_get (&n_limits);
+
+  watch.gauge = find_gauge (page, "Coolant");
+  g_assert_nonnull (watch.gauge);
+  /* The scale's band is the health layer's limit, as the session has it. */
+  for (gsize i = 0; i < n_limits; i++)
+    if (g_str_equal (limits[i].settings_key, "coolant-critical"))
+      limit = obd_alert_thresholds_get (obd_live_data_get_thresholds (
+                                          obd_session_get_live_data (session)), &limits[i]);
+  g_assert_cmpfloat_with_epsilon (obd_gauge_get_critical_threshold (OBD_GAUGE (watch.gauge)),
+                                  limit, 1e-9);
+
+  /* Connected after the page's handlers, so each check sees what the page
+   * made of the batch. */
+  samples_id = g_signal_connect_swapped (session, "samples", G_CALLBACK (check_gauge_cb), &watch);
+  alerts_id = g_signal_connect_swapped (session, "notify::active-alerts",
+                                        G_CALLBACK (check_gauge_cb), &watch);
+  WAIT_FOR (watch.raised, 60);
+  g_assert_cmpint (obd_gauge_get_alert_state (OBD_GAUGE (watch.gauge)), ==,
+                   OBD_GAUGE_ALERT_STATE_CRITICAL);
+  g_assert_cmpint (obd_gauge_get_zone (OBD_GAUGE (watch.gauge)), ==, OBD_GAUGE_ZONE_CRITICAL);
+  g_assert_true (watch.over_limit_not_raised);
+  g_assert_cmpuint (watch.disagreements, ==, 0);
+  g_assert_cmpuint (watch.batches, >, 1);
+  g_signal_handler_disconnect (session, samples_id);
+  g_signal_handler_disconnect (session, alerts_id);
+
+  /* Another limit in the settings moves the band (through the session). */
+  {
+    ObdAlertThresholds thresholds = *obd_live_data_get_thresholds (
+                                       obd_session_get_live_data (session));
+
+    thresholds.coolant_critical_c = 120.0;
+    obd_session_set_alert_thresholds (session, &thresholds);
+    g_assert_cmpfloat_with_epsilon (obd_gauge_get_critical_threshold (OBD_GAUGE (watch.gauge)),
+                                    120.0, 1e-9);
+  }
+
+  finish (window, page, session);
+}
+
 /* With the simulator's real timing, as a person sees it: the chart spans
  * seconds, not the blur of an instant. */
 static void
@@ -730,7 +826,7 @@ count_stored_rows (GtkWidget *page)
   for (guint i = 0; i < groups->len; i++)
     {
       g_autoptr(GPtrArray) rows = find_all (g_ptr_array_index (groups, i),
-                                            ADW_TYPE_EXPANDER_ROW, "obd-dtc-row");
+                                            OBD_TYPE_ROW, "obd-dtc-row");
       n += rows->len;
     }
   return n;
@@ -750,13 +846,15 @@ test_codes_misfire_and_clear (void)
 
   /* The codes are explained on a worker thread (the knowledge base). */
   WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "codes") == 0, 10);
+  /* A few rows a frame. */
+  WAIT_FOR (find_row (page, "P0300") != NULL && find_row (page, "P0301") != NULL, 10);
   p0300 = find_row (page, "P0300");
   p0301 = find_row (page, "P0301");
   g_assert_nonnull (p0300);
   g_assert_nonnull (p0301);
-  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (p0300)), ==,
+  g_assert_cmpstr (obd_row_get_subtitle (OBD_ROW (p0300)), ==,
                    "Random/Multiple Cylinder Misfire Detected");
-  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (p0301)), ==,
+  g_assert_cmpstr (obd_row_get_subtitle (OBD_ROW (p0301)), ==,
                    "Cylinder 1 Misfire Detected");
   g_assert_cmpuint (count_stored_rows (page), >=, 2);
 
@@ -782,7 +880,7 @@ test_codes_misfire_and_clear (void)
   }
 
   /* Open the code that set the freeze frame, as a mechanic would. */
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (p0300), TRUE);
+  obd_row_set_expanded (OBD_ROW (p0300), TRUE);
   gtk_window_set_child (GTK_WINDOW (window), NULL);
   screenshots (page, "codes");
   gtk_window_set_child (GTK_WINDOW (window), page);
@@ -873,7 +971,7 @@ test_readiness_failing_catalyst (void)
                                                                      "stack")),
                    ==, "content");
 
-  monitors = find_all (page, ADW_TYPE_ACTION_ROW, "obd-monitor-row");
+  monitors = find_all (page, OBD_TYPE_ROW, "obd-monitor-row");
   g_assert_cmpuint (monitors->len, >=, 3);
   catalyst = find_row (page, "Catalyst");
   g_assert_nonnull (catalyst);
@@ -889,10 +987,10 @@ test_readiness_failing_catalyst (void)
 
   /* A failing Mode 06 test, in the first group (the groups come a few
    * frames after the page). */
-  WAIT_FOR (count_all (page, ADW_TYPE_ACTION_ROW, "obd-test-failed") > 0, 10);
-  failed = find_all (page, ADW_TYPE_ACTION_ROW, "obd-test-failed");
+  WAIT_FOR (count_all (page, OBD_TYPE_ROW, "obd-test-failed") > 0, 10);
+  failed = find_all (page, OBD_TYPE_ROW, "obd-test-failed");
   g_assert_cmpuint (failed->len, >=, 1);
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (failed, 0)),
+  g_assert_nonnull (strstr (obd_row_get_subtitle (g_ptr_array_index (failed, 0)),
                             "limits"));
   tests_box = template_child (page, OBD_TYPE_READINESS_PAGE, "tests_box");
   WAIT_FOR (count_all (tests_box, ADW_TYPE_PREFERENCES_GROUP, NULL) >= 2, 10);
@@ -902,7 +1000,7 @@ test_readiness_failing_catalyst (void)
     g_assert_cmpuint (groups->len, >=, 2);
     first_group = g_ptr_array_index (groups, 0);
   }
-  failed_first = find_all (first_group, ADW_TYPE_ACTION_ROW, "obd-test-failed");
+  failed_first = find_all (first_group, OBD_TYPE_ROW, "obd-test-failed");
   g_assert_cmpuint (failed_first->len, >=, 1);
   g_assert_nonnull (strstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (first_group)),
                             "atalyst"));
@@ -989,6 +1087,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pages/overview/misfire", test_overview_misfire);
   g_test_add_func ("/pages/overview/follow-session", test_overview_disconnected);
   g_test_add_func ("/pages/live/gauges", test_live_gauges);
+  g_test_add_func ("/pages/live/gauge-verdict", test_live_gauge_verdict);
   g_test_add_func ("/pages/live/real-time", test_live_real_time);
   g_test_add_func ("/pages/codes/misfire-clear", test_codes_misfire_and_clear);
   g_test_add_func ("/pages/codes/healthy", test_codes_healthy);

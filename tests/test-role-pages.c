@@ -13,10 +13,13 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
+#include "obd-diagnosis.h"
 #include "obd-fleet-page.h"
 #include "obd-history-page.h"
 #include "obd-mode09.h"
+#include "obd-overview-page.h"
 #include "obd-owner-page.h"
 #include "obd-recorder.h"
 #include "obd-session.h"
@@ -619,6 +622,24 @@ test_history_page (Fixture       *f,
   g_assert_cmpuint (n_rows, ==, 2);
   assert_shows (page, "Complete · 180 samples");
 
+  /* The vehicle's report from the store, as the fleet list has it, and
+   * its trends (two sessions are too few to tell one yet). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ObdHealthReport) stored = obd_diagnosis_evaluate_stored (f->store, f->honda,
+                                                                       &error);
+    g_autofree char *score = NULL;
+    g_autofree char *headline = NULL;
+
+    g_assert_no_error (error);
+    score = obd_health_score_format (stored->vehicle_score);
+    headline = g_strdup_printf ("%s of 100 · %s", score,
+                                obd_health_status_get_label (stored->status));
+    assert_shows (page, headline);
+    assert_shows (page, "Not enough history for Coolant temperature at idle yet");
+    assert_shows (page, "Too early");
+  }
+
   /* A replay fills the chart with what was recorded: rpm, speed, coolant. */
   chart_a = OBD_TREND_CHART (obd_history_page_get_replay_chart (OBD_HISTORY_PAGE (page)));
   chart_b = OBD_TREND_CHART (obd_history_page_get_compare_chart (OBD_HISTORY_PAGE (page)));
@@ -631,6 +652,21 @@ test_history_page (Fixture       *f,
   g_assert_cmpuint (obd_trend_chart_get_n_series (chart_b), ==, 0);
   assert_shows (page, "Session of");
   assert_shows (page, "Engine speed");
+  /* These sessions were recorded without the inputs of a report (as an
+   * older version did): no verdict is made up for them. */
+  assert_not_shows (page, "Health at this visit");
+  /* One session at the times of day it was recorded, shown whole. */
+  g_assert_cmpint (obd_trend_chart_get_time_labels (chart_a), ==, OBD_TREND_CHART_TIME_CLOCK);
+  {
+    gint64 first = 0, last = 0;
+    gint64 end = obd_trend_chart_get_end_time (chart_a);
+
+    g_assert_true (obd_trend_chart_get_data_range (chart_a, &first, &last));
+    g_assert_cmpint (end - obd_trend_chart_get_time_span (chart_a), <=, first);
+    g_assert_cmpint (end, >=, last);
+    /* Not 80 % empty: the window is about the recording's length. */
+    g_assert_cmpint (obd_trend_chart_get_time_span (chart_a), <=, (last - first) * 11 / 10);
+  }
 
   /* Comparison: tick both sessions and press Compare (which needs two). */
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
@@ -651,6 +687,20 @@ test_history_page (Fixture       *f,
                    obd_trend_chart_get_time_span (chart_b));
   g_assert_cmpint (obd_trend_chart_get_end_time (chart_a), ==,
                    obd_trend_chart_get_end_time (chart_b));
+  g_assert_cmpint (obd_trend_chart_get_time_labels (chart_a), ==, OBD_TREND_CHART_TIME_ELAPSED);
+  g_assert_cmpint (obd_trend_chart_get_time_labels (chart_b), ==, OBD_TREND_CHART_TIME_ELAPSED);
+  {
+    gint64 first_a = 0, last_a = 0, first_b = 0, last_b = 0;
+    gint64 end = obd_trend_chart_get_end_time (chart_a);
+    gint64 span = obd_trend_chart_get_time_span (chart_a);
+
+    /* From the start of each session to the end of the longer. */
+    g_assert_true (obd_trend_chart_get_data_range (chart_a, &first_a, &last_a));
+    g_assert_true (obd_trend_chart_get_data_range (chart_b, &first_b, &last_b));
+    g_assert_cmpint (end - span, ==, 0);
+    g_assert_cmpint (end, >=, MAX (last_a, last_b));
+    g_assert_cmpint (span, <=, MAX (last_a, last_b) * 11 / 10);
+  }
   assert_shows (page, "Before:");
   assert_shows (page, "After:");
   {
@@ -903,6 +953,221 @@ test_connected (Fixture       *f,
   g_assert_finalize_object (owner);
 }
 
+/* Maintenance: the vehicle page and the owner agree --------------------- */
+
+/* A car whose odometer was never typed in, but whose last oil change was
+ * noted at 58 000 km: the spark plugs (every 60 000 km, never done) are
+ * due by what is known.  The mechanic and the owner both say so; and an
+ * item with nothing to count from is no green "OK" beside "Due now". */
+static void
+test_maintenance_agrees (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWidget *vehicle_page = g_object_ref_sink (obd_vehicle_page_new (f->session));
+  GtkWidget *owner = g_object_ref_sink (obd_owner_page_new (f->session));
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 car, bare;
+  GtkWidget *window;
+
+  car = obd_store_ensure_vehicle (f->store, "JT2BG22K1Y0123456", "Toyota", "Camry", 2000,
+                                  &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (obd_store_add_maintenance_item (f->store, car, "Engine oil and filter", 15000,
+                                                   0, 58000, now - 30 * DAY_US, &error), >, 0);
+  g_assert_cmpint (obd_store_add_maintenance_item (f->store, car, "Spark plugs", 60000, 0, -1, 0,
+                                                   &error), >, 0);
+  g_assert_no_error (error);
+  bare = obd_store_ensure_vehicle (f->store, "WP0ZZZ99ZTS392124", "Porsche", "911", 1996,
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (obd_store_add_maintenance_item (f->store, bare, "Spark plugs", 60000, 0, -1,
+                                                   0, &error), >, 0);
+  g_assert_no_error (error);
+
+  obd_page_set_vehicle_id (OBD_PAGE (vehicle_page), car);
+  window = window_with_child (vehicle_page, 1100, 750);
+  assert_shows (vehicle_page, "Spark plugs");
+  assert_shows (vehicle_page, "Due at 60000 km, in 2000 km");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  obd_page_set_vehicle_id (OBD_PAGE (owner), car);
+  window = window_with_child (owner, 1100, 750);
+  assert_shows (owner, "Spark plugs");
+  assert_shows (owner, "Due soon");
+  assert_not_shows (owner, "No service is due.");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Nothing to go by: neither due now nor OK. */
+  obd_page_set_vehicle_id (OBD_PAGE (vehicle_page), bare);
+  window = window_with_child (vehicle_page, 1100, 750);
+  assert_shows (vehicle_page, "Not enough to go by");
+  assert_shows (vehicle_page, "Unknown");
+  assert_not_shows (vehicle_page, "Due now");
+  assert_not_shows (vehicle_page, "\nOK\n");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_assert_finalize_object (vehicle_page);
+  g_assert_finalize_object (owner);
+}
+
+/* One verdict ---------------------------------------------------------- */
+
+static void
+on_done_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  gboolean *done = data;
+
+  *done = TRUE;
+}
+
+static gboolean
+is_recording (ObdSession *session)
+{
+  return obd_session_get_recording (session) && obd_session_get_recorded_samples (session) > 50;
+}
+
+static gboolean
+is_recording_done (ObdSession *session)
+{
+  return !obd_session_get_recording (session) && !obd_session_get_recording_busy (session);
+}
+
+/* The car of sim:misfire, recorded once: the overview's cards and its
+ * explanation, the fleet list, the owner view, the vehicle page and the
+ * history say the same score and the same verdict, and no card tells the
+ * owner to drive on when the verdict is to stop. */
+static void
+test_one_verdict (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *overview = g_object_ref_sink (obd_overview_page_new (f->session));
+  GtkWidget *fleet = g_object_ref_sink (obd_fleet_page_new (f->session));
+  GtkWidget *owner = g_object_ref_sink (obd_owner_page_new (f->session));
+  GtkWidget *vehicle = g_object_ref_sink (obd_vehicle_page_new (f->session));
+  GtkWidget *history = g_object_ref_sink (obd_history_page_new (f->session));
+  const ObdHealthReport *report;
+  ObdHealthStatus verdict;
+  int rounded;
+  g_autofree char *score = NULL;
+  g_autofree char *engine = NULL;
+  g_autofree char *headline = NULL;
+  g_autofree char *explained = NULL;
+  g_autofree char *explanation = NULL;
+  const char *status;
+  ObdFleetItem *item;
+  GtkWidget *window;
+  gint64 id;
+  gboolean done = FALSE;
+
+  obd_session_connect (f->session, "sim:misfire?timing=0");
+  wait_until (is_judged, f->session);
+  obd_session_start_recording_async (f->session, NULL, on_done_cb, &done);
+  wait_until (is_recording, f->session);
+  obd_session_stop_recording_async (f->session, NULL, NULL, NULL);
+  wait_until (is_recording_done, f->session);
+
+  /* The session's report may be replaced as later batches come (it is
+   * borrowed): keep what it says. */
+  report = obd_session_get_health (f->session);
+  id = obd_session_get_vehicle_id (f->session);
+  verdict = report->status;
+  rounded = obd_health_score_round (report->vehicle_score);
+  status = obd_health_status_get_label (report->status);
+  score = obd_health_score_format (report->vehicle_score);
+  engine = obd_health_score_format (report->system_scores[OBD_HEALTH_SYSTEM_ENGINE]);
+  headline = g_strdup_printf ("%s of 100 · %s", score, status);
+  explained = g_strdup_printf ("Vehicle health: %s/100, %s", score, status);
+  g_test_message ("live: %s", headline);
+  g_assert_cmpint (verdict, ==, OBD_HEALTH_STATUS_STOP_DRIVING);
+
+  /* Overview: the card, the status and the explanation. */
+  window = window_with_child (overview, 1100, 750);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (
+                                          overview, OBD_TYPE_OVERVIEW_PAGE, "score_label"))),
+                   ==, score);
+  assert_shows (overview, status);
+  assert_shows (overview, engine);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (gtk_widget_get_template_child (
+                                   overview, OBD_TYPE_OVERVIEW_PAGE, "explain_row")),
+                                 TRUE);
+  assert_shows (overview, explained);
+  explanation = dup_text (overview);
+  {
+    g_autofree char *line = g_strdup_printf ("Engine: %s/100", engine);
+
+    g_assert_nonnull (strstr (explanation, line));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Fleet list: the store's report of the session just recorded. */
+  window = window_with_child (fleet, 1100, 750);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    guint wake = g_timeout_add (20, wake_cb, NULL);
+
+    while ((item = obd_fleet_page_lookup_item (OBD_FLEET_PAGE (fleet), id)) == NULL)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, TRUE);
+      }
+    g_source_remove (wake);
+  }
+  g_assert_cmpint (obd_health_score_round (obd_fleet_item_get_score (item)), ==, rounded);
+  g_assert_cmpint (obd_fleet_item_get_status (item), ==, verdict);
+  assert_shows (fleet, score);
+  assert_shows (fleet, status);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Owner view, live: the verdict, and cards that agree with it. */
+  window = window_with_child (owner, 1100, 750);
+  assert_shows (owner, "From the check of the car just now.");
+  g_assert_cmpint (obd_owner_page_get_status (OBD_OWNER_PAGE (owner)), ==, verdict);
+  assert_shows (owner, status);
+  assert_shows (owner, "Stop as soon as it is safe");
+  assert_not_shows (owner, "Drive only if you must");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Vehicle page and history: the same headline. */
+  window = window_with_child (vehicle, 1100, 750);
+  assert_shows (vehicle, headline);
+  assert_shows (vehicle, "Adapter link");
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = window_with_child (history, 1100, 750);
+  assert_shows (history, headline);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) sessions = obd_store_list_sessions (f->store, id, &error);
+    g_autofree char *at_visit = g_strdup_printf ("Health at this visit: %s", headline);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (sessions->len, ==, 1);
+    obd_history_page_open_session (OBD_HISTORY_PAGE (history),
+                                   ((ObdStoreSession *) g_ptr_array_index (sessions, 0))->id);
+    assert_shows (history, at_visit);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Disconnected, the owner view reads the store: still the same. */
+  obd_session_disconnect (f->session);
+  wait_until (is_disconnected, f->session);
+  window = window_with_child (owner, 1100, 750);
+  assert_shows (owner, "From the last check");
+  g_assert_cmpint (obd_owner_page_get_status (OBD_OWNER_PAGE (owner)), ==,
+                   OBD_HEALTH_STATUS_STOP_DRIVING);
+  assert_not_shows (owner, "Drive only if you must");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_assert_true (done);
+  g_assert_finalize_object (overview);
+  g_assert_finalize_object (fleet);
+  g_assert_finalize_object (owner);
+  g_assert_finalize_object (vehicle);
+  g_assert_finalize_object (history);
+}
+
 /* Without a store ----------------------------------------------------- */
 
 static void
@@ -956,6 +1221,10 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/ui/role-pages/connected", Fixture, NULL, fixture_set_up, test_connected,
               fixture_tear_down);
+  g_test_add ("/ui/role-pages/one-verdict", Fixture, NULL, fixture_set_up, test_one_verdict,
+              fixture_tear_down);
+  g_test_add ("/ui/role-pages/maintenance-agrees", Fixture, NULL, fixture_set_up,
+              test_maintenance_agrees, fixture_tear_down);
   g_test_add_func ("/ui/role-pages/no-store", test_no_store);
 
   return g_test_run ();

@@ -5,9 +5,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
+#include "obd-diagnosis.h"
 #include "obd-error.h"
 #include "obd-recorder.h"
 #include "obd-recording-private.h"
@@ -248,6 +250,36 @@ test_record_alert_clear (void)
   g_assert_no_error (error);
   g_assert_cmpuint (sessions->len, ==, 1);
   g_assert_cmpint (((ObdStoreSession *) g_ptr_array_index (sessions, 0))->sample_count, >, 100);
+
+  /* The session keeps what its report was made of: the codes read at
+   * connect (before it started) and the alerts raised while it ran, so
+   * its report from the store is the one shown live, to the letter. */
+  {
+    gint64 id = ((ObdStoreSession *) g_ptr_array_index (sessions, 0))->id;
+    const ObdHealthReport *live = obd_session_get_health (session);
+    g_autoptr(ObdHealthReport) stored = obd_diagnosis_evaluate_session (t.store, id, &error);
+    g_autofree char *live_text = NULL;
+    g_autofree char *stored_text = NULL;
+    g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+    g_autofree char *json = NULL;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (stored);
+    live_text = obd_health_report_explain (live);
+    stored_text = obd_health_report_explain (stored);
+    g_assert_cmpstr (stored_text, ==, live_text);
+    g_assert_cmpint (stored->status, ==, OBD_HEALTH_STATUS_STOP_DRIVING);
+    g_assert_nonnull (strstr (stored_text, "Live alert: "));
+
+    g_assert_true (obd_store_export_session (t.store, id, OBD_STORE_FORMAT_JSON,
+                                             OBD_UNIT_SYSTEM_SI, out, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, NULL));
+    g_output_stream_close (out, NULL, NULL);
+    json = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+    g_assert_nonnull (strstr (json, "\"P0217\""));
+    g_assert_null (strstr (json, "\"dtcs\":[]"));
+  }
 
   /* The raised alert became a notification of the vehicle. */
   WAIT_FOR (count_notifications (&t, obd_session_get_vehicle_id (session)) > 0, 10);
@@ -492,6 +524,107 @@ test_live_data_alerts (void)
   g_assert_null (obd_live_data_get_alert (live, "coolant_temp"));
 }
 
+/* What came over the link, in words: a clean link and one that doubles
+ * replies (a Bluetooth bridge repeating packets) read differently, and
+ * the figures stay after the disconnect, for the mechanic to look at. */
+static void
+test_link_stats (void)
+{
+  ObdSession *session = obd_session_new (NULL);
+  ObdLinkStats stats;
+  g_autofree char *summary = NULL;
+  g_autofree char *text = NULL;
+  ObdLinkStats clean = { .n_requests = 120, .n_values = 600 };
+
+  text = obd_connection_describe_link_stats (&clean, &summary, NULL);
+  g_assert_cmpstr (summary, ==, "Good");
+  g_assert_nonnull (strstr (text, "120 requests answered, 600 values read."));
+  g_assert_nonnull (strstr (text, "Every reply matched its request."));
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&summary, g_free);
+
+  obd_session_get_link_stats (session, &stats);
+  g_assert_cmpuint (stats.n_requests, ==, 0);
+  text = obd_connection_describe_link_stats (&stats, &summary, NULL);
+  g_assert_cmpstr (summary, ==, "No replies yet");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&summary, g_free);
+
+  obd_session_connect (session, "sim:healthy-idle?timing=0&fault=double:3");
+  WAIT_FOR (obd_session_get_state (session) == OBD_SESSION_STATE_CONNECTED, 30);
+  WAIT_FOR ((obd_session_get_link_stats (session, &stats), stats.n_discarded_replies > 2), 30);
+  text = obd_connection_describe_link_stats (&stats, &summary, NULL);
+  g_test_message ("%s: %s", summary, text);
+  g_assert_cmpstr (summary, !=, "Good");
+  g_assert_nonnull (strstr (text, "out of step and were dropped, not read"));
+
+  obd_session_disconnect (session);
+  WAIT_FOR (obd_session_get_state (session) == OBD_SESSION_STATE_DISCONNECTED, 10);
+  {
+    ObdLinkStats after;
+
+    obd_session_get_link_stats (session, &after);
+    g_assert_cmpuint (after.n_discarded_replies, >=, stats.n_discarded_replies);
+    g_assert_cmpuint (after.n_requests, >=, stats.n_requests);
+  }
+  wait_finalized (session);
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* What a gauge shows is the alert monitor's state of its reading, with
+ * minimum duration, hysteresis and the resting-voltage rule — not a
+ * comparison of the latest value with a limit. */
+static void
+test_live_data_alert_state (void)
+{
+  g_autoptr(ObdLiveData) live = obd_live_data_new ();
+  g_autoptr(GArray) hot_brief = samples_of (0x05, 0, G_USEC_PER_SEC / 2, 3, 115);
+  g_autoptr(GArray) hot_long = samples_of (0x05, 1500000, G_USEC_PER_SEC / 2, 6, 115);
+  g_autoptr(GArray) inside_band = samples_of (0x05, 5 * G_USEC_PER_SEC, G_USEC_PER_SEC, 3, 108);
+  g_autoptr(GArray) cooled = samples_of (0x05, 9 * G_USEC_PER_SEC, G_USEC_PER_SEC, 1, 106);
+  g_autoptr(GArray) resting = samples_of (0x42, 20 * G_USEC_PER_SEC, G_USEC_PER_SEC, 4, 12.0);
+  g_autoptr(GArray) idling = samples_of (0x0C, 25 * G_USEC_PER_SEC, G_USEC_PER_SEC, 1, 800);
+  g_autoptr(GArray) charging = samples_of (0x42, 26 * G_USEC_PER_SEC, G_USEC_PER_SEC, 1, 12.0);
+  guint notified = 0;
+
+  g_signal_connect_swapped (live, "notify::engine-running", G_CALLBACK (count_cb), &notified);
+
+  /* Above 110 °C for one second: not yet (two seconds are needed). */
+  obd_live_data_feed (live, hot_brief);
+  g_assert_cmpfloat (obd_live_data_get_latest (live, 0x05, 0, NULL), >, 110.0);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+  obd_live_data_feed (live, hot_long);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_CRITICAL);
+  /* Back under the limit but inside the 3 °C band: still critical. */
+  obd_live_data_feed (live, inside_band);
+  g_assert_cmpfloat (obd_live_data_get_latest (live, 0x05, 0, NULL), <, 110.0);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_CRITICAL);
+  obd_live_data_feed (live, cooled);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "coolant_temp"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+
+  /* 12.0 V: a weak resting battery with the engine off, fine while the
+   * engine runs (the running limit is 11.8 V). */
+  g_assert_false (obd_live_data_get_engine_running (live));
+  obd_live_data_feed (live, resting);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "control_module_voltage"), ==,
+                   OBD_ALERT_STATE_WARNING);
+  obd_live_data_feed (live, idling);
+  g_assert_true (obd_live_data_get_engine_running (live));
+  g_assert_cmpuint (notified, ==, 1);
+  obd_live_data_feed (live, charging);
+  g_assert_cmpint (obd_live_data_get_alert_state (live, "control_module_voltage"), ==,
+                   OBD_ALERT_STATE_NORMAL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -507,6 +640,8 @@ main (int    argc,
   g_test_add_func ("/app/session/recording-disk-full", test_recording_disk_full);
   g_test_add_func ("/app/live-data/history", test_live_data_history);
   g_test_add_func ("/app/live-data/alerts", test_live_data_alerts);
+  g_test_add_func ("/app/live-data/alert-state", test_live_data_alert_state);
+  g_test_add_func ("/app/session/link-stats", test_link_stats);
 
   return g_test_run ();
 }

@@ -13,13 +13,13 @@
 
 struct _ObdAlertRow
 {
-  AdwActionRow  parent_instance;
+  ObdRow        parent_instance;
 
   ObdAlertItem *item;
   GtkWidget    *severity_box;
 };
 
-G_DEFINE_FINAL_TYPE (ObdAlertRow, obd_alert_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (ObdAlertRow, obd_alert_row, OBD_TYPE_ROW)
 
 enum
 {

@@ -16,7 +16,9 @@
 #include <stdio.h>
 
 #include "obd-adapter.h"
+#include "obd-app-settings.h"
 #include "obd-application.h"
+#include "obd-enum-types.h"
 #include "obd-preferences-window.h"
 #include "obd-sim-transport.h"
 #include "obd-window.h"
@@ -51,55 +53,41 @@ static const GOptionEntry option_entries[] = {
 
 /* Settings → session ------------------------------------------------- */
 
-void
-obd_application_read_thresholds (GSettings          *settings,
-                                 ObdAlertThresholds *thresholds)
-{
-  g_return_if_fail (G_IS_SETTINGS (settings));
-  g_return_if_fail (thresholds != NULL);
-
-  obd_alert_thresholds_init_defaults (thresholds);
-  thresholds->coolant_critical_c = g_settings_get_double (settings, "coolant-critical");
-  thresholds->oil_temp_warning_c = g_settings_get_double (settings, "oil-warning");
-  thresholds->rpm_warning = g_settings_get_double (settings, "rpm-warning");
-  thresholds->load_warning_pct = g_settings_get_double (settings, "load-warning");
-  thresholds->voltage_running_warning_v = g_settings_get_double (settings, "voltage-low-warning");
-  thresholds->voltage_running_critical_v = g_settings_get_double (settings,
-                                                                  "voltage-low-critical");
-  thresholds->voltage_resting_warning_v = g_settings_get_double (settings,
-                                                                 "voltage-resting-warning");
-  thresholds->voltage_high_warning_v = g_settings_get_double (settings, "voltage-high-warning");
-  thresholds->trim_warning_pct = g_settings_get_double (settings, "trim-warning");
-  thresholds->trim_total_critical_pct = g_settings_get_double (settings, "trim-critical");
-  thresholds->catalyst_warning_c = g_settings_get_double (settings, "catalyst-warning");
-  thresholds->catalyst_critical_c = g_settings_get_double (settings, "catalyst-critical");
-}
-
 static void
 apply_thresholds (ObdApplication *self)
 {
   ObdAlertThresholds thresholds;
+  g_autoptr(GError) error = NULL;
 
-  obd_application_read_thresholds (self->settings, &thresholds);
+  /* The preferences keep each limit in its range; limits that contradict
+   * each other leave the session with the last consistent set. */
+  if (!obd_app_settings_read_thresholds (self->settings, &thresholds, &error))
+    {
+      g_warning ("Alert limits not applied: %s", error->message);
+      return;
+    }
   obd_session_set_alert_thresholds (self->session, &thresholds);
+}
+
+static void
+apply_strategy (ObdApplication *self)
+{
+  /* The session uses it from its next connection on. */
+  obd_session_set_strategy (self->session,
+                            (ObdStrategy) obd_app_settings_get_enum (self->settings,
+                                                                     "polling-strategy",
+                                                                     OBD_TYPE_STRATEGY,
+                                                                     OBD_STRATEGY_FAST));
 }
 
 static void
 on_settings_changed_cb (ObdApplication *self,
                         const char     *key)
 {
-  static const char *threshold_keys[] = {
-    "coolant-critical", "oil-warning", "rpm-warning", "load-warning", "voltage-low-warning",
-    "voltage-low-critical", "voltage-resting-warning", "voltage-high-warning", "trim-warning",
-    "trim-critical", "catalyst-warning", "catalyst-critical", NULL,
-  };
-
-  if (g_strv_contains (threshold_keys, key))
+  if (obd_alert_limit_lookup (key) != NULL)
     apply_thresholds (self);
   else if (g_str_equal (key, "polling-strategy"))
-    /* The session uses it from its next connection on. */
-    obd_session_set_strategy (self->session, (ObdStrategy) g_settings_get_enum (self->settings,
-                                                                               "polling-strategy"));
+    apply_strategy (self);
 }
 
 /* Session → settings, notifications ------------------------------------ */
@@ -425,9 +413,7 @@ obd_application_startup (GApplication *application)
 
   self->session = obd_session_new (self->store);
   apply_thresholds (self);
-  obd_session_set_strategy (self->session,
-                            (ObdStrategy) g_settings_get_enum (self->settings,
-                                                               "polling-strategy"));
+  apply_strategy (self);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::state", G_CALLBACK (on_session_state_cb),

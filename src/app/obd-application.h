@@ -22,9 +22,4 @@ GSettings      *obd_application_get_settings      (ObdApplication *self);
 /* The local store; its "error" says why it could not be opened. */
 ObdStoreService *obd_application_get_store        (ObdApplication *self);
 
-/* Reads the alert thresholds from settings (the keys of the schema, over
- * the defaults of obd_alert_thresholds_init_defaults ()). */
-void            obd_application_read_thresholds   (GSettings          *settings,
-                                                   ObdAlertThresholds *thresholds);
-
 G_END_DECLS

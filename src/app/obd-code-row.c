@@ -14,14 +14,15 @@
 
 struct _ObdCodeRow
 {
-  AdwExpanderRow  parent_instance;
+  ObdRow          parent_instance;
 
   ObdCodeItem    *item;
   GtkWidget      *severity_box;
   GtkGrid        *freeze_grid;
+  gboolean        freeze_filled;
 };
 
-G_DEFINE_FINAL_TYPE (ObdCodeRow, obd_code_row, ADW_TYPE_EXPANDER_ROW)
+G_DEFINE_FINAL_TYPE (ObdCodeRow, obd_code_row, OBD_TYPE_ROW)
 
 enum
 {
@@ -49,24 +50,37 @@ reading_label_new (const char *text,
   return label;
 }
 
+/* The freeze frame's lines are made the first time the row is opened
+ * (ObdRow lays out its details only while open). */
+static void
+on_expanded_cb (ObdCodeRow *self)
+{
+  const char * const *frame;
+
+  if (self->freeze_filled || !obd_row_get_expanded (OBD_ROW (self)))
+    return;
+  self->freeze_filled = TRUE;
+  frame = obd_code_item_get_freeze_frame (self->item);
+  for (guint i = 0; frame != NULL && frame[i] != NULL && frame[i + 1] != NULL; i += 2)
+    {
+      gtk_grid_attach (self->freeze_grid, reading_label_new (frame[i], FALSE), 0, i / 2, 1, 1);
+      gtk_grid_attach (self->freeze_grid, reading_label_new (frame[i + 1], TRUE), 1, i / 2, 1, 1);
+    }
+}
+
 static void
 set_item (ObdCodeRow  *self,
           ObdCodeItem *item)
 {
-  const char * const *frame;
-
   if (!g_set_object (&self->item, item))
     return;
 
   g_object_bind_property (item, "code", self, "title", G_BINDING_SYNC_CREATE);
   g_object_bind_property (item, "title", self, "subtitle", G_BINDING_SYNC_CREATE);
   gtk_widget_add_css_class (self->severity_box, obd_code_item_get_severity_class (item));
-  frame = obd_code_item_get_freeze_frame (item);
-  for (guint i = 0; frame != NULL && frame[i] != NULL && frame[i + 1] != NULL; i += 2)
-    {
-      gtk_grid_attach (self->freeze_grid, reading_label_new (frame[i], FALSE), 0, i / 2, 1, 1);
-      gtk_grid_attach (self->freeze_grid, reading_label_new (frame[i + 1], TRUE), 1, i / 2, 1, 1);
-    }
+  g_signal_connect_object (self, "notify::expanded", G_CALLBACK (on_expanded_cb), self,
+                           G_CONNECT_SWAPPED);
+  on_expanded_cb (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
 }
 

@@ -8,11 +8,12 @@
 #include <adwaita.h>
 
 #include "obd-code-item.h"
+#include "obd-row.h"
 
 G_BEGIN_DECLS
 
 #define OBD_TYPE_CODE_ROW (obd_code_row_get_type ())
-G_DECLARE_FINAL_TYPE (ObdCodeRow, obd_code_row, OBD, CODE_ROW, AdwExpanderRow)
+G_DECLARE_FINAL_TYPE (ObdCodeRow, obd_code_row, OBD, CODE_ROW, ObdRow)
 
 /* A GtkListBoxCreateWidgetFunc for a model of ObdCodeItem. */
 GtkWidget *obd_code_row_new (gpointer item,

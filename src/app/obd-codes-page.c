@@ -96,14 +96,13 @@ on_items_built_cb (GObject      *source,
 
   for (ObdDtcKind kind = OBD_DTC_KIND_STORED; kind <= OBD_DTC_KIND_PERMANENT; kind++)
     {
-      g_autoptr(GPtrArray) of_kind = g_ptr_array_new ();
+      /* Owned: the page fills its lists a few rows a frame. */
+      g_autoptr(GPtrArray) of_kind = g_ptr_array_new_with_free_func (g_object_unref);
 
       for (guint i = 0; i < items->len; i++)
         if (obd_code_item_get_kind (g_ptr_array_index (items, i)) == kind)
-          g_ptr_array_add (of_kind, g_ptr_array_index (items, i));
-      g_list_store_splice (self->codes[kind], 0,
-                           g_list_model_get_n_items (G_LIST_MODEL (self->codes[kind])),
-                           of_kind->pdata, of_kind->len);
+          g_ptr_array_add (of_kind, g_object_ref (g_ptr_array_index (items, i)));
+      obd_page_fill_model (OBD_PAGE (self), self->codes[kind], of_kind);
       gtk_widget_set_visible (self->groups[kind], of_kind->len > 0);
       n_codes += of_kind->len;
     }

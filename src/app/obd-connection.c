@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -28,6 +29,7 @@ struct _ObdConnection
   char            *protocol_name;
   double           link_rate;
   guint            rate_source;
+  ObdLinkStats     last_stats;      /* of the last worker, once it stopped */
 };
 
 G_DEFINE_FINAL_TYPE (ObdConnection, obd_connection, G_TYPE_OBJECT)
@@ -184,6 +186,7 @@ on_worker_stopped_cb (ObdConnection *self,
   if (worker != self->worker)
     return;
 
+  obd_worker_get_link_stats (worker, &self->last_stats);
   g_signal_handlers_disconnect_by_data (worker, self);
   g_clear_object (&self->worker);
   teardown (self, error);
@@ -202,6 +205,7 @@ obd_connection_connect (ObdConnection *self,
   set_string (self, &self->connection, connection, PROP_CONNECTION);
   set_string (self, &self->adapter_version, NULL, PROP_ADAPTER_VERSION);
   set_string (self, &self->protocol_name, NULL, PROP_PROTOCOL_NAME);
+  memset (&self->last_stats, 0, sizeof self->last_stats);
 
   self->worker = obd_worker_new (connection, self->strategy, OBD_PROTOCOL_AUTO);
   g_signal_connect_object (self->worker, "state-changed",
@@ -235,6 +239,7 @@ obd_connection_disconnect (ObdConnection *self)
                            G_CONNECT_SWAPPED);
   obd_worker_stop (worker);
   g_signal_handlers_disconnect_matched (worker, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  obd_worker_get_link_stats (worker, &self->last_stats);
 
   teardown (self, NULL);
 }
@@ -379,6 +384,129 @@ obd_connection_get_link_rate (ObdConnection *self)
 {
   g_return_val_if_fail (OBD_IS_CONNECTION (self), 0);
   return self->link_rate;
+}
+
+void
+obd_connection_get_link_stats (ObdConnection *self,
+                               ObdLinkStats  *out_stats)
+{
+  g_return_if_fail (OBD_IS_CONNECTION (self));
+  g_return_if_fail (out_stats != NULL);
+
+  if (self->worker != NULL)
+    obd_worker_get_link_stats (self->worker, out_stats);
+  else
+    *out_stats = self->last_stats;
+}
+
+/* Frames from modules nobody asked are normal bus traffic; what says the
+ * link is poor is a reply out of step with its request (a clone adapter,
+ * a noisy Bluetooth link) and the resynchronisations it costs. */
+char *
+obd_connection_describe_link_stats (const ObdLinkStats  *stats,
+                                    char               **out_summary,
+                                    const char         **out_style_class)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint64 out_of_step;
+  const char *summary, *style_class;
+
+  g_return_val_if_fail (stats != NULL, NULL);
+
+  out_of_step = stats->n_discarded_replies;
+  if (stats->n_requests == 0)
+    summary = C_("link quality", "No replies yet"), style_class = NULL;
+  else if (out_of_step == 0 && stats->n_resyncs <= 1 && stats->n_reconnects == 0)
+    summary = C_("link quality", "Good"), style_class = "success";
+  else if (out_of_step * 20 <= stats->n_requests && stats->n_reconnects == 0)
+    summary = C_("link quality", "Fair"), style_class = "warning";
+  else
+    summary = C_("link quality", "Poor"), style_class = "error";
+  if (out_summary != NULL)
+    *out_summary = g_strdup (summary);
+  if (out_style_class != NULL)
+    *out_style_class = style_class;
+
+  if (stats->n_requests == 0)
+    {
+      g_string_append (text, _("The adapter has not answered a request yet."));
+      return g_string_free (g_steal_pointer (&text), FALSE);
+    }
+
+  /* Translators: first sentence of the link details: requests answered,
+   * then values read */
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                             "%'" G_GUINT64_FORMAT " request answered",
+                                             "%'" G_GUINT64_FORMAT " requests answered",
+                                             stats->n_requests),
+                          stats->n_requests);
+  g_string_append (text, ", ");
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                             "%'" G_GUINT64_FORMAT " value read.",
+                                             "%'" G_GUINT64_FORMAT " values read.",
+                                             stats->n_values),
+                          stats->n_values);
+
+  if (out_of_step == 0)
+    g_string_append_printf (text, " %s", _("Every reply matched its request."));
+  else
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%'" G_GUINT64_FORMAT " reply came out of step "
+                                                 "and was dropped, not read.",
+                                                 "%'" G_GUINT64_FORMAT " replies came out of "
+                                                 "step and were dropped, not read.",
+                                                 out_of_step),
+                              out_of_step);
+    }
+  if (stats->n_resyncs > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "The link was brought back in step "
+                                                 "%'" G_GUINT64_FORMAT " time.",
+                                                 "The link was brought back in step "
+                                                 "%'" G_GUINT64_FORMAT " times.",
+                                                 stats->n_resyncs),
+                              stats->n_resyncs);
+    }
+  if (stats->n_discarded_frames > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%'" G_GUINT64_FORMAT " message nobody asked "
+                                                 "for was ignored.",
+                                                 "%'" G_GUINT64_FORMAT " messages nobody asked "
+                                                 "for were ignored.",
+                                                 stats->n_discarded_frames),
+                              stats->n_discarded_frames);
+    }
+  if (stats->n_reconnects > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "The link dropped and came back "
+                                                 "%'" G_GUINT64_FORMAT " time.",
+                                                 "The link dropped and came back "
+                                                 "%'" G_GUINT64_FORMAT " times.",
+                                                 stats->n_reconnects),
+                              stats->n_reconnects);
+    }
+  if (stats->n_dropped_samples > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "The window fell behind and "
+                                                 "%'" G_GUINT64_FORMAT " older value was "
+                                                 "thinned out.",
+                                                 "The window fell behind and "
+                                                 "%'" G_GUINT64_FORMAT " older values were "
+                                                 "thinned out.",
+                                                 stats->n_dropped_samples),
+                              stats->n_dropped_samples);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 ObdStrategy

@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "obd-adapter.h"
 #include "obd-snapshot.h"
 
 G_BEGIN_DECLS
@@ -51,6 +52,17 @@ double           obd_connection_get_link_rate        (ObdConnection       *self)
 ObdStrategy      obd_connection_get_strategy         (ObdConnection       *self);
 void             obd_connection_set_strategy         (ObdConnection       *self,
                                                       ObdStrategy          strategy);
+
+/* How much of what came over the link was of use (obd-adapter.h), since
+ * this connection began; after it ends, its last figures. */
+void             obd_connection_get_link_stats       (ObdConnection       *self,
+                                                      ObdLinkStats        *out_stats);
+/* The figures in plain words, a few sentences; out_summary (nullable)
+ * receives one word for them ("Good", "Fair", "Poor"), out_style_class
+ * (nullable) its colour ("success", "warning", "error" or NULL). */
+char            *obd_connection_describe_link_stats  (const ObdLinkStats  *stats,
+                                                      char               **out_summary,
+                                                      const char         **out_style_class);
 
 GArray          *obd_connection_dup_supported_pids   (ObdConnection       *self);
 void             obd_connection_set_watched_pids     (ObdConnection       *self,

@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Made on the store's thread from the store alone (a health report from
- * its active codes, its worst code, maintenance due, the last session),
+ * Made on the store's thread from the store alone (the vehicle's stored
+ * health report, obd_diagnosis_evaluate_stored; its worst code;
+ * maintenance due as obd_service_plan forecasts it; the last session),
  * then handed to the main thread; every field is a property with notify
  * so the sync client's live events can update one vehicle later.
  */
@@ -17,6 +18,7 @@
 #include "obd-dtc-kb.h"
 #include "obd-fleet-item.h"
 #include "obd-maintenance.h"
+#include "obd-service-plan.h"
 
 /* g_set_str () is GLib 2.76; this is it for 2.74. */
 static gboolean
@@ -312,7 +314,7 @@ obd_fleet_item_new_from_store (ObdStore              *store,
   ObdFleetItem *self = g_object_new (OBD_TYPE_FLEET_ITEM, "vehicle-id", vehicle->id, NULL);
   g_autoptr(ObdHealthReport) report = NULL;
   g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(ObdServicePlan) plan = NULL;
   g_autoptr(GPtrArray) sessions = NULL;
   g_autoptr(GString) title = g_string_new (NULL);
   g_autoptr(GString) subtitle = g_string_new (NULL);
@@ -381,36 +383,20 @@ obd_fleet_item_new_from_store (ObdStore              *store,
       g_clear_error (&error);
     }
 
-  items = obd_store_list_maintenance_items (store, vehicle->id, &error);
-  for (guint i = 0; items != NULL && i < items->len; i++)
+  /* The vehicle page's forecast, with the odometer history. */
+  plan = obd_service_plan_load (store, vehicle->id, &error);
+  for (guint i = 0; plan != NULL && i < plan->items->len; i++)
     {
-      const ObdStoreMaintenanceItem *item = g_ptr_array_index (items, i);
-      ObdServiceItem service = { 0 };
       ObdServiceForecast forecast;
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      GDate today;
 
-      service.interval_km = (double) item->interval_km;
-      service.interval_days = (guint) MAX (item->interval_days, 0);
-      service.last_done_km = (double) item->last_done_km;
-      g_date_clear (&service.last_done_date, 1);
-      if (item->last_done_us > 0)
-        {
-          g_autoptr(GDateTime) done =
-            g_date_time_new_from_unix_local (item->last_done_us / G_USEC_PER_SEC);
-          g_date_set_dmy (&service.last_done_date, g_date_time_get_day_of_month (done),
-                          g_date_time_get_month (done), g_date_time_get_year (done));
-        }
-      g_date_clear (&today, 1);
-      g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                      g_date_time_get_year (now));
-      obd_service_forecast (&service, (double) vehicle->odometer_km, &today, NAN, &forecast);
+      obd_service_plan_forecast (plan, g_ptr_array_index (plan->items, i), g_get_real_time (),
+                                 &forecast);
       if (forecast.status == OBD_SERVICE_STATUS_OVERDUE)
         self->maintenance_overdue++;
       else if (forecast.status == OBD_SERVICE_STATUS_DUE)
         self->maintenance_due++;
     }
-  if (items == NULL)
+  if (plan == NULL)
     {
       g_info ("Could not list maintenance: %s", error->message);
       g_clear_error (&error);

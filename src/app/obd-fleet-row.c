@@ -15,6 +15,7 @@
 #include "obd-app-resources.h"
 #include "obd-dtc-kb.h"
 #include "obd-fleet-row.h"
+#include "obd-health-view.h"
 
 struct _ObdFleetRow
 {
@@ -62,16 +63,7 @@ status_css_class (ObdFleetItem *item)
 {
   if (obd_fleet_item_get_score (item) < 0)
     return "dim-label";
-  switch (obd_fleet_item_get_status (item))
-    {
-    case OBD_HEALTH_STATUS_STOP_DRIVING:
-      return "error";
-    case OBD_HEALTH_STATUS_NEEDS_ATTENTION:
-      return "warning";
-    case OBD_HEALTH_STATUS_HEALTHY:
-    default:
-      return "success";
-    }
+  return obd_health_view_status_class (obd_fleet_item_get_status (item));
 }
 
 static char *
@@ -82,9 +74,17 @@ facts_text (ObdFleetItem *item)
   guint due = obd_fleet_item_get_maintenance_due (item);
   gint64 last_seen = obd_fleet_item_get_last_seen (item);
 
+  /* The verdict in words, as the overview and the owner view say it: a
+   * colour alone is no answer. */
+  if (obd_fleet_item_get_score (item) >= 0)
+    g_string_append (text, obd_health_status_get_label (obd_fleet_item_get_status (item)));
   if (overdue > 0)
-    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u service overdue",
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u service overdue",
                                                "%u services overdue", overdue), overdue);
+    }
   if (due > 0)
     {
       if (text->len > 0)
@@ -121,7 +121,7 @@ set_item (ObdFleetRow  *self,
 
   self->item = g_object_ref (item);
 
-  score_text = score >= 0 ? g_strdup_printf ("%.0f", floor (score)) : g_strdup ("?");
+  score_text = score >= 0 ? obd_health_score_format (score) : g_strdup ("?");
   gtk_label_set_label (self->badge, score_text);
   gtk_widget_add_css_class (GTK_WIDGET (self->badge), status_css_class (item));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge),

@@ -2,11 +2,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
+ * Above the sessions, the vehicle's health report from the store (the one
+ * the fleet list shows) and the trends of its readings at idle over its
+ * sessions ("coolant at idle rising 3 °C per month since March").
+ *
  * A replay reads every numeric quantity the session recorded from the
- * store and puts it into an ObdTrendChart on a time axis that starts at the
- * session's start.  Two sessions compared get one chart each, both on that
- * relative axis and with the same span, so "30 s after start" is at the
- * same place in both — what a before/after repair comparison needs.
+ * store and puts it into an ObdTrendChart at the times of day it was
+ * recorded, with the report the session had.  Two sessions compared get
+ * one chart each, both counting the time since their start over the same
+ * range, so "30 s after start" is at the same place in both — what a
+ * before/after repair comparison needs.
  *
  * The store has no query for "which quantities does this session hold";
  * its samples are keyed by (session, service, pid, index, ...), so asking
@@ -19,8 +24,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "obd-app-resources.h"
+#include "obd-diagnosis.h"
+#include "obd-health-view.h"
 #include "obd-history-page.h"
 #include "obd-item-row.h"
 #include "obd-pid.h"
@@ -45,10 +53,19 @@ struct _ObdHistoryPage
   gint64          shown_b;
   gboolean        comparing;    /* chart_b holds the same series as chart_a */
 
+  GListStore     *trends;       /* ObdRowItem, one per reading at idle */
+
   GtkStack       *stack;
   AdwStatusPage  *unavailable_page;
+  GtkWidget      *health_group;
+  AdwExpanderRow *health_row;
+  GtkImage       *health_icon;
+  GtkLabel       *health_explanation;
+  GtkListBox     *trend_list;
   GtkWidget      *replay_group;
   GtkLabel       *chart_a_label;
+  GtkLabel       *health_a_label;
+  GtkLabel       *health_b_label;
   ObdTrendChart  *chart_a;
   GtkLabel       *chart_b_label;
   GtkWidget      *chart_b_frame;
@@ -163,6 +180,32 @@ has_series (ObdHistoryPage *self,
   return FALSE;
 }
 
+/* The chart stacks a panel per unit shown: it grows with them, so each
+ * panel keeps a readable height whatever is ticked. */
+static void
+update_chart_heights (ObdHistoryPage *self)
+{
+  gboolean units[OBD_UNIT_LAST] = { FALSE };
+  guint n_units = 0;
+  int height;
+
+  for (guint i = 0; i < self->series_ids->len; i++)
+    {
+      guint id = g_array_index (self->series_ids, guint, i);
+      const ObdValue *info = obd_pid_get_value_info ((guint8) ((id - 1) >> 8),
+                                                     (guint8) ((id - 1) & 0xFF));
+
+      if (info == NULL || !obd_trend_chart_get_series_visible (self->chart_a, id) ||
+          (guint) info->unit >= OBD_UNIT_LAST || units[info->unit])
+        continue;
+      units[info->unit] = TRUE;
+      n_units++;
+    }
+  height = MAX (220, 80 + 90 * (int) n_units);
+  gtk_widget_set_size_request (GTK_WIDGET (self->chart_a), -1, height);
+  gtk_widget_set_size_request (GTK_WIDGET (self->chart_b), -1, height);
+}
+
 static void
 on_series_toggled_cb (GtkCheckButton *check,
                       ObdHistoryPage *self)
@@ -173,6 +216,7 @@ on_series_toggled_cb (GtkCheckButton *check,
   obd_trend_chart_set_series_visible (self->chart_a, id, active);
   if (self->comparing)
     obd_trend_chart_set_series_visible (self->chart_b, id, active);
+  update_chart_heights (self);
 }
 
 /* Replay: read on the store's thread ------------------------------------ */
@@ -191,6 +235,7 @@ typedef struct
   ObdStoreSession *session;
   GPtrArray       *series;   /* Series */
   gint64           last_us;  /* the last sample, relative */
+  ObdHealthReport *report;   /* the session's report as it was live; NULL if unknown */
 } Replay;
 
 typedef struct
@@ -217,6 +262,7 @@ replay_free (Replay *replay)
     return;
   g_clear_pointer (&replay->session, obd_store_session_free);
   g_clear_pointer (&replay->series, g_ptr_array_unref);
+  g_clear_pointer (&replay->report, obd_health_report_free);
   g_free (replay);
 }
 
@@ -296,6 +342,22 @@ read_replay (ObdStore       *store,
   if (replay->session->ended_us > 0)
     replay->last_us = MAX (replay->last_us, replay->session->ended_us -
                                             replay->session->started_us);
+
+  /* What the session's visit found, as the live view showed it: a
+   * comparison puts before and after side by side.  A session that cannot
+   * be judged still replays. */
+  {
+    g_autoptr(GError) local_error = NULL;
+    ObdStoreSessionHealth inputs = { 0 };
+    gboolean found = FALSE;
+
+    /* Only a session recorded with its inputs (by this version) can say
+     * what its visit found; an older one is not called healthy. */
+    if (obd_store_get_session_health (store, session_id, &inputs, &found, &local_error) && found)
+      replay->report = obd_diagnosis_evaluate_session (store, session_id, &local_error);
+    if (local_error != NULL)
+      g_info ("Session %" G_GINT64_FORMAT " not judged: %s", session_id, local_error->message);
+  }
   return replay;
 
 fail:
@@ -336,6 +398,9 @@ show_replay (ObdHistoryPage *self,
              gboolean        comparing)
 {
   ObdUnitSystem units = obd_page_get_units (OBD_PAGE (self));
+  /* One session is shown at the times of day it was recorded; two
+   * compared, each from its own start. */
+  gint64 offset = comparing ? 0 : replay->session->started_us;
 
   for (guint s = 0; s < replay->series->len; s++)
     {
@@ -362,8 +427,19 @@ show_replay (ObdHistoryPage *self,
                                    self, G_CONNECT_DEFAULT);
           gtk_flow_box_append (self->series_box, check);
         }
-      obd_trend_chart_append_many (chart, series->id, (const gint64 *) series->times->data,
-                                   (const double *) series->values->data, series->times->len);
+      if (offset == 0)
+        obd_trend_chart_append_many (chart, series->id, (const gint64 *) series->times->data,
+                                     (const double *) series->values->data, series->times->len);
+      else
+        {
+          g_autofree gint64 *times = g_new (gint64, series->times->len);
+
+          for (guint i = 0; i < series->times->len; i++)
+            times[i] = g_array_index (series->times, gint64, i) + offset;
+          obd_trend_chart_append_many (chart, series->id, times,
+                                       (const double *) series->values->data,
+                                       series->times->len);
+        }
     }
 }
 
@@ -392,15 +468,61 @@ apply_visibility (ObdHistoryPage *self)
     on_series_toggled_cb (series_check (child), self);
 }
 
+/* The window [first, last] and a little room after it, never empty;
+ * labels as ELAPSED (from first) or CLOCK. */
 static void
-set_window (ObdTrendChart *chart,
-            gint64         span_us)
+set_window (ObdTrendChart          *chart,
+            gint64                  first_us,
+            gint64                  last_us,
+            ObdTrendChartTimeLabels labels)
 {
-  /* A little room after the last sample, and never a zero span. */
+  gint64 span_us = MAX (last_us - first_us, 0);
+
   span_us = MAX (span_us + span_us / 50, G_USEC_PER_SEC);
   obd_trend_chart_set_live_follow (chart, FALSE);
+  obd_trend_chart_set_time_labels (chart, labels);
+  obd_trend_chart_set_time_origin (chart, labels == OBD_TREND_CHART_TIME_ELAPSED ? first_us : 0);
   obd_trend_chart_set_time_span (chart, span_us);
-  obd_trend_chart_set_end_time (chart, span_us);
+  obd_trend_chart_set_end_time (chart, first_us + span_us);
+}
+
+/* Before and after on one scale per quantity: an idle 300 rpm lower must
+ * look lower, not be stretched to fill its own chart. */
+static void
+align_value_ranges (ObdHistoryPage *self)
+{
+  for (guint i = 0; i < self->series_ids->len; i++)
+    {
+      guint id = g_array_index (self->series_ids, guint, i);
+      double lo_a = NAN, hi_a = NAN, lo_b = NAN, hi_b = NAN;
+
+      obd_trend_chart_get_series_range (self->chart_a, id, &lo_a, &hi_a);
+      obd_trend_chart_get_series_range (self->chart_b, id, &lo_b, &hi_b);
+      if (!isfinite (lo_a) || !isfinite (hi_a))
+        lo_a = lo_b, hi_a = hi_b;
+      if (!isfinite (lo_b) || !isfinite (hi_b))
+        lo_b = lo_a, hi_b = hi_a;
+      if (!isfinite (lo_a) || !isfinite (hi_a) || !(MAX (hi_a, hi_b) > MIN (lo_a, lo_b)))
+        continue;
+      obd_trend_chart_set_series_range (self->chart_a, id, MIN (lo_a, lo_b), MAX (hi_a, hi_b));
+      obd_trend_chart_set_series_range (self->chart_b, id, MIN (lo_a, lo_b), MAX (hi_a, hi_b));
+    }
+}
+
+static void
+show_session_health (GtkLabel     *label,
+                     const Replay *replay)
+{
+  g_autofree char *headline = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (label), replay != NULL && replay->report != NULL);
+  if (replay == NULL || replay->report == NULL)
+    return;
+  headline = obd_health_view_dup_headline (replay->report);
+  /* Translators: the health report a recorded session had, "46 of 100 · Stop driving" */
+  text = g_strdup_printf (_("Health at this visit: %s"), headline);
+  gtk_label_set_label (label, text);
 }
 
 static void
@@ -437,12 +559,35 @@ on_replay_loaded_cb (ObdPage      *page,
   if (b != NULL)
     show_replay (self, b, self->chart_b, TRUE);
 
-  /* One span for both, so equal times since start line up vertically. */
-  set_window (self->chart_a, MAX (a->last_us, b != NULL ? b->last_us : 0));
-  set_window (self->chart_b, MAX (a->last_us, b != NULL ? b->last_us : 0));
+  if (b != NULL)
+    {
+      gint64 first_a = 0, last_a = 0, first_b = 0, last_b = 0;
+
+      /* One time range for both, from their starts, so equal times since
+       * the start line up vertically and neither runs empty past its end
+       * more than the other's length. */
+      obd_trend_chart_get_data_range (self->chart_a, &first_a, &last_a);
+      obd_trend_chart_get_data_range (self->chart_b, &first_b, &last_b);
+      last_a = MAX (MAX (last_a, last_b), MAX (a->last_us, b->last_us));
+      set_window (self->chart_a, 0, last_a, OBD_TREND_CHART_TIME_ELAPSED);
+      set_window (self->chart_b, 0, last_a, OBD_TREND_CHART_TIME_ELAPSED);
+    }
+  else
+    {
+      gint64 first = a->session->started_us, last = a->session->started_us + a->last_us;
+
+      if (obd_trend_chart_get_data_range (self->chart_a, &first, &last))
+        first = MIN (first, a->session->started_us);
+      set_window (self->chart_a, first, MAX (last, a->session->started_us + a->last_us),
+                  OBD_TREND_CHART_TIME_CLOCK);
+    }
+  show_session_health (self->health_a_label, a);
+  show_session_health (self->health_b_label, b);
   self->shown_a = a->session->id;
   self->shown_b = b != NULL ? b->session->id : 0;
   apply_visibility (self);
+  if (b != NULL)
+    align_value_ranges (self);
 
   date_a = format_datetime (a->session->started_us);
   if (b != NULL)
@@ -471,10 +616,10 @@ on_replay_loaded_cb (ObdPage      *page,
                                          ? _("Nothing was recorded in this session.")
                                          : self->comparing
                                            ? _("Each chart starts where its session started, over "
-                                               "the same length of time; the axis counts back "
-                                               "from the end.")
-                                           : _("The axis counts back from the end of the "
-                                               "session."));
+                                               "the same length of time; the axis counts the "
+                                               "time since the start.")
+                                           : _("The axis shows the time of day of the "
+                                               "recording."));
   gtk_widget_set_visible (self->replay_group, TRUE);
 }
 
@@ -570,13 +715,101 @@ session_item_new (ObdHistoryPage        *self,
   return item;
 }
 
+typedef struct
+{
+  GPtrArray       *sessions;  /* ObdStoreSession */
+  ObdHealthReport *report;    /* the vehicle's, from the store; NULL for all vehicles */
+  GPtrArray       *trends;    /* ObdTrendResult; NULL for all vehicles */
+} SessionsLoad;
+
+static void
+sessions_load_free (gpointer data)
+{
+  SessionsLoad *load = data;
+
+  g_clear_pointer (&load->sessions, g_ptr_array_unref);
+  g_clear_pointer (&load->report, obd_health_report_free);
+  g_clear_pointer (&load->trends, g_ptr_array_unref);
+  g_free (load);
+}
+
 static gpointer
 list_sessions_job (ObdStore      *store,
                    gpointer       data,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  return obd_store_list_sessions (store, *(gint64 *) data, error);
+  gint64 vehicle_id = *(gint64 *) data;
+  SessionsLoad *load = g_new0 (SessionsLoad, 1);
+
+  load->sessions = obd_store_list_sessions (store, vehicle_id, error);
+  if (load->sessions == NULL)
+    {
+      sessions_load_free (load);
+      return NULL;
+    }
+  /* The report and the trends are what the history adds up to; a list
+   * of sessions is worth showing without them. */
+  if (vehicle_id != 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      load->report = obd_diagnosis_evaluate_stored (store, vehicle_id, &local_error);
+      if (load->report != NULL)
+        load->trends = obd_diagnosis_list_trends (store, vehicle_id, &local_error);
+      if (local_error != NULL)
+        g_info ("Vehicle %" G_GINT64_FORMAT " not judged: %s", vehicle_id,
+                local_error->message);
+    }
+  return load;
+}
+
+static const char *
+trend_badge (const ObdTrendResult *trend,
+             const char          **out_class)
+{
+  *out_class = NULL;
+  switch (trend->kind)
+    {
+    case OBD_TREND_KIND_LEVEL:
+      *out_class = "warning";
+      return C_("trend", "Unusual");
+    case OBD_TREND_KIND_DRIFT:
+      *out_class = "warning";
+      return trend->direction == OBD_TREND_DIRECTION_UP ? C_("trend", "Rising")
+                                                          : C_("trend", "Falling");
+    case OBD_TREND_KIND_NONE:
+      *out_class = "success";
+      return C_("trend", "Steady");
+    case OBD_TREND_KIND_NOT_ENOUGH_HISTORY:
+    default:
+      return C_("trend", "Too early");
+    }
+}
+
+static void
+update_health (ObdHistoryPage *self,
+               SessionsLoad   *load)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  gtk_widget_set_visible (self->health_group, load->report != NULL);
+  if (load->report == NULL)
+    return;
+  obd_health_view_show_report (self->health_row, self->health_icon, self->health_explanation,
+                               load->report, _("From the recorded history"));
+  for (guint i = 0; load->trends != NULL && i < load->trends->len; i++)
+    {
+      const ObdTrendResult *trend = g_ptr_array_index (load->trends, i);
+      const char *badge_class;
+      const char *badge = trend_badge (trend, &badge_class);
+      ObdRowItem *row = obd_row_item_new (i, trend->explanation, NULL);
+
+      g_object_set (row, "badge", badge, "badge-class", badge_class, NULL);
+      g_ptr_array_add (rows, row);
+    }
+  obd_page_fill_model (OBD_PAGE (self), self->trends, rows);
+  gtk_widget_set_visible (GTK_WIDGET (self->trend_list), rows->len > 0);
 }
 
 static void
@@ -586,7 +819,8 @@ on_sessions_loaded_cb (ObdPage      *page,
                        gpointer      user_data)
 {
   ObdHistoryPage *self = OBD_HISTORY_PAGE (page);
-  GPtrArray *sessions = result;
+  SessionsLoad *load = result;
+  GPtrArray *sessions = load != NULL ? load->sessions : NULL;
   gint64 vehicle_id = obd_page_get_shown_vehicle_id (page);
   g_autoptr(GArray) still_checked = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -602,6 +836,7 @@ on_sessions_loaded_cb (ObdPage      *page,
       return;
     }
 
+  update_health (self, load);
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->sessions_group),
                                    vehicle_id != 0 ? _("Recorded Sessions")
                                                    : _("All Recorded Sessions"));
@@ -655,8 +890,7 @@ obd_history_page_reload (ObdHistoryPage *self)
   vehicle_id = obd_page_get_shown_vehicle_id (OBD_PAGE (self));
   obd_page_load (OBD_PAGE (self), "sessions", list_sessions_job,
                  g_memdup2 (&vehicle_id, sizeof vehicle_id), g_free,
-                 (GDestroyNotify) g_ptr_array_unref, G_PRIORITY_HIGH, on_sessions_loaded_cb,
-                 NULL);
+                 sessions_load_free, G_PRIORITY_HIGH, on_sessions_loaded_cb, NULL);
 }
 
 /* Actions ------------------------------------------------------------- */
@@ -801,8 +1035,10 @@ obd_history_page_store_changed (ObdPage    *page,
                                 const char *what,
                                 gint64      vehicle_id)
 {
-  /* A recording that starts or ends changes the list. */
-  if (g_str_equal (what, "session") || g_str_equal (what, "vehicle"))
+  /* A recording that starts or ends changes the list; codes and a
+   * session's inputs change the report. */
+  if (g_str_equal (what, "session") || g_str_equal (what, "vehicle") ||
+      g_str_equal (what, "dtc") || g_str_equal (what, "health"))
     obd_history_page_reload (OBD_HISTORY_PAGE (page));
 }
 
@@ -813,6 +1049,8 @@ obd_history_page_dispose (GObject *object)
 
   if (self->session_list != NULL)
     gtk_list_box_bind_model (self->session_list, NULL, NULL, NULL, NULL);
+  if (self->trend_list != NULL)
+    gtk_list_box_bind_model (self->trend_list, NULL, NULL, NULL, NULL);
   obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_HISTORY_PAGE);
 
   G_OBJECT_CLASS (obd_history_page_parent_class)->dispose (object);
@@ -824,6 +1062,7 @@ obd_history_page_finalize (GObject *object)
   ObdHistoryPage *self = OBD_HISTORY_PAGE (object);
 
   g_clear_object (&self->sessions);
+  g_clear_object (&self->trends);
   g_clear_pointer (&self->checked, g_array_unref);
   g_clear_pointer (&self->series_ids, g_array_unref);
 
@@ -849,8 +1088,15 @@ obd_history_page_class_init (ObdHistoryPageClass *klass)
                                                "/obd-history-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, stack);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, unavailable_page);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, health_group);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, health_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, health_icon);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, health_explanation);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, trend_list);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, replay_group);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, chart_a_label);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, health_a_label);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, health_b_label);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, chart_a);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, chart_b_label);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, chart_b_frame);
@@ -876,7 +1122,10 @@ obd_history_page_init (ObdHistoryPage *self)
   self->checked = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->series_ids = g_array_new (FALSE, FALSE, sizeof (guint));
   self->sessions = g_list_store_new (OBD_TYPE_ROW_ITEM);
+  self->trends = g_list_store_new (OBD_TYPE_ROW_ITEM);
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_list_box_bind_model (self->trend_list, G_LIST_MODEL (self->trends), obd_item_row_new,
+                           NULL, NULL);
   gtk_list_box_bind_model (self->session_list, G_LIST_MODEL (self->sessions), obd_item_row_new,
                            NULL, NULL);
 }

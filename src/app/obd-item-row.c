@@ -14,7 +14,7 @@
 
 struct _ObdItemRow
 {
-  AdwActionRow  parent_instance;
+  ObdRow        parent_instance;
 
   ObdRowItem   *item;
   GtkWidget    *check;
@@ -22,7 +22,7 @@ struct _ObdItemRow
   GtkWidget    *action_button;
 };
 
-G_DEFINE_FINAL_TYPE (ObdItemRow, obd_item_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (ObdItemRow, obd_item_row, OBD_TYPE_ROW)
 
 enum
 {

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "obd-alert-item.h"
 #include "obd-live-data.h"
@@ -41,6 +42,8 @@ enum
 {
   PROP_0,
   PROP_ACTIVE_ALERTS,
+  PROP_THRESHOLDS,
+  PROP_ENGINE_RUNNING,
   N_PROPS
 };
 
@@ -115,14 +118,10 @@ feed_alerts (ObdLiveData     *self,
 {
   const ObdValue *meta = obd_pid_get_value_info (sample->pid, sample->index);
 
-  if (meta == NULL)
-    return;
-
-  /* Battery thresholds differ with the engine running (charging). */
-  if (sample->pid == 0x0C && sample->index == 0)
-    obd_alert_monitor_set_engine_running (self->alerts, sample->value > 400);
-
-  obd_alert_monitor_feed (self->alerts, meta->key, sample->value, sample->time_us, events);
+  /* The monitor follows the engine speed itself (the resting-voltage
+   * rule, obd-alerts.h). */
+  if (meta != NULL)
+    obd_alert_monitor_feed (self->alerts, meta->key, sample->value, sample->time_us, events);
 }
 
 void
@@ -131,9 +130,12 @@ obd_live_data_feed (ObdLiveData *self,
 {
   g_autoptr(GPtrArray) events =
     g_ptr_array_new_with_free_func ((GDestroyNotify) obd_alert_event_free);
+  gboolean was_running;
 
   g_return_if_fail (OBD_IS_LIVE_DATA (self));
   g_return_if_fail (samples != NULL);
+
+  was_running = obd_alert_monitor_get_engine_running (self->alerts);
 
   for (guint i = 0; i < samples->len; i++)
     {
@@ -163,6 +165,8 @@ obd_live_data_feed (ObdLiveData *self,
       feed_alerts (self, sample, events);
     }
 
+  if (was_running != obd_alert_monitor_get_engine_running (self->alerts))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE_RUNNING]);
   if (events->len == 0)
     return;
 
@@ -179,6 +183,11 @@ obd_live_data_reset (ObdLiveData *self)
 
   g_hash_table_remove_all (self->readings);
   obd_alert_monitor_reset (self->alerts);
+  if (obd_alert_monitor_get_engine_running (self->alerts))
+    {
+      obd_alert_monitor_set_engine_running (self->alerts, FALSE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE_RUNNING]);
+    }
   if (self->active_alerts->len > 0)
     {
       set_active_alerts (self, g_ptr_array_new_with_free_func (
@@ -244,8 +253,11 @@ obd_live_data_set_thresholds (ObdLiveData              *self,
   g_return_if_fail (OBD_IS_LIVE_DATA (self));
   g_return_if_fail (thresholds != NULL);
 
+  if (memcmp (&self->thresholds, thresholds, sizeof *thresholds) == 0)
+    return;
   self->thresholds = *thresholds;
   obd_alert_monitor_set_thresholds (self->alerts, &self->thresholds);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THRESHOLDS]);
 }
 
 GListModel *
@@ -254,6 +266,32 @@ obd_live_data_get_alerts (ObdLiveData *self)
   g_return_val_if_fail (OBD_IS_LIVE_DATA (self), NULL);
 
   return G_LIST_MODEL (self->alert_items);
+}
+
+const ObdAlertThresholds *
+obd_live_data_get_thresholds (ObdLiveData *self)
+{
+  g_return_val_if_fail (OBD_IS_LIVE_DATA (self), NULL);
+
+  return &self->thresholds;
+}
+
+ObdAlertState
+obd_live_data_get_alert_state (ObdLiveData *self,
+                               const char  *key)
+{
+  g_return_val_if_fail (OBD_IS_LIVE_DATA (self), OBD_ALERT_STATE_NORMAL);
+  g_return_val_if_fail (key != NULL, OBD_ALERT_STATE_NORMAL);
+
+  return obd_alert_monitor_get_state (self->alerts, key);
+}
+
+gboolean
+obd_live_data_get_engine_running (ObdLiveData *self)
+{
+  g_return_val_if_fail (OBD_IS_LIVE_DATA (self), FALSE);
+
+  return obd_alert_monitor_get_engine_running (self->alerts);
 }
 
 GPtrArray *
@@ -312,6 +350,12 @@ obd_live_data_get_property (GObject    *object,
     case PROP_ACTIVE_ALERTS:
       g_value_set_pointer (value, self->active_alerts);
       break;
+    case PROP_THRESHOLDS:
+      g_value_set_pointer (value, &self->thresholds);
+      break;
+    case PROP_ENGINE_RUNNING:
+      g_value_set_boolean (value, obd_alert_monitor_get_engine_running (self->alerts));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -327,6 +371,12 @@ obd_live_data_class_init (ObdLiveDataClass *klass)
 
   properties[PROP_ACTIVE_ALERTS] =
     g_param_spec_pointer ("active-alerts", NULL, NULL,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_THRESHOLDS] =
+    g_param_spec_pointer ("thresholds", NULL, NULL,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENGINE_RUNNING] =
+    g_param_spec_boolean ("engine-running", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -28,7 +28,9 @@ typedef struct
 G_DECLARE_FINAL_TYPE (ObdLiveData, obd_live_data, OBD, LIVE_DATA, GObject)
 
 /* Property "active-alerts" (pointer to the GPtrArray of ObdAlertEvent,
- * owned) is notified when the set of raised alerts changes; signal
+ * owned) is notified when the set of raised alerts changes, "thresholds"
+ * (pointer to ObdAlertThresholds) when the limits change, and
+ * "engine-running" (boolean) when the engine starts or stops; signal
  * ::alert (ObdAlertEvent *, valid during the emission) for each alert
  * raised or cleared. */
 ObdLiveData         *obd_live_data_new               (void);
@@ -59,6 +61,18 @@ gint64               obd_live_data_get_history_span  (ObdLiveData              *
 
 void                 obd_live_data_set_thresholds    (ObdLiveData              *self,
                                                       const ObdAlertThresholds *thresholds);
+/* The thresholds the alerts are judged by (borrowed). */
+const ObdAlertThresholds *obd_live_data_get_thresholds (ObdLiveData           *self);
+/* What a gauge of the reading with this key ("coolant_temp") shows: the
+ * level of the alerts the session has raised on it, after minimum
+ * duration, hysteresis and the resting-voltage rule
+ * (obd_alert_monitor_get_state).  It changes only when "active-alerts"
+ * is notified. */
+ObdAlertState        obd_live_data_get_alert_state   (ObdLiveData              *self,
+                                                      const char               *key);
+/* Whether the alerts take the engine as running (the voltage limits of a
+ * running engine apply), from the latest engine speed. */
+gboolean             obd_live_data_get_engine_running (ObdLiveData             *self);
 /* The same alerts as a list model of ObdAlertItem, for lists. */
 GListModel          *obd_live_data_get_alerts        (ObdLiveData              *self);
 /* Live alerts now raised (ObdAlertEvent *, owned). */

@@ -6,7 +6,9 @@
  * not support, in the setting's order; the setting keeps PIDs this car
  * lacks so that the next car that has them shows them again.  Values come
  * from the session's ::samples batches: gauges change once per batch, the
- * chart takes every sample and draws on its own frame clock.  The chart
+ * chart takes every sample and draws on its own frame clock.  A gauge's
+ * colour is the session's alert verdict on its reading, its scale bands
+ * the health layer's limits: the page judges nothing itself.  The chart
  * starts from the session's recent history (a page built after a role
  * switch starts full) and keeps about its time span: once it holds twice
  * that, it is filled again from the history, so memory stays flat over a
@@ -212,17 +214,85 @@ pid_short_label (guint8 pid)
 
 /* Gauges -------------------------------------------------------------- */
 
-static double
-setting_in_units (ObdLivePage *self,
-                  const char  *key,
-                  ObdUnit      unit)
+/* The gauge's scale bands are the limits of the one table in the health
+ * layer (obd_alert_limits_for_pid_key) at the values the session judges
+ * by; the voltage limits are those of the engine's state now (running or
+ * resting).  The bands only show where the limits lie: the colour of the
+ * reading is the session's verdict (update_alert_states). */
+static void
+set_gauge_bands (ObdLivePage *self,
+                 ObdGauge    *gauge,
+                 guint8       pid)
 {
-  return obd_unit_convert (unit, obd_page_get_units (OBD_PAGE (self)),
-                           g_settings_get_double (obd_page_get_settings (OBD_PAGE (self)), key));
+  const ObdValue *meta = obd_pid_get_value_info (pid, 0);
+  ObdUnitSystem units = obd_page_get_units (OBD_PAGE (self));
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  ObdLiveData *live = session != NULL ? obd_session_get_live_data (session) : NULL;
+  const ObdAlertThresholds *thresholds;
+  ObdAlertThresholds defaults;
+  const ObdAlertLimit *limits[8];
+  gsize n_limits;
+  gboolean running = live != NULL && obd_live_data_get_engine_running (live);
+  double bands[4] = { NAN, NAN, NAN, NAN };  /* warning, critical, low warning, low critical */
+
+  if (live != NULL)
+    thresholds = obd_live_data_get_thresholds (live);
+  else
+    {
+      obd_alert_thresholds_init_defaults (&defaults);
+      thresholds = &defaults;
+    }
+
+  n_limits = obd_alert_limits_for_pid_key (meta->key, limits, G_N_ELEMENTS (limits));
+  for (gsize i = 0; i < n_limits; i++)
+    {
+      const ObdAlertLimit *limit = limits[i];
+      double value = obd_alert_thresholds_get (thresholds, limit);
+      gboolean critical = limit->severity == OBD_SEVERITY_CRITICAL;
+
+      /* A limit on the sum of two trims is no mark on either's scale. */
+      if (limit->of_sum ||
+          (limit->engine == OBD_ALERT_ENGINE_RUNNING && !running) ||
+          (limit->engine == OBD_ALERT_ENGINE_OFF && running))
+        continue;
+      if (limit->direction != OBD_ALERT_DIRECTION_BELOW)
+        bands[critical ? 1 : 0] = obd_unit_convert (meta->unit, units, value);
+      if (limit->direction == OBD_ALERT_DIRECTION_BELOW)
+        bands[critical ? 3 : 2] = obd_unit_convert (meta->unit, units, value);
+      else if (limit->direction == OBD_ALERT_DIRECTION_EITHER_WAY)
+        bands[critical ? 3 : 2] = obd_unit_convert (meta->unit, units, -value);
+    }
+  obd_gauge_set_warning_threshold (gauge, bands[0]);
+  obd_gauge_set_critical_threshold (gauge, bands[1]);
+  obd_gauge_set_low_warning_threshold (gauge, bands[2]);
+  obd_gauge_set_low_critical_threshold (gauge, bands[3]);
 }
 
-/* Thresholds come from the alert settings, so a gauge turns red exactly
- * when the session raises the matching alert. */
+G_STATIC_ASSERT ((int) OBD_ALERT_STATE_NORMAL == (int) OBD_GAUGE_ALERT_STATE_NORMAL);
+G_STATIC_ASSERT ((int) OBD_ALERT_STATE_WARNING == (int) OBD_GAUGE_ALERT_STATE_WARNING);
+G_STATIC_ASSERT ((int) OBD_ALERT_STATE_CRITICAL == (int) OBD_GAUGE_ALERT_STATE_CRITICAL);
+
+/* A gauge is red exactly when the session raised a critical alert on its
+ * reading: the verdict of the session's alert monitor, with its minimum
+ * durations, hysteresis and resting-voltage rule. */
+static void
+update_alert_states (ObdLivePage *self)
+{
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  ObdLiveData *live = session != NULL ? obd_session_get_live_data (session) : NULL;
+
+  for (guint i = 0; i < self->dashboard->len; i++)
+    {
+      guint8 pid = g_array_index (self->dashboard, guint8, i);
+      const ObdValue *meta = obd_pid_get_value_info (pid, 0);
+      ObdAlertState state = live != NULL ? obd_live_data_get_alert_state (live, meta->key)
+                                         : OBD_ALERT_STATE_NORMAL;
+
+      /* ObdAlertState and ObdGaugeAlertState name the same three levels. */
+      obd_gauge_set_alert_state (OBD_GAUGE (self->gauges[pid]), (ObdGaugeAlertState) state);
+    }
+}
+
 static void
 configure_gauge (ObdLivePage *self,
                  ObdGauge    *gauge,
@@ -249,33 +319,7 @@ configure_gauge (ObdLivePage *self,
   obd_gauge_set_digits (gauge, obd_unit_get_decimals (unit, units));
   obd_gauge_set_min_value (gauge, obd_unit_convert (unit, units, min));
   obd_gauge_set_max_value (gauge, obd_unit_convert (unit, units, max));
-  obd_gauge_set_warning_threshold (gauge, NAN);
-  obd_gauge_set_critical_threshold (gauge, NAN);
-  obd_gauge_set_low_warning_threshold (gauge, NAN);
-  obd_gauge_set_low_critical_threshold (gauge, NAN);
-
-  if (g_str_equal (meta->key, "coolant_temp"))
-    obd_gauge_set_critical_threshold (gauge, setting_in_units (self, "coolant-critical", unit));
-  else if (g_str_equal (meta->key, "rpm"))
-    obd_gauge_set_warning_threshold (gauge, setting_in_units (self, "rpm-warning", unit));
-  else if (g_str_equal (meta->key, "engine_load"))
-    obd_gauge_set_warning_threshold (gauge, setting_in_units (self, "load-warning", unit));
-  else if (g_str_equal (meta->key, "oil_temp"))
-    obd_gauge_set_warning_threshold (gauge, setting_in_units (self, "oil-warning", unit));
-  else if (g_str_has_prefix (meta->key, "catalyst_temp"))
-    {
-      obd_gauge_set_warning_threshold (gauge, setting_in_units (self, "catalyst-warning", unit));
-      obd_gauge_set_critical_threshold (gauge, setting_in_units (self, "catalyst-critical", unit));
-    }
-  else if (g_str_equal (meta->key, "control_module_voltage"))
-    {
-      obd_gauge_set_low_warning_threshold (gauge,
-                                           setting_in_units (self, "voltage-low-warning", unit));
-      obd_gauge_set_low_critical_threshold (gauge,
-                                            setting_in_units (self, "voltage-low-critical", unit));
-      obd_gauge_set_warning_threshold (gauge,
-                                       setting_in_units (self, "voltage-high-warning", unit));
-    }
+  set_gauge_bands (self, gauge, pid);
 
   if (session != NULL)
     latest = obd_session_get_latest (session, pid, 0, NULL);
@@ -731,6 +775,7 @@ rebuild (ObdLivePage *self)
       gtk_widget_set_focusable (gtk_widget_get_parent (self->gauges[pid]), FALSE);
     }
 
+  update_alert_states (self);
   gtk_widget_set_visible (self->no_gauges_label, self->dashboard->len == 0);
   gtk_widget_set_visible (self->chart_section, self->dashboard->len > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->pick_button), connected);
@@ -808,14 +853,18 @@ on_settings_changed_cb (GSettings   *settings,
     return;  /* ObdPage says it, see units_changed */
   else if (g_str_equal (key, "chart-time-span-seconds"))
     set_time_span (self);
-  else
-    {
-      for (guint i = 0; i < self->dashboard->len; i++)
-        {
-          guint8 pid = g_array_index (self->dashboard, guint8, i);
+  /* Alert limits reach the gauges through the session (its
+   * "alert-thresholds"), once the application has applied them. */
+}
 
-          configure_gauge (self, OBD_GAUGE (self->gauges[pid]), pid);
-        }
+static void
+update_bands (ObdLivePage *self)
+{
+  for (guint i = 0; i < self->dashboard->len; i++)
+    {
+      guint8 pid = g_array_index (self->dashboard, guint8, i);
+
+      set_gauge_bands (self, OBD_GAUGE (self->gauges[pid]), pid);
     }
 }
 
@@ -1045,6 +1094,12 @@ obd_live_page_init (ObdLivePage *self)
   signals = obd_page_get_session_signals (OBD_PAGE (self));
   g_signal_group_connect_object (signals, "samples",
                                  G_CALLBACK (on_session_samples_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (signals, "notify::active-alerts",
+                                 G_CALLBACK (update_alert_states), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (signals, "notify::alert-thresholds",
+                                 G_CALLBACK (update_bands), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (signals, "notify::engine-running",
+                                 G_CALLBACK (update_bands), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (signals, "notify::link-rate",
                                  G_CALLBACK (update_link), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (signals, "notify::recording",

@@ -14,6 +14,8 @@
 
 #include "obd-alert-row.h"
 #include "obd-app-resources.h"
+#include "obd-row.h"
+#include "obd-health-view.h"
 #include "obd-overview-page.h"
 #include "obd-pid.h"
 
@@ -93,17 +95,17 @@ tone_icon (Tone tone)
  * 80 and up is where "healthy" starts, and a single critical item (which
  * leaves 60) lands in "fair", two of them (36) in "poor". */
 static Tone
-score_tone (double score)
+score_tone (int score)
 {
-  if (score >= 80.0)
+  if (score >= 80)
     return TONE_GOOD;
-  if (score >= 50.0)
+  if (score >= 50)
     return TONE_FAIR;
   return TONE_BAD;
 }
 
 static const char *
-score_word (double score)
+score_word (int score)
 {
   switch (score_tone (score))
     {
@@ -114,21 +116,6 @@ score_word (double score)
     case TONE_BAD:
     default:
       return C_("system health", "Poor");
-    }
-}
-
-static Tone
-status_tone (ObdHealthStatus status)
-{
-  switch (status)
-    {
-    case OBD_HEALTH_STATUS_HEALTHY:
-      return TONE_GOOD;
-    case OBD_HEALTH_STATUS_NEEDS_ATTENTION:
-      return TONE_FAIR;
-    case OBD_HEALTH_STATUS_STOP_DRIVING:
-    default:
-      return TONE_BAD;
     }
 }
 
@@ -234,24 +221,17 @@ update_health (ObdOverviewPage *self)
   const ObdHealthReport *report = obd_session_get_health (obd_page_get_session (OBD_PAGE (self)));
   g_autofree char *score = NULL;
   g_autofree char *worst = NULL;
-  Tone tone;
 
   if (report == NULL)
     return;
 
-  tone = status_tone (report->status);
-  gtk_image_set_from_icon_name (self->status_icon, tone_icon (tone));
-  set_tone (self->status_box, tone);
+  gtk_image_set_from_icon_name (self->status_icon, obd_health_view_status_icon (report->status));
+  obd_health_view_set_status_class (self->status_box, report->status);
   gtk_label_set_label (self->status_label, obd_health_status_get_label (report->status));
-  score = g_strdup_printf ("%.0f", floor (report->vehicle_score));
+  score = obd_health_score_format (report->vehicle_score);
   gtk_label_set_label (self->score_label, score);
 
-  if (report->system_scores[report->worst_system] < 100.0)
-    /* Translators: %s is a system such as "Engine" or "Cooling" */
-    worst = g_strdup_printf (_("Most affected: %s"),
-                             obd_health_system_get_label (report->worst_system));
-  else
-    worst = g_strdup (_("No problems found"));
+  worst = obd_health_view_dup_worst (report);
   gtk_label_set_label (self->worst_label, worst);
 
   {
@@ -266,8 +246,10 @@ update_health (ObdOverviewPage *self)
 
   for (guint i = 0; i < OBD_HEALTH_N_SYSTEMS; i++)
     {
-      double value = CLAMP (report->system_scores[i], 0.0, 100.0);
-      g_autofree char *text = g_strdup_printf ("%.0f", floor (value));
+      /* The one rounding of every view (the explanation's too), and the
+       * word and colour follow the number shown. */
+      int value = obd_health_score_round (report->system_scores[i]);
+      g_autofree char *text = obd_health_score_format (report->system_scores[i]);
       g_autofree char *a11y = NULL;
       GtkWidget *child;
 
@@ -409,6 +391,7 @@ obd_overview_page_class_init (ObdOverviewPageClass *klass)
   page_class->state_changed = obd_overview_page_state_changed;
   page_class->disconnected_description = N_("Connect to a vehicle to see its health.");
 
+  g_type_ensure (OBD_TYPE_ROW);
   /* Referencing the resource links it in from the static library. */
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,

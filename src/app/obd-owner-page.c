@@ -18,9 +18,11 @@
 #include "obd-app-resources.h"
 #include "obd-diagnosis.h"
 #include "obd-dtc-kb.h"
+#include "obd-health-view.h"
 #include "obd-item-row.h"
 #include "obd-maintenance.h"
 #include "obd-owner-page.h"
+#include "obd-service-plan.h"
 
 struct _ObdOwnerPage
 {
@@ -75,15 +77,19 @@ is_live (ObdOwnerPage *self,
          (vehicle_id == 0 || obd_session_get_vehicle_id (session) == vehicle_id);
 }
 
+/* What to do follows the one verdict: beside "Stop driving" no card may
+ * say the car can be driven gently, and a serious item on its own (the
+ * verdict "Needs attention") calls for a visit today, not a tow. */
 static const char *
-what_to_do (ObdHealthSeverity severity)
+what_to_do (ObdHealthSeverity severity,
+            ObdHealthStatus   status)
 {
   switch (severity)
     {
     case OBD_HEALTH_SEVERITY_CRITICAL:
-      /* The page's verdict says "Stop driving" only when the car is unsafe
-       * now (a critical live alert, or a very low score); a serious stored
-       * code on its own calls for a visit today, not a tow. */
+      if (status == OBD_HEALTH_STATUS_STOP_DRIVING)
+        return _("Stop as soon as it is safe and switch the engine off. Have the car checked "
+                 "before driving on.");
       return _("Have it checked today. Drive only if you must, gently, and stop if the "
                "warning light flashes or the engine runs badly.");
     case OBD_HEALTH_SEVERITY_WARNING:
@@ -124,41 +130,98 @@ severity_css (ObdHealthSeverity severity)
     }
 }
 
-/* Adds a problem for a trouble code, once per code. */
-static void
-add_code_problem (GPtrArray  *problems,
-                  const char *code)
+static Problem *
+problem_new (ObdHealthSeverity  severity,
+             const char        *title,
+             const char        *meaning,
+             const char        *code)
 {
-  ObdDtcInfo info;
-  Problem *problem;
+  Problem *problem = g_new0 (Problem, 1);
 
-  for (guint i = 0; i < problems->len; i++)
-    {
-      Problem *p = g_ptr_array_index (problems, i);
-      if (g_strcmp0 (p->code, code) == 0)
-        return;
-    }
-  if (!obd_dtc_kb_lookup (code, &info, NULL))
-    return;
-
-  problem = g_new0 (Problem, 1);
-  /* The knowledge base's severity scale is the health one (info, warning,
-   * critical in the same order). */
-  problem->severity = (ObdHealthSeverity) info.severity;
-  problem->title = g_strdup (info.title);
-  problem->meaning = g_strdup (info.explanation != NULL ? info.explanation : info.title);
+  problem->severity = severity;
+  problem->title = g_strdup (title);
+  problem->meaning = g_strdup (meaning != NULL ? meaning : title);
   problem->code = g_strdup (code);
-  g_ptr_array_add (problems, problem);
+  return problem;
 }
 
-static int
-compare_problems (gconstpointer a,
-                  gconstpointer b)
+/* The live alert on a reading, for its owner-friendly message. */
+static const ObdAlertEvent *
+find_alert (GPtrArray  *alerts,
+            const char *key)
 {
-  const Problem *pa = *(const Problem * const *) a;
-  const Problem *pb = *(const Problem * const *) b;
+  const ObdAlertEvent *found = NULL;
 
-  return (int) pb->severity - (int) pa->severity;
+  for (guint i = 0; alerts != NULL && key != NULL && i < alerts->len; i++)
+    {
+      const ObdAlertEvent *event = g_ptr_array_index (alerts, i);
+
+      if (g_strcmp0 (event->key, key) == 0 && (found == NULL || event->severity > found->severity))
+        found = event;
+    }
+  return found;
+}
+
+/* A card for every item of the one health report that counts (the notes
+ * worth no points, such as monitors reset by a clear, are the
+ * mechanic's), in the report's order: what the owner reads is what the
+ * score was made of.  alerts (nullable) are the live ones, for their
+ * messages. */
+static GPtrArray *
+problems_from_report (const ObdHealthReport *report,
+                      GPtrArray             *alerts)
+{
+  GPtrArray *problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
+
+  for (guint i = 0; i < report->deductions->len; i++)
+    {
+      const ObdHealthDeduction *d = &g_array_index (report->deductions, ObdHealthDeduction, i);
+      const ObdAlertEvent *alert;
+      ObdDtcInfo info;
+
+      if (d->points <= 0.0)
+        continue;
+      switch (d->kind)
+        {
+        case OBD_HEALTH_ITEM_CODE:
+          if (d->subject != NULL && obd_dtc_kb_lookup (d->subject, &info, NULL))
+            g_ptr_array_add (problems, problem_new (d->severity, info.title, info.explanation,
+                                                    d->subject));
+          else
+            g_ptr_array_add (problems, problem_new (d->severity, d->reason, NULL, d->subject));
+          break;
+        case OBD_HEALTH_ITEM_ALERT:
+          alert = find_alert (alerts, d->subject);
+          g_ptr_array_add (problems,
+                           problem_new (d->severity, alert != NULL ? alert->title : d->reason,
+                                        alert != NULL ? alert->message : NULL, NULL));
+          break;
+        case OBD_HEALTH_ITEM_TEST:
+          g_ptr_array_add (problems,
+                           problem_new (d->severity, _("A self-test of the car failed"),
+                                        _("The engine computer tests parts of the engine and "
+                                          "the exhaust system as you drive, and one did not "
+                                          "pass. A workshop can tell which part it means."),
+                                        NULL));
+          break;
+        case OBD_HEALTH_ITEM_READINESS:
+          g_ptr_array_add (problems,
+                           problem_new (d->severity, _("The car’s self-checks are not finished"),
+                                        _("The car has not finished checking all of its "
+                                          "systems since its computer was last reset. That is "
+                                          "normal for a few days after a repair or a battery "
+                                          "change; if it lasts, an inspection may fail."),
+                                        NULL));
+          break;
+        case OBD_HEALTH_ITEM_TREND:
+        default:
+          g_ptr_array_add (problems,
+                           problem_new (d->severity, _("A reading is slowly changing"),
+                                        d->reason, NULL));
+          break;
+        }
+    }
+  return problems;
 }
 
 static const char *
@@ -190,7 +253,8 @@ wrap_label (const char *text,
 }
 
 static GtkWidget *
-problem_card_new (const Problem *problem)
+problem_card_new (const Problem   *problem,
+                  ObdHealthStatus  status)
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -214,7 +278,8 @@ problem_card_new (const Problem *problem)
   gtk_box_append (GTK_BOX (card), wrap_label (_("What it means"), "obd-card-caption"));
   gtk_box_append (GTK_BOX (card), wrap_label (problem->meaning, NULL));
   gtk_box_append (GTK_BOX (card), wrap_label (_("What to do"), "obd-card-caption"));
-  gtk_box_append (GTK_BOX (card), wrap_label (what_to_do (problem->severity), "obd-card-action"));
+  gtk_box_append (GTK_BOX (card), wrap_label (what_to_do (problem->severity, status),
+                                                 "obd-card-action"));
   if (problem->code != NULL)
     {
       /* Translators: the trouble code, for the owner to quote to a workshop */
@@ -241,22 +306,20 @@ update_status (ObdOwnerPage    *self,
   switch (status)
     {
     case OBD_HEALTH_STATUS_STOP_DRIVING:
-      icon = "dialog-error-symbolic";
       words = _("A serious problem was found. Driving on could damage the car or be unsafe.");
       break;
     case OBD_HEALTH_STATUS_NEEDS_ATTENTION:
-      icon = "dialog-warning-symbolic";
       words = _("The car can be driven, but something should be looked at. See below "
                 "what was found.");
       break;
     case OBD_HEALTH_STATUS_HEALTHY:
     default:
-      icon = "emblem-ok-symbolic";
       words = _("No problems were found. Keep up the regular servicing.");
       break;
     }
 
   self->status = status;
+  icon = obd_health_view_status_icon (status);
   gtk_image_set_from_icon_name (self->status_icon, icon);
   gtk_label_set_label (self->status_title, obd_health_status_get_label (status));
   gtk_label_set_label (self->status_words, words);
@@ -291,14 +354,12 @@ update_status (ObdOwnerPage    *self,
 typedef struct
 {
   gint64            vehicle_id;
-  gboolean          live;
-  GStrv             live_codes;    /* the codes the car reports now */
+  gboolean          live;          /* the session's report is shown */
   ObdUnitSystem     units;
 
   /* The answer */
-  ObdStoreVehicle  *vehicle;
   ObdHealthStatus   stored_status;
-  GPtrArray        *problems;      /* Problem, from codes */
+  GPtrArray        *problems;      /* Problem, from the stored report */
   gint64            last_check;
   GPtrArray        *reminders;     /* ObdRowItem */
 } OwnerLoad;
@@ -308,8 +369,6 @@ owner_load_free (gpointer data)
 {
   OwnerLoad *load = data;
 
-  g_strfreev (load->live_codes);
-  g_clear_pointer (&load->vehicle, obd_store_vehicle_free);
   g_clear_pointer (&load->problems, g_ptr_array_unref);
   g_clear_pointer (&load->reminders, g_ptr_array_unref);
   g_free (load);
@@ -317,30 +376,19 @@ owner_load_free (gpointer data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OwnerLoad, owner_load_free)
 
+/* The vehicle page's forecast (obd_service_plan, with the odometer
+ * history), so the owner and the mechanic see the same items due. */
 static ObdRowItem *
-reminder_new (const ObdStoreMaintenanceItem *item,
-              const ObdStoreVehicle         *vehicle,
-              const GDate                   *today,
+reminder_new (const ObdServicePlan          *plan,
+              const ObdStoreMaintenanceItem *item,
               ObdUnitSystem                  units)
 {
-  ObdServiceItem service = { 0 };
   ObdServiceForecast forecast;
   g_autoptr(GString) subtitle = g_string_new (NULL);
   gboolean overdue;
   ObdRowItem *row;
 
-  service.interval_km = (double) item->interval_km;
-  service.interval_days = (guint) MAX (item->interval_days, 0);
-  service.last_done_km = (double) item->last_done_km;
-  g_date_clear (&service.last_done_date, 1);
-  if (item->last_done_us > 0)
-    {
-      g_autoptr(GDateTime) done =
-        g_date_time_new_from_unix_local (item->last_done_us / G_USEC_PER_SEC);
-      g_date_set_dmy (&service.last_done_date, g_date_time_get_day_of_month (done),
-                      g_date_time_get_month (done), g_date_time_get_year (done));
-    }
-  obd_service_forecast (&service, (double) vehicle->odometer_km, today, NAN, &forecast);
+  obd_service_plan_forecast (plan, item, g_get_real_time (), &forecast);
   if (forecast.status != OBD_SERVICE_STATUS_DUE && forecast.status != OBD_SERVICE_STATUS_OVERDUE)
     return NULL;
 
@@ -378,27 +426,20 @@ owner_load_job (ObdStore      *store,
 {
   const OwnerLoad *asked = data;
   g_autoptr(OwnerLoad) load = g_new0 (OwnerLoad, 1);
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  GDate today;
+  g_autoptr(ObdServicePlan) plan = NULL;
 
   load->vehicle_id = asked->vehicle_id;
   load->live = asked->live;
   load->units = asked->units;
-  load->live_codes = g_strdupv (asked->live_codes);
-  load->vehicle = obd_store_get_vehicle (store, load->vehicle_id, error);
-  if (load->vehicle == NULL)
+  plan = obd_service_plan_load (store, load->vehicle_id, error);
+  if (plan == NULL)
     return NULL;
-  load->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
   load->reminders = g_ptr_array_new_with_free_func (g_object_unref);
   load->stored_status = OBD_HEALTH_STATUS_HEALTHY;
 
-  if (load->live)
-    {
-      for (guint i = 0; load->live_codes != NULL && load->live_codes[i] != NULL; i++)
-        add_code_problem (load->problems, load->live_codes[i]);
-    }
-  else
+  /* Not connected to this car: the report from its recorded history, as
+   * the fleet list shows it. */
+  if (!load->live)
     {
       g_autoptr(ObdHealthReport) stored = NULL;
       g_autoptr(GPtrArray) events = NULL;
@@ -411,28 +452,18 @@ owner_load_job (ObdStore      *store,
       if (sessions == NULL)
         return NULL;
       load->stored_status = stored->status;
+      load->problems = problems_from_report (stored, NULL);
       for (guint i = 0; i < events->len; i++)
-        {
-          const ObdStoreDtcEvent *event = g_ptr_array_index (events, i);
-
-          add_code_problem (load->problems, event->code);
-          load->last_check = MAX (load->last_check, event->last_seen_us);
-        }
+        load->last_check = MAX (load->last_check,
+                                ((ObdStoreDtcEvent *) g_ptr_array_index (events, i))->last_seen_us);
       if (sessions->len > 0)
         load->last_check = MAX (load->last_check,
                                 ((ObdStoreSession *) g_ptr_array_index (sessions, 0))->started_us);
     }
 
-  items = obd_store_list_maintenance_items (store, load->vehicle_id, error);
-  if (items == NULL)
-    return NULL;
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
-  for (guint i = 0; i < items->len; i++)
+  for (guint i = 0; i < plan->items->len; i++)
     {
-      ObdRowItem *row = reminder_new (g_ptr_array_index (items, i), load->vehicle, &today,
-                                      load->units);
+      ObdRowItem *row = reminder_new (plan, g_ptr_array_index (plan->items, i), load->units);
 
       if (row != NULL)
         g_ptr_array_add (load->reminders, row);
@@ -449,6 +480,8 @@ on_loaded_cb (ObdPage      *page,
   ObdOwnerPage *self = OBD_OWNER_PAGE (page);
   OwnerLoad *load = result;
   ObdSession *session = obd_page_get_session (page);
+  g_autoptr(GPtrArray) live_problems = NULL;
+  GPtrArray *problems;
   ObdHealthStatus status;
   GtkWidget *child;
 
@@ -467,54 +500,49 @@ on_loaded_cb (ObdPage      *page,
       return;
     }
 
-  /* The live verdict if the car is still the one checked, else the store's. */
+  /* The session's report if the car is still the one checked (the
+   * overview shows the same), else the store's. */
   if (load->live && is_live (self, load->vehicle_id))
     {
-      GPtrArray *alerts = obd_session_get_active_alerts (session);
+      const ObdHealthReport *report = obd_session_get_health (session);
 
-      status = obd_session_get_health (session)->status;
-      for (guint i = 0; alerts != NULL && i < alerts->len; i++)
-        {
-          const ObdAlertEvent *event = g_ptr_array_index (alerts, i);
-          Problem *problem;
-
-          if (event->severity == OBD_HEALTH_SEVERITY_INFO)
-            continue;
-          problem = g_new0 (Problem, 1);
-          problem->severity = event->severity;
-          problem->title = g_strdup (event->title);
-          problem->meaning = g_strdup (event->message != NULL ? event->message : event->title);
-          g_ptr_array_add (load->problems, problem);
-        }
+      status = report->status;
+      live_problems = problems_from_report (report, obd_session_get_active_alerts (session));
+      problems = live_problems;
+    }
+  else if (load->live)
+    {
+      /* The car went between the question and the answer: ask again. */
+      obd_owner_page_reload (self);
+      return;
     }
   else
-    status = load->stored_status;
-  g_ptr_array_sort (load->problems, compare_problems);
+    {
+      status = load->stored_status;
+      problems = load->problems;
+    }
 
   update_status (self, status, load->live, load->last_check);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->problems_box))) != NULL)
     gtk_box_remove (self->problems_box, child);
-  for (guint i = 0; i < load->problems->len; i++)
-    gtk_box_append (self->problems_box, problem_card_new (g_ptr_array_index (load->problems, i)));
-  gtk_widget_set_visible (self->problems_group, load->problems->len > 0);
+  for (guint i = 0; i < problems->len; i++)
+    gtk_box_append (self->problems_box, problem_card_new (g_ptr_array_index (problems, i),
+                                                          status));
+  gtk_widget_set_visible (self->problems_group, problems->len > 0);
 
-  g_list_store_splice (self->reminders, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->reminders)),
-                       load->reminders->pdata, load->reminders->len);
+  obd_page_fill_model (OBD_PAGE (self), self->reminders, load->reminders);
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
 
 void
 obd_owner_page_reload (ObdOwnerPage *self)
 {
-  ObdSession *session;
   OwnerLoad *load;
   gint64 vehicle_id;
 
   g_return_if_fail (OBD_IS_OWNER_PAGE (self));
 
-  session = obd_page_get_session (OBD_PAGE (self));
   vehicle_id = obd_page_get_shown_vehicle_id (OBD_PAGE (self));
   if (obd_page_get_store (OBD_PAGE (self)) == NULL)
     {
@@ -535,15 +563,6 @@ obd_owner_page_reload (ObdOwnerPage *self)
   load->vehicle_id = vehicle_id;
   load->units = obd_page_get_units (OBD_PAGE (self));
   load->live = is_live (self, vehicle_id);
-  if (load->live)
-    {
-      const ObdSnapshot *snapshot = obd_session_get_snapshot (session);
-      g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
-
-      for (guint i = 0; snapshot != NULL && snapshot->dtcs != NULL && i < snapshot->dtcs->len; i++)
-        g_strv_builder_add (codes, g_array_index (snapshot->dtcs, ObdDtc, i).code);
-      load->live_codes = g_strv_builder_end (codes);
-    }
   obd_page_load (OBD_PAGE (self), "owner", owner_load_job, load, owner_load_free,
                  owner_load_free, G_PRIORITY_HIGH, on_loaded_cb, NULL);
 }

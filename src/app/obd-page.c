@@ -7,6 +7,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "obd-app-settings.h"
+#include "obd-enum-types.h"
 #include "obd-page.h"
 
 typedef struct
@@ -21,6 +23,10 @@ typedef struct
   gboolean         connected;
   GHashTable      *loads;          /* key → GCancellable */
   GHashTable      *fills;          /* GListStore → Fill, models filled in steps */
+  guint            fill_tick_id;
+  guint64          fill_serial;
+  gint64           fill_frame;     /* the frame fill_budget counts for */
+  guint            fill_budget;
   gboolean         constructed;
   char            *status_icon_name;
   char            *status_title;
@@ -209,8 +215,8 @@ read_units (ObdPage *self)
   ObdUnitSystem units = OBD_UNIT_SYSTEM_SI;
 
   if (priv->settings != NULL)
-    units = g_settings_get_enum (priv->settings, "units") == 1 ? OBD_UNIT_SYSTEM_US
-                                                               : OBD_UNIT_SYSTEM_SI;
+    units = obd_app_settings_get_enum (priv->settings, "units", OBD_TYPE_UNIT_SYSTEM,
+                                       OBD_UNIT_SYSTEM_SI);
   if (units == priv->units)
     return;
   priv->units = units;
@@ -425,10 +431,13 @@ obd_page_write (ObdPage         *self,
 /* Filling list models in steps ---------------------------------------------- */
 
 /* A GtkListBox bound to a model makes a row for every item added, at
- * once: a few hundred recorded sessions would stall the window.  Items
- * go in a handful at a time, one handful per idle, so the first rows show
- * at once and the window stays responsive while the rest come. */
-#define FILL_STEP 6
+ * once, and the next frame lays them all out: a few hundred recorded
+ * sessions would stall the window.  Items go in at most FILL_PER_FRAME a
+ * frame, counted over all the lists of the page (a page of three short
+ * lists is as long as one), from a tick callback: so no frame lays out
+ * more than a handful of new rows, the first ones show at once, and the
+ * rest follow a frame at a time.  Sysprof paces its work the same way. */
+#define FILL_PER_FRAME 4
 
 typedef struct
 {
@@ -436,7 +445,7 @@ typedef struct
   GListStore *store;
   GPtrArray  *items;
   guint       next;
-  guint       source_id;
+  guint64     serial;    /* first asked, first filled */
 } Fill;
 
 static void
@@ -444,26 +453,76 @@ fill_free (gpointer data)
 {
   Fill *fill = data;
 
-  g_clear_handle_id (&fill->source_id, g_source_remove);
   g_object_unref (fill->store);
   g_ptr_array_unref (fill->items);
   g_free (fill);
 }
 
-static gboolean
-fill_step_cb (gpointer data)
+/* What this frame may still add. */
+static guint
+fill_budget (ObdPage *self)
 {
-  Fill *fill = data;
-  ObdPagePrivate *priv = obd_page_get_instance_private (fill->page);
-  guint n = MIN (FILL_STEP, fill->items->len - fill->next);
+  ObdPagePrivate *priv = obd_page_get_instance_private (self);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  gint64 frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
 
-  g_list_store_splice (fill->store, g_list_model_get_n_items (G_LIST_MODEL (fill->store)), 0,
-                       fill->items->pdata + fill->next, n);
+  if (frame != priv->fill_frame)
+    {
+      priv->fill_frame = frame;
+      priv->fill_budget = FILL_PER_FRAME;
+    }
+  return priv->fill_budget;
+}
+
+/* Adds what the budget allows; TRUE when the fill is complete. */
+static gboolean
+fill_step (Fill *fill)
+{
+  ObdPagePrivate *priv = obd_page_get_instance_private (fill->page);
+  guint n = MIN (fill_budget (fill->page), fill->items->len - fill->next);
+
+  /* The first step replaces what the list showed, so it never blinks
+   * empty while it waits for its turn. */
+  if (fill->next == 0 && (n > 0 || fill->items->len == 0))
+    g_list_store_splice (fill->store, 0, g_list_model_get_n_items (G_LIST_MODEL (fill->store)),
+                         fill->items->pdata, n);
+  else if (n > 0)
+    g_list_store_splice (fill->store, g_list_model_get_n_items (G_LIST_MODEL (fill->store)), 0,
+                         fill->items->pdata + fill->next, n);
   fill->next += n;
-  if (fill->next < fill->items->len)
+  priv->fill_budget -= n;
+  return fill->next == fill->items->len;
+}
+
+static Fill *
+first_fill (ObdPage *self)
+{
+  ObdPagePrivate *priv = obd_page_get_instance_private (self);
+  GHashTableIter iter;
+  Fill *fill, *first = NULL;
+
+  g_hash_table_iter_init (&iter, priv->fills);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &fill))
+    if (first == NULL || fill->serial < first->serial)
+      first = fill;
+  return first;
+}
+
+static gboolean
+fill_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  ObdPage *self = OBD_PAGE (widget);
+  ObdPagePrivate *priv = obd_page_get_instance_private (self);
+  Fill *fill;
+
+  while (fill_budget (self) > 0 && (fill = first_fill (self)) != NULL)
+    if (fill_step (fill))
+      g_hash_table_remove (priv->fills, fill->store);
+  if (g_hash_table_size (priv->fills) > 0)
     return G_SOURCE_CONTINUE;
-  fill->source_id = 0;
-  g_hash_table_remove (priv->fills, fill->store);
+  priv->fill_tick_id = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -484,16 +543,17 @@ obd_page_fill_model (ObdPage    *self,
   fill->page = self;
   fill->store = g_object_ref (store);
   fill->items = g_ptr_array_ref (items);
-  fill->next = MIN (FILL_STEP, items->len);
-  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
-                       items->pdata, fill->next);
-  if (fill->next == items->len)
+  fill->serial = ++priv->fill_serial;
+  /* Behind earlier fills of this frame, not before them. */
+  if ((g_hash_table_size (priv->fills) > 0 && first_fill (self) != NULL) || !fill_step (fill))
     {
-      fill_free (fill);
+      g_hash_table_insert (priv->fills, store, fill);
+      if (priv->fill_tick_id == 0)
+        priv->fill_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb,
+                                                           NULL, NULL);
       return;
     }
-  fill->source_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, fill_step_cb, fill, NULL);
-  g_hash_table_insert (priv->fills, store, fill);
+  fill_free (fill);
 }
 
 /* Accessors ----------------------------------------------------------------- */
@@ -718,6 +778,11 @@ obd_page_dispose (GObject *object)
 
   if (priv->fills != NULL)
     g_hash_table_remove_all (priv->fills);
+  if (priv->fill_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), priv->fill_tick_id);
+      priv->fill_tick_id = 0;
+    }
   if (priv->loads != NULL)
     {
       g_hash_table_iter_init (&iter, priv->loads);

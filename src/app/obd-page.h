@@ -123,10 +123,10 @@ void             obd_page_write                  (ObdPage         *self,
                                                   ObdPageLoadFunc  callback,
                                                   gpointer         user_data);
 
-/* Replaces what store holds with items (of its item type): the first
- * few at once, the rest a few per idle, so a list of hundreds of rows
- * does not stall the window.  A later fill of the same store replaces
- * this one. */
+/* Replaces what store holds with items (of its item type), a few a
+ * frame over all the page's lists (the first ones at once), so no frame
+ * lays out more than a few new rows.  A later fill of the same store
+ * replaces this one. */
 void             obd_page_fill_model             (ObdPage      *self,
                                                   GListStore   *store,
                                                   GPtrArray    *items);

@@ -16,6 +16,7 @@
 #include "obd-app-resources.h"
 #include "obd-pid.h"
 #include "obd-readiness-page.h"
+#include "obd-row.h"
 
 struct _ObdReadinessPage
 {
@@ -145,21 +146,17 @@ monitor_row_new (const ObdSnapshot *snapshot,
   const ObdValue *complete = find_value (snapshot->readiness, complete_key);
   const ObdValue *cycle_enabled = find_value (snapshot->readiness_cycle, cycle_enabled_key);
   const ObdValue *cycle_complete = find_value (snapshot->readiness_cycle, cycle_complete_key);
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = obd_row_new ();
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), monitor_label (stem, available));
+  obd_row_set_title (OBD_ROW (row), monitor_label (stem, available));
   gtk_widget_add_css_class (row, "obd-monitor-row");
 
   if (available->value == 0.0)
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                               state_box_new (STATE_NONE, C_("monitor", "Not supported")));
+    obd_row_add_suffix (OBD_ROW (row), state_box_new (STATE_NONE, C_("monitor", "Not supported")));
   else if (complete != NULL && complete->value != 0.0)
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                               state_box_new (STATE_GOOD, C_("monitor", "Complete")));
+    obd_row_add_suffix (OBD_ROW (row), state_box_new (STATE_GOOD, C_("monitor", "Complete")));
   else
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                               state_box_new (STATE_WAITING, C_("monitor", "Incomplete")));
+    obd_row_add_suffix (OBD_ROW (row), state_box_new (STATE_WAITING, C_("monitor", "Incomplete")));
 
   /* PID 41 says what happened in the drive cycle under way, which tells a
    * mechanic whether the drive just done was enough. */
@@ -173,7 +170,7 @@ monitor_row_new (const ObdSnapshot *snapshot,
         text = _("This drive cycle: complete");
       else
         text = _("This drive cycle: incomplete");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+      obd_row_set_subtitle (OBD_ROW (row), text);
     }
 
   return row;
@@ -228,11 +225,10 @@ update_readiness (ObdReadinessPage *self,
 
   if (self->monitor_rows->len == 0)
     {
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = obd_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No readiness data"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   _("The vehicle did not report its monitor status."));
+      obd_row_set_title (OBD_ROW (row), _("No readiness data"));
+      obd_row_set_subtitle (OBD_ROW (row), _("The vehicle did not report its monitor status."));
       adw_preferences_group_add (self->monitors_group, row);
       g_ptr_array_add (self->monitor_rows, row);
       description = g_strdup (_("Every supported monitor must be complete before an "
@@ -343,17 +339,15 @@ static GtkWidget *
 test_row_new (const ObdMonitorResult *result,
               ObdUnitSystem           system)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = obd_row_new ();
   g_autofree char *subtitle = test_subtitle (result, system);
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), result->tid_name);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             result->passed
-                             ? state_box_new (STATE_GOOD, C_("test", "Passed"))
-                             : state_box_new (STATE_BAD, C_("test", "Failed")));
+  obd_row_set_title (OBD_ROW (row), result->tid_name);
+  obd_row_set_subtitle (OBD_ROW (row), subtitle);
+  obd_row_add_suffix (OBD_ROW (row),
+                      result->passed
+                      ? state_box_new (STATE_GOOD, C_("test", "Passed"))
+                      : state_box_new (STATE_BAD, C_("test", "Failed")));
   gtk_widget_add_css_class (row, result->passed ? "obd-test-passed" : "obd-test-failed");
   return row;
 }
@@ -480,22 +474,22 @@ update_tests (ObdReadinessPage  *self,
   if (!snapshot->monitors_supported || groups->len == 0)
     {
       GtkWidget *group = adw_preferences_group_new ();
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = obd_row_new ();
 
       adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
                                        _("On-Board Monitor Tests"));
       if (!snapshot->monitors_supported)
         {
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Not available"));
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                       _("This vehicle does not report test results in the "
-                                         "standard form, which needs a CAN bus."));
+          obd_row_set_title (OBD_ROW (row), _("Not available"));
+          obd_row_set_subtitle (OBD_ROW (row),
+                                _("This vehicle does not report test results in the "
+                                  "standard form, which needs a CAN bus."));
         }
       else
         {
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No test results"));
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                       _("The monitors have not run since codes were cleared."));
+          obd_row_set_title (OBD_ROW (row), _("No test results"));
+          obd_row_set_subtitle (OBD_ROW (row),
+                                _("The monitors have not run since codes were cleared."));
         }
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
       gtk_box_append (self->tests_box, group);
@@ -647,6 +641,7 @@ obd_readiness_page_class_init (ObdReadinessPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "readiness.refresh", NULL, refresh_action);
 
+  g_type_ensure (OBD_TYPE_ROW);
   /* Referencing the resource links it in from the static library. */
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -24,6 +24,15 @@ struct _ObdRecording
   gint64            session_id;
   gint64            vehicle_id;
   GError           *error;
+
+  /* What is written into the session beside its samples (the snapshot
+   * read at the start, the live alerts) goes through the store's thread
+   * and must be in before the recorder seals the session. */
+  GPtrArray        *alerts;          /* ObdAlertEvent: the set now raised */
+  gboolean          alerts_dirty;    /* not yet written into the session */
+  gboolean          alerts_writing;
+  guint             n_writes;        /* in flight */
+  GTask            *stop_task;       /* a stop waiting for them */
 };
 
 G_DEFINE_FINAL_TYPE (ObdRecording, obd_recording, G_TYPE_OBJECT)
@@ -133,6 +142,27 @@ store_snapshot_job (ObdStore      *store,
   return GINT_TO_POINTER (TRUE);
 }
 
+static void write_alerts  (ObdRecording *self);
+static void stop_recorder (ObdRecording *self);
+
+/* A write into the session ended: the next one, or the stop that waited. */
+static void
+write_done (ObdRecording *self,
+            const GError *error,
+            const char   *what)
+{
+  g_assert (self->n_writes > 0);
+  self->n_writes--;
+  /* After recording failed on its own (a full disk) its banner says so;
+   * every write after it failing too is no news. */
+  if (error != NULL && self->error == NULL)
+    g_signal_emit (self, signals[SIGNAL_STORE_ERROR], 0, what, error);
+  if (self->alerts_dirty && self->session_id != 0 && self->error == NULL)
+    write_alerts (self);
+  if (self->n_writes == 0 && self->stop_task != NULL)
+    stop_recorder (self);
+}
+
 static void
 on_snapshot_stored_cb (GObject      *source,
                        GAsyncResult *result,
@@ -141,10 +171,92 @@ on_snapshot_stored_cb (GObject      *source,
   g_autoptr(ObdRecording) self = data;
   g_autoptr(GError) error = NULL;
 
-  if (obd_store_service_run_finish (OBD_STORE_SERVICE (source), result, &error) == NULL)
-    g_signal_emit (self, signals[SIGNAL_STORE_ERROR], 0,
-                   _("The trouble codes and readiness found at the start could not be saved "
-                     "with the recording"), error);
+  obd_store_service_run_finish (OBD_STORE_SERVICE (source), result, &error);
+  write_done (self, error,
+              _("The trouble codes and readiness found at the start could not be saved "
+                "with the recording"));
+}
+
+/* Alerts ---------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64     session_id;
+  GPtrArray *alerts;
+} AlertsWrite;
+
+static void
+alerts_write_free (gpointer data)
+{
+  AlertsWrite *write = data;
+
+  g_ptr_array_unref (write->alerts);
+  g_free (write);
+}
+
+static gpointer
+store_alerts_job (ObdStore      *store,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  AlertsWrite *write = data;
+
+  if (!obd_diagnosis_store_session_alerts (store, write->session_id, write->alerts, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+on_alerts_stored_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr(ObdRecording) self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->alerts_writing = FALSE;
+  obd_store_service_run_finish (OBD_STORE_SERVICE (source), result, &error);
+  write_done (self, error, _("The live alerts could not be saved with the recording"));
+}
+
+/* One write in flight at a time, of the latest set: the store holds a
+ * session's alerts as a set, so only the last one matters. */
+static void
+write_alerts (ObdRecording *self)
+{
+  AlertsWrite *write;
+
+  if (self->alerts_writing)
+    return;
+  write = g_new0 (AlertsWrite, 1);
+  write->session_id = self->session_id;
+  write->alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_alert_event_free);
+  for (guint i = 0; self->alerts != NULL && i < self->alerts->len; i++)
+    g_ptr_array_add (write->alerts, obd_alert_event_copy (g_ptr_array_index (self->alerts, i)));
+  self->alerts_dirty = FALSE;
+  self->alerts_writing = TRUE;
+  self->n_writes++;
+  obd_store_service_write_async (self->store, "health", self->vehicle_id, store_alerts_job,
+                                 write, alerts_write_free, NULL, on_alerts_stored_cb,
+                                 g_object_ref (self));
+}
+
+void
+obd_recording_set_alerts (ObdRecording *self,
+                          GPtrArray    *active_alerts)
+{
+  g_return_if_fail (OBD_IS_RECORDING (self));
+  g_return_if_fail (active_alerts != NULL);
+
+  g_clear_pointer (&self->alerts, g_ptr_array_unref);
+  self->alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_alert_event_free);
+  for (guint i = 0; i < active_alerts->len; i++)
+    g_ptr_array_add (self->alerts, obd_alert_event_copy (g_ptr_array_index (active_alerts, i)));
+  if (self->started == 0 || self->session_id == 0 || self->error != NULL)
+    return;
+  self->alerts_dirty = TRUE;
+  write_alerts (self);
 }
 
 static void
@@ -180,9 +292,16 @@ on_recorder_started_cb (GObject      *source,
       copy->vehicle_id = write->vehicle_id;
       copy->session_id = id;
       copy->snapshot = g_steal_pointer (&write->snapshot);
+      self->n_writes++;
       obd_store_service_write_async (self->store, "session", write->vehicle_id,
                                      store_snapshot_job, copy, snapshot_write_free, NULL,
                                      on_snapshot_stored_cb, g_object_ref (self));
+    }
+  /* The alerts raised before the start are part of the session too. */
+  if (self->alerts != NULL && self->alerts->len > 0)
+    {
+      self->alerts_dirty = TRUE;
+      write_alerts (self);
     }
   obd_store_service_emit_changed (self->store, "session", write->vehicle_id);
   g_task_return_boolean (task, TRUE);
@@ -303,11 +422,28 @@ obd_recording_stop_async (ObdRecording        *self,
       return;
     }
 
-  /* Nothing read from now on belongs to the session. */
+  if (self->stop_task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("Recording is already stopping. Wait a moment."));
+      return;
+    }
+
+  /* Nothing read from now on belongs to the session; what is on its way
+   * to it (the snapshot, the alerts) goes in before it is sealed. */
   set_started (self, 0);
   set_busy (self, TRUE);
-  obd_recorder_stop_session_async (self->recorder, NULL, on_recorder_stopped_cb,
-                                   g_steal_pointer (&task));
+  self->stop_task = g_steal_pointer (&task);
+  if (self->n_writes == 0)
+    stop_recorder (self);
+}
+
+static void
+stop_recorder (ObdRecording *self)
+{
+  GTask *task = g_steal_pointer (&self->stop_task);
+
+  obd_recorder_stop_session_async (self->recorder, NULL, on_recorder_stopped_cb, task);
 }
 
 gboolean
@@ -396,6 +532,7 @@ obd_recording_finalize (GObject *object)
   ObdRecording *self = OBD_RECORDING (object);
 
   g_clear_error (&self->error);
+  g_clear_pointer (&self->alerts, g_ptr_array_unref);
 
   G_OBJECT_CLASS (obd_recording_parent_class)->finalize (object);
 }

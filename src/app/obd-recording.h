@@ -12,6 +12,7 @@
 
 #include <gio/gio.h>
 
+#include "obd-alerts.h"
 #include "obd-sample.h"
 #include "obd-snapshot.h"
 #include "obd-store-service.h"
@@ -53,6 +54,13 @@ void          obd_recording_stop_async      (ObdRecording        *self,
 gboolean      obd_recording_stop_finish     (ObdRecording        *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+
+/* The live alerts now raised (ObdAlertEvent, copied): while recording
+ * they are written into the session whenever they change, and the set at
+ * the stop is in before the session is sealed, so the session's report
+ * from the store is the one shown live. */
+void          obd_recording_set_alerts      (ObdRecording        *self,
+                                             GPtrArray           *active_alerts);
 
 /* Queues a batch while recording; does nothing otherwise. */
 void          obd_recording_push            (ObdRecording        *self,

@@ -61,6 +61,8 @@ enum
   PROP_SNAPSHOT,
   PROP_HEALTH,
   PROP_ACTIVE_ALERTS,
+  PROP_ALERT_THRESHOLDS,
+  PROP_ENGINE_RUNNING,
   PROP_RECORDING,
   PROP_RECORDING_BUSY,
   PROP_RECORDED_SAMPLES,
@@ -81,11 +83,9 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* Readings the live alerts need: polled in the background whatever the
- * pages show, so the alerts work in every view. */
-static const guint8 alert_pids[] = {
-  0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0C, 0x3C, 0x3D, 0x3E, 0x3F, 0x42, 0x5C,
-};
+/* The readings the live alerts need (obd_alert_get_watched_pids) are
+ * polled in the background whatever the pages show, so the alerts work
+ * in every view. */
 #define PRIORITY_ALERTS 1
 
 /* Which part answers for which property of the session. */
@@ -108,6 +108,8 @@ static const struct
   { PROP_SNAPSHOT, PART_VEHICLE, "snapshot" },
   { PROP_HEALTH, PART_VEHICLE, "health" },
   { PROP_ACTIVE_ALERTS, PART_LIVE, "active-alerts" },
+  { PROP_ALERT_THRESHOLDS, PART_LIVE, "thresholds" },
+  { PROP_ENGINE_RUNNING, PART_LIVE, "engine-running" },
   { PROP_RECORDING, PART_RECORDING, "recording" },
   { PROP_RECORDING_BUSY, PART_RECORDING, "busy" },
   { PROP_RECORDED_SAMPLES, PART_RECORDING, "recorded-samples" },
@@ -174,7 +176,10 @@ on_alert_cb (ObdSession          *self,
 static void
 on_active_alerts_cb (ObdSession *self)
 {
-  obd_vehicle_state_set_alerts (VEHICLE (self), obd_live_data_get_active_alerts (LIVE (self)));
+  GPtrArray *active = obd_live_data_get_active_alerts (LIVE (self));
+
+  obd_vehicle_state_set_alerts (VEHICLE (self), active);
+  obd_recording_set_alerts (RECORDING (self), active);
 }
 
 /* Reading the vehicle -------------------------------------------------------- */
@@ -500,6 +505,14 @@ obd_session_set_strategy (ObdSession  *self,
   obd_connection_set_strategy (LINK (self), strategy);
 }
 
+void
+obd_session_get_link_stats (ObdSession   *self,
+                            ObdLinkStats *out_stats)
+{
+  g_return_if_fail (OBD_IS_SESSION (self));
+  obd_connection_get_link_stats (LINK (self), out_stats);
+}
+
 GArray *
 obd_session_dup_supported_pids (ObdSession *self)
 {
@@ -517,7 +530,10 @@ obd_session_set_watched_pids (ObdSession   *self,
   g_autoptr(GArray) all_priorities = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) supported = NULL;
   gboolean watched[256] = { FALSE };
+  gboolean alerts_read[256] = { FALSE };
   guint background = PRIORITY_ALERTS;
+  const guint8 *alert_pids;
+  gsize n_alert_pids = 0;
 
   g_return_if_fail (OBD_IS_SESSION (self));
   g_return_if_fail (n_pids == 0 || pids != NULL);
@@ -541,12 +557,16 @@ obd_session_set_watched_pids (ObdSession   *self,
   for (guint i = 0; i < self->wanted_pids->len; i++)
     watched[g_array_index (self->wanted_pids, guint8, i)] = TRUE;
 
+  alert_pids = obd_alert_get_watched_pids (&n_alert_pids);
+  for (gsize i = 0; i < n_alert_pids; i++)
+    alerts_read[alert_pids[i]] = TRUE;
+
   supported = obd_connection_dup_supported_pids (LINK (self));
   for (guint i = 0; i < supported->len; i++)
     {
       guint8 pid = g_array_index (supported, guint8, i);
 
-      if (watched[pid] || memchr (alert_pids, pid, sizeof alert_pids) == NULL)
+      if (watched[pid] || !alerts_read[pid])
         continue;
       g_array_append_val (all_pids, pid);
       g_array_append_val (all_priorities, background);
@@ -730,6 +750,10 @@ obd_session_class_init (ObdSessionClass *klass)
   properties[PROP_SNAPSHOT] = g_param_spec_pointer ("snapshot", NULL, NULL, ro);
   properties[PROP_HEALTH] = g_param_spec_pointer ("health", NULL, NULL, ro);
   properties[PROP_ACTIVE_ALERTS] = g_param_spec_pointer ("active-alerts", NULL, NULL, ro);
+  properties[PROP_ALERT_THRESHOLDS] =
+    g_param_spec_pointer ("alert-thresholds", NULL, NULL, ro);
+  properties[PROP_ENGINE_RUNNING] =
+    g_param_spec_boolean ("engine-running", NULL, NULL, FALSE, ro);
   properties[PROP_RECORDING] = g_param_spec_boolean ("recording", NULL, NULL, FALSE, ro);
   properties[PROP_RECORDING_BUSY] =
     g_param_spec_boolean ("recording-busy", NULL, NULL, FALSE, ro);

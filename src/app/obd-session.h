@@ -58,6 +58,8 @@ ObdRecording    *obd_session_get_recorder        (ObdSession        *self);
  *   "snapshot"          pointer (ObdSnapshot*), NULL until the first read
  *   "health"            pointer (ObdHealthReport*), NULL until then
  *   "active-alerts"     pointer (GPtrArray of ObdAlertEvent)  (ObdLiveData)
+ *   "alert-thresholds"  pointer (ObdAlertThresholds), the limits in force
+ *   "engine-running"    boolean, which voltage limits apply
  *   "recording"         boolean                     (ObdRecording)
  *   "recording-busy"    boolean, a start or stop under way
  *   "recorded-samples"  guint64
@@ -91,6 +93,12 @@ const char      *obd_session_get_vehicle_title   (ObdSession        *self);
 double           obd_session_get_link_rate       (ObdSession        *self);
 void             obd_session_set_strategy        (ObdSession        *self,
                                                   ObdStrategy        strategy);
+
+/* How much of what came over the link was of use since connect (after a
+ * disconnect, the last connection's figures); see
+ * obd_connection_describe_link_stats() for words. */
+void             obd_session_get_link_stats      (ObdSession        *self,
+                                                  ObdLinkStats      *out_stats);
 
 /* Mode 01 PIDs the vehicle supports (guint8, sorted); empty if not connected. */
 GArray          *obd_session_dup_supported_pids  (ObdSession        *self);

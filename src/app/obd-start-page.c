@@ -57,28 +57,17 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* Titles for the simulator's scenarios; the simulator gives a key and a
- * one-line story, the list wants a short name. */
-static const struct
-{
-  const char *name;
-  const char *title;
-} scenario_titles[] = {
-  { "healthy-idle", N_("Healthy, idling") },
-  { "driving-cycle", N_("Driving cycle") },
-  { "misfire", N_("Misfire") },
-  { "overheating", N_("Overheating") },
-  { "lean-mixture", N_("Lean mixture") },
-  { "failing-catalyst", N_("Failing catalyst") },
-  { "weak-battery", N_("Weak battery") },
-};
-
+/* A scenario's short title, from the simulator's own table (translated
+ * there); an unknown key is shown as it is. */
 static const char *
 scenario_title (const char *name)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (scenario_titles); i++)
-    if (g_strcmp0 (scenario_titles[i].name, name) == 0)
-      return _(scenario_titles[i].title);
+  gsize n_scenarios;
+  const ObdSimScenarioInfo *scenarios = obd_sim_list_scenarios (&n_scenarios);
+
+  for (gsize i = 0; i < n_scenarios; i++)
+    if (g_strcmp0 (scenarios[i].name, name) == 0)
+      return _(scenarios[i].title);
   return name;
 }
 
@@ -242,7 +231,7 @@ setup_scenarios (ObdStartPage *self)
   g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
 
   for (gsize i = 0; i < n_scenarios; i++)
-    gtk_string_list_append (model, scenario_title (scenarios[i].name));
+    gtk_string_list_append (model, _(scenarios[i].title));
   adw_combo_row_set_model (self->scenario_row, G_LIST_MODEL (model));
   adw_combo_row_set_selected (self->scenario_row, 0);
   on_scenario_row_selected_cb (self);

@@ -4,9 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Everything shown comes from the store, read on the store's thread
- * whenever the vehicle or the store changes, except the control units,
- * which only a connected car can tell (its Mode 09 answers in the
- * session's snapshot).  Every change goes through the store's editing
+ * whenever the vehicle or the store changes, except what only a connected
+ * car can tell: its control units (its Mode 09 answers in the session's
+ * snapshot), the check just made (the session's health report, else the
+ * one from the store, as the fleet list shows it) and the adapter link.  Every change goes through the store's editing
  * functions so that it reaches the sync outbox; a change that fails says
  * why in a toast, and the form's text is kept.
  */
@@ -17,9 +18,13 @@
 #include <math.h>
 
 #include "obd-app-resources.h"
+#include "obd-diagnosis.h"
+#include "obd-health-view.h"
 #include "obd-item-row.h"
 #include "obd-maintenance.h"
 #include "obd-mode09.h"
+#include "obd-row.h"
+#include "obd-service-plan.h"
 #include "obd-vehicle-page.h"
 #include "obd-vin.h"
 
@@ -29,6 +34,7 @@ struct _ObdVehiclePage
 
   /* The vehicle shown, as last read; NULL when none. */
   ObdStoreVehicle *vehicle;
+  ObdHealthReport *stored_report; /* its report from the store, as last read */
   GListStore     *ecus;          /* ObdRowItem */
   GListStore     *maintenance;   /* ObdRowItem */
   GListStore     *notes;         /* ObdRowItem */
@@ -36,17 +42,23 @@ struct _ObdVehiclePage
 
   GtkStack       *stack;
   AdwStatusPage  *unavailable_page;
-  AdwActionRow   *model_row;
-  AdwActionRow   *vin_row;
-  AdwActionRow   *plate_row;
-  AdwActionRow   *owner_row;
-  AdwActionRow   *odometer_row;
+  ObdRow         *model_row;
+  ObdRow         *vin_row;
+  ObdRow         *plate_row;
+  ObdRow         *owner_row;
+  ObdRow         *odometer_row;
+  GtkWidget      *health_group;
+  AdwExpanderRow *health_row;
+  GtkImage       *health_icon;
+  GtkLabel       *health_explanation;
+  ObdRow         *link_row;
+  GtkLabel       *link_quality_label;
   GtkWidget      *vin_group;
-  AdwActionRow   *check_row;
+  ObdRow         *check_row;
   GtkImage       *check_icon;
-  AdwActionRow   *year_row;
-  AdwActionRow   *country_row;
-  AdwActionRow   *maker_row;
+  ObdRow         *year_row;
+  ObdRow         *country_row;
+  ObdRow         *maker_row;
   GtkListBox     *ecu_list;
   GtkMenuButton  *add_maintenance_button;
   GtkListBox     *maintenance_list;
@@ -84,10 +96,10 @@ format_date (gint64 time_us)
 }
 
 static void
-set_subtitle (AdwActionRow *row,
+set_subtitle (ObdRow       *row,
               const char   *text)
 {
-  adw_action_row_set_subtitle (row, text != NULL && *text != '\0' ? text : "—");
+  obd_row_set_subtitle (row, text != NULL && *text != '\0' ? text : "—");
 }
 
 /* The custom-item dialog asks for months: an average month. */
@@ -263,38 +275,10 @@ update_ecus (ObdVehiclePage *self)
       g_object_set (item, "subtitle-lines", 0, NULL);
       g_ptr_array_add (items, item);
     }
-  g_list_store_splice (self->ecus, 0, g_list_model_get_n_items (G_LIST_MODEL (self->ecus)),
-                       items->pdata, items->len);
+  obd_page_fill_model (OBD_PAGE (self), self->ecus, items);
 }
 
 /* Maintenance --------------------------------------------------------- */
-
-static void
-forecast_item (ObdVehiclePage                *self,
-               const ObdStoreMaintenanceItem *item,
-               ObdServiceForecast            *forecast)
-{
-  ObdServiceItem service = { 0 };
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  GDate today;
-
-  service.interval_km = (double) item->interval_km;
-  service.interval_days = (guint) MAX (item->interval_days, 0);
-  service.last_done_km = (double) item->last_done_km;
-  g_date_clear (&service.last_done_date, 1);
-  if (item->last_done_us > 0)
-    {
-      g_autoptr(GDateTime) done = g_date_time_new_from_unix_local (item->last_done_us /
-                                                                   G_USEC_PER_SEC);
-      g_date_set_dmy (&service.last_done_date, g_date_time_get_day_of_month (done),
-                      g_date_time_get_month (done), g_date_time_get_year (done));
-    }
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
-
-  obd_service_forecast (&service, (double) self->vehicle->odometer_km, &today, NAN, forecast);
-}
 
 static char *
 describe_forecast (ObdVehiclePage                *self,
@@ -333,8 +317,13 @@ describe_forecast (ObdVehiclePage                *self,
         g_string_append (text, " · ");
       g_string_append_printf (text, _("by %s"), date);
     }
+  /* One-off work not done yet is due now; an interval with nothing to
+   * count from (no odometer, never done) is not known to be due. */
   if (text->len == 0)
-    g_string_append (text, _("Due now"));
+    g_string_append (text, f->status == OBD_SERVICE_STATUS_DUE
+                             ? _("Due now")
+                             : _("Not enough to go by: enter the odometer reading, or when it "
+                                 "was last done"));
   if (item->last_done_us > 0)
     {
       g_autofree char *date = format_date (item->last_done_us);
@@ -347,6 +336,13 @@ describe_forecast (ObdVehiclePage                *self,
       g_string_append (text, _("Never recorded as done"));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* A forecast with no dimension to count is no "OK". */
+static gboolean
+forecast_known (const ObdServiceForecast *f)
+{
+  return f->status != OBD_SERVICE_STATUS_OK || f->by_distance || f->by_time;
 }
 
 static const char *
@@ -366,27 +362,32 @@ status_css_class (ObdServiceStatus status)
 }
 
 static void
-update_maintenance (ObdVehiclePage *self,
-                    GPtrArray      *items)
+update_maintenance (ObdVehiclePage       *self,
+                    const ObdServicePlan *plan)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 now = g_get_real_time ();
 
-  for (guint i = 0; i < items->len; i++)
+  for (guint i = 0; i < plan->items->len; i++)
     {
-      const ObdStoreMaintenanceItem *item = g_ptr_array_index (items, i);
+      const ObdStoreMaintenanceItem *item = g_ptr_array_index (plan->items, i);
       ObdServiceForecast forecast;
       g_autofree char *subtitle = NULL;
       g_autofree char *a11y = NULL;
       ObdRowItem *row;
+      gboolean known;
 
-      forecast_item (self, item, &forecast);
+      /* The one forecast of the owner view and the fleet list. */
+      obd_service_plan_forecast (plan, item, now, &forecast);
+      known = forecast_known (&forecast);
       subtitle = describe_forecast (self, item, &forecast);
       a11y = g_strdup_printf (_("Mark “%s” as done today"), item->title);
       row = obd_row_item_new (item->id, item->title, subtitle);
       g_object_set (row,
                     "subtitle-lines", 0,
-                    "badge", obd_service_status_get_label (forecast.status),
-                    "badge-class", status_css_class (forecast.status),
+                    "badge", known ? obd_service_status_get_label (forecast.status)
+                                   : C_("service status", "Unknown"),
+                    "badge-class", known ? status_css_class (forecast.status) : NULL,
                     "action-name", "vehicle.complete-maintenance",
                     "action-icon", "object-select-symbolic",
                     "action-label", a11y,
@@ -447,9 +448,9 @@ update_notes (ObdVehiclePage *self,
 
 typedef struct
 {
-  ObdStoreVehicle *vehicle;
-  GPtrArray       *maintenance;
+  ObdServicePlan  *plan;       /* the vehicle, its items and odometer history */
   GPtrArray       *notes;
+  ObdHealthReport *report;     /* from the store: what the fleet list shows */
 } Loaded;
 
 static void
@@ -457,9 +458,9 @@ loaded_free (gpointer data)
 {
   Loaded *loaded = data;
 
-  g_clear_pointer (&loaded->vehicle, obd_store_vehicle_free);
-  g_clear_pointer (&loaded->maintenance, g_ptr_array_unref);
+  g_clear_pointer (&loaded->plan, obd_service_plan_free);
   g_clear_pointer (&loaded->notes, g_ptr_array_unref);
+  g_clear_pointer (&loaded->report, obd_health_report_free);
   g_free (loaded);
 }
 
@@ -472,14 +473,72 @@ load_job (ObdStore      *store,
   gint64 id = *(gint64 *) data;
   Loaded *loaded = g_new0 (Loaded, 1);
 
-  if ((loaded->vehicle = obd_store_get_vehicle (store, id, error)) == NULL ||
-      (loaded->maintenance = obd_store_list_maintenance_items (store, id, error)) == NULL ||
-      (loaded->notes = obd_store_list_notes (store, id, 0, error)) == NULL)
+  if ((loaded->plan = obd_service_plan_load (store, id, error)) == NULL ||
+      (loaded->notes = obd_store_list_notes (store, id, 0, error)) == NULL ||
+      (loaded->report = obd_diagnosis_evaluate_stored (store, id, error)) == NULL)
     {
       loaded_free (loaded);
       return NULL;
     }
   return loaded;
+}
+
+/* Health -------------------------------------------------------------- */
+
+/* The session's check describes the car on the bench: only this car's. */
+static gboolean
+shows_session_car (ObdVehiclePage *self)
+{
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+
+  return session != NULL && self->vehicle != NULL && obd_page_get_connected (OBD_PAGE (self)) &&
+         obd_session_get_vehicle_id (session) == self->vehicle->id;
+}
+
+static void
+update_health (ObdVehiclePage *self)
+{
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+  const ObdHealthReport *report = NULL;
+  const char *source = NULL;
+
+  if (shows_session_car (self) && obd_session_get_health (session) != NULL)
+    {
+      report = obd_session_get_health (session);
+      source = _("From the check just now");
+    }
+  else if (self->stored_report != NULL)
+    {
+      report = self->stored_report;
+      source = _("From the recorded history");
+    }
+  gtk_widget_set_visible (self->health_group, report != NULL);
+  if (report != NULL)
+    obd_health_view_show_report (self->health_row, self->health_icon, self->health_explanation,
+                                 report, source);
+}
+
+static void
+update_link (ObdVehiclePage *self)
+{
+  ObdLinkStats stats;
+  g_autofree char *summary = NULL;
+  g_autofree char *details = NULL;
+  const char *style_class = NULL;
+  gboolean shown = shows_session_car (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->link_row), shown);
+  if (!shown)
+    return;
+  obd_session_get_link_stats (obd_page_get_session (OBD_PAGE (self)), &stats);
+  details = obd_connection_describe_link_stats (&stats, &summary, &style_class);
+  obd_row_set_subtitle (self->link_row, details);
+  gtk_label_set_label (self->link_quality_label, summary);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->link_quality_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->link_quality_label), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->link_quality_label), "error");
+  if (style_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->link_quality_label), style_class);
 }
 
 static void
@@ -503,6 +562,7 @@ on_loaded_cb (ObdPage      *page,
   Loaded *loaded = result;
 
   g_clear_pointer (&self->vehicle, obd_store_vehicle_free);
+  g_clear_pointer (&self->stored_report, obd_health_report_free);
   if (loaded == NULL)
     {
       /* A vehicle removed meanwhile is simply not there any more. */
@@ -514,12 +574,15 @@ on_loaded_cb (ObdPage      *page,
       return;
     }
 
-  self->vehicle = g_steal_pointer (&loaded->vehicle);
+  self->vehicle = g_steal_pointer (&loaded->plan->vehicle);
+  self->stored_report = g_steal_pointer (&loaded->report);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "vehicle.edit",
                                  obd_page_get_store_writable (page));
   update_identity (self);
+  update_health (self);
+  update_link (self);
   update_ecus (self);
-  update_maintenance (self, loaded->maintenance);
+  update_maintenance (self, loaded->plan);
   update_notes (self, loaded->notes);
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
@@ -1005,17 +1068,22 @@ obd_vehicle_page_store_changed (ObdPage    *page,
                                 const char *what,
                                 gint64      vehicle_id)
 {
+  /* Codes, recorded sessions and their inputs change the stored report. */
   if (g_str_equal (what, "vehicle") || g_str_equal (what, "maintenance") ||
-      g_str_equal (what, "note"))
+      g_str_equal (what, "note") || g_str_equal (what, "dtc") || g_str_equal (what, "session") ||
+      g_str_equal (what, "health"))
     obd_vehicle_page_reload (OBD_VEHICLE_PAGE (page));
 }
 
-/* The control units follow the car on the bench. */
+/* The control units, the check and the link follow the car on the bench. */
 static void
 on_snapshot_cb (ObdVehiclePage *self)
 {
-  if (self->vehicle != NULL)
-    update_ecus (self);
+  if (self->vehicle == NULL)
+    return;
+  update_ecus (self);
+  update_health (self);
+  update_link (self);
 }
 
 static void
@@ -1024,6 +1092,7 @@ obd_vehicle_page_dispose (GObject *object)
   ObdVehiclePage *self = OBD_VEHICLE_PAGE (object);
 
   g_clear_pointer (&self->vehicle, obd_store_vehicle_free);
+  g_clear_pointer (&self->stored_report, obd_health_report_free);
   obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_VEHICLE_PAGE);
 
   G_OBJECT_CLASS (obd_vehicle_page_parent_class)->dispose (object);
@@ -1055,6 +1124,7 @@ obd_vehicle_page_class_init (ObdVehiclePageClass *klass)
   page_class->units_changed = obd_vehicle_page_vehicle_changed;
   page_class->store_changed = obd_vehicle_page_store_changed;
 
+  g_type_ensure (OBD_TYPE_ROW);
   /* Referencing the resource links it in from the static library. */
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
@@ -1066,6 +1136,12 @@ obd_vehicle_page_class_init (ObdVehiclePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, plate_row);
   gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, owner_row);
   gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, odometer_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, health_group);
+  gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, health_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, health_icon);
+  gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, health_explanation);
+  gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, link_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, link_quality_label);
   gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, vin_group);
   gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, check_row);
   gtk_widget_class_bind_template_child (widget_class, ObdVehiclePage, check_icon);
@@ -1111,6 +1187,13 @@ obd_vehicle_page_init (ObdVehiclePage *self)
   g_signal_group_connect_object (signals, "notify::snapshot", G_CALLBACK (on_snapshot_cb), self,
                                  G_CONNECT_SWAPPED);
   g_signal_group_connect_object (signals, "notify::state", G_CALLBACK (on_snapshot_cb), self,
+                                 G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (signals, "notify::health", G_CALLBACK (update_health), self,
+                                 G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (signals, "notify::vehicle-id", G_CALLBACK (on_snapshot_cb),
+                                 self, G_CONNECT_SWAPPED);
+  /* About once a second while connected. */
+  g_signal_group_connect_object (signals, "notify::link-rate", G_CALLBACK (update_link), self,
                                  G_CONNECT_SWAPPED);
 }
 

@@ -25,7 +25,9 @@ struct _ObdVehicleState
   ObdSnapshot      *snapshot;
   ObdHealthReport  *health;
   guint             health_serial;   /* of the latest evaluation asked for */
-  GPtrArray        *alerts;          /* borrowed from the live data */
+  GPtrArray        *alerts;          /* a ref of the live data's set (replaced, never
+                                      * changed, when alerts change) */
+  GPtrArray        *trends;          /* ObdTrendResult of the vehicle, from the store */
   gint64            vehicle_id;
   char             *vehicle_title;
   char             *stored_title;    /* from the vehicle's row; NULL until read */
@@ -53,6 +55,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void read_vehicle (ObdVehicleState *self);
+static void read_trends  (ObdVehicleState *self);
 
 /* Title and health ---------------------------------------------------------- */
 
@@ -102,6 +105,7 @@ typedef struct
 {
   ObdSnapshot *snapshot;
   GPtrArray   *alerts;
+  GPtrArray   *trends;   /* shared read-only with the main thread */
   guint        serial;
 } Judge;
 
@@ -112,6 +116,7 @@ judge_free (gpointer data)
 
   obd_snapshot_free (judge->snapshot);
   g_ptr_array_unref (judge->alerts);
+  g_clear_pointer (&judge->trends, g_ptr_array_unref);
   g_free (judge);
 }
 
@@ -123,7 +128,10 @@ judge_thread (GTask        *task,
 {
   Judge *judge = data;
 
-  g_task_return_pointer (task, obd_diagnosis_evaluate (judge->snapshot, judge->alerts),
+  /* With the vehicle's trends: the report the fleet list and the history
+   * compute from the store for the same inputs. */
+  g_task_return_pointer (task, obd_diagnosis_evaluate_full (judge->snapshot, judge->alerts,
+                                                            judge->trends),
                          (GDestroyNotify) obd_health_report_free);
 }
 
@@ -161,6 +169,7 @@ update_health (ObdVehicleState *self)
   judge->alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_alert_event_free);
   for (guint i = 0; self->alerts != NULL && i < self->alerts->len; i++)
     g_ptr_array_add (judge->alerts, obd_alert_event_copy (g_ptr_array_index (self->alerts, i)));
+  judge->trends = self->trends != NULL ? g_ptr_array_ref (self->trends) : NULL;
   judge->serial = ++self->health_serial;
   task = g_task_new (self, NULL, on_judged_cb, NULL);
   g_task_set_task_data (task, judge, judge_free);
@@ -175,8 +184,10 @@ set_vehicle_id (ObdVehicleState *self,
     return;
   self->vehicle_id = vehicle_id;
   g_clear_pointer (&self->stored_title, g_free);
+  g_clear_pointer (&self->trends, g_ptr_array_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VEHICLE_ID]);
   read_vehicle (self);
+  read_trends (self);
   update_title (self);
 }
 
@@ -186,6 +197,7 @@ typedef struct
 {
   ObdVehicleState *self;
   guint            generation;
+  gint64           vehicle_id;  /* the vehicle asked about, where it matters */
   const char      *what;    /* for ::store-error */
 } Pending;
 
@@ -269,12 +281,61 @@ read_vehicle (ObdVehicleState *self)
                                NULL, on_vehicle_read_cb, pending_new (self, NULL));
 }
 
+/* The trends of the vehicle's readings over its recorded sessions: a
+ * recording that ends adds a point. */
+static gpointer
+read_trends_job (ObdStore      *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  return obd_diagnosis_list_trends (store, *(gint64 *) data, error);
+}
+
+static void
+on_trends_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(Pending) pending = data;
+  g_autoptr(GPtrArray) trends = pending_finish (pending, source, result);
+  ObdVehicleState *self = pending->self;
+
+  if (trends == NULL || pending->generation != self->generation ||
+      pending->vehicle_id != self->vehicle_id)
+    return;
+  g_clear_pointer (&self->trends, g_ptr_array_unref);
+  self->trends = g_steal_pointer (&trends);
+  update_health (self);
+}
+
+static void
+read_trends (ObdVehicleState *self)
+{
+  Pending *pending;
+
+  if (self->store == NULL || self->vehicle_id == 0 ||
+      obd_store_service_get_state (self->store) == OBD_STORE_SERVICE_FAILED)
+    return;
+  pending = pending_new (self, N_("The trends of the vehicle’s readings could not be read "
+                                  "from the local history"));
+  pending->vehicle_id = self->vehicle_id;
+  obd_store_service_run_async (self->store, read_trends_job,
+                               g_memdup2 (&self->vehicle_id, sizeof self->vehicle_id), g_free,
+                               (GDestroyNotify) g_ptr_array_unref, G_PRIORITY_LOW,
+                               NULL, on_trends_read_cb, pending);
+}
+
 static void
 on_store_changed_cb (ObdVehicleState *self,
                      const char      *what,
                      gint64           vehicle_id)
 {
-  if (vehicle_id == 0 || vehicle_id == self->vehicle_id)
+  if (vehicle_id != 0 && vehicle_id != self->vehicle_id)
+    return;
+  if (g_str_equal (what, "session"))
+    read_trends (self);
+  else
     read_vehicle (self);
 }
 
@@ -599,6 +660,11 @@ obd_vehicle_state_set_alerts (ObdVehicleState *self,
 {
   g_return_if_fail (OBD_IS_VEHICLE_STATE (self));
 
+  /* A ref: an answer from the store may judge again after the live data
+   * (and the set it held) are gone. */
+  if (active_alerts != NULL)
+    g_ptr_array_ref (active_alerts);
+  g_clear_pointer (&self->alerts, g_ptr_array_unref);
   self->alerts = active_alerts;
   update_health (self);
 }
@@ -650,6 +716,8 @@ obd_vehicle_state_finalize (GObject *object)
 
   g_clear_pointer (&self->snapshot, obd_snapshot_free);
   g_clear_pointer (&self->health, obd_health_report_free);
+  g_clear_pointer (&self->trends, g_ptr_array_unref);
+  g_clear_pointer (&self->alerts, g_ptr_array_unref);
   g_free (self->vehicle_title);
   g_free (self->stored_title);
 
@@ -723,6 +791,8 @@ obd_vehicle_state_new (ObdStoreService *store)
     {
       self->store = g_object_ref (store);
       g_signal_connect_object (store, "changed::vehicle", G_CALLBACK (on_store_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "changed::session", G_CALLBACK (on_store_changed_cb),
                                self, G_CONNECT_SWAPPED);
     }
   return self;

@@ -43,7 +43,8 @@ void                   obd_vehicle_state_reset         (ObdVehicleState     *sel
  * holds: the vehicle by its VIN, the codes into its history. */
 void                   obd_vehicle_state_apply         (ObdVehicleState     *self,
                                                         ObdSnapshot         *fresh);
-/* The live alerts now raised, for the health report (borrowed). */
+/* The live alerts now raised, for the health report (a ref is kept; the
+ * array must not change afterwards). */
 void                   obd_vehicle_state_set_alerts    (ObdVehicleState     *self,
                                                         GPtrArray           *active_alerts);
 

@@ -18,7 +18,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "obd-app-enum-types.h"
 #include "obd-app-resources.h"
+#include "obd-app-settings.h"
 #include "obd-codes-page.h"
 #include "obd-fleet-page.h"
 #include "obd-history-page.h"
@@ -28,13 +30,6 @@
 #include "obd-readiness-page.h"
 #include "obd-vehicle-page.h"
 #include "obd-window.h"
-
-typedef enum
-{
-  ROLE_MECHANIC = 0,
-  ROLE_FLEET,
-  ROLE_OWNER,
-} Role;
 
 typedef struct
 {
@@ -74,14 +69,14 @@ struct _ObdWindow
   ObdSession           *session;
   GSettings            *settings;
   GSignalGroup         *session_signals;
-  Role                  role;
+  ObdRole               role;
   GHashTable           *pages;         /* name → page widget of the role view */
   GHashTable           *slots;         /* name → AdwBin holding the page's place */
   GHashTable           *role_pages[3]; /* the above, per role */
   GHashTable           *role_slots[3];
   gboolean              built[3];      /* the role's view exists */
   guint                 rate_timeout_id;
-  GtkLabel             *status_values[5];
+  GtkLabel             *status_values[6];
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -135,6 +130,7 @@ enum
   STATUS_ADAPTER,
   STATUS_CONNECTION,
   STATUS_RATE,
+  STATUS_LINK,
 };
 
 static const char *role_view_names[] = { "mechanic", "fleet", "owner" };
@@ -300,14 +296,14 @@ build_role_view (ObdWindow *self)
 
   switch (self->role)
     {
-    case ROLE_MECHANIC:
+    case OBD_ROLE_MECHANIC:
       for (guint i = 0; i < G_N_ELEMENTS (mechanic_pages); i++)
         add_slot (self, self->mechanic_stack, &mechanic_pages[i]);
       break;
-    case ROLE_FLEET:
+    case OBD_ROLE_FLEET:
       build_fleet_view (self);
       break;
-    case ROLE_OWNER:
+    case OBD_ROLE_OWNER:
       for (guint i = 0; i < G_N_ELEMENTS (owner_pages); i++)
         add_slot (self, self->owner_stack, &owner_pages[i]);
       break;
@@ -319,18 +315,16 @@ build_role_view (ObdWindow *self)
 static void
 read_role (ObdWindow *self)
 {
-  Role role = self->settings != NULL ? (Role) g_settings_get_enum (self->settings, "role")
-                                     : ROLE_MECHANIC;
-
-  if (role > ROLE_OWNER)
-    role = ROLE_MECHANIC;
-  self->role = role;
+  self->role = self->settings != NULL
+               ? (ObdRole) obd_app_settings_get_enum (self->settings, "role", OBD_TYPE_ROLE,
+                                                      OBD_ROLE_MECHANIC)
+               : OBD_ROLE_MECHANIC;
 }
 
 static void
 on_role_changed_cb (ObdWindow *self)
 {
-  Role old_role = self->role;
+  ObdRole old_role = self->role;
 
   read_role (self);
   if (old_role != self->role)
@@ -365,6 +359,23 @@ set_status_value (ObdWindow  *self,
   gtk_label_set_text (self->status_values[row], value != NULL && *value != '\0' ? value : "—");
 }
 
+/* What came over the link, in words a mechanic can act on: a poor link
+ * is a loose plug, a clone adapter or a noisy Bluetooth pairing. */
+static void
+update_link_quality (ObdWindow *self)
+{
+  ObdLinkStats stats;
+  g_autofree char *summary = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *text = NULL;
+
+  obd_session_get_link_stats (self->session, &stats);
+  details = obd_connection_describe_link_stats (&stats, &summary, NULL);
+  /* Translators: the link quality in one word, then what it is made of */
+  text = g_strdup_printf (_("%s. %s"), summary, details);
+  set_status_value (self, STATUS_LINK, text);
+}
+
 static void
 update_rate (ObdWindow *self)
 {
@@ -376,6 +387,7 @@ update_rate (ObdWindow *self)
   rate = g_strdup_printf (_("%.0f values/s"), obd_session_get_link_rate (self->session));
   gtk_label_set_text (self->rate_label, rate);
   set_status_value (self, STATUS_RATE, rate);
+  update_link_quality (self);
 }
 
 /* The rate changes with every batch of samples; a label that changes more
@@ -464,6 +476,7 @@ build_status_grid (ObdWindow *self)
 {
   static const char *keys[] = {
     N_("Vehicle"), N_("Protocol"), N_("Adapter"), N_("Connection"), N_("Reading"),
+    N_("Link quality"),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
@@ -878,8 +891,8 @@ obd_window_init (ObdWindow *self)
       self->role_pages[i] = g_hash_table_new (g_str_hash, g_str_equal);
       self->role_slots[i] = g_hash_table_new (g_str_hash, g_str_equal);
     }
-  self->pages = self->role_pages[ROLE_MECHANIC];
-  self->slots = self->role_slots[ROLE_MECHANIC];
+  self->pages = self->role_pages[OBD_ROLE_MECHANIC];
+  self->slots = self->role_slots[OBD_ROLE_MECHANIC];
 
   gtk_widget_init_template (GTK_WIDGET (self));
   build_status_grid (self);
@@ -987,9 +1000,9 @@ obd_window_show_page (ObdWindow  *self,
   page = ensure_page (self, name);
   if (page == NULL)
     return;
-  if (self->role == ROLE_MECHANIC)
+  if (self->role == OBD_ROLE_MECHANIC)
     adw_view_stack_set_visible_child_name (self->mechanic_stack, name);
-  else if (self->role == ROLE_OWNER)
+  else if (self->role == OBD_ROLE_OWNER)
     adw_view_stack_set_visible_child_name (self->owner_stack, name);
 }
 

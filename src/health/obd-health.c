@@ -270,6 +270,7 @@ add_deduction (GArray            *deductions,
                ObdSeverity  severity,
                gboolean           confirmed,
                double             points,
+               const char        *subject,
                char              *reason)
 {
   ObdHealthDeduction d = {
@@ -279,6 +280,7 @@ add_deduction (GArray            *deductions,
     .confirmed = confirmed,
     .points = CLAMP (points, 0.0, 100.0),
     .reason = reason,
+    .subject = g_strdup (subject),
   };
 
   g_array_append_val (deductions, d);
@@ -290,6 +292,7 @@ clear_deduction (gpointer data)
   ObdHealthDeduction *d = data;
 
   g_clear_pointer (&d->reason, g_free);
+  g_clear_pointer (&d->subject, g_free);
 }
 
 static int
@@ -344,7 +347,8 @@ add_codes (const ObdHealthInput *input,
                                   severity_word (code->severity), code_kind_word (code->kind));
 
       add_deduction (deductions, system, OBD_HEALTH_ITEM_CODE, code->severity,
-                     code->kind != OBD_HEALTH_CODE_PENDING, code_points (code), reason);
+                     code->kind != OBD_HEALTH_CODE_PENDING, code_points (code), code->code,
+                     reason);
     }
 }
 
@@ -369,7 +373,7 @@ add_tests (const ObdHealthInput *input,
 
       add_deduction (deductions, obd_health_system_for_mode06_mid (test->mid),
                      OBD_HEALTH_ITEM_TEST, OBD_SEVERITY_WARNING, TRUE,
-                     TEST_FAILED_POINTS, reason);
+                     TEST_FAILED_POINTS, NULL, reason);
     }
 }
 
@@ -394,7 +398,7 @@ add_alerts (const ObdHealthInput *input,
 
       what = alert->title != NULL && *alert->title != '\0' ? alert->title : alert->key;
       add_deduction (deductions, obd_health_system_for_pid_key (alert->key),
-                     OBD_HEALTH_ITEM_ALERT, alert->severity, TRUE, points,
+                     OBD_HEALTH_ITEM_ALERT, alert->severity, TRUE, points, alert->key,
                      /* Translators: "Live alert: Engine overheating (critical)" */
                      g_strdup_printf (_("Live alert: %s (%s)"), what,
                                       severity_word (alert->severity)));
@@ -434,7 +438,7 @@ add_readiness (const ObdHealthInput *input,
                                              "car has been driven", n),
                                 n, names->str);
       add_deduction (deductions, OBD_HEALTH_SYSTEM_EMISSIONS, OBD_HEALTH_ITEM_READINESS,
-                     OBD_SEVERITY_INFO, FALSE, 0.0, reason);
+                     OBD_SEVERITY_INFO, FALSE, 0.0, NULL, reason);
       return;
     }
 
@@ -444,7 +448,7 @@ add_readiness (const ObdHealthInput *input,
                             n, names->str);
   add_deduction (deductions, OBD_HEALTH_SYSTEM_EMISSIONS, OBD_HEALTH_ITEM_READINESS,
                  OBD_SEVERITY_INFO, FALSE,
-                 MIN (MONITOR_POINTS * n, MONITORS_MAX_POINTS), reason);
+                 MIN (MONITOR_POINTS * n, MONITORS_MAX_POINTS), NULL, reason);
 }
 
 static void
@@ -464,7 +468,7 @@ add_trends (const ObdHealthInput *input,
         reason = g_strdup_printf (_("Unusual trend in %s"), trend->key);
       add_deduction (deductions, obd_health_system_for_pid_key (trend->key),
                      OBD_HEALTH_ITEM_TREND, OBD_SEVERITY_INFO, FALSE,
-                     TREND_POINTS, reason);
+                     TREND_POINTS, trend->key, reason);
     }
 }
 

@@ -219,6 +219,10 @@ typedef struct
                                   * incomplete after a clear" */
   char              *reason;     /* translated, "P0301 Cylinder 1 Misfire
                                   * Detected (critical, stored)" */
+  char              *subject;    /* what it is about, for views that say
+                                  * more of it: the code ("P0301") of a
+                                  * CODE, the reading's PID key of an
+                                  * ALERT or TREND; NULL otherwise */
 } ObdHealthDeduction;
 
 typedef struct

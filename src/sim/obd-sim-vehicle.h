@@ -25,6 +25,7 @@ typedef struct _ObdSimVehicle ObdSimVehicle;
 typedef struct
 {
   const char *name;         /* scenario key, e.g. "misfire" */
+  const char *title;        /* a few words, English, translatable: "Misfire" */
   const char *description;  /* one line, English, translatable */
 } ObdSimScenarioInfo;
 

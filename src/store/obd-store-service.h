@@ -61,8 +61,8 @@ G_DECLARE_FINAL_TYPE (ObdStoreService, obd_store_service, OBD, STORE_SERVICE, GO
  *   "read-only"   boolean, opened read-only (asked for, or fallen back to)
  *
  * Signal ::changed (const char *what, gint64 vehicle_id), detailed by
- * what: "vehicle", "session", "dtc", "maintenance", "note",
- * "notification"; vehicle_id 0 when it concerns no single vehicle. */
+ * what: "vehicle", "session", "health" (a session's health inputs),
+ * "dtc", "maintenance", "note", "notification"; vehicle_id 0 when it concerns no single vehicle. */
 ObdStoreService      *obd_store_service_new         (const char         *path,
                                                      ObdStoreOpenFlags   flags);
 

@@ -81,6 +81,8 @@ static gint64  phase_start;
 static gint64  layout_us;        /* in the current iteration */
 static gint64  paint_us;
 static Stall   worst_stalls[8];
+static Stall   worst_cpu_stalls[8];  /* by the main thread's CPU: what a quiet
+                                      * machine would see */
 
 /* The main thread's own CPU time: on a loaded machine an iteration's wall
  * time also counts the time the scheduler gave to other processes, which
@@ -125,6 +127,14 @@ timing_poll (GPollFD *fds,
             memmove (&worst_stalls[i + 1], &worst_stalls[i],
                      (G_N_ELEMENTS (worst_stalls) - i - 1) * sizeof (Stall));
             worst_stalls[i] = stall;
+            break;
+          }
+      for (guint i = 0; i < G_N_ELEMENTS (worst_cpu_stalls); i++)
+        if (cpu > worst_cpu_stalls[i].cpu_us)
+          {
+            memmove (&worst_cpu_stalls[i + 1], &worst_cpu_stalls[i],
+                     (G_N_ELEMENTS (worst_cpu_stalls) - i - 1) * sizeof (Stall));
+            worst_cpu_stalls[i] = stall;
             break;
           }
     }
@@ -572,6 +582,14 @@ main (int    argc,
              (worst_stalls[i].total_us - worst_stalls[i].layout_us - worst_stalls[i].paint_us)
                / 1000.0,
              worst_stalls[i].cpu_us / 1000.0);
+  g_print ("most CPU in one iteration (step, page: CPU; wall = layout + paint + the rest):\n");
+  for (guint i = 0; i < G_N_ELEMENTS (worst_cpu_stalls) && worst_cpu_stalls[i].cpu_us > 0; i++)
+    g_print ("  %-8s %-10s CPU %6.2f ms; %7.2f ms = %6.2f + %6.2f + %6.2f\n",
+             worst_cpu_stalls[i].step, worst_cpu_stalls[i].page,
+             worst_cpu_stalls[i].cpu_us / 1000.0, worst_cpu_stalls[i].total_us / 1000.0,
+             worst_cpu_stalls[i].layout_us / 1000.0, worst_cpu_stalls[i].paint_us / 1000.0,
+             (worst_cpu_stalls[i].total_us - worst_cpu_stalls[i].layout_us -
+              worst_cpu_stalls[i].paint_us) / 1000.0);
   g_print ("%u iterations, %u over %d ms, mean %.3f ms, p99 %.2f ms, worst %.2f ms\n",
            iterations->len, over, FRAME_US / 1000, total / iterations->len / 1000.0,
            p99 / 1000.0, worst / 1000.0);
