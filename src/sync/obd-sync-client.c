@@ -89,6 +89,7 @@ struct _ObdSyncClient
   char            *device_id;
   char            *role;
   char            *organisation_id;
+  char            *user_id;
   char            *user_name;
   char            *organisation_name;
   ObdSyncStats     stats;
@@ -1514,6 +1515,7 @@ handle_authenticated (ObdSyncClient  *self,
   self->phase = PHASE_READY;
   self->attempt = 0;
   set_str (&self->organisation_id, json_object_get_string_member (p, "organisationId"));
+  set_str (&self->user_id, json_object_get_string_member (p, "userId"));
   if (set_str (&self->user_name, obd_sync_payload_get_string (p, "userName")))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_NAME]);
   /* Servers before organisationName send only the id. */
@@ -2166,6 +2168,7 @@ obd_sync_client_finalize (GObject *object)
   g_free (self->device_id);
   g_free (self->role);
   g_free (self->organisation_id);
+  g_free (self->user_id);
   g_free (self->user_name);
   g_free (self->organisation_name);
   G_OBJECT_CLASS (obd_sync_client_parent_class)->finalize (object);
@@ -2451,6 +2454,13 @@ obd_sync_client_get_organisation_id (ObdSyncClient *self)
 {
   g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), NULL);
   return self->organisation_id;
+}
+
+const char *
+obd_sync_client_get_user_id (ObdSyncClient *self)
+{
+  g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), NULL);
+  return self->user_id;
 }
 
 const char *

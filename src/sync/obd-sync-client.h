@@ -79,6 +79,7 @@ const char    *obd_sync_client_get_device_id     (ObdSyncClient  *self);
  * gave none).  Properties "role", "user-name", "organisation-name". */
 const char    *obd_sync_client_get_role          (ObdSyncClient  *self);
 const char    *obd_sync_client_get_organisation_id (ObdSyncClient *self);
+const char    *obd_sync_client_get_user_id       (ObdSyncClient  *self);
 const char    *obd_sync_client_get_user_name     (ObdSyncClient  *self);
 const char    *obd_sync_client_get_organisation_name (ObdSyncClient *self);
 /* Messages a second the server allows this connection (its welcome's
