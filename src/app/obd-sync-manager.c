@@ -616,8 +616,13 @@ static gboolean
 check_url (const char  *url,
            GError     **error)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) uri = NULL;
+  gboolean blank = FALSE;
 
+  /* A pasted address may carry a space or a line break inside. */
+  for (const char *p = url; *p != '\0' && !blank; p++)
+    blank = g_ascii_isspace (*p) || g_ascii_iscntrl (*p);
+  uri = blank ? NULL : g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   if (uri != NULL && (g_strcmp0 (g_uri_get_scheme (uri), "ws") == 0
                       || g_strcmp0 (g_uri_get_scheme (uri), "wss") == 0)
       && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0')
@@ -668,6 +673,7 @@ on_server_saved_cb (GObject      *source,
   g_autoptr(GTask) task = data;
   ObdSyncManager *self = g_task_get_source_object (task);
   Configure *c = g_task_get_task_data (task);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   if (obd_store_service_run_finish (OBD_STORE_SERVICE (source), result, &error) == NULL)
@@ -685,8 +691,9 @@ on_server_saved_cb (GObject      *source,
   obd_sync_client_set_token (self->client, c->token);
   obd_sync_client_start (self->client);
   update_state (self);
-  obd_sync_client_sync_async (self->client, g_task_get_cancellable (task),
-                              on_configured_sync_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  obd_sync_client_sync_async (self->client, cancellable, on_configured_sync_cb,
+                              g_steal_pointer (&task));
 }
 
 static gpointer
@@ -721,6 +728,7 @@ on_token_saved_cb (GObject      *source,
   g_autoptr(GTask) task = data;
   ObdSyncManager *self = g_task_get_source_object (task);
   Configure *c = g_task_get_task_data (task);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -728,9 +736,10 @@ on_token_saved_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
+  cancellable = g_task_get_cancellable (task);
   obd_store_service_run_async (self->store, save_server_job, g_strdup (c->url), g_free, NULL,
-                               G_PRIORITY_HIGH, g_task_get_cancellable (task),
-                               on_server_saved_cb, g_steal_pointer (&task));
+                               G_PRIORITY_HIGH, cancellable, on_server_saved_cb,
+                               g_steal_pointer (&task));
 }
 
 void
