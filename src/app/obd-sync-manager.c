@@ -71,6 +71,7 @@ enum
   PROP_USER_NAME,
   PROP_ROLE,
   PROP_ORGANISATION_NAME,
+  PROP_SHARE_LIVE,
   PROP_SHARING,
   PROP_SHARE_STATUS,
   PROP_ROOM,
@@ -810,6 +811,19 @@ obd_sync_manager_stop_syncing (ObdSyncManager *self)
   update_state (self);
 }
 
+void
+obd_sync_manager_resume_syncing (ObdSyncManager *self)
+{
+  g_return_if_fail (OBD_IS_SYNC_MANAGER (self));
+
+  if (self->enabled)
+    return;
+  self->enabled = TRUE;
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "sync-enabled", TRUE);
+  start_client (self);
+}
+
 static void
 on_sync_now_cb (GObject      *source,
                 GAsyncResult *result,
@@ -1114,8 +1128,11 @@ obd_sync_manager_set_share_live (ObdSyncManager *self,
   share = !!share;
   if (self->settings != NULL)
     g_settings_set_boolean (self->settings, "sync-share-live", share);
+  if (self->share_live == share)
+    return;
   self->share_live = share;
   obd_live_share_set_wanted (self->share, share);
+  notify (self, PROP_SHARE_LIVE);
 }
 
 gboolean
@@ -1169,8 +1186,7 @@ on_settings_changed_cb (ObdSyncManager *self,
 {
   if (g_str_equal (key, "sync-share-live"))
     {
-      self->share_live = g_settings_get_boolean (self->settings, key);
-      obd_live_share_set_wanted (self->share, self->share_live);
+      obd_sync_manager_set_share_live (self, g_settings_get_boolean (self->settings, key));
     }
   else if (g_str_equal (key, "sync-enabled")
            && self->enabled != g_settings_get_boolean (self->settings, key))
@@ -1312,6 +1328,9 @@ obd_sync_manager_get_property (GObject    *object,
     case PROP_ORGANISATION_NAME:
       g_value_set_string (value, obd_sync_manager_get_organisation_name (self));
       break;
+    case PROP_SHARE_LIVE:
+      g_value_set_boolean (value, self->share_live);
+      break;
     case PROP_SHARING:
       g_value_set_boolean (value, obd_sync_manager_get_sharing (self));
       break;
@@ -1344,6 +1363,9 @@ obd_sync_manager_set_property (GObject      *object,
       break;
     case PROP_SESSION:
       obd_sync_manager_set_session (self, g_value_get_object (value));
+      break;
+    case PROP_SHARE_LIVE:
+      obd_sync_manager_set_share_live (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1383,6 +1405,9 @@ obd_sync_manager_class_init (ObdSyncManagerClass *klass)
   properties[PROP_ROLE] = g_param_spec_string ("role", NULL, NULL, NULL, ro);
   properties[PROP_ORGANISATION_NAME] =
     g_param_spec_string ("organisation-name", NULL, NULL, NULL, ro);
+  properties[PROP_SHARE_LIVE] =
+    g_param_spec_boolean ("share-live", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SHARING] = g_param_spec_boolean ("sharing", NULL, NULL, FALSE, ro);
   properties[PROP_SHARE_STATUS] = g_param_spec_string ("share-status", NULL, NULL, NULL, ro);
   properties[PROP_ROOM] = g_param_spec_object ("room", NULL, NULL, OBD_TYPE_ROOM, ro);

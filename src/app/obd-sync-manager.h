@@ -32,6 +32,8 @@
  *   "user-name", "role", "organisation-name"
  *                         strings: who this PC is signed in as (role as
  *                         the server names it: "mechanic", "fleet", …)
+ *   "share-live"          boolean, read-write: the mechanic wants live
+ *                         data shared ("sync-share-live")
  *   "sharing"             boolean: live data is being sent now
  *   "share-status"        string, translated: what is shared or why not
  *   "room"                ObdRoom: the room this PC hosts, or NULL
@@ -91,6 +93,8 @@ gboolean          obd_sync_manager_configure_finish   (ObdSyncManager      *self
 /* Turns syncing off on this PC ("sync-enabled"); what waits stays in the
  * store for later. */
 void              obd_sync_manager_stop_syncing       (ObdSyncManager    *self);
+/* Turns it on again with the address and token saved before. */
+void              obd_sync_manager_resume_syncing     (ObdSyncManager    *self);
 /* Push and pull now instead of at the next change. */
 void              obd_sync_manager_sync_now           (ObdSyncManager    *self);
 
