@@ -495,6 +495,7 @@ obd_application_activate (GApplication *application)
 {
   ObdApplication *self = OBD_APPLICATION (application);
   ObdWindow *window = ensure_window (self);
+  g_autofree char *role = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
 
@@ -506,10 +507,14 @@ obd_application_activate (GApplication *application)
 
   /* --connect wins; otherwise a set-up app connects to the default
    * connection, as the schema promises.  The first run asks for the role
-   * and then offers the start page instead. */
+   * and then offers the start page instead.  A fleet manager's view needs
+   * no car, and a fleet account may not sync what a car's reading writes
+   * (codes, sessions). */
+  role = g_settings_get_string (self->settings, "role");
   if (self->connect_at_start != NULL)
     obd_session_connect (self->session, self->connect_at_start);
-  else if (!g_settings_get_boolean (self->settings, "first-run"))
+  else if (!g_settings_get_boolean (self->settings, "first-run")
+           && !g_str_equal (role, "fleet"))
     {
       g_autofree char *connection = g_settings_get_string (self->settings,
                                                            "default-connection");

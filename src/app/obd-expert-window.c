@@ -308,6 +308,8 @@ on_joined_cb (GObject      *source,
                            G_CALLBACK (update_live), self, G_CONNECT_SWAPPED);
   gtk_widget_set_visible (GTK_WIDGET (self->leave_button), TRUE);
   gtk_stack_set_visible_child_name (self->stack, "live");
+  /* The code entry is gone: keyboard focus goes to the page shown. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->leave_button));
   update_room (self);
   update_live (self);
 }

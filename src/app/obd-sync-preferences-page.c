@@ -81,13 +81,18 @@ update (ObdSyncPreferencesPage *self)
   else
     {
       title = obd_sync_manager_dup_state_text (self->sync);
-      /* How Connect went outranks the client's own words while they agree. */
-      detail = self->result != NULL && !signed_in ? self->result
-               : error != NULL ? error
+      detail = error != NULL ? error
                : signed_in ? _("Signed in. Changes go to the server as they are made.")
                : _("The server has not answered yet. Changes wait on this PC.");
       icon = state == OBD_SYNC_STATE_ERROR ? "dialog-warning-symbolic"
              : signed_in ? "emblem-ok-symbolic" : "network-offline-symbolic";
+    }
+
+  /* How the last Connect went, until it is no longer true. */
+  if (!busy && !signed_in && self->result != NULL)
+    {
+      detail = self->result;
+      icon = "dialog-warning-symbolic";
     }
 
   g_free (self->status);
@@ -99,7 +104,7 @@ update (ObdSyncPreferencesPage *self)
   gtk_image_set_from_icon_name (self->status_icon, icon);
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "success");
-  if (state == OBD_SYNC_STATE_ERROR && !busy)
+  if ((state == OBD_SYNC_STATE_ERROR || (self->result != NULL && !signed_in)) && !busy)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "error");
   else if (signed_in && !busy)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "success");

@@ -4,7 +4,8 @@
  *
  * What the window shows follows the session's state: the start page while
  * disconnected (with the reason of the last failure), a progress page
- * while connecting, and the view of the user's role once connected.  A
+ * while connecting, and the view of the user's role once connected (the
+ * fleet manager's at once: it needs no car).  A
  * dropped link keeps the role view and shows a banner while the session
  * reconnects.  Only the pages of the current role can be reached, so an
  * owner never gets the pages that clear codes or show raw data.  A page is
@@ -505,7 +506,10 @@ update_view (ObdWindow *self)
     view = "welcome";
   else if (state == OBD_SESSION_STATE_CONNECTING)
     view = "connecting";
-  else if (state == OBD_SESSION_STATE_CONNECTED || state == OBD_SESSION_STATE_RECONNECTING)
+  else if (state == OBD_SESSION_STATE_CONNECTED || state == OBD_SESSION_STATE_RECONNECTING
+           /* A fleet manager's work needs no car on the bench: the fleet is
+            * in the store, and comes live through sync. */
+           || self->role == ROLE_FLEET)
     view = role_view_names[self->role];
   else
     view = "start";
