@@ -23,6 +23,7 @@
 #include "obd-room-panel.h"
 #include "obd-room-window.h"
 #include "obd-row-item.h"
+#include "obd-store-guide.h"
 #include "obd-store-sync.h"
 #include "obd-sync-preferences-page.h"
 #include "obd-sync-status.h"
@@ -170,11 +171,12 @@ save_png (GtkWidget  *widget,
 
 /* Light and dark at the window's size, then light and dark 360 px wide. */
 static void
-shots (GtkWidget  *window,
-       const char *prefix)
+shots_sized (GtkWidget  *window,
+             const char *prefix,
+             int         width,
+             int         height)
 {
   AdwStyleManager *style = adw_style_manager_get_default ();
-  int width, height;
   g_autofree char *light = g_strdup_printf ("%s-light.png", prefix);
   g_autofree char *dark = g_strdup_printf ("%s-dark.png", prefix);
   g_autofree char *narrow = g_strdup_printf ("%s-narrow.png", prefix);
@@ -182,8 +184,7 @@ shots (GtkWidget  *window,
 
   if (g_getenv ("OBD2_SCREENSHOT_DIR") == NULL)
     return;
-  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
-  wait_frames (window, 20);
+  resize (window, width, height);
   save_png (window, light);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   wait_frames (window, 3);
@@ -195,6 +196,14 @@ shots (GtkWidget  *window,
   save_png (window, narrow);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
   resize (window, width, height);
+}
+
+/* Main windows as a workshop PC shows them. */
+static void
+shots (GtkWidget  *window,
+       const char *prefix)
+{
+  shots_sized (window, prefix, 1100, 750);
 }
 
 /* The status popover on its own, light and dark. */
@@ -350,7 +359,7 @@ test_preferences (void)
                               OBD_SYNC_PREFERENCES_PAGE (page)), "not a sync token"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (token_row)), ==, "obd2_not-a-token");
   g_assert_null (obd_sync_manager_get_server_url (pc->sync));
-  shots (preferences, "sync-preferences-bad-token");
+  shots_sized (preferences, "sync-preferences-bad-token", 640, 720);
 
   /* The right one: signed in, and who as. */
   gtk_editable_set_text (GTK_EDITABLE (token_row), server->mechanic_a);
@@ -369,7 +378,7 @@ test_preferences (void)
 
       g_assert_null (strstr (text, server->mechanic_a + 22));
     }
-  shots (preferences, "sync-preferences");
+  shots_sized (preferences, "sync-preferences", 640, 720);
 
   /* Live sharing follows the switch, through the setting. */
   gtk_switch_set_active (GTK_SWITCH (gtk_widget_get_template_child (
@@ -544,6 +553,44 @@ sharing_cb (gpointer data)
   return obd_sync_manager_get_sharing (data);
 }
 
+/* What the guide page writes when a mechanic starts the thermostat guide
+ * and gets past its first step. */
+static gpointer
+guide_job (ObdStore      *store,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  gint64 vehicle_id = *(gint64 *) data;
+  ObdStoreGuideStep step = {
+    .seq = 1, .step_id = (char *) "ect-codes", .kind = (char *) "code-check",
+    .title = (char *) "Rule out a coolant temperature sensor fault",
+    .outcome = (char *) "absent", .value = NAN, .recorded_us = g_get_real_time (),
+  };
+  gint64 run = obd_store_start_guide_run (store, vehicle_id, 0, "thermostat", 1,
+                                          "Engine warms up too slowly (thermostat)",
+                                          "code:P0128", "ect-codes", g_get_real_time (), error);
+
+  if (run == 0 || !obd_store_add_guide_run_step (store, run, &step, "prepare", error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gboolean
+expert_guide_cb (gpointer data)
+{
+  ObdExpertWindow *expert = data;
+  guint step = 0, steps = 0;
+  const char *title = NULL;
+
+  return obd_remote_vehicle_get_guide (obd_room_get_vehicle (obd_expert_window_get_room (expert)),
+                                       NULL, &step, &steps, &title)
+         && step == 2 && steps >= 2 && g_strcmp0 (title, "Start from a cold engine") == 0
+         && gtk_widget_get_visible ((GtkWidget *) gtk_widget_get_template_child (
+                                      GTK_WIDGET (expert), OBD_TYPE_EXPERT_WINDOW,
+                                      "guide_group"));
+}
+
 static void
 test_story (void)
 {
@@ -635,15 +682,25 @@ test_story (void)
   ann_room = obd_room_window_get_room (OBD_ROOM_WINDOW (room_window));
   g_assert_true (ann_room == obd_sync_manager_get_room (ann->sync));
   wait_frames (room_window, 10);
-  shots (room_window, "story-4-room-invite");
+  shots_sized (room_window, "story-4-room-invite", 480, 700);
 
   expert = show_window (obd_expert_window_new (ben->sync, ben->settings), 1000, 760);
-  shots (expert, "story-4-expert-join");
+  shots_sized (expert, "story-4-expert-join", 1000, 760);
   obd_expert_window_join (OBD_EXPERT_WINDOW (expert), obd_room_get_code (ann_room));
   test_wait (expert_live_cb, expert, 30, "Ben to see Ann's car live");
   test_wait (watching_cb, ann_room, 20, "Ann to see Ben watching");
   g_assert_nonnull (strstr (obd_room_get_presence_text (ann_room), "Ben"));
   g_assert_nonnull (strstr (status_text (ann_window), "Synced"));
+
+  /* Ann starts a guided repair: Ben follows its steps. */
+  {
+    gint64 *vehicle_id = g_new (gint64, 1);
+
+    *vehicle_id = obd_session_get_vehicle_id (ann->session);
+    obd_store_service_write_async (ann->store, "guide", *vehicle_id, guide_job, vehicle_id,
+                                   g_free, NULL, NULL, NULL);
+  }
+  test_wait (expert_guide_cb, expert, 20, "Ben to see the guide's step");
 
   /* 5. Ben sends a note; Ann reads it. */
   panel = (GtkWidget *) gtk_widget_get_template_child (expert, OBD_TYPE_EXPERT_WINDOW, "panel");
@@ -657,8 +714,8 @@ test_story (void)
                    "Coolant looks fine. Check the plugs on bank 1.");
   test_wait (has_note_cb, obd_expert_window_get_room (OBD_EXPERT_WINDOW (expert)), 20,
              "Ben to see his note");
-  shots (expert, "story-5-expert-view");
-  shots (room_window, "story-5-mechanic-room");
+  shots_sized (expert, "story-5-expert-view", 1000, 760);
+  shots_sized (room_window, "story-5-mechanic-room", 480, 700);
   popover_shots (ann_window, "story-5-mechanic");
 
   /* 6. Ann ends the session; Ben is told. */
@@ -669,8 +726,8 @@ test_story (void)
                    expert, OBD_TYPE_EXPERT_WINDOW, "closed_label")));
   test_wait (room_closed_cb, ann_room, 20, "Ann's room to close");
   g_assert_null (obd_sync_manager_get_room (ann->sync));
-  shots (expert, "story-6-expert-ended");
-  shots (room_window, "story-6-mechanic-ended");
+  shots_sized (expert, "story-6-expert-ended", 1000, 760);
+  shots_sized (room_window, "story-6-mechanic-ended", 480, 700);
 
   close_window (expert);
   close_window (fiona_window);

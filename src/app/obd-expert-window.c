@@ -88,14 +88,16 @@ update_gauges (ObdExpertWindow  *self,
         {
           double min, max;
           const char *unit;
+          guint digits;
 
-          if (!obd_remote_vehicle_get_range (key, units (self), &min, &max, &unit))
+          if (!obd_remote_vehicle_get_range (key, units (self), &min, &max, &unit, &digits))
             continue;
           gauge = OBD_GAUGE (obd_gauge_new ());
           obd_gauge_set_label (gauge, obd_remote_vehicle_get_label (key));
           obd_gauge_set_unit (gauge, unit);
           obd_gauge_set_min_value (gauge, min);
           obd_gauge_set_max_value (gauge, max);
+          obd_gauge_set_digits (gauge, digits);
           gtk_widget_set_size_request (GTK_WIDGET (gauge), 160, 160);
           g_hash_table_insert (self->gauges, (gpointer) key, gauge);
           gtk_flow_box_append (self->gauges_box, GTK_WIDGET (gauge));
@@ -212,7 +214,12 @@ update_live (ObdExpertWindow *self)
   double score = obd_remote_vehicle_get_score (remote);
   g_autofree char *live = NULL;
 
-  if (obd_remote_vehicle_get_live (remote) && from != NULL)
+  if (!obd_room_get_open (self->room))
+    live = from != NULL
+           /* Translators: the readings shown are the last ones before the session ended */
+           ? g_strdup_printf (_("The last readings from %s’s PC"), from)
+           : g_strdup (_("The session ended before any live data came."));
+  else if (obd_remote_vehicle_get_live (remote) && from != NULL)
     /* Translators: whose PC the live data comes from */
     live = g_strdup_printf (_("Live from %s’s PC"), from);
   else if (obd_remote_vehicle_get_updated (remote) > 0)
@@ -259,7 +266,8 @@ update_room (ObdExpertWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->closed_label), !open);
   if (!open)
     gtk_label_set_label (self->closed_label, obd_room_get_closed_reason (self->room));
-  adw_window_title_set_subtitle (self->window_title, obd_room_get_presence_text (self->room));
+  adw_window_title_set_subtitle (self->window_title,
+                                 open ? obd_room_get_presence_text (self->room) : NULL);
   gtk_button_set_label (self->leave_button, open ? _("_Leave") : _("_Close"));
 }
 
@@ -303,6 +311,8 @@ on_joined_cb (GObject      *source,
   self->room = g_steal_pointer (&room);
   obd_room_panel_set_room (self->panel, self->room);
   g_signal_connect_object (self->room, "notify", G_CALLBACK (update_room), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->room, "notify::open", G_CALLBACK (update_live), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (obd_room_get_vehicle (self->room), "changed",
                            G_CALLBACK (update_live), self, G_CONNECT_SWAPPED);

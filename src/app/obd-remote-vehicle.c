@@ -175,7 +175,8 @@ obd_remote_vehicle_get_range (const char     *key,
                               ObdUnitSystem   units,
                               double         *out_min,
                               double         *out_max,
-                              const char    **out_unit)
+                              const char    **out_unit,
+                              guint          *out_digits)
 {
   guint8 pid, index;
   const ObdValue *info;
@@ -189,6 +190,7 @@ obd_remote_vehicle_get_range (const char     *key,
   *out_min = obd_unit_convert (info->unit, units, min);
   *out_max = obd_unit_convert (info->unit, units, max);
   *out_unit = obd_unit_get_symbol (info->unit, units);
+  *out_digits = obd_pid_get_decimals (pid, index, units);
   return TRUE;
 }
 

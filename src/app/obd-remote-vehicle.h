@@ -90,13 +90,15 @@ const char       *obd_remote_vehicle_get_label      (const char       *key);
 char             *obd_remote_vehicle_format_value   (ObdRemoteVehicle *self,
                                                      const char       *key,
                                                      ObdUnitSystem     units);
-/* For a gauge: the PID's display range and its unit's symbol in units;
- * FALSE for a key that is no PID reading. */
+/* For a gauge: the PID's display range, its unit's symbol in units and
+ * the decimals its resolution is worth; FALSE for a key that is no PID
+ * reading. */
 gboolean          obd_remote_vehicle_get_range      (const char       *key,
                                                      ObdUnitSystem     units,
                                                      double           *out_min,
                                                      double           *out_max,
-                                                     const char      **out_unit);
+                                                     const char      **out_unit,
+                                                     guint            *out_digits);
 /* The value converted to units (for a gauge). */
 double            obd_remote_vehicle_convert        (const char       *key,
                                                      ObdUnitSystem     units,

@@ -109,9 +109,13 @@ update (ObdSyncPreferencesPage *self)
   else if (signed_in && !busy)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "success");
 
-  set_row (self->user_row, obd_sync_manager_get_user_name (self->sync));
+  /* Who this PC is signed in as, while that is true. */
+  if (state == OBD_SYNC_STATE_ERROR || url == NULL)
+    role = NULL;
+  set_row (self->user_row, role != NULL ? obd_sync_manager_get_user_name (self->sync) : NULL);
   set_row (self->role_row, role != NULL ? obd_sync_manager_get_role_label (role) : NULL);
-  set_row (self->organisation_row, obd_sync_manager_get_organisation_name (self->sync));
+  set_row (self->organisation_row,
+           role != NULL ? obd_sync_manager_get_organisation_name (self->sync) : NULL);
   adw_action_row_set_subtitle (self->share_status_row,
                                obd_sync_manager_get_share_status (self->sync));
 

@@ -37,6 +37,7 @@ struct _ObdSyncStatus
   GtkMenuButton  *button;
   GtkImage       *icon;
   GtkImage       *narrow_icon;
+  GtkLabel       *count_label;
   GtkLabel       *label;
   GtkLabel       *watching_label;
   GtkPopover     *popover;
@@ -136,6 +137,13 @@ update (ObdSyncStatus *self)
   gtk_image_set_from_icon_name (self->icon, state_icon (state, pending));
   gtk_image_set_from_icon_name (self->narrow_icon, state_icon (state, pending));
   gtk_label_set_label (self->label, self->text);
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), pending > 0);
+  if (pending > 0)
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, pending);
+
+      gtk_label_set_label (self->count_label, count);
+    }
   gtk_widget_set_tooltip_text (button, self->text);
   gtk_widget_remove_css_class (button, "error");
   gtk_widget_remove_css_class (button, "warning");
@@ -154,11 +162,16 @@ update (ObdSyncStatus *self)
                        ? error : state_explanation (state, pending));
   set_fact (self, FACT_SERVER, self->sync != NULL ? obd_sync_manager_get_server_url (self->sync)
                                                   : NULL);
-  set_fact (self, FACT_USER, self->sync != NULL ? obd_sync_manager_get_user_name (self->sync)
-                                                : NULL);
+  /* After a refusal, whom this PC was signed in as before is no longer
+   * true. */
+  if (state == OBD_SYNC_STATE_ERROR)
+    role = NULL;
+  set_fact (self, FACT_USER, self->sync != NULL && state != OBD_SYNC_STATE_ERROR
+                             ? obd_sync_manager_get_user_name (self->sync) : NULL);
   set_fact (self, FACT_ROLE, role != NULL ? obd_sync_manager_get_role_label (role) : NULL);
-  set_fact (self, FACT_ORGANISATION,
-            self->sync != NULL ? obd_sync_manager_get_organisation_name (self->sync) : NULL);
+  set_fact (self, FACT_ORGANISATION, self->sync != NULL && state != OBD_SYNC_STATE_ERROR
+                                     ? obd_sync_manager_get_organisation_name (self->sync)
+                                     : NULL);
   if (last_sync > 0)
     {
       g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (last_sync / G_USEC_PER_SEC);
@@ -190,7 +203,9 @@ update (ObdSyncStatus *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.sync-now",
                                  state != OBD_SYNC_STATE_DISABLED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.invite",
-                                 may_share && room == NULL && self->inviting == NULL);
+                                 may_share && room == NULL && self->inviting == NULL
+                                 && (state == OBD_SYNC_STATE_SYNCED
+                                     || state == OBD_SYNC_STATE_SYNCING));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.show-room", room != NULL);
 }
 
@@ -210,7 +225,6 @@ build_facts (ObdSyncStatus *self)
       gtk_label_set_yalign (GTK_LABEL (key), 0.0);
       gtk_widget_add_css_class (key, "dim-label");
       gtk_label_set_xalign (GTK_LABEL (value), 0.0);
-      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
       gtk_label_set_wrap (GTK_LABEL (value), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_max_width_chars (GTK_LABEL (value), 28);
@@ -476,6 +490,7 @@ obd_sync_status_class_init (ObdSyncStatusClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdSyncStatus, button);
   gtk_widget_class_bind_template_child (widget_class, ObdSyncStatus, icon);
   gtk_widget_class_bind_template_child (widget_class, ObdSyncStatus, narrow_icon);
+  gtk_widget_class_bind_template_child (widget_class, ObdSyncStatus, count_label);
   gtk_widget_class_bind_template_child (widget_class, ObdSyncStatus, label);
   gtk_widget_class_bind_template_child (widget_class, ObdSyncStatus, watching_label);
   gtk_widget_class_bind_template_child (widget_class, ObdSyncStatus, popover);
