@@ -407,18 +407,18 @@ obd_remote_vehicle_take_event (ObdRemoteVehicle *self,
   return TRUE;
 }
 
-void
+gboolean
 obd_remote_vehicle_check_live (ObdRemoteVehicle *self,
                                gint64            now_us)
 {
-  g_return_if_fail (OBD_IS_REMOTE_VEHICLE (self));
+  g_return_val_if_fail (OBD_IS_REMOTE_VEHICLE (self), FALSE);
 
-  if (self->live && now_us - self->status_us > OBD_REMOTE_LIVE_TIMEOUT_US)
-    {
-      self->live = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
-      g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
-    }
+  if (!self->live || now_us - self->status_us <= OBD_REMOTE_LIVE_TIMEOUT_US)
+    return FALSE;
+  self->live = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  return TRUE;
 }
 
 /* Reading it ------------------------------------------------------------- */

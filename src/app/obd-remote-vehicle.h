@@ -65,8 +65,9 @@ const char       *obd_remote_vehicle_get_vehicle_id (ObdRemoteVehicle *self);
 gboolean          obd_remote_vehicle_take_event     (ObdRemoteVehicle *self,
                                                      const char       *type,
                                                      JsonObject       *payload);
-/* Looks again whether it is still live (call now and then). */
-void              obd_remote_vehicle_check_live     (ObdRemoteVehicle *self,
+/* Looks again whether it is still live (call now and then); TRUE when it
+ * just stopped being. */
+gboolean          obd_remote_vehicle_check_live     (ObdRemoteVehicle *self,
                                                      gint64            now_us);
 
 gboolean          obd_remote_vehicle_get_live       (ObdRemoteVehicle *self);

@@ -290,9 +290,15 @@ on_live_check_cb (gpointer data)
   ObdRemoteVehicle *remote;
   gint64 now = g_get_real_time ();
 
+  g_autoptr(GPtrArray) stopped = g_ptr_array_new_with_free_func (g_object_unref);
+
   g_hash_table_iter_init (&iter, self->remotes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &remote))
-    obd_remote_vehicle_check_live (remote, now);
+    if (obd_remote_vehicle_check_live (remote, now))
+      g_ptr_array_add (stopped, g_object_ref (remote));
+  /* The fleet's Live column empties when a PC stops sharing. */
+  for (guint i = 0; i < stopped->len; i++)
+    g_signal_emit (self, signals[SIGNAL_REMOTE_CHANGED], 0, g_ptr_array_index (stopped, i));
   return G_SOURCE_CONTINUE;
 }
 
