@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "obd-app-util.h"
 #include "obd-guide-library.h"
 #include "obd-live-share.h"
 #include "obd-pid.h"
@@ -75,18 +76,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void update (ObdLiveShare *self);
-
-/* g_set_str () is GLib 2.76; this is it for 2.74. */
-static gboolean
-set_str (char       **str_pointer,
-         const char  *new_str)
-{
-  if (g_strcmp0 (*str_pointer, new_str) == 0)
-    return FALSE;
-  g_free (*str_pointer);
-  *str_pointer = g_strdup (new_str);
-  return TRUE;
-}
 
 static gboolean
 client_connected (ObdSyncClient *client)
@@ -239,7 +228,7 @@ send_codes (ObdLiveShare *self,
                                                                            : g_get_real_time ());
   json_object_set_array_member (payload, "codes", codes);
   if (send_event (self, OBD_SYNC_MSG_DTC_DETECTED, payload))
-    set_str (&self->codes_sent, key->str);
+    obd_set_str (&self->codes_sent, key->str);
 }
 
 static void
@@ -351,7 +340,7 @@ on_resolved_cb (GObject      *source,
     }
   else if (p->generation == self->generation)
     {
-      gboolean uuid_changed = set_str (&self->vehicle_uuid, r->uuid);
+      gboolean uuid_changed = obd_set_str (&self->vehicle_uuid, r->uuid);
 
       self->vehicle_synced = r->synced;
       if (uuid_changed)
@@ -380,7 +369,7 @@ resolve_vehicle (ObdLiveShare *self)
       self->maintenance_sent = FALSE;
       g_clear_pointer (&self->codes_sent, g_free);
       g_clear_pointer (&self->guide_sent, g_free);
-      if (set_str (&self->vehicle_uuid, NULL))
+      if (obd_set_str (&self->vehicle_uuid, NULL))
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VEHICLE_ID]);
     }
   if (vehicle_id <= 0 || self->vehicle_synced || self->resolving || self->store == NULL
@@ -537,7 +526,7 @@ on_guide_cb (GObject      *source,
           json_object_set_int_member (payload, "steps", p->steps);
           json_object_set_string_member (payload, "title", p->title);
           if (send_event (self, OBD_SYNC_MSG_GUIDE_PROGRESS, payload))
-            set_str (&self->guide_sent, key);
+            obd_set_str (&self->guide_sent, key);
         }
     }
   if (p != NULL)
@@ -610,7 +599,7 @@ update (ObdLiveShare *self)
       sharing = TRUE;
     }
 
-  if (set_str (&self->status, status))
+  if (obd_set_str (&self->status, status))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
   if (sharing == self->sharing)
     return;

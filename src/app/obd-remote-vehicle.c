@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "obd-app-util.h"
 #include "obd-dtc.h"
 #include "obd-pid-format.h"
 #include "obd-pid.h"
@@ -75,18 +76,6 @@ enum
 };
 
 static guint signals[N_SIGNALS];
-
-/* g_set_str () is GLib 2.76; this is it for 2.74. */
-static gboolean
-set_str (char       **str_pointer,
-         const char  *new_str)
-{
-  if (g_strcmp0 (*str_pointer, new_str) == 0)
-    return FALSE;
-  g_free (*str_pointer);
-  *str_pointer = g_strdup (new_str);
-  return TRUE;
-}
 
 static void
 remote_value_free (RemoteValue *v)
@@ -269,7 +258,7 @@ take_status (ObdRemoteVehicle *self,
         }
       value->value = number;
       if (unit == NULL || strlen (unit) <= 16)
-        set_str (&value->unit, unit);
+        obd_set_str (&value->unit, unit);
     }
 
   self->status_us = g_get_real_time ();
@@ -330,8 +319,8 @@ take_guide (ObdRemoteVehicle *self,
 
   if (step < 0 || steps < 0 || step > steps || steps > 10000)
     return FALSE;
-  set_str (&self->guide_id, obd_sync_payload_get_string (payload, "guideId"));
-  set_str (&self->guide_title, obd_sync_payload_get_string (payload, "title"));
+  obd_set_str (&self->guide_id, obd_sync_payload_get_string (payload, "guideId"));
+  obd_set_str (&self->guide_title, obd_sync_payload_get_string (payload, "title"));
   self->guide_step = (guint) step;
   self->guide_steps = (guint) steps;
   return TRUE;
@@ -401,7 +390,7 @@ obd_remote_vehicle_take_event (ObdRemoteVehicle *self,
   from = json_object_has_member (payload, "from")
          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (payload, "from"))
          ? json_object_get_object_member (payload, "from") : NULL;
-  if (from != NULL && set_str (&self->from_name, obd_sync_payload_get_string (from, "userName")))
+  if (from != NULL && obd_set_str (&self->from_name, obd_sync_payload_get_string (from, "userName")))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROM_NAME]);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;

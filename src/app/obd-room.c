@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "obd-app-util.h"
 #include "obd-room.h"
 #include "obd-row-item.h"
 #include "obd-sync-manager.h"
@@ -54,18 +55,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* g_set_str () is GLib 2.76; this is it for 2.74. */
-static gboolean
-set_str (char       **str_pointer,
-         const char  *new_str)
-{
-  if (g_strcmp0 (*str_pointer, new_str) == 0)
-    return FALSE;
-  g_free (*str_pointer);
-  *str_pointer = g_strdup (new_str);
-  return TRUE;
-}
-
 static void
 close_with (ObdRoom    *self,
             const char *reason)
@@ -73,7 +62,7 @@ close_with (ObdRoom    *self,
   if (!self->open)
     return;
   self->open = FALSE;
-  set_str (&self->closed_reason, reason);
+  obd_set_str (&self->closed_reason, reason);
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED_REASON]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPEN]);
@@ -162,7 +151,7 @@ take_presence (ObdRoom    *self,
       self->watching = watching;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHING]);
     }
-  if (set_str (&self->presence_text, text))
+  if (obd_set_str (&self->presence_text, text))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE_TEXT]);
 }
 

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "obd-app-util.h"
 #include "obd-store-sync.h"
 #include "obd-sync-manager.h"
 #include "obd-sync-token.h"
@@ -91,18 +92,6 @@ static guint signals[N_SIGNALS];
 
 static void update_state      (ObdSyncManager *self);
 static void start_client      (ObdSyncManager *self);
-
-/* g_set_str () is GLib 2.76; this is it for 2.74. */
-static gboolean
-set_str (char       **str_pointer,
-         const char  *new_str)
-{
-  if (g_strcmp0 (*str_pointer, new_str) == 0)
-    return FALSE;
-  g_free (*str_pointer);
-  *str_pointer = g_strdup (new_str);
-  return TRUE;
-}
 
 static void
 notify (ObdSyncManager *self,
@@ -221,7 +210,7 @@ update_state (ObdSyncManager *self)
       self->pending = pending;
       notify (self, PROP_PENDING_COUNT);
     }
-  if (set_str (&self->last_error, error))
+  if (obd_set_str (&self->last_error, error))
     notify (self, PROP_LAST_ERROR);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -230,7 +219,7 @@ static void
 set_token_error (ObdSyncManager *self,
                  const char     *error)
 {
-  if (set_str (&self->token_error, error))
+  if (obd_set_str (&self->token_error, error))
     update_state (self);
 }
 
@@ -259,7 +248,7 @@ follow_fleet_now (ObdSyncManager *self)
       if (g_strcmp0 (role, "fleet") != 0 && g_strcmp0 (role, "admin") != 0)
         obd_sync_client_unsubscribe (self->client, old);
     }
-  set_str (&self->fleet_channel, channel);
+  obd_set_str (&self->fleet_channel, channel);
   if (channel != NULL)
     {
       const char *now[] = { channel, NULL };
@@ -576,7 +565,7 @@ on_server_read_cb (GObject      *source,
   /* Configured meanwhile: that address wins. */
   if (self->server_url != NULL)
     return;
-  if (*url != '\0' && set_str (&self->server_url, url))
+  if (*url != '\0' && obd_set_str (&self->server_url, url))
     notify (self, PROP_SERVER_URL);
   start_client (self);
 }
@@ -688,7 +677,7 @@ on_server_saved_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  if (set_str (&self->server_url, c->url))
+  if (obd_set_str (&self->server_url, c->url))
     notify (self, PROP_SERVER_URL);
   self->enabled = TRUE;
   if (self->settings != NULL)
@@ -860,13 +849,15 @@ obd_sync_manager_sync_now (ObdSyncManager *self)
 
 /* Rooms ------------------------------------------------------------------- */
 
+/* The answer to room_create (this PC hosts) or room_join. */
 static void
-on_room_created_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      data)
+on_room_reply_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
 {
   g_autoptr(GTask) task = data;
   ObdSyncManager *self = g_task_get_source_object (task);
+  gboolean host = g_task_get_source_tag (task) == obd_sync_manager_open_room_async;
   g_autoptr(JsonObject) reply = NULL;
   GError *error = NULL;
   ObdRoom *room;
@@ -877,13 +868,16 @@ on_room_created_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  room = obd_room_new (OBD_SYNC_CLIENT (source), reply, TRUE);
+  room = obd_room_new (OBD_SYNC_CLIENT (source), reply, host);
   add_room (self, room);
-  if (self->room != NULL && obd_room_get_open (self->room))
-    obd_room_end_async (self->room, NULL, NULL, NULL);
-  g_set_object (&self->room, room);
-  obd_live_share_set_required (self->share, TRUE);
-  notify (self, PROP_ROOM);
+  if (host)
+    {
+      if (self->room != NULL && obd_room_get_open (self->room))
+        obd_room_end_async (self->room, NULL, NULL, NULL);
+      g_set_object (&self->room, room);
+      obd_live_share_set_required (self->share, TRUE);
+      notify (self, PROP_ROOM);
+    }
   g_task_return_pointer (task, room, g_object_unref);
 }
 
@@ -923,7 +917,7 @@ obd_sync_manager_open_room_async (ObdSyncManager      *self,
       obd_live_share_set_required (self->share, FALSE);
       return;
     }
-  obd_sync_client_room_create_async (self->client, vehicle, cancellable, on_room_created_cb,
+  obd_sync_client_room_create_async (self->client, vehicle, cancellable, on_room_reply_cb,
                                      g_steal_pointer (&task));
 }
 
@@ -934,28 +928,6 @@ obd_sync_manager_open_room_finish (ObdSyncManager  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-on_room_joined_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      data)
-{
-  g_autoptr(GTask) task = data;
-  ObdSyncManager *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) reply = NULL;
-  GError *error = NULL;
-  ObdRoom *room;
-
-  reply = obd_sync_client_request_finish (OBD_SYNC_CLIENT (source), result, &error);
-  if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  room = obd_room_new (OBD_SYNC_CLIENT (source), reply, FALSE);
-  add_room (self, room);
-  g_task_return_pointer (task, room, g_object_unref);
 }
 
 /* "abcd 2345", "ABCD-2345" → "ABCD-2345"; NULL if it cannot be a code. */
@@ -1013,7 +985,7 @@ obd_sync_manager_join_room_async (ObdSyncManager      *self,
                                  "under Sync, then try the code again."));
       return;
     }
-  obd_sync_client_room_join_async (self->client, clean, cancellable, on_room_joined_cb,
+  obd_sync_client_room_join_async (self->client, clean, cancellable, on_room_reply_cb,
                                    g_steal_pointer (&task));
 }
 
