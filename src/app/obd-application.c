@@ -19,8 +19,10 @@
 #include "obd-app-settings.h"
 #include "obd-application.h"
 #include "obd-enum-types.h"
+#include "obd-expert-window.h"
 #include "obd-preferences-window.h"
 #include "obd-sim-transport.h"
+#include "obd-sync-preferences-page.h"
 #include "obd-window.h"
 
 #define SCHEMA_ID "io.github.obd2diagnostics.Workshop"
@@ -34,6 +36,7 @@ struct _ObdApplication
   GSettings       *settings;
   ObdStoreService *store;
   ObdSession      *session;
+  ObdSyncManager  *sync;
 
   char           *db_path;           /* --db */
   char           *connect_at_start;  /* --connect */
@@ -221,6 +224,7 @@ ensure_window (ObdApplication *self)
     return OBD_WINDOW (window);
 
   window = GTK_WINDOW (obd_window_new (GTK_APPLICATION (self), self->session, self->settings));
+  obd_window_set_sync (OBD_WINDOW (window), self->sync);
   if (obd_store_service_get_error (self->store) != NULL)
     obd_window_set_store_error (OBD_WINDOW (window), obd_store_service_get_error (self->store));
   return OBD_WINDOW (window);
@@ -253,17 +257,49 @@ show_window_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (ensure_window (user_data)));
 }
 
+static GtkWidget *
+preferences_new (ObdApplication *self)
+{
+  GtkWidget *preferences = obd_preferences_window_new (self->settings);
+
+  /* The sync page needs the manager, which the window does not know. */
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                              ADW_PREFERENCES_PAGE (obd_sync_preferences_page_new (self->sync)));
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (ensure_window (self)));
+  gtk_window_set_modal (GTK_WINDOW (preferences), TRUE);
+  return preferences;
+}
+
 static void
 preferences_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
-  ObdApplication *self = user_data;
-  GtkWidget *preferences = obd_preferences_window_new (self->settings);
+  gtk_window_present (GTK_WINDOW (preferences_new (user_data)));
+}
 
-  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (ensure_window (self)));
-  gtk_window_set_modal (GTK_WINDOW (preferences), TRUE);
+static void
+sync_settings_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  GtkWidget *preferences = preferences_new (user_data);
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "sync");
   gtk_window_present (GTK_WINDOW (preferences));
+}
+
+/* Any role may watch a mechanic's car: the window asks for the code. */
+static void
+join_expert_session_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  ObdApplication *self = user_data;
+  GtkWidget *window = obd_expert_window_new (self->sync, self->settings);
+
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -350,6 +386,8 @@ static const GActionEntry app_actions[] = {
   { "help", help_action },
   { "show-window", show_window_action },
   { "preferences", preferences_action },
+  { "sync-settings", sync_settings_action },
+  { "join-expert-session", join_expert_session_action },
   { "about", about_action },
   { "shortcuts", shortcuts_action },
   { "connect", connect_action, "s" },
@@ -412,6 +450,10 @@ obd_application_startup (GApplication *application)
                            G_CONNECT_SWAPPED);
 
   self->session = obd_session_new (self->store);
+  /* Syncs the store with the shop's server, if one is set, and shares
+   * the session live when asked. */
+  self->sync = obd_sync_manager_new (self->store, self->settings);
+  obd_sync_manager_set_session (self->sync, self->session);
   apply_thresholds (self);
   apply_strategy (self);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
@@ -439,6 +481,7 @@ obd_application_activate (GApplication *application)
 {
   ObdApplication *self = OBD_APPLICATION (application);
   ObdWindow *window = ensure_window (self);
+  g_autofree char *role = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
 
@@ -450,10 +493,14 @@ obd_application_activate (GApplication *application)
 
   /* --connect wins; otherwise a set-up app connects to the default
    * connection, as the schema promises.  The first run asks for the role
-   * and then offers the start page instead. */
+   * and then offers the start page instead.  A fleet manager's view needs
+   * no car, and a fleet account may not sync what a car's reading writes
+   * (codes, sessions). */
+  role = g_settings_get_string (self->settings, "role");
   if (self->connect_at_start != NULL)
     obd_session_connect (self->session, self->connect_at_start);
-  else if (!g_settings_get_boolean (self->settings, "first-run"))
+  else if (!g_settings_get_boolean (self->settings, "first-run")
+           && !g_str_equal (role, "fleet"))
     {
       g_autofree char *connection = g_settings_get_string (self->settings,
                                                            "default-connection");
@@ -473,8 +520,12 @@ obd_application_shutdown (GApplication *application)
 
   G_APPLICATION_CLASS (obd_application_parent_class)->shutdown (application);
 
-  /* The recorder seals its session as the session goes; then the store
-   * finishes the writes asked for and closes. */
+  /* Sync stops first (its client's thread has a connection of its own to
+   * the store); the recorder seals its session as the session goes; then
+   * the store finishes the writes asked for and closes. */
+  if (self->sync != NULL)
+    obd_sync_manager_set_session (self->sync, NULL);
+  g_clear_object (&self->sync);
   g_clear_object (&self->session);
   if (self->store != NULL)
     obd_store_service_close (self->store);
@@ -487,6 +538,7 @@ obd_application_finalize (GObject *object)
 {
   ObdApplication *self = OBD_APPLICATION (object);
 
+  g_clear_object (&self->sync);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -531,6 +583,14 @@ obd_application_get_session (ObdApplication *self)
   g_return_val_if_fail (OBD_IS_APPLICATION (self), NULL);
 
   return self->session;
+}
+
+ObdSyncManager *
+obd_application_get_sync (ObdApplication *self)
+{
+  g_return_val_if_fail (OBD_IS_APPLICATION (self), NULL);
+
+  return self->sync;
 }
 
 GSettings *

@@ -8,6 +8,7 @@
 
 #include "obd-session.h"
 #include "obd-store-service.h"
+#include "obd-sync-manager.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,8 @@ ObdApplication *obd_application_new               (void);
 /* Valid between startup and shutdown. */
 ObdSession     *obd_application_get_session       (ObdApplication *self);
 GSettings      *obd_application_get_settings      (ObdApplication *self);
+/* Sync with the shop's server. */
+ObdSyncManager *obd_application_get_sync          (ObdApplication *self);
 /* The local store; its "error" says why it could not be opened. */
 ObdStoreService *obd_application_get_store        (ObdApplication *self);
 

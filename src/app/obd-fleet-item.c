@@ -48,6 +48,9 @@ struct _ObdFleetItem
   guint            maintenance_overdue;
   gint64           last_seen;
   char            *live_status;
+  char            *vehicle_uuid;
+  double           live_score;      /* -1 when not live */
+  ObdHealthStatus  live_health;
 };
 
 G_DEFINE_FINAL_TYPE (ObdFleetItem, obd_fleet_item, G_TYPE_OBJECT)
@@ -67,6 +70,7 @@ enum
   ITEM_PROP_LAST_SEEN,
   ITEM_PROP_NEEDS_ATTENTION,
   ITEM_PROP_LIVE_STATUS,
+  ITEM_PROP_LIVE_SCORE,
   N_ITEM_PROPS
 };
 
@@ -82,6 +86,7 @@ obd_fleet_item_finalize (GObject *object)
   g_free (self->worst_code);
   g_free (self->worst_code_title);
   g_free (self->live_status);
+  g_free (self->vehicle_uuid);
 
   G_OBJECT_CLASS (obd_fleet_item_parent_class)->finalize (object);
 }
@@ -131,6 +136,9 @@ obd_fleet_item_get_property (GObject    *object,
       break;
     case ITEM_PROP_LIVE_STATUS:
       g_value_set_string (value, self->live_status);
+      break;
+    case ITEM_PROP_LIVE_SCORE:
+      g_value_set_double (value, self->live_score);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -193,6 +201,8 @@ obd_fleet_item_class_init (ObdFleetItemClass *klass)
   item_properties[ITEM_PROP_LIVE_STATUS] =
     g_param_spec_string ("live-status", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  item_properties[ITEM_PROP_LIVE_SCORE] =
+    g_param_spec_double ("live-score", NULL, NULL, -1.0, 100.0, -1.0, ro);
   g_object_class_install_properties (object_class, N_ITEM_PROPS, item_properties);
 }
 
@@ -200,6 +210,7 @@ static void
 obd_fleet_item_init (ObdFleetItem *self)
 {
   self->score = -1.0;
+  self->live_score = -1.0;
   self->worst_severity = -1;
 }
 
@@ -297,6 +308,43 @@ obd_fleet_item_set_live_status (ObdFleetItem *self,
     g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_LIVE_STATUS]);
 }
 
+const char *
+obd_fleet_item_get_vehicle_uuid (ObdFleetItem *self)
+{
+  g_return_val_if_fail (OBD_IS_FLEET_ITEM (self), NULL);
+  return self->vehicle_uuid;
+}
+
+void
+obd_fleet_item_set_live_health (ObdFleetItem    *self,
+                                double           score,
+                                ObdHealthStatus  status)
+{
+  g_return_if_fail (OBD_IS_FLEET_ITEM (self));
+
+  if (score < 0 || score > 100)
+    score = -1;
+  if (self->live_score == score && self->live_health == status)
+    return;
+  self->live_score = score;
+  self->live_health = status;
+  g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_LIVE_SCORE]);
+}
+
+double
+obd_fleet_item_get_live_score (ObdFleetItem *self)
+{
+  g_return_val_if_fail (OBD_IS_FLEET_ITEM (self), -1.0);
+  return self->live_score;
+}
+
+ObdHealthStatus
+obd_fleet_item_get_live_health (ObdFleetItem *self)
+{
+  g_return_val_if_fail (OBD_IS_FLEET_ITEM (self), OBD_HEALTH_STATUS_HEALTHY);
+  return self->live_health;
+}
+
 /* Each part that cannot be read is left at "unknown" (logged): one bad
  * row must not hide the fleet. */
 int
@@ -321,6 +369,7 @@ obd_fleet_item_new_from_store (ObdStore              *store,
   g_autoptr(GError) error = NULL;
   gint64 worst_seen = 0;
 
+  self->vehicle_uuid = g_strdup (vehicle->uuid);
   if (vehicle->make != NULL)
     g_string_append (title, vehicle->make);
   if (vehicle->model != NULL)

@@ -39,6 +39,16 @@ gboolean         obd_fleet_item_get_needs_attention     (ObdFleetItem *self);
 const char      *obd_fleet_item_get_live_status         (ObdFleetItem *self);
 void             obd_fleet_item_set_live_status         (ObdFleetItem *self,
                                                          const char   *live_status);
+/* The UUID the sync server knows the vehicle by. */
+const char      *obd_fleet_item_get_vehicle_uuid        (ObdFleetItem *self);
+/* The health the mechanic's PC computes now, shared live ("live-score",
+ * -1 when the vehicle is not live); the row shows it instead of the
+ * stored one while it is. */
+void             obd_fleet_item_set_live_health         (ObdFleetItem    *self,
+                                                         double           score,
+                                                         ObdHealthStatus  status);
+double           obd_fleet_item_get_live_score          (ObdFleetItem *self);
+ObdHealthStatus  obd_fleet_item_get_live_health         (ObdFleetItem *self);
 /* The most severe active code's ObdDtcSeverity, -1 when there is none. */
 int              obd_fleet_item_get_worst_severity      (ObdFleetItem *self);
 

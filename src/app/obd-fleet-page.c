@@ -38,6 +38,7 @@ struct _ObdFleetPage
   char               *search_text;
   gboolean            attention_only;
   gboolean            syncing_entry;
+  ObdSyncManager     *sync;
 
   GtkStack           *stack;
   AdwStatusPage      *unavailable_page;
@@ -184,6 +185,88 @@ update_count (ObdFleetPage *self)
   gtk_label_set_label (self->count_label, text);
 }
 
+/* Live, from sync ------------------------------------------------------ */
+
+/* The Live column and the live health of one vehicle, from what its
+ * mechanic's PC shares; cleared once it stops. */
+static void
+apply_remote (ObdFleetPage     *self,
+              ObdFleetItem     *item,
+              ObdRemoteVehicle *remote)
+{
+  g_autofree char *summary = NULL;
+
+  if (remote == NULL || !obd_remote_vehicle_get_live (remote))
+    {
+      obd_fleet_item_set_live_status (item, NULL);
+      obd_fleet_item_set_live_health (item, -1, OBD_HEALTH_STATUS_HEALTHY);
+      return;
+    }
+  summary = obd_remote_vehicle_dup_summary (remote, obd_page_get_units (OBD_PAGE (self)));
+  obd_fleet_item_set_live_status (item, summary != NULL ? summary : _("connected"));
+  obd_fleet_item_set_live_health (item, obd_remote_vehicle_get_score (remote),
+                                  obd_remote_vehicle_get_status (remote));
+}
+
+static ObdFleetItem *
+lookup_uuid (ObdFleetPage *self,
+             const char   *uuid)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+  for (guint i = 0; uuid != NULL && i < n; i++)
+    {
+      g_autoptr(ObdFleetItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+
+      /* The store keeps its reference: the borrowed pointer stays valid. */
+      if (g_strcmp0 (obd_fleet_item_get_vehicle_uuid (item), uuid) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+static void
+on_remote_changed_cb (ObdFleetPage     *self,
+                      ObdRemoteVehicle *remote)
+{
+  ObdFleetItem *item = lookup_uuid (self, obd_remote_vehicle_get_vehicle_id (remote));
+
+  if (item != NULL)
+    apply_remote (self, item, remote);
+}
+
+void
+obd_fleet_page_set_sync (ObdFleetPage   *self,
+                         ObdSyncManager *sync)
+{
+  guint n;
+
+  g_return_if_fail (OBD_IS_FLEET_PAGE (self));
+  g_return_if_fail (sync == NULL || OBD_IS_SYNC_MANAGER (sync));
+
+  if (self->sync == sync)
+    return;
+  if (self->sync != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->sync, self);
+      obd_sync_manager_follow_fleet (self->sync, FALSE);
+    }
+  g_set_object (&self->sync, sync);
+  if (sync == NULL)
+    return;
+  obd_sync_manager_follow_fleet (sync, TRUE);
+  g_signal_connect_object (sync, "remote-changed", G_CALLBACK (on_remote_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ObdFleetItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+
+      apply_remote (self, item,
+                    obd_sync_manager_lookup_remote (sync, obd_fleet_item_get_vehicle_uuid (item)));
+    }
+}
+
 /* Reload -------------------------------------------------------------- */
 
 static void
@@ -243,7 +326,11 @@ on_fleet_loaded_cb (ObdPage      *page,
       ObdFleetItem *old = obd_fleet_page_lookup_item (self, obd_fleet_item_get_vehicle_id (item));
 
       /* What the sync client reported stays until it reports again. */
-      if (old != NULL)
+      if (self->sync != NULL)
+        apply_remote (self, item,
+                      obd_sync_manager_lookup_remote (self->sync,
+                                                      obd_fleet_item_get_vehicle_uuid (item)));
+      else if (old != NULL)
         obd_fleet_item_set_live_status (item, obd_fleet_item_get_live_status (old));
     }
   obd_page_fill_model (OBD_PAGE (self), self->items, items);
@@ -323,6 +410,7 @@ obd_fleet_page_dispose (GObject *object)
 
   if (self->list != NULL)
     gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
+  obd_fleet_page_set_sync (self, NULL);
   obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_FLEET_PAGE);
   g_clear_object (&self->sorted);
   g_clear_object (&self->filtered);

@@ -8,6 +8,7 @@
 
 #include "obd-fleet-item.h"
 #include "obd-page.h"
+#include "obd-sync-manager.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,11 @@ void          obd_fleet_page_set_search_text    (ObdFleetPage *self,
 gboolean      obd_fleet_page_get_attention_only (ObdFleetPage *self);
 void          obd_fleet_page_set_attention_only (ObdFleetPage *self,
                                                  gboolean      attention_only);
+/* Follows the live events of the organisation's vehicles through sync:
+ * the Live column (what each mechanic's PC shares now) and the live
+ * health.  NULL stops. */
+void          obd_fleet_page_set_sync           (ObdFleetPage   *self,
+                                                 ObdSyncManager *sync);
 /* Reads every vehicle again from the store (on the store's thread; the
  * list changes when the answer comes). */
 void          obd_fleet_page_reload             (ObdFleetPage *self);

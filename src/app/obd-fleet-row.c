@@ -107,25 +107,66 @@ facts_text (ObdFleetItem *item)
   return g_string_free (text, FALSE);
 }
 
+/* The badge and the row's name: the health the store gives, or while the
+ * vehicle is live, the health its mechanic's PC computes now. */
+static void
+update_badge (ObdFleetRow *self)
+{
+  static const char *classes[] = { "success", "warning", "error", "dim-label", "obd-live" };
+  ObdFleetItem *item = self->item;
+  double live = obd_fleet_item_get_live_score (item);
+  double score = live >= 0 ? live : obd_fleet_item_get_score (item);
+  ObdHealthStatus status = live >= 0 ? obd_fleet_item_get_live_health (item)
+                                     : obd_fleet_item_get_status (item);
+  const char *status_label = obd_health_status_get_label (status);
+  g_autofree char *score_text = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *facts = facts_text (item);
+  g_autofree char *a11y = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->badge), classes[i]);
+  if (live >= 0)
+    {
+      score_text = obd_health_score_format (live);
+      gtk_widget_add_css_class (GTK_WIDGET (self->badge), "obd-live");
+      gtk_widget_add_css_class (GTK_WIDGET (self->badge), obd_health_view_status_class (status));
+      /* Translators: the health a vehicle's mechanic's PC computes right now */
+      tooltip = g_strdup_printf (_("Live: %s"), status_label);
+    }
+  else
+    {
+      score_text = score >= 0 ? obd_health_score_format (score) : g_strdup ("?");
+      gtk_widget_add_css_class (GTK_WIDGET (self->badge), status_css_class (item));
+      tooltip = g_strdup (score >= 0 ? status_label : _("Health unknown"));
+    }
+  gtk_label_set_label (self->badge, score_text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge), tooltip);
+
+  if (live >= 0)
+    /* Translators: accessible name of a live fleet row: title, score, status */
+    a11y = g_strdup_printf (_("%s, live health %s, %s"), obd_fleet_item_get_title (item),
+                            score_text, status_label);
+  else
+    /* Translators: accessible name of a fleet row: title, score, status */
+    a11y = g_strdup_printf (_("%s, health %s, %s"), obd_fleet_item_get_title (item), score_text,
+                            score >= 0 ? status_label : _("unknown"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, facts, -1);
+}
+
 static void
 set_item (ObdFleetRow  *self,
           ObdFleetItem *item)
 {
-  double score = obd_fleet_item_get_score (item);
   int severity = obd_fleet_item_get_worst_severity (item);
-  const char *status_label = obd_health_status_get_label (obd_fleet_item_get_status (item));
-  g_autofree char *score_text = NULL;
   g_autofree char *code_text = NULL;
   g_autofree char *facts = facts_text (item);
-  g_autofree char *a11y = NULL;
 
   self->item = g_object_ref (item);
-
-  score_text = score >= 0 ? obd_health_score_format (score) : g_strdup ("?");
-  gtk_label_set_label (self->badge, score_text);
-  gtk_widget_add_css_class (GTK_WIDGET (self->badge), status_css_class (item));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge),
-                               score >= 0 ? status_label : _("Health unknown"));
+  update_badge (self);
+  g_signal_connect_object (item, "notify::live-score", G_CALLBACK (update_badge), self,
+                           G_CONNECT_SWAPPED);
 
   if (obd_fleet_item_get_worst_code (item) != NULL)
     {
@@ -148,11 +189,6 @@ set_item (ObdFleetRow  *self,
   if (obd_fleet_item_get_maintenance_overdue (item) == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self->facts_label), "dim-label");
 
-  /* Translators: accessible name of a fleet row: title, score, status */
-  a11y = g_strdup_printf (_("%s, health %s, %s"), obd_fleet_item_get_title (item), score_text,
-                          score >= 0 ? status_label : _("unknown"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, facts, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
 }
 

@@ -20,6 +20,7 @@
 #include "obd-app-resources.h"
 #include "obd-diagnosis.h"
 #include "obd-health-view.h"
+#include "obd-conflicts-group.h"
 #include "obd-item-row.h"
 #include "obd-maintenance.h"
 #include "obd-mode09.h"
@@ -1125,6 +1126,7 @@ obd_vehicle_page_class_init (ObdVehiclePageClass *klass)
   page_class->store_changed = obd_vehicle_page_store_changed;
 
   g_type_ensure (OBD_TYPE_ROW);
+  g_type_ensure (OBD_TYPE_CONFLICTS_GROUP);
   /* Referencing the resource links it in from the static library. */
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH

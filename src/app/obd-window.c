@@ -4,7 +4,8 @@
  *
  * What the window shows follows the session's state: the start page while
  * disconnected (with the reason of the last failure), a progress page
- * while connecting, and the view of the user's role once connected.  A
+ * while connecting, and the view of the user's role once connected (the
+ * fleet manager's at once: it needs no car).  A
  * dropped link keeps the role view and shows a banner while the session
  * reconnects.  Only the pages of the current role can be reached, so an
  * owner never gets the pages that clear codes or show raw data.  A page is
@@ -28,6 +29,7 @@
 #include "obd-overview-page.h"
 #include "obd-owner-page.h"
 #include "obd-readiness-page.h"
+#include "obd-sync-status.h"
 #include "obd-vehicle-page.h"
 #include "obd-window.h"
 
@@ -109,6 +111,8 @@ struct _ObdWindow
   AdwActionRow         *fleet_row;
   AdwActionRow         *owner_row;
   ObdStartPage         *start_page;
+  ObdSyncStatus        *sync_status;
+  ObdSyncManager       *sync;
 };
 
 G_DEFINE_FINAL_TYPE (ObdWindow, obd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -279,6 +283,8 @@ build_fleet_view (ObdWindow *self)
 
   g_signal_connect_object (fleet, "vehicle-activated",
                            G_CALLBACK (on_fleet_vehicle_activated_cb), self, G_CONNECT_SWAPPED);
+  /* The Live column and live health come from sync. */
+  obd_fleet_page_set_sync (OBD_FLEET_PAGE (fleet), self->sync);
 
   adw_bin_set_child (self->fleet_bin, leaflet);
   g_hash_table_insert (self->pages, (gpointer) fleet_page.name, fleet);
@@ -513,7 +519,10 @@ update_view (ObdWindow *self)
     view = "welcome";
   else if (state == OBD_SESSION_STATE_CONNECTING)
     view = "connecting";
-  else if (state == OBD_SESSION_STATE_CONNECTED || state == OBD_SESSION_STATE_RECONNECTING)
+  else if (state == OBD_SESSION_STATE_CONNECTED || state == OBD_SESSION_STATE_RECONNECTING
+           /* A fleet manager's work needs no car on the bench: the fleet is
+            * in the store, and comes live through sync. */
+           || self->role == OBD_ROLE_FLEET)
     view = role_view_names[self->role];
   else
     view = "start";
@@ -753,6 +762,7 @@ obd_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_WINDOW);
   g_clear_object (&self->session_signals);
   g_clear_object (&self->store_signals);
+  g_clear_object (&self->sync);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -829,6 +839,8 @@ obd_window_class_init (ObdWindowClass *klass)
   object_class->set_property = obd_window_set_property;
   window_class->close_request = obd_window_close_request;
 
+  g_type_ensure (OBD_TYPE_SYNC_STATUS);
+
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, OBD_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -869,6 +881,7 @@ obd_window_class_init (ObdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, mechanic_row);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, fleet_row);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, owner_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, sync_status);
   gtk_widget_class_bind_template_callback (widget_class, on_switcher_title_visible_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_role_row_activated_cb);
 
@@ -1045,6 +1058,66 @@ obd_window_open_help (ObdWindow  *self,
   g_return_if_fail (uri != NULL);
 
   gtk_show_uri_full (GTK_WINDOW (self), uri, GDK_CURRENT_TIME, NULL, on_help_shown_cb, NULL);
+}
+
+/* A conflict settled against this PC's edit: said where the mechanic
+ * looks, pointing to where the lost version is kept. */
+static void
+on_sync_conflict_cb (ObdWindow  *self,
+                     const char *entity,
+                     const char *entity_id,
+                     gboolean    local_won)
+{
+  AdwToast *toast;
+
+  if (local_won)
+    return;
+  toast = adw_toast_new (g_str_equal (entity, "maintenance_item")
+                         ? _("A maintenance task was changed later on another PC: that change "
+                             "was kept. Yours is listed on the vehicle’s page.")
+                         : _("A vehicle was changed later on another PC: that change was kept. "
+                             "Yours is listed on the vehicle’s page."));
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+obd_window_set_sync (ObdWindow      *self,
+                     ObdSyncManager *sync)
+{
+  GtkWidget *fleet;
+
+  g_return_if_fail (OBD_IS_WINDOW (self));
+  g_return_if_fail (sync == NULL || OBD_IS_SYNC_MANAGER (sync));
+
+  if (self->sync == sync)
+    return;
+  if (self->sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync, self);
+  g_set_object (&self->sync, sync);
+  if (sync != NULL)
+    g_signal_connect_object (sync, "conflict", G_CALLBACK (on_sync_conflict_cb), self,
+                             G_CONNECT_SWAPPED);
+  obd_sync_status_set_sync (self->sync_status, sync);
+  fleet = g_hash_table_lookup (self->role_pages[OBD_ROLE_FLEET], "fleet");
+  if (fleet != NULL)
+    obd_fleet_page_set_sync (OBD_FLEET_PAGE (fleet), sync);
+}
+
+ObdSyncManager *
+obd_window_get_sync (ObdWindow *self)
+{
+  g_return_val_if_fail (OBD_IS_WINDOW (self), NULL);
+
+  return self->sync;
+}
+
+GtkWidget *
+obd_window_get_sync_status (ObdWindow *self)
+{
+  g_return_val_if_fail (OBD_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->sync_status);
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include "obd-session.h"
 #include "obd-start-page.h"
+#include "obd-sync-manager.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +45,14 @@ void          obd_window_set_store_error      (ObdWindow      *self,
  * fails (no Yelp installed), says so in a dialog with what to do. */
 void          obd_window_open_help            (ObdWindow      *self,
                                                const char     *uri);
+
+/* Sync with the shop's server (nullable): the header's sync status, the
+ * fleet's Live column, conflicts said in toasts. */
+void            obd_window_set_sync           (ObdWindow      *self,
+                                               ObdSyncManager *sync);
+ObdSyncManager *obd_window_get_sync           (ObdWindow      *self);
+/* The header's ObdSyncStatus. */
+GtkWidget      *obd_window_get_sync_status    (ObdWindow      *self);
 
 /* Shows a toast; takes ownership of toast. */
 void          obd_window_add_toast            (ObdWindow      *self,

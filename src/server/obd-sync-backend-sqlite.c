@@ -527,8 +527,9 @@ authenticate (ObdSyncBackendSqlite  *self,
 
   stmt = stmt_get (self,
                    "SELECT t.salt, t.hash, t.revoked_us, u.id, u.name, u.organisation_id,"
-                   " u.role, u.vehicle_id FROM tokens t JOIN users u ON u.id = t.user_id"
-                   " WHERE t.id = ?", error);
+                   " u.role, u.vehicle_id, o.name FROM tokens t JOIN users u ON u.id = t.user_id"
+                   " LEFT JOIN organisations o ON o.id = u.organisation_id WHERE t.id = ?",
+                   error);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, id);
@@ -555,6 +556,7 @@ authenticate (ObdSyncBackendSqlite  *self,
   if (!obd_sync_role_from_string (role, &p->role))
     p->role = OBD_SYNC_ROLE_OWNER;  /* the least a damaged row can do */
   p->vehicle_id = column_dup (stmt, 7);
+  p->organisation_name = column_dup (stmt, 8);
   sqlite3_reset (stmt);
 
   /* A device stays in the organisation that first synced it: a copied

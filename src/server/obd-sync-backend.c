@@ -62,6 +62,7 @@ obd_sync_principal_copy (const ObdSyncPrincipal *p)
   copy->user_id = g_strdup (p->user_id);
   copy->user_name = g_strdup (p->user_name);
   copy->organisation_id = g_strdup (p->organisation_id);
+  copy->organisation_name = g_strdup (p->organisation_name);
   copy->role = p->role;
   copy->vehicle_id = g_strdup (p->vehicle_id);
   return copy;
@@ -75,6 +76,7 @@ obd_sync_principal_free (ObdSyncPrincipal *p)
   g_free (p->user_id);
   g_free (p->user_name);
   g_free (p->organisation_id);
+  g_free (p->organisation_name);
   g_free (p->vehicle_id);
   g_free (p);
 }

@@ -49,6 +49,7 @@ typedef struct
   char        *user_id;
   char        *user_name;
   char        *organisation_id;
+  char        *organisation_name;  /* may be NULL */
   ObdSyncRole  role;
   char        *vehicle_id;   /* an owner's one vehicle; NULL for other roles */
 } ObdSyncPrincipal;

@@ -539,6 +539,8 @@ on_authenticated_cb (GObject      *source,
   json_object_set_string_member (payload, "userId", p->user_id);
   json_object_set_string_member (payload, "userName", p->user_name);
   json_object_set_string_member (payload, "organisationId", p->organisation_id);
+  if (p->organisation_name != NULL)
+    json_object_set_string_member (payload, "organisationName", p->organisation_name);
   json_object_set_string_member (payload, "role", obd_sync_role_to_string (p->role));
   json_object_set_string_member (payload, "deviceId", peer->device_id);
   if (p->vehicle_id != NULL)

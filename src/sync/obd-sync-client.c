@@ -89,6 +89,9 @@ struct _ObdSyncClient
   char            *device_id;
   char            *role;
   char            *organisation_id;
+  char            *user_id;
+  char            *user_name;
+  char            *organisation_name;
   ObdSyncStats     stats;
 
   /* The store thread and what it owns. */
@@ -171,6 +174,8 @@ enum {
   PROP_LAST_SYNC,
   PROP_DEVICE_ID,
   PROP_ROLE,
+  PROP_USER_NAME,
+  PROP_ORGANISATION_NAME,
   N_PROPS
 };
 
@@ -178,6 +183,8 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_EVENT,
+  SIGNAL_STORE_CHANGED,
+  SIGNAL_CONFLICT,
   N_SIGNALS
 };
 
@@ -619,6 +626,85 @@ build_job (ObdSyncClient *self,
     g_task_return_boolean (task, TRUE);
 }
 
+/* What a store job changed, told to the owner afterwards ----------------- */
+
+/* A conflict recorded in the store's history. */
+typedef struct
+{
+  char     *entity;
+  char     *entity_id;
+  gboolean  local_won;
+} ConflictNote;
+
+static void
+conflict_note_free (ConflictNote *c)
+{
+  g_free (c->entity);
+  g_free (c->entity_id);
+  g_free (c);
+}
+
+typedef struct
+{
+  GPtrArray *entities;    /* char *: the kinds of rows written, each once */
+  GPtrArray *conflicts;   /* ConflictNote * */
+} Touched;
+
+static void
+touched_init (Touched *t)
+{
+  t->entities = g_ptr_array_new_with_free_func (g_free);
+  t->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) conflict_note_free);
+}
+
+static void
+touched_clear (Touched *t)
+{
+  g_clear_pointer (&t->entities, g_ptr_array_unref);
+  g_clear_pointer (&t->conflicts, g_ptr_array_unref);
+}
+
+static void
+touched_add_entity (Touched    *t,
+                    const char *entity)
+{
+  if (entity != NULL && !g_ptr_array_find_with_equal_func (t->entities, entity, g_str_equal,
+                                                           NULL))
+    g_ptr_array_add (t->entities, g_strdup (entity));
+}
+
+static void
+touched_add_conflict (Touched    *t,
+                      const char *entity,
+                      const char *entity_id,
+                      gboolean    local_won)
+{
+  ConflictNote *c = g_new0 (ConflictNote, 1);
+
+  c->entity = g_strdup (entity);
+  c->entity_id = g_strdup (entity_id);
+  c->local_won = local_won;
+  g_ptr_array_add (t->conflicts, c);
+  /* The conflict history changed, and with it what a view of the row
+   * shows. */
+  touched_add_entity (t, entity);
+}
+
+/* On the owner's context, once the store has it: views reload. */
+static void
+emit_touched (ObdSyncClient *self,
+              Touched       *t)
+{
+  for (guint i = 0; i < t->entities->len; i++)
+    g_signal_emit (self, signals[SIGNAL_STORE_CHANGED], 0, g_ptr_array_index (t->entities, i));
+  for (guint i = 0; i < t->conflicts->len; i++)
+    {
+      ConflictNote *c = g_ptr_array_index (t->conflicts, i);
+
+      g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, c->entity, c->entity_id, c->local_won);
+    }
+}
+
 /* Acknowledgements ------------------------------------------------------- */
 
 typedef struct
@@ -627,12 +713,14 @@ typedef struct
   JsonObject *payload;      /* push_ack */
   gint64      pending;
   guint       n_conflicts;
+  Touched     touched;
 } Ack;
 
 static void
 ack_free (Ack *a)
 {
   g_clear_pointer (&a->payload, json_object_unref);
+  touched_clear (&a->touched);
   g_free (a);
 }
 
@@ -708,6 +796,7 @@ ack_job (ObdSyncClient *self,
           g_task_return_error (task, error);
           return;
         }
+      touched_add_conflict (&a->touched, conflict.entity, conflict.entity_id, conflict.local_won);
     }
 
   node = json_object_get_member (a->payload, "chain");
@@ -730,6 +819,7 @@ typedef struct
   char       *device_id;
   guint       applied;
   guint       conflicts;
+  Touched     touched;
 } Apply;
 
 static void
@@ -737,6 +827,7 @@ apply_free (Apply *a)
 {
   g_clear_pointer (&a->payload, json_object_unref);
   g_free (a->device_id);
+  touched_clear (&a->touched);
   g_free (a);
 }
 
@@ -765,6 +856,8 @@ apply_job (ObdSyncClient *self,
           return;
         }
       a->applied += applied;
+      if (applied)
+        touched_add_entity (&a->touched, json_object_get_string_member (c, "entity"));
 
       /* This PC's version lost to a later edit pushed afterwards: keep
        * ours in the history. */
@@ -801,6 +894,7 @@ apply_job (ObdSyncClient *self,
                   return;
                 }
               a->conflicts++;
+              touched_add_conflict (&a->touched, record.entity, record.entity_id, FALSE);
             }
         }
     }
@@ -971,6 +1065,7 @@ on_applied_cb (GObject      *source,
     return;
   self->stats.changes_pulled += a->applied;
   self->stats.conflicts += a->conflicts;
+  emit_touched (self, &a->touched);
   self->pull_cursor = json_object_get_int_member (a->payload, "cursor");
   if (json_object_get_boolean_member (a->payload, "more") && is_open (self))
     {
@@ -992,6 +1087,7 @@ handle_changes (ObdSyncClient  *self,
     return;
   g_clear_pointer (&self->pull_id, g_free);
   a = g_new0 (Apply, 1);
+  touched_init (&a->touched);
   a->payload = json_object_ref (message->payload);
   a->device_id = g_strdup (self->device_id);
   store_run (self, store_task (self, on_applied_cb, a, (GDestroyNotify) apply_free), apply_job);
@@ -1103,6 +1199,7 @@ on_acked_cb (GObject      *source,
     }
   self->stats.conflicts += a->n_conflicts;
   set_pending (self, a->pending);
+  emit_touched (self, &a->touched);
   if (current)
     pump_push (self);
 }
@@ -1129,6 +1226,7 @@ handle_push_ack (ObdSyncClient  *self,
     }
 
   a = g_new0 (Ack, 1);
+  touched_init (&a->touched);
   a->acked_seq = json_object_get_int_member (message->payload, "ackedSeq");
   a->payload = json_object_ref (message->payload);
   self->acking++;
@@ -1416,9 +1514,15 @@ handle_authenticated (ObdSyncClient  *self,
   g_clear_handle_id (&self->handshake_source, g_source_remove);
   self->phase = PHASE_READY;
   self->attempt = 0;
+  set_str (&self->organisation_id, json_object_get_string_member (p, "organisationId"));
+  set_str (&self->user_id, json_object_get_string_member (p, "userId"));
+  if (set_str (&self->user_name, obd_sync_payload_get_string (p, "userName")))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_NAME]);
+  /* Servers before organisationName send only the id. */
+  if (set_str (&self->organisation_name, obd_sync_payload_get_string (p, "organisationName")))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORGANISATION_NAME]);
   if (set_str (&self->role, json_object_get_string_member (p, "role")))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
-  set_str (&self->organisation_id, json_object_get_string_member (p, "organisationId"));
   self->heartbeat_source = g_timeout_add_seconds (self->heartbeat_s, on_heartbeat_cb, self);
   if (self->started)
     subscribe_again (self, p);
@@ -1993,6 +2097,25 @@ obd_sync_client_room_close_async (ObdSyncClient       *self,
   g_hash_table_insert (self->requests, g_strdup (closing->message_id), task);
 }
 
+gboolean
+obd_sync_client_room_leave (ObdSyncClient *self,
+                            const char    *room_id)
+{
+  JsonObject *payload;
+
+  g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (room_id != NULL, FALSE);
+
+  /* No reply: the others see the presence change.  Sent even when the
+   * bucket is low, as a ping would be: leaving must not be dropped. */
+  if (self->phase != PHASE_READY || !is_open (self))
+    return FALSE;
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "roomId", room_id);
+  g_free (send_message (self, OBD_SYNC_MSG_ROOM_LEAVE, payload));
+  return TRUE;
+}
+
 JsonObject *
 obd_sync_client_request_finish (ObdSyncClient  *self,
                                 GAsyncResult   *result,
@@ -2045,6 +2168,9 @@ obd_sync_client_finalize (GObject *object)
   g_free (self->device_id);
   g_free (self->role);
   g_free (self->organisation_id);
+  g_free (self->user_id);
+  g_free (self->user_name);
+  g_free (self->organisation_name);
   G_OBJECT_CLASS (obd_sync_client_parent_class)->finalize (object);
 }
 
@@ -2078,6 +2204,12 @@ obd_sync_client_get_property (GObject    *object,
       break;
     case PROP_ROLE:
       g_value_set_string (value, self->role);
+      break;
+    case PROP_USER_NAME:
+      g_value_set_string (value, self->user_name);
+      break;
+    case PROP_ORGANISATION_NAME:
+      g_value_set_string (value, self->organisation_name);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2125,6 +2257,9 @@ obd_sync_client_class_init (ObdSyncClientClass *klass)
     g_param_spec_int64 ("last-sync", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_DEVICE_ID] = g_param_spec_string ("device-id", NULL, NULL, NULL, ro);
   properties[PROP_ROLE] = g_param_spec_string ("role", NULL, NULL, NULL, ro);
+  properties[PROP_USER_NAME] = g_param_spec_string ("user-name", NULL, NULL, NULL, ro);
+  properties[PROP_ORGANISATION_NAME] =
+    g_param_spec_string ("organisation-name", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A live event or room message from the server: the message type
@@ -2134,6 +2269,19 @@ obd_sync_client_class_init (ObdSyncClientClass *klass)
   signals[SIGNAL_EVENT] =
     g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
+  /* Rows of this entity ("vehicle", "maintenance_item", "dtc_event",
+   * "note", "notification", "guide_run") were written to the store by
+   * the client's own connection: pulled changes applied, a conflict
+   * settled.  Views of them reload. */
+  signals[SIGNAL_STORE_CHANGED] =
+    g_signal_new ("store-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* An edit of this PC and one of another met (entity, entity id, whether
+   * this PC's version was kept); both are in the store's conflict
+   * history (obd_store_sync_list_conflicts). */
+  signals[SIGNAL_CONFLICT] =
+    g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -2306,6 +2454,34 @@ obd_sync_client_get_organisation_id (ObdSyncClient *self)
 {
   g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), NULL);
   return self->organisation_id;
+}
+
+const char *
+obd_sync_client_get_user_id (ObdSyncClient *self)
+{
+  g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), NULL);
+  return self->user_id;
+}
+
+const char *
+obd_sync_client_get_user_name (ObdSyncClient *self)
+{
+  g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), NULL);
+  return self->user_name;
+}
+
+const char *
+obd_sync_client_get_organisation_name (ObdSyncClient *self)
+{
+  g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), NULL);
+  return self->organisation_name;
+}
+
+double
+obd_sync_client_get_rate_limit (ObdSyncClient *self)
+{
+  g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), OBD_SYNC_DEFAULT_RATE);
+  return self->rate;
 }
 
 void

@@ -15,7 +15,8 @@
  * stays connected: it syncs whenever the outbox changes, pings the server
  * to notice a dead connection, and reconnects with exponential backoff
  * and jitter.  The UI binds to "state", "pending-count" and "last-error";
- * live events arrive through "event".
+ * live events arrive through "event"; "store-changed" and "conflict" say
+ * what the client wrote to the store on its own connection.
  */
 #pragma once
 
@@ -73,9 +74,18 @@ gint64         obd_sync_client_get_pending_count (ObdSyncClient  *self);
 const char    *obd_sync_client_get_last_error    (ObdSyncClient  *self);
 gint64         obd_sync_client_get_last_sync     (ObdSyncClient  *self);
 const char    *obd_sync_client_get_device_id     (ObdSyncClient  *self);
-/* Once authenticated: the role ("mechanic", …) and the organisation. */
+/* Once authenticated: the role ("mechanic", …), the organisation, and
+ * the names the server gave the user and the organisation (NULL when it
+ * gave none).  Properties "role", "user-name", "organisation-name". */
 const char    *obd_sync_client_get_role          (ObdSyncClient  *self);
 const char    *obd_sync_client_get_organisation_id (ObdSyncClient *self);
+const char    *obd_sync_client_get_user_id       (ObdSyncClient  *self);
+const char    *obd_sync_client_get_user_name     (ObdSyncClient  *self);
+const char    *obd_sync_client_get_organisation_name (ObdSyncClient *self);
+/* Messages a second the server allows this connection (its welcome's
+ * ratePerSecond; the default until one came): live senders pace
+ * themselves well below it. */
+double         obd_sync_client_get_rate_limit    (ObdSyncClient  *self);
 
 /* Counters of the last cycle, for "obd2 sync". */
 typedef struct
@@ -143,5 +153,17 @@ void           obd_sync_client_room_close_async  (ObdSyncClient        *self,
 JsonObject    *obd_sync_client_request_finish    (ObdSyncClient        *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+/* An expert leaves a room it joined (the host closes it instead); no
+ * reply comes, the members get "presence".  FALSE when not connected. */
+gboolean       obd_sync_client_room_leave        (ObdSyncClient        *self,
+                                                  const char           *room_id);
+
+/* Signals besides "event":
+ *   ::store-changed (const char *entity)  pulled changes or a settled
+ *        conflict were written to the store, rows of that entity
+ *        ("vehicle", "maintenance_item", …): views of them reload.
+ *   ::conflict (const char *entity, const char *entity_id,
+ *        gboolean local_won)  an edit of this PC met another PC's; both
+ *        versions are in the store's conflict history. */
 
 G_END_DECLS

@@ -128,6 +128,7 @@ static const Field f_welcome[] = {
 static const Field f_auth_success[] = {
   { "userId", F_ID, REQ }, { "organisationId", F_ID, REQ }, { "role", F_TEXT, REQ },
   { "deviceId", F_ID, REQ }, { "pushedSeq", F_COUNT, REQ }, { "userName", F_TEXT, OPT },
+  { "organisationName", F_TEXT, OPT },
   { "vehicleId", F_ID, OPT }, { "chain", F_NULLABLE_OBJECT, OPT }, END
 };
 static const Field f_push_ack[] = {
