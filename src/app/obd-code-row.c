@@ -9,6 +9,8 @@
 #define G_LOG_DOMAIN "obd-app"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "obd-app-resources.h"
 #include "obd-code-row.h"
 
@@ -19,6 +21,7 @@ struct _ObdCodeRow
   ObdCodeItem    *item;
   GtkWidget      *severity_box;
   GtkGrid        *freeze_grid;
+  GtkWidget      *guide_button;
 };
 
 G_DEFINE_FINAL_TYPE (ObdCodeRow, obd_code_row, ADW_TYPE_EXPANDER_ROW)
@@ -49,6 +52,28 @@ reading_label_new (const char *text,
   return label;
 }
 
+/* The button starts the code's guide through the window's actions. */
+static void
+update_guide (ObdCodeRow *self)
+{
+  const char *guide = obd_code_item_get_guide_id (self->item);
+  const char *code = obd_code_item_get_code (self->item);
+  g_autofree char *reason = g_strdup_printf ("code:%s", code);
+  /* Translators: accessible name of the button that starts a code's guide */
+  g_autofree char *name = g_strdup_printf (_("Start the guide for %s"), code);
+
+  /* The target before the name: an action helper checks them at once. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->guide_button), NULL);
+  if (guide != NULL)
+    {
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->guide_button), "(ss)", guide,
+                                        reason);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->guide_button), "repair.start-guide");
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->guide_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static void
 set_item (ObdCodeRow  *self,
           ObdCodeItem *item)
@@ -67,6 +92,9 @@ set_item (ObdCodeRow  *self,
       gtk_grid_attach (self->freeze_grid, reading_label_new (frame[i], FALSE), 0, i / 2, 1, 1);
       gtk_grid_attach (self->freeze_grid, reading_label_new (frame[i + 1], TRUE), 1, i / 2, 1, 1);
     }
+  update_guide (self);
+  g_signal_connect_object (item, "notify::has-guide", G_CALLBACK (update_guide), self,
+                           G_CONNECT_SWAPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
 }
 
@@ -117,6 +145,7 @@ obd_code_row_class_init (ObdCodeRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/obd-code-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, severity_box);
   gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, freeze_grid);
+  gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, guide_button);
 }
 
 static void
