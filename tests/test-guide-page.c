@@ -576,6 +576,20 @@ print_and_export (ObdReportPrinter *printer,
 
   *out_printed = pdf_text (printed);
   *out_exported = pdf_text (exported);
+
+  /* Kept to be looked at, with the screenshots. */
+  if (g_getenv ("OBD2_SCREENSHOT_DIR") != NULL)
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(GFile) from = g_file_new_for_path (i == 0 ? printed : exported);
+        g_autofree char *name = g_file_get_basename (from);
+        g_autofree char *path = g_build_filename (g_getenv ("OBD2_SCREENSHOT_DIR"), name, NULL);
+        g_autoptr(GFile) to = g_file_new_for_path (path);
+        g_autoptr(GError) error = NULL;
+
+        g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+        g_assert_no_error (error);
+      }
 }
 
 /* Another window, by its type's name: the print dialog (GtkPrintUnixDialog

@@ -803,7 +803,7 @@ show_step (ObdGuidePage *self)
                                                                                  records->len - 1),
                                                           units);
       /* Translators: %s is the step just done and what came out */
-      g_autofree char *last = g_strdup_printf (_("Last step, %s"), done);
+      g_autofree char *last = g_strdup_printf (_("Last step: %s"), done);
 
       set_text (self->previous_label, last);
     }
@@ -927,6 +927,13 @@ show_step (ObdGuidePage *self)
       g_assert_not_reached ();
     }
 
+  /* A live check's gauges, progress and buttons come first, where the
+   * eye is while the engine runs; the notes every step repeats follow.
+   * Elsewhere the notes come before what the mechanic does. */
+  gtk_box_reorder_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->kind_stack))),
+                               GTK_WIDGET (self->kind_stack),
+                               step->kind == OBD_GUIDE_STEP_LIVE_CHECK
+                               ? GTK_WIDGET (self->step_text_label) : self->tools_box);
   self->shown_step = step;
   gtk_stack_set_visible_child_name (self->kind_stack, kind_page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "guide.back", records->len > 0);

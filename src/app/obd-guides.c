@@ -184,9 +184,9 @@ obd_guides_describe_record (ObdGuide             *guide,
     outcome = g_strdup (record->outcome);
   if (value != NULL)
     /* Translators: a step done: its title, what came out, the reading */
-    return g_strdup_printf (_("%s: %s (%s)"), title, outcome, value);
+    return g_strdup_printf (_("%s — %s (%s)"), title, outcome, value);
   /* Translators: a step done: its title and what came out */
-  return g_strdup_printf (_("%s: %s"), title, outcome);
+  return g_strdup_printf (_("%s — %s"), title, outcome);
 }
 
 

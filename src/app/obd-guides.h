@@ -34,7 +34,7 @@ char            *obd_guides_format_hours    (double         hours,
 char            *obd_guides_format_value    (double         value,
                                              ObdUnit        unit,
                                              ObdUnitSystem  units);
-/* A step done, in words: "Warm up at idle: not met in time (70 °C)".
+/* A step done, in words: "Warm up at idle — not met in time (70 °C)".
  * guide (nullable) gives the step's title and its answers' labels. */
 char            *obd_guides_describe_record (ObdGuide             *guide,
                                              const ObdGuideRecord *record,
