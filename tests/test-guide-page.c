@@ -159,7 +159,8 @@ show_window (Fixture *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), width, 760);
   gtk_window_present (GTK_WINDOW (f->window));
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)) &&
-            g_strcmp0 (obd_window_get_view (f->window), "mechanic") == 0, 10);
+            (g_strcmp0 (obd_window_get_view (f->window), "mechanic") == 0 ||
+             g_strcmp0 (obd_window_get_view (f->window), "owner") == 0), 10);
 }
 
 static void
@@ -1007,6 +1008,85 @@ test_reports (Fixture       *f,
   }
 }
 
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  g_autoptr(GPtrArray) rows = find_all (root, ADW_TYPE_PREFERENCES_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+/* The guide list: guides for the car's codes, and by symptom, where a
+ * guide starts with the symptom as its reason. */
+static void
+test_symptoms (Fixture       *f,
+               gconstpointer  data)
+{
+  ObdGuidePage *page;
+  GtkWidget *symptom, *row = NULL;
+
+  open_store (f, OBD_STORE_OPEN_DEFAULT);
+  connect (f, "sim:stuck-thermostat?timing=0");
+  show_window (f, 1100);
+  obd_window_show_page (f->window, "repair");
+  page = OBD_GUIDE_PAGE (obd_window_get_page (f->window, "repair"));
+  WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (template_child (page,
+                                                                          OBD_TYPE_GUIDE_PAGE,
+                                                                          "stack")),
+                       "choose") == 0, 20);
+  /* P0128 has its guide at the top. */
+  WAIT_FOR (find_row (template_child (page, OBD_TYPE_GUIDE_PAGE, "codes_list"),
+                      "Engine warms up too slowly (thermostat)") != NULL, 10);
+  symptom = find_row (GTK_WIDGET (page), "Overheating");
+  g_assert_nonnull (symptom);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (symptom), TRUE);
+  settle (GTK_WIDGET (f->window), 5);
+  screenshots (GTK_WIDGET (f->window), "guide-list");
+  {
+    g_autoptr(ObdGuideLibrary) library = obd_guide_library_new_default ();
+    g_autoptr(GPtrArray) guides = obd_guide_library_find_for_symptom (library, "overheating");
+
+    g_assert_cmpuint (guides->len, >, 0);
+    row = find_row (symptom, obd_guide_gettext (obd_guide_get_title (g_ptr_array_index (guides,
+                                                                                         0))));
+  }
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_activate (row));
+  WAIT_FOR (obd_guide_page_get_run (page) != NULL, 10);
+  g_assert_cmpstr (obd_guide_run_get_reason (obd_guide_page_get_run (page)), ==,
+                   "symptom:overheating");
+}
+
+/* The owner's plain words: what the workshop should check for the car's
+ * code, with what the repair may take; opening it starts the guide. */
+static void
+test_owner (Fixture       *f,
+            gconstpointer  data)
+{
+  GtkWidget *owner, *row = NULL;
+  ObdGuidePage *page;
+
+  g_settings_set_string (f->settings, "role", "owner");
+  open_store (f, OBD_STORE_OPEN_DEFAULT);
+  connect (f, "sim:stuck-thermostat?timing=0");
+  show_window (f, 1100);
+  owner = obd_window_get_page (f->window, "owner");
+  WAIT_FOR ((row = find_row (owner, "Engine warms up too slowly (thermostat)")) != NULL &&
+            gtk_widget_get_mapped (row), 20);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "P0128"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "0.3–3.0 h"));
+  screenshots (GTK_WIDGET (f->window), "owner-checks");
+  g_assert_true (gtk_widget_activate (row));
+  page = OBD_GUIDE_PAGE (obd_window_get_page (f->window, "repair"));
+  WAIT_FOR (page != NULL && obd_guide_page_get_run (page) != NULL, 10);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  g_assert_cmpstr (obd_guide_run_get_reason (obd_guide_page_get_run (page)), ==, "code:P0128");
+}
+
 /* The report fields are back in the preferences, bound to the settings. */
 static void
 test_report_preferences (Fixture       *f,
@@ -1063,6 +1143,8 @@ main (int   argc,
   ADD ("/guide-page/resume", test_resume);
   ADD ("/guide-page/measurement", test_measurement);
   ADD ("/guide-page/read-only", test_read_only);
+  ADD ("/guide-page/symptoms", test_symptoms);
+  ADD ("/guide-page/owner", test_owner);
   ADD ("/guide-page/reports", test_reports);
   ADD ("/guide-page/report-preferences", test_report_preferences);
 #undef ADD
