@@ -22,6 +22,7 @@ struct _ObdCodeRow
   GtkWidget      *severity_box;
   GtkGrid        *freeze_grid;
   GtkWidget      *guide_button;
+  GtkWidget      *quick_guide_button;
 };
 
 G_DEFINE_FINAL_TYPE (ObdCodeRow, obd_code_row, ADW_TYPE_EXPANDER_ROW)
@@ -54,6 +55,21 @@ reading_label_new (const char *text,
 
 /* The button starts the code's guide through the window's actions. */
 static void
+set_guide_action (GtkWidget  *button,
+                  const char *guide,
+                  const char *reason)
+{
+  /* The target before the name: an action helper checks them at once. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), NULL);
+  if (guide == NULL)
+    return;
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", guide, reason);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "repair.start-guide");
+}
+
+/* The code's guide starts from its row at once (the button beside the
+ * severity), or from the guide's title in the open row. */
+static void
 update_guide (ObdCodeRow *self)
 {
   const char *guide = obd_code_item_get_guide_id (self->item);
@@ -61,17 +77,19 @@ update_guide (ObdCodeRow *self)
   g_autofree char *reason = g_strdup_printf ("code:%s", code);
   /* Translators: accessible name of the button that starts a code's guide */
   g_autofree char *name = g_strdup_printf (_("Start the guide for %s"), code);
+  g_autofree char *title = NULL;
+  g_autofree char *full = NULL;
 
-  /* The target before the name: an action helper checks them at once. */
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->guide_button), NULL);
-  if (guide != NULL)
-    {
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->guide_button), "(ss)", guide,
-                                        reason);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->guide_button), "repair.start-guide");
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->guide_button),
+  g_object_get (self->item, "guide-title", &title, NULL);
+  /* Translators: accessible name of the button under a guide's title */
+  full = g_strdup_printf (_("Start the guide “%s”"), title != NULL ? title : "");
+
+  set_guide_action (self->quick_guide_button, guide, reason);
+  set_guide_action (self->guide_button, guide, reason);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->quick_guide_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->guide_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, full, -1);
 }
 
 static void
@@ -146,6 +164,7 @@ obd_code_row_class_init (ObdCodeRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, severity_box);
   gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, freeze_grid);
   gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, guide_button);
+  gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, quick_guide_button);
 }
 
 static void
