@@ -28,6 +28,7 @@
 #include "obd-code-row.h"
 #include "obd-guide-page.h"
 #include "obd-guide-store.h"
+#include "obd-history-page.h"
 #include "obd-pid.h"
 #include "obd-preferences-window.h"
 #include "obd-report-printer.h"
@@ -614,6 +615,18 @@ find_toplevel (const char *type_name)
 
 /* Tests ---------------------------------------------------------------------------------- */
 
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  g_autoptr(GPtrArray) rows = find_all (root, ADW_TYPE_PREFERENCES_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
 static ObdCodeRow *
 find_code_row (GtkWidget  *page,
                const char *code)
@@ -768,6 +781,36 @@ test_thermostat_walk (Fixture       *f,
       g_assert_nonnull (strstr (text, "Replace the thermostat"));
       g_assert_nonnull (strstr (text, "Verification code"));
     }
+
+  /* The history lists the run; opening it says what was done and found. */
+  obd_window_show_page (f->window, "history");
+  {
+    GtkWidget *history = obd_window_get_page (f->window, "history");
+    GtkWidget *run_row;
+    AdwMessageDialog *details = NULL;
+    const char *body;
+
+    WAIT_FOR (gtk_widget_get_visible (template_child (history, OBD_TYPE_HISTORY_PAGE,
+                                                      "runs_group")), 20);
+    run_row = find_row (template_child (history, OBD_TYPE_HISTORY_PAGE, "runs_list"),
+                        "Engine warms up too slowly (thermostat)");
+    g_assert_nonnull (run_row);
+    settle (GTK_WIDGET (f->window), 5);
+    screenshots (GTK_WIDGET (f->window), "history-runs");
+    g_assert_true (gtk_widget_activate (run_row));
+    WAIT_FOR ((details = (AdwMessageDialog *) find_toplevel ("AdwMessageDialog")) != NULL, 20);
+    g_assert_cmpstr (adw_message_dialog_get_body (details), ==, "Thermostat stuck open");
+    body = gtk_label_get_text (GTK_LABEL (adw_message_dialog_get_extra_child (details)));
+    g_test_message ("%s", body);
+    g_assert_nonnull (strstr (body, "4. Warm up at idle — not met in time"));
+    g_assert_nonnull (strstr (body, "6. Compare with a thermometer — Yes, they agree"));
+    g_assert_nonnull (strstr (body, "Replace the thermostat and its seal or housing (0.8–2.5 h)"));
+    settle (GTK_WIDGET (details), 5);
+    if (g_getenv ("OBD2_SCREENSHOT_DIR") != NULL)
+      save_png (GTK_WIDGET (details), "history-run-details.png");
+    gtk_window_destroy (GTK_WINDOW (details));
+    WAIT_FOR (find_toplevel ("AdwMessageDialog") == NULL, 10);
+  }
 }
 
 /* A guide left half way is in the store step by step; a new window (the
@@ -1006,18 +1049,6 @@ test_reports (Fixture       *f,
     g_clear_error (&wait.error);
     g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
   }
-}
-
-static GtkWidget *
-find_row (GtkWidget  *root,
-          const char *title)
-{
-  g_autoptr(GPtrArray) rows = find_all (root, ADW_TYPE_PREFERENCES_ROW);
-
-  for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
-      return g_ptr_array_index (rows, i);
-  return NULL;
 }
 
 /* The guide list: guides for the car's codes, and by symptom, where a

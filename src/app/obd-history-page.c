@@ -802,7 +802,8 @@ on_run_details_cb (ObdPage      *page,
   ObdGuide *guide = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
-  GtkWidget *dialog;
+  GtkWidget *dialog, *steps;
+  const char *summary;
 
   if (details == NULL)
     {
@@ -819,7 +820,7 @@ on_run_details_cb (ObdPage      *page,
       g_autofree char *text = record != NULL
                               ? obd_guides_describe_record (guide, record, units) : NULL;
 
-      g_string_append_printf (body, "%u. %s\n", i + 1,
+      g_string_append_printf (body, "%s%u. %s", i > 0 ? "\n" : "", i + 1,
                               text != NULL ? text
                               : ((ObdStoreGuideStep *) g_ptr_array_index (details->steps,
                                                                            i))->outcome);
@@ -828,22 +829,34 @@ on_run_details_cb (ObdPage      *page,
     {
       const ObdStoreGuideFinding *finding = g_ptr_array_index (details->findings, f);
 
-      g_string_append_printf (body, "\n%s\n", g_dgettext (GETTEXT_PACKAGE, finding->title));
       for (guint r = 0; r < finding->repairs->len; r++)
         {
           const ObdStoreGuideRepair *repair = g_ptr_array_index (finding->repairs, r);
           g_autofree char *hours = obd_guides_format_hours (repair->hours, repair->max_hours);
 
-          g_string_append_printf (body, "• %s (%s)\n", g_dgettext (GETTEXT_PACKAGE,
+          g_string_append_printf (body, "\n• %s (%s)", g_dgettext (GETTEXT_PACKAGE,
                                                                     repair->title), hours);
         }
     }
-  if (details->run->status == OBD_STORE_GUIDE_RUN_ABANDONED)
-    g_string_append_printf (body, "\n%s", _("Given up before reaching a finding."));
 
+  /* The finding in the dialog's words, the steps beside them, aligned. */
+  if (details->findings->len > 0)
+    summary = g_dgettext (GETTEXT_PACKAGE,
+                          ((ObdStoreGuideFinding *) g_ptr_array_index (details->findings,
+                                                                       0))->title);
+  else if (details->run->status == OBD_STORE_GUIDE_RUN_ABANDONED)
+    summary = _("Given up before reaching a finding.");
+  else
+    summary = _("Not finished yet.");
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    g_dgettext (GETTEXT_PACKAGE, details->run->guide_title),
-                                   g_strchomp (body->str));
+                                   summary);
+  steps = gtk_label_new (body->str);
+  gtk_label_set_xalign (GTK_LABEL (steps), 0.0f);
+  gtk_label_set_wrap (GTK_LABEL (steps), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (steps), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (steps), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), steps);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
   gtk_window_present (GTK_WINDOW (dialog));
