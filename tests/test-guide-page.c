@@ -631,12 +631,9 @@ static ObdCodeRow *
 find_code_row (GtkWidget  *page,
                const char *code)
 {
-  g_autoptr(GPtrArray) rows = find_all (page, OBD_TYPE_CODE_ROW);
+  GtkWidget *row = find_row (page, code);
 
-  for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), code) == 0)
-      return g_ptr_array_index (rows, i);
-  return NULL;
+  return OBD_IS_CODE_ROW (row) ? OBD_CODE_ROW (row) : NULL;
 }
 
 static GtkWidget *

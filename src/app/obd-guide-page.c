@@ -195,27 +195,6 @@ format_date (gint64 time_us)
   return dt != NULL ? g_date_time_format (dt, _("%-d %b %Y, %H:%M")) : g_strdup ("—");
 }
 
-static char *
-codes_text (const ObdGuideCodeRange *codes,
-            guint                    n_codes)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < n_codes; i++)
-    {
-      char from[6], to[6];
-
-      obd_dtc_format (codes[i].from, from);
-      obd_dtc_format (codes[i].to, to);
-      if (out->len > 0)
-        g_string_append (out, ", ");
-      if (codes[i].from == codes[i].to)
-        g_string_append (out, from);
-      else
-        g_string_append_printf (out, "%s–%s", from, to);
-    }
-  return g_string_free (out, FALSE);
-}
 
 /* A number with at most decimals digits after the point and no trailing
  * zeros: "13.2", "0.3", "12". */
@@ -909,7 +888,7 @@ show_step (ObdGuidePage *self)
       }
     case OBD_GUIDE_STEP_CODE_CHECK:
       {
-        g_autofree char *codes = codes_text (step->codes, step->n_codes);
+        g_autofree char *codes = obd_guide_format_codes (step->codes, step->n_codes);
         /* Translators: the codes a code-check step looks for */
         g_autofree char *asked = g_strdup_printf (_("Looks for %s"), codes);
 
@@ -1034,7 +1013,7 @@ show_finding (ObdGuidePage *self)
   for (guint r = 0; r < finding->n_repairs; r++)
     {
       const ObdGuideRepair *repair = &finding->repairs[r];
-      g_autofree char *hours = obd_guides_format_hours (repair->hours, repair->max_hours);
+      g_autofree char *hours = obd_guide_format_hours (repair->hours, repair->max_hours);
 
       gtk_list_box_append (self->repairs_list,
                            hours_row_new (obd_guide_gettext (repair->title), hours));
@@ -1043,7 +1022,7 @@ show_finding (ObdGuidePage *self)
     }
   if (finding->n_repairs > 1)
     {
-      g_autofree char *hours = obd_guides_format_hours (total, total_max);
+      g_autofree char *hours = obd_guide_format_hours (total, total_max);
       GtkWidget *row = hours_row_new (_("Labour in all, about"), hours);
 
       gtk_widget_add_css_class (row, "obd-guide-total");
@@ -1135,30 +1114,6 @@ run_item_new (ObdGuidePage           *self,
   return item;
 }
 
-typedef struct
-{
-  gint64 vehicle_id;
-} RunsQuery;
-
-static gpointer
-list_runs_job (ObdStore      *store,
-               gpointer       data,
-               GCancellable  *cancellable,
-               GError       **error)
-{
-  const RunsQuery *query = data;
-  g_autoptr(GPtrArray) runs = obd_store_list_guide_runs (store, query->vehicle_id, 0, error);
-  GPtrArray *active;
-
-  if (runs == NULL)
-    return NULL;
-  active = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_store_guide_run_free);
-  for (guint i = 0; i < runs->len; i++)
-    if (((ObdStoreGuideRun *) g_ptr_array_index (runs, i))->status == OBD_STORE_GUIDE_RUN_ACTIVE)
-      g_ptr_array_add (active, g_ptr_array_steal_index (runs, i--));
-  return active;
-}
-
 static void
 on_runs_loaded_cb (ObdPage      *page,
                    gpointer      result,
@@ -1186,16 +1141,15 @@ on_runs_loaded_cb (ObdPage      *page,
 static void
 reload_runs (ObdGuidePage *self)
 {
-  RunsQuery *query;
+  gint64 vehicle_id = obd_page_get_shown_vehicle_id (OBD_PAGE (self));
 
   if (obd_page_get_store (OBD_PAGE (self)) == NULL)
     {
       gtk_widget_set_visible (self->continue_group, FALSE);
       return;
     }
-  query = g_new0 (RunsQuery, 1);
-  query->vehicle_id = obd_page_get_shown_vehicle_id (OBD_PAGE (self));
-  obd_page_load (OBD_PAGE (self), "runs", list_runs_job, query, g_free,
+  obd_page_load (OBD_PAGE (self), "runs", obd_guides_list_unfinished_job,
+                 g_memdup2 (&vehicle_id, sizeof vehicle_id), g_free,
                  (GDestroyNotify) g_ptr_array_unref, G_PRIORITY_DEFAULT, on_runs_loaded_cb, NULL);
 }
 

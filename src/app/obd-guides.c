@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "obd-guides.h"
+#include "obd-store-guide.h"
 
 static ObdGuideLibrary *loaded;   /* main thread only */
 static GPtrArray *waiting;        /* GTask: callers while it loads */
@@ -83,18 +84,26 @@ obd_guides_peek (void)
   return loaded;
 }
 
+gpointer
+obd_guides_list_unfinished_job (ObdStore      *store,
+                                gpointer       data,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_autoptr(GPtrArray) runs = obd_store_list_guide_runs (store, *(gint64 *) data, 0, error);
+  GPtrArray *active;
+
+  if (runs == NULL)
+    return NULL;
+  active = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_store_guide_run_free);
+  for (guint i = 0; i < runs->len; i++)
+    if (((ObdStoreGuideRun *) g_ptr_array_index (runs, i))->status == OBD_STORE_GUIDE_RUN_ACTIVE)
+      g_ptr_array_add (active, g_ptr_array_steal_index (runs, i--));
+  return active;
+}
+
 /* Words --------------------------------------------------------------------- */
 
-char *
-obd_guides_format_hours (double hours,
-                         double max_hours)
-{
-  if (isfinite (max_hours) && max_hours > hours)
-    /* Translators: labour time, a range of hours */
-    return g_strdup_printf (_("%.1f–%.1f h"), hours, max_hours);
-  /* Translators: labour time in hours */
-  return g_strdup_printf (_("%.1f h"), hours);
-}
 
 char *
 obd_guides_format_value (double        value,
@@ -108,27 +117,6 @@ obd_guides_format_value (double        value,
                           obd_unit_convert (unit, units, value), obd_unit_get_symbol (unit, units));
 }
 
-static const char *
-live_status_text (ObdGuideLiveStatus status)
-{
-  switch (status)
-    {
-    case OBD_GUIDE_LIVE_PASSED:
-      return _("passed");
-    case OBD_GUIDE_LIVE_FAILED:
-      return _("failed");
-    case OBD_GUIDE_LIVE_TIMED_OUT:
-      return _("not met in time");
-    case OBD_GUIDE_LIVE_NO_DATA:
-      return _("the car does not report what this check reads");
-    case OBD_GUIDE_LIVE_NOT_HELD:
-      return _("what the check needs held was never held");
-    case OBD_GUIDE_LIVE_RUNNING:
-    case OBD_GUIDE_LIVE_IDLE:
-    default:
-      return _("stopped");
-    }
-}
 
 char *
 obd_guides_describe_record (ObdGuide             *guide,
@@ -165,7 +153,7 @@ obd_guides_describe_record (ObdGuide             *guide,
         outcome = g_strdup (g_str_equal (record->outcome, "pass") ? _("passed, judged by hand")
                                                                   : _("failed, judged by hand"));
       else
-        outcome = g_strdup (live_status_text (g_str_equal (record->outcome, "pass")
+        outcome = g_strdup (obd_guide_live_status_describe (g_str_equal (record->outcome, "pass")
                                               ? OBD_GUIDE_LIVE_PASSED
                                               : g_str_equal (record->outcome, "fail")
                                                 ? OBD_GUIDE_LIVE_FAILED
@@ -217,7 +205,7 @@ obd_guides_describe_labour (ObdGuide *guide)
   if (!isfinite (least))
     return NULL;
   {
-    g_autofree char *hours = obd_guides_format_hours (least, most);
+    g_autofree char *hours = obd_guide_format_hours (least, most);
 
     /* Translators: %s is a number of hours or a range of them, "0.3–2.5 h" */
     return g_strdup_printf (_("Depending on what is found, the repair takes about %s of "

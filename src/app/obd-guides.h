@@ -14,6 +14,7 @@
 
 #include "obd-guide-library.h"
 #include "obd-guide-run.h"
+#include "obd-store.h"
 
 G_BEGIN_DECLS
 
@@ -27,9 +28,14 @@ ObdGuideLibrary *obd_guides_load_finish (GAsyncResult        *result,
 /* The library if it is loaded, else NULL (borrowed). */
 ObdGuideLibrary *obd_guides_peek        (void);
 
-/* Labour time: "0.8 h", or "0.8–2.5 h" when max_hours is larger. */
-char            *obd_guides_format_hours    (double         hours,
-                                             double         max_hours);
+/* A store job (ObdStoreJobFunc): the runs of the vehicle *(gint64 *)
+ * data (0: of every vehicle) that can be continued, newest first, as a
+ * GPtrArray of ObdStoreGuideRun. */
+gpointer         obd_guides_list_unfinished_job (ObdStore      *store,
+                                                 gpointer       data,
+                                                 GCancellable  *cancellable,
+                                                 GError       **error);
+
 /* A reading in units: "70 °C"; infinity is an open circuit ("OL"). */
 char            *obd_guides_format_value    (double         value,
                                              ObdUnit        unit,

@@ -832,7 +832,7 @@ on_run_details_cb (ObdPage      *page,
       for (guint r = 0; r < finding->repairs->len; r++)
         {
           const ObdStoreGuideRepair *repair = g_ptr_array_index (finding->repairs, r);
-          g_autofree char *hours = obd_guides_format_hours (repair->hours, repair->max_hours);
+          g_autofree char *hours = obd_guide_format_hours (repair->hours, repair->max_hours);
 
           g_string_append_printf (body, "\n• %s (%s)", g_dgettext (GETTEXT_PACKAGE,
                                                                     repair->title), hours);

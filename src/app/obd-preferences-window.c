@@ -324,7 +324,8 @@ on_default_connection_changed_cb (ObdPreferencesWindow *self)
 /* The address spans lines, which an entry row cannot: a text view, kept
  * in step with the key both ways. */
 static void
-on_address_changed_cb (ObdPreferencesWindow *self)
+sync_address (ObdPreferencesWindow *self,
+              gboolean              to_settings)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->address_view);
   GtkTextIter start, end;
@@ -333,22 +334,24 @@ on_address_changed_cb (ObdPreferencesWindow *self)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  if (g_strcmp0 (text, stored) != 0)
+  if (g_strcmp0 (text, stored) == 0)
+    return;
+  if (to_settings)
     g_settings_set_string (self->settings, "shop-address", text);
+  else
+    gtk_text_buffer_set_text (buffer, stored, -1);
+}
+
+static void
+on_address_changed_cb (ObdPreferencesWindow *self)
+{
+  sync_address (self, TRUE);
 }
 
 static void
 on_address_setting_cb (ObdPreferencesWindow *self)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->address_view);
-  GtkTextIter start, end;
-  g_autofree char *text = NULL;
-  g_autofree char *stored = g_settings_get_string (self->settings, "shop-address");
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  if (g_strcmp0 (text, stored) != 0)
-    gtk_text_buffer_set_text (buffer, stored, -1);
+  sync_address (self, FALSE);
 }
 
 static void

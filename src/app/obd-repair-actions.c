@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-guide-page.h"
+#include "obd-guides.h"
 #include "obd-page.h"
 #include "obd-repair-actions.h"
 #include "obd-store-guide.h"
@@ -417,24 +418,6 @@ update_banner (ObdRepairActions *self)
                                  g_strcmp0 (self->page, "repair") != 0);
 }
 
-static gpointer
-unfinished_job (ObdStore      *store,
-                gpointer       data,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  g_autoptr(GPtrArray) runs = obd_store_list_guide_runs (store, *(gint64 *) data, 0, error);
-  GPtrArray *active;
-
-  if (runs == NULL)
-    return NULL;
-  active = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_store_guide_run_free);
-  for (guint i = 0; i < runs->len; i++)
-    if (((ObdStoreGuideRun *) g_ptr_array_index (runs, i))->status == OBD_STORE_GUIDE_RUN_ACTIVE)
-      g_ptr_array_add (active, g_ptr_array_steal_index (runs, i--));
-  return active;
-}
-
 static void
 on_unfinished_cb (GObject      *source,
                   GAsyncResult *result,
@@ -512,7 +495,7 @@ query_unfinished (ObdRepairActions *self)
       return;
     }
   self->query = g_cancellable_new ();
-  obd_store_service_run_async (store, unfinished_job, g_memdup2 (&vehicle_id, sizeof vehicle_id),
+  obd_store_service_run_async (store, obd_guides_list_unfinished_job, g_memdup2 (&vehicle_id, sizeof vehicle_id),
                                g_free, (GDestroyNotify) g_ptr_array_unref, G_PRIORITY_LOW,
                                self->query, on_unfinished_cb, g_object_ref (self));
 }
