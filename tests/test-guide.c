@@ -969,6 +969,82 @@ test_save_resume (void)
   remove_dir (dir);
 }
 
+/* The app's way: the run on one thread, the store on another, so saves are
+ * copies taken from the run and written later, when the run may already
+ * have moved on, gone back and moved on again. */
+static void
+test_save_behind (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-guide-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(ObdStore) store = obd_store_open (path, OBD_STORE_OPEN_DEFAULT, &error);
+  g_autoptr(ObdGuideLibrary) library = obd_guide_library_new ();
+  g_autoptr(ObdGuideRun) run = NULL;
+  g_autoptr(ObdGuideRun) resumed = NULL;
+  g_autoptr(ObdGuideSave) first = NULL;
+  g_autoptr(ObdGuideSave) second = NULL;
+  g_autoptr(ObdGuideSave) third = NULL;
+  g_autoptr(ObdGuideSave) again = NULL;
+  g_autoptr(ObdStoreGuideRun) row = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  gint64 run_id;
+
+  g_assert_no_error (error);
+  g_assert_true (obd_guide_library_add_data (library, test_guide, strlen (test_guide), "t.xml"));
+  run = obd_guide_run_new (obd_guide_library_lookup (library, "test"), "symptom:rough-idle");
+
+  /* The row is made with the one record there is. */
+  g_assert_true (obd_guide_run_confirm (run, &error));
+  first = obd_guide_save_new (run, 0, 0, 0, 0, 0);
+  g_assert_cmpuint (obd_guide_save_get_n_records (first), ==, 1);
+  /* Meanwhile the mechanic answers, measures, goes back twice and takes
+   * the other branch. */
+  g_assert_true (obd_guide_run_answer (run, "left", &error));
+  g_assert_true (obd_guide_run_measure (run, 3.0, &error));
+  run_id = obd_guide_save_write (first, store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_id, >, 0);
+
+  second = obd_guide_save_new (run, run_id, 1, 1, 0, 0);
+  g_assert_cmpint (obd_guide_save_write (second, store, &error), ==, run_id);
+  g_assert_no_error (error);
+  g_assert_true (obd_guide_run_back (run, &error));
+  g_assert_true (obd_guide_run_back (run, &error));
+  g_assert_true (obd_guide_run_answer (run, "right", &error));
+  /* Three stored, one of them still the run's: two go, one comes. */
+  third = obd_guide_save_new (run, run_id, 3, 1, 0, 0);
+  g_assert_cmpuint (obd_guide_save_get_n_records (third), ==, 2);
+  g_assert_cmpint (obd_guide_save_write (third, store, &error), ==, run_id);
+  g_assert_no_error (error);
+
+  steps = obd_store_list_guide_run_steps (store, run_id, &error);
+  g_assert_cmpuint (steps->len, ==, 2);
+  g_assert_cmpstr (((ObdStoreGuideStep *) g_ptr_array_index (steps, 1))->outcome, ==, "right");
+  resumed = obd_guide_store_resume (store, library, run_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (step_id (resumed), ==, "codes");
+  g_assert_cmpstr (obd_guide_run_get_reason (resumed), ==, "symptom:rough-idle");
+  g_clear_object (&resumed);
+
+  /* The finding is written with the record that reached it. */
+  {
+    ObdDtc dtc = { .raw = 0x0101, .kind = OBD_DTC_KIND_STORED, .ecu = 0x7E8 };
+
+    g_assert_true (obd_guide_run_feed_codes (run, &dtc, 1, &error));
+  }
+  again = obd_guide_save_new (run, run_id, 2, 2, 0, 0);
+  g_assert_cmpint (obd_guide_save_write (again, store, &error), ==, run_id);
+  g_assert_no_error (error);
+  row = obd_store_get_guide_run (store, run_id, &error);
+  g_assert_cmpint (row->status, ==, OBD_STORE_GUIDE_RUN_FINISHED);
+  g_assert_cmpstr (row->finding_id, ==, "broken");
+  g_assert_cmpuint (row->n_steps, ==, 3);
+
+  g_clear_object (&store);
+  remove_dir (dir);
+}
+
 /* The msgids xgettext extracts from a guide file, as a set. */
 static GHashTable *
 extract_msgids (const char *file)
@@ -1079,6 +1155,7 @@ main (int argc, char **argv)
   g_test_add_func ("/guide/measurement/parse", test_measurement_parse);
   g_test_add_func ("/guide/describe", test_describe);
   g_test_add_func ("/guide/store/save-resume", test_save_resume);
+  g_test_add_func ("/guide/store/save-behind", test_save_behind);
 
   return g_test_run ();
 }

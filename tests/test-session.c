@@ -121,6 +121,67 @@ test_connect_and_judge (void)
   g_assert_null (obd_session_get_error (session));
 }
 
+typedef struct
+{
+  guint rpm;
+  guint intake;
+} Counts;
+
+static void
+on_samples_counted_cb (ObdSession *session,
+                       GArray     *samples,
+                       Counts     *counts)
+{
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const ObdSample *sample = &g_array_index (samples, ObdSample, i);
+
+      counts->rpm += sample->pid == 0x0C;
+      counts->intake += sample->pid == 0x0F;
+    }
+}
+
+/* A view's extra PIDs (a guided live check) are polled on top of the
+ * watched ones while it wants them, and no longer after. */
+static void
+test_watch_pids (void)
+{
+  g_autoptr(ObdSession) session = obd_session_new (NULL);
+  static const guint8 watched[] = { 0x0C };
+  static const guint8 extra[] = { 0x0F, 0x0C };
+  Counts counts = { 0 };
+  guint id, rpm, intake;
+
+  g_signal_connect (session, "samples", G_CALLBACK (on_samples_counted_cb), &counts);
+  obd_session_connect (session, "sim:healthy-idle?timing=0");
+  WAIT_FOR (obd_session_get_health (session) != NULL, 30);
+  obd_session_set_watched_pids (session, watched, NULL, G_N_ELEMENTS (watched));
+  WAIT_FOR (counts.rpm > 20, 10);
+  /* Intake air temperature is neither watched nor needed by an alert. */
+  g_assert_cmpuint (counts.intake, ==, 0);
+
+  id = obd_session_watch_pids (session, extra, G_N_ELEMENTS (extra), 10);
+  g_assert_cmpuint (id, >, 0);
+  WAIT_FOR (counts.intake > 5, 10);
+  /* What the pages watch is kept, not replaced. */
+  rpm = counts.rpm;
+  WAIT_FOR (counts.rpm > rpm + 5, 10);
+
+  obd_session_unwatch_pids (session, id);
+  /* Batches already on their way may still carry it; the next ones do
+   * not. */
+  rpm = counts.rpm;
+  WAIT_FOR (counts.rpm > rpm + 40, 10);
+  intake = counts.intake;
+  rpm = counts.rpm;
+  WAIT_FOR (counts.rpm > rpm + 40, 10);
+  g_assert_cmpuint (counts.intake, ==, intake);
+
+  /* An id that is gone is ignored. */
+  obd_session_unwatch_pids (session, id);
+  obd_session_disconnect (session);
+}
+
 static void
 test_failure_and_recovery (void)
 {
@@ -634,6 +695,7 @@ main (int    argc,
 
   g_test_add_func ("/app/session/connect", test_connect_and_judge);
   g_test_add_func ("/app/session/failure", test_failure_and_recovery);
+  g_test_add_func ("/app/session/watch-pids", test_watch_pids);
   g_test_add_func ("/app/session/record-alert-clear", test_record_alert_clear);
   g_test_add_func ("/app/session/title-follows-store", test_title_follows_store);
   g_test_add_func ("/app/session/problem-reported", test_problem_reported);

@@ -23,6 +23,8 @@ struct _ObdCodeItem
   char           *explanation;
   char           *causes;
   GStrv           freeze_frame;
+  char           *guide_id;
+  char           *guide_title;
 };
 
 G_DEFINE_FINAL_TYPE (ObdCodeItem, obd_code_item, G_TYPE_OBJECT)
@@ -39,6 +41,8 @@ enum
   PROP_SEVERITY_LABEL,
   PROP_SEVERITY_ICON,
   PROP_HAS_FREEZE_FRAME,
+  PROP_GUIDE_TITLE,
+  PROP_HAS_GUIDE,
   N_PROPS
 };
 
@@ -90,6 +94,41 @@ obd_code_item_get_freeze_frame (ObdCodeItem *self)
   g_return_val_if_fail (OBD_IS_CODE_ITEM (self), NULL);
 
   return (const char * const *) self->freeze_frame;
+}
+
+void
+obd_code_item_set_guide (ObdCodeItem *self,
+                         const char  *guide_id,
+                         const char  *guide_title)
+{
+  g_return_if_fail (OBD_IS_CODE_ITEM (self));
+
+  if (g_strcmp0 (self->guide_id, guide_id) == 0 && g_strcmp0 (self->guide_title, guide_title) == 0)
+    return;
+  g_free (self->guide_id);
+  g_free (self->guide_title);
+  self->guide_id = g_strdup (guide_id);
+  self->guide_title = g_strdup (guide_title);
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUIDE_TITLE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_GUIDE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *
+obd_code_item_get_guide_id (ObdCodeItem *self)
+{
+  g_return_val_if_fail (OBD_IS_CODE_ITEM (self), NULL);
+
+  return self->guide_id;
+}
+
+const char *
+obd_code_item_get_code (ObdCodeItem *self)
+{
+  g_return_val_if_fail (OBD_IS_CODE_ITEM (self), NULL);
+
+  return self->dtc.code;
 }
 
 static gboolean
@@ -208,6 +247,8 @@ obd_code_item_finalize (GObject *object)
   g_free (self->explanation);
   g_free (self->causes);
   g_strfreev (self->freeze_frame);
+  g_free (self->guide_id);
+  g_free (self->guide_title);
 
   G_OBJECT_CLASS (obd_code_item_parent_class)->finalize (object);
 }
@@ -249,6 +290,12 @@ obd_code_item_get_property (GObject    *object,
     case PROP_HAS_FREEZE_FRAME:
       g_value_set_boolean (value, self->freeze_frame != NULL);
       break;
+    case PROP_GUIDE_TITLE:
+      g_value_set_string (value, self->guide_title);
+      break;
+    case PROP_HAS_GUIDE:
+      g_value_set_boolean (value, self->guide_id != NULL);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -273,6 +320,10 @@ obd_code_item_class_init (ObdCodeItemClass *klass)
   properties[PROP_SEVERITY_ICON] = g_param_spec_string ("severity-icon", NULL, NULL, NULL, ro);
   properties[PROP_HAS_FREEZE_FRAME] =
     g_param_spec_boolean ("has-freeze-frame", NULL, NULL, FALSE, ro);
+  properties[PROP_GUIDE_TITLE] =
+    g_param_spec_string ("guide-title", NULL, NULL, NULL, ro | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_HAS_GUIDE] =
+    g_param_spec_boolean ("has-guide", NULL, NULL, FALSE, ro | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -9,6 +9,8 @@
 #define G_LOG_DOMAIN "obd-app"
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "obd-app-resources.h"
 #include "obd-code-row.h"
 
@@ -20,6 +22,8 @@ struct _ObdCodeRow
   GtkWidget      *severity_box;
   GtkGrid        *freeze_grid;
   gboolean        freeze_filled;
+  GtkWidget      *guide_button;
+  GtkWidget      *quick_guide_button;
 };
 
 G_DEFINE_FINAL_TYPE (ObdCodeRow, obd_code_row, OBD_TYPE_ROW)
@@ -68,6 +72,45 @@ on_expanded_cb (ObdCodeRow *self)
     }
 }
 
+/* The button starts the code's guide through the window's actions. */
+static void
+set_guide_action (GtkWidget  *button,
+                  const char *guide,
+                  const char *reason)
+{
+  /* The target before the name: an action helper checks them at once. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), NULL);
+  if (guide == NULL)
+    return;
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", guide, reason);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "repair.start-guide");
+}
+
+/* The code's guide starts from its row at once (the button beside the
+ * severity), or from the guide's title in the open row. */
+static void
+update_guide (ObdCodeRow *self)
+{
+  const char *guide = obd_code_item_get_guide_id (self->item);
+  const char *code = obd_code_item_get_code (self->item);
+  g_autofree char *reason = g_strdup_printf ("code:%s", code);
+  /* Translators: accessible name of the button that starts a code's guide */
+  g_autofree char *name = g_strdup_printf (_("Start the guide for %s"), code);
+  g_autofree char *title = NULL;
+  g_autofree char *full = NULL;
+
+  g_object_get (self->item, "guide-title", &title, NULL);
+  /* Translators: accessible name of the button under a guide's title */
+  full = g_strdup_printf (_("Start the guide “%s”"), title != NULL ? title : "");
+
+  set_guide_action (self->quick_guide_button, guide, reason);
+  set_guide_action (self->guide_button, guide, reason);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->quick_guide_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->guide_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, full, -1);
+}
+
 static void
 set_item (ObdCodeRow  *self,
           ObdCodeItem *item)
@@ -81,6 +124,9 @@ set_item (ObdCodeRow  *self,
   g_signal_connect_object (self, "notify::expanded", G_CALLBACK (on_expanded_cb), self,
                            G_CONNECT_SWAPPED);
   on_expanded_cb (self);
+  update_guide (self);
+  g_signal_connect_object (item, "notify::has-guide", G_CALLBACK (update_guide), self,
+                           G_CONNECT_SWAPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
 }
 
@@ -131,6 +177,8 @@ obd_code_row_class_init (ObdCodeRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/obd-code-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, severity_box);
   gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, freeze_grid);
+  gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, guide_button);
+  gtk_widget_class_bind_template_child (widget_class, ObdCodeRow, quick_guide_button);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "obd-app-resources.h"
 #include "obd-code-row.h"
 #include "obd-codes-page.h"
+#include "obd-guides.h"
 
 struct _ObdCodesPage
 {
@@ -93,6 +94,19 @@ on_items_built_cb (GObject      *source,
   /* NULL: cancelled, another snapshot came or the page went. */
   if (items == NULL)
     return;
+
+  /* Each code with the guide that fits it best, once the guides are in. */
+  for (guint i = 0; obd_guides_peek () != NULL && i < items->len; i++)
+    {
+      ObdCodeItem *item = g_ptr_array_index (items, i);
+      g_autoptr(GPtrArray) guides = obd_guide_library_find_for_code (obd_guides_peek (),
+                                                                     obd_code_item_get_code (item));
+
+      if (guides->len > 0)
+        obd_code_item_set_guide (item, obd_guide_get_id (g_ptr_array_index (guides, 0)),
+                                 obd_guide_gettext (obd_guide_get_title (g_ptr_array_index (guides,
+                                                                                            0))));
+    }
 
   for (ObdDtcKind kind = OBD_DTC_KIND_STORED; kind <= OBD_DTC_KIND_PERMANENT; kind++)
     {
@@ -247,6 +261,19 @@ clear_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The guides arrived after the codes: explain them again, with guides. */
+static void
+on_guides_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr(ObdGuideLibrary) library = obd_guides_load_finish (result, NULL);
+  ObdCodesPage *self = data;
+
+  if (library != NULL)
+    rebuild (self);
+}
+
 /* GObject ------------------------------------------------------------- */
 
 static void
@@ -350,6 +377,8 @@ obd_codes_page_init (ObdCodesPage *self)
   g_signal_group_connect_object (obd_page_get_session_signals (OBD_PAGE (self)),
                                  "notify::snapshot", G_CALLBACK (rebuild), self,
                                  G_CONNECT_SWAPPED);
+  if (obd_guides_peek () == NULL)
+    obd_guides_load_async (self->cancellable, on_guides_loaded_cb, self);
 }
 
 GtkWidget *

@@ -13,6 +13,7 @@
 #include "obd-connection.h"
 #include "obd-diagnosis.h"
 #include "obd-error.h"
+#include "obd-sim-transport.h"
 #include "obd-worker.h"
 
 struct _ObdConnection
@@ -323,6 +324,32 @@ obd_connection_clear_codes_async (ObdConnection       *self,
   g_return_if_fail (OBD_IS_CONNECTION (self));
 
   run_job (self, clear_codes_job, NULL, cancellable, callback, user_data);
+}
+
+static gpointer
+sim_pedal_job (ObdAdapter    *adapter,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  ObdTransport *transport = obd_adapter_get_transport (adapter);
+
+  if (OBD_IS_SIM_TRANSPORT (transport))
+    obd_sim_transport_hold_rpm (OBD_SIM_TRANSPORT (transport), *(const double *) data);
+  return GINT_TO_POINTER (TRUE);
+}
+
+void
+obd_connection_hold_sim_rpm (ObdConnection *self,
+                             double         rpm)
+{
+  g_return_if_fail (OBD_IS_CONNECTION (self));
+  g_return_if_fail (isfinite (rpm) && rpm >= 0);
+
+  /* Nobody waits for it: a link that is gone has no pedal to hold. */
+  if (self->worker != NULL)
+    obd_worker_run_async (self->worker, sim_pedal_job, g_memdup2 (&rpm, sizeof rpm), g_free,
+                          NULL, NULL, NULL, NULL);
 }
 
 ObdSnapshot *

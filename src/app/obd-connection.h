@@ -70,6 +70,12 @@ void             obd_connection_set_watched_pids     (ObdConnection       *self,
                                                       const guint         *priorities,
                                                       gsize                n_pids);
 
+/* The simulated car has no one at its pedal: holds its engine at rpm (0
+ * lets go), for a guided check that asks for an engine speed.  Does
+ * nothing on any other transport, whose pedal a person presses. */
+void             obd_connection_hold_sim_rpm         (ObdConnection       *self,
+                                                      double               rpm);
+
 /* Reads parts of a snapshot on the worker; finish returns it (owned). */
 void             obd_connection_read_async           (ObdConnection       *self,
                                                       ObdSnapshotParts     parts,

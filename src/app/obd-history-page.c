@@ -29,6 +29,8 @@
 #include "obd-app-resources.h"
 #include "obd-diagnosis.h"
 #include "obd-health-view.h"
+#include "obd-guide-store.h"
+#include "obd-guides.h"
 #include "obd-history-page.h"
 #include "obd-item-row.h"
 #include "obd-pid.h"
@@ -47,6 +49,7 @@ struct _ObdHistoryPage
   ObdPage         parent_instance;
 
   GListStore     *sessions;     /* ObdRowItem, id = session id */
+  GListStore     *runs;         /* ObdRowItem, id = guided-repair run id */
   GArray         *checked;      /* gint64 session ids ticked for comparison */
   GArray         *series_ids;   /* guint ids in the charts */
   gint64          shown_a;      /* sessions in the charts, 0 when none */
@@ -71,6 +74,11 @@ struct _ObdHistoryPage
   GtkWidget      *chart_b_frame;
   ObdTrendChart  *chart_b;
   GtkFlowBox     *series_box;
+  GtkWidget      *report_box;
+  GtkWidget      *print_button;
+  GtkWidget      *export_button;
+  GtkWidget      *runs_group;
+  GtkListBox     *runs_list;
   GtkWidget      *sessions_group;
   GtkListBox     *session_list;
   AdwActionRow   *verify_row;
@@ -585,6 +593,14 @@ on_replay_loaded_cb (ObdPage      *page,
   show_session_health (self->health_b_label, b);
   self->shown_a = a->session->id;
   self->shown_b = b != NULL ? b->session->id : 0;
+  /* The report is of one session: the one replayed. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->print_button), NULL);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->export_button), NULL);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->print_button), "x", self->shown_a);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->export_button), "x", self->shown_a);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->print_button), "repair.print-report");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->export_button), "repair.export-report");
+  gtk_widget_set_visible (self->report_box, b == NULL);
   apply_visibility (self);
   if (b != NULL)
     align_value_ranges (self);
@@ -676,6 +692,7 @@ session_item_new (ObdHistoryPage        *self,
   g_autofree char *samples = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *a11y = NULL;
+  g_autofree char *print = NULL;
   ObdRowItem *item;
 
   if (session->ended_us > 0)
@@ -697,6 +714,8 @@ session_item_new (ObdHistoryPage        *self,
     }
   /* Translators: accessible name of the tick box that picks a session for comparison */
   a11y = g_strdup_printf (_("Compare the session of %s"), title);
+  /* Translators: accessible name of the button that prints a session's report */
+  print = g_strdup_printf (_("Print the report of the session of %s"), title);
 
   item = obd_row_item_new (session->id, title, subtitle);
   g_object_set (item,
@@ -704,6 +723,9 @@ session_item_new (ObdHistoryPage        *self,
                 "activatable", TRUE,
                 "checkable", TRUE,
                 "check-label", a11y,
+                "action-name", "repair.print-report",
+                "action-icon", "printer-symbolic",
+                "action-label", print,
                 "css-class", session->status == OBD_STORE_SESSION_INTERRUPTED
                                ? "obd-session-interrupted" : NULL,
                 NULL);
@@ -868,6 +890,232 @@ on_sessions_loaded_cb (ObdPage      *page,
   gtk_stack_set_visible_child_name (self->stack, sessions->len > 0 ? "content" : "empty");
 }
 
+/* Guided repairs ---------------------------------------------------------- */
+
+static ObdRowItem *
+run_item_new (const ObdStoreGuideRun *run)
+{
+  g_autofree char *date = format_datetime (run->started_us);
+  g_autoptr(GString) subtitle = g_string_new (date);
+  const char *badge, *badge_class;
+  ObdRowItem *item;
+
+  switch (run->status)
+    {
+    case OBD_STORE_GUIDE_RUN_ACTIVE:
+      badge = _("Unfinished");
+      badge_class = "accent";
+      g_string_append_printf (subtitle, " · %s",
+                              _("stopped before its finding; open it to continue"));
+      break;
+    case OBD_STORE_GUIDE_RUN_ABANDONED:
+      badge = _("Given Up");
+      badge_class = NULL;
+      break;
+    case OBD_STORE_GUIDE_RUN_FINISHED:
+    default:
+      if (g_strcmp0 (run->finding_kind, "fault") == 0)
+        {
+          badge = _("Fault Found");
+          badge_class = "error";
+        }
+      else if (g_strcmp0 (run->finding_kind, "no-fault") == 0)
+        {
+          badge = _("Cleared");
+          badge_class = "success";
+        }
+      else
+        {
+          badge = _("Next Guide");
+          badge_class = "warning";
+        }
+      if (run->finding_title != NULL)
+        g_string_append_printf (subtitle, " · %s", g_dgettext (GETTEXT_PACKAGE,
+                                                                run->finding_title));
+      break;
+    }
+  item = obd_row_item_new (run->id, g_dgettext (GETTEXT_PACKAGE, run->guide_title),
+                           subtitle->str);
+  g_object_set (item,
+                "subtitle-lines", 0,
+                "activatable", TRUE,
+                "badge", badge,
+                "badge-class", badge_class,
+                NULL);
+  g_object_set_data (G_OBJECT (item), "obd-active",
+                     GINT_TO_POINTER (run->status == OBD_STORE_GUIDE_RUN_ACTIVE));
+  return item;
+}
+
+static gpointer
+list_runs_job (ObdStore      *store,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  return obd_store_list_guide_runs (store, *(gint64 *) data, 0, error);
+}
+
+static void
+on_runs_loaded_cb (ObdPage      *page,
+                   gpointer      result,
+                   const GError *error,
+                   gpointer      user_data)
+{
+  ObdHistoryPage *self = OBD_HISTORY_PAGE (page);
+  GPtrArray *runs = result;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* The sessions' list says why the history cannot be read. */
+  for (guint i = 0; runs != NULL && i < runs->len; i++)
+    g_ptr_array_add (items, run_item_new (g_ptr_array_index (runs, i)));
+  obd_page_fill_model (page, self->runs, items);
+  gtk_widget_set_visible (self->runs_group, items->len > 0);
+}
+
+static void
+reload_runs (ObdHistoryPage *self)
+{
+  gint64 vehicle_id = obd_page_get_shown_vehicle_id (OBD_PAGE (self));
+
+  if (obd_page_get_store (OBD_PAGE (self)) == NULL)
+    return;
+  obd_page_load (OBD_PAGE (self), "runs", list_runs_job,
+                 g_memdup2 (&vehicle_id, sizeof vehicle_id), g_free,
+                 (GDestroyNotify) g_ptr_array_unref, G_PRIORITY_DEFAULT, on_runs_loaded_cb, NULL);
+}
+
+typedef struct
+{
+  gint64            run_id;
+  ObdStoreGuideRun *run;
+  GPtrArray        *steps;      /* ObdStoreGuideStep */
+  GPtrArray        *findings;   /* ObdStoreGuideFinding */
+} RunDetails;
+
+static void
+run_details_free (gpointer data)
+{
+  RunDetails *details = data;
+
+  g_clear_pointer (&details->run, obd_store_guide_run_free);
+  g_clear_pointer (&details->steps, g_ptr_array_unref);
+  g_clear_pointer (&details->findings, g_ptr_array_unref);
+  g_free (details);
+}
+
+static gpointer
+run_details_job (ObdStore      *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  RunDetails *details = g_new0 (RunDetails, 1);
+
+  details->run_id = *(gint64 *) data;
+  if ((details->run = obd_store_get_guide_run (store, details->run_id, error)) == NULL ||
+      (details->steps = obd_store_list_guide_run_steps (store, details->run_id, error)) == NULL ||
+      (details->findings = obd_store_list_guide_run_findings (store, details->run_id,
+                                                              error)) == NULL)
+    {
+      run_details_free (details);
+      return NULL;
+    }
+  return details;
+}
+
+/* What a finished or given-up run did, in words. */
+static void
+on_run_details_cb (ObdPage      *page,
+                   gpointer      result,
+                   const GError *error,
+                   gpointer      user_data)
+{
+  RunDetails *details = result;
+  ObdUnitSystem units = obd_page_get_units (page);
+  ObdGuideLibrary *library = obd_guides_peek ();
+  ObdGuide *guide = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
+  GtkWidget *dialog, *steps;
+  const char *summary;
+
+  if (details == NULL)
+    {
+      obd_page_report_error (page, _("The guided repair cannot be shown"), error);
+      return;
+    }
+  if (library != NULL)
+    guide = obd_guide_library_lookup (library, details->run->guide_id);
+  for (guint i = 0; i < details->steps->len; i++)
+    {
+      g_autoptr(ObdGuideRecord) record = obd_guide_record_from_store (g_ptr_array_index (
+                                                                        details->steps, i),
+                                                                      NULL);
+      g_autofree char *text = record != NULL
+                              ? obd_guides_describe_record (guide, record, units) : NULL;
+
+      g_string_append_printf (body, "%s%u. %s", i > 0 ? "\n" : "", i + 1,
+                              text != NULL ? text
+                              : ((ObdStoreGuideStep *) g_ptr_array_index (details->steps,
+                                                                           i))->outcome);
+    }
+  for (guint f = 0; f < details->findings->len; f++)
+    {
+      const ObdStoreGuideFinding *finding = g_ptr_array_index (details->findings, f);
+
+      for (guint r = 0; r < finding->repairs->len; r++)
+        {
+          const ObdStoreGuideRepair *repair = g_ptr_array_index (finding->repairs, r);
+          g_autofree char *hours = obd_guide_format_hours (repair->hours, repair->max_hours);
+
+          g_string_append_printf (body, "\n• %s (%s)", g_dgettext (GETTEXT_PACKAGE,
+                                                                    repair->title), hours);
+        }
+    }
+
+  /* The finding in the dialog's words, the steps beside them, aligned. */
+  if (details->findings->len > 0)
+    summary = g_dgettext (GETTEXT_PACKAGE,
+                          ((ObdStoreGuideFinding *) g_ptr_array_index (details->findings,
+                                                                       0))->title);
+  else if (details->run->status == OBD_STORE_GUIDE_RUN_ABANDONED)
+    summary = _("Given up before reaching a finding.");
+  else
+    summary = _("Not finished yet.");
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   g_dgettext (GETTEXT_PACKAGE, details->run->guide_title),
+                                   summary);
+  steps = gtk_label_new (body->str);
+  gtk_label_set_xalign (GTK_LABEL (steps), 0.0f);
+  gtk_label_set_wrap (GTK_LABEL (steps), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (steps), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (steps), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), steps);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_runs_list_row_activated_cb (ObdHistoryPage *self,
+                               GtkListBoxRow  *row)
+{
+  ObdRowItem *item;
+  gint64 run_id;
+
+  if (!OBD_IS_ITEM_ROW (row))
+    return;
+  item = obd_item_row_get_item (OBD_ITEM_ROW (row));
+  run_id = obd_row_item_get_id (item);
+  if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "obd-active")))
+    gtk_widget_activate_action (GTK_WIDGET (self), "repair.resume-guide", "x", run_id);
+  else
+    obd_page_load (OBD_PAGE (self), "run-details", run_details_job,
+                   g_memdup2 (&run_id, sizeof run_id), g_free, run_details_free,
+                   G_PRIORITY_HIGH, on_run_details_cb, NULL);
+}
+
 void
 obd_history_page_reload (ObdHistoryPage *self)
 {
@@ -891,6 +1139,7 @@ obd_history_page_reload (ObdHistoryPage *self)
   obd_page_load (OBD_PAGE (self), "sessions", list_sessions_job,
                  g_memdup2 (&vehicle_id, sizeof vehicle_id), g_free,
                  sessions_load_free, G_PRIORITY_HIGH, on_sessions_loaded_cb, NULL);
+  reload_runs (self);
 }
 
 /* Actions ------------------------------------------------------------- */
@@ -1040,6 +1289,8 @@ obd_history_page_store_changed (ObdPage    *page,
   if (g_str_equal (what, "session") || g_str_equal (what, "vehicle") ||
       g_str_equal (what, "dtc") || g_str_equal (what, "health"))
     obd_history_page_reload (OBD_HISTORY_PAGE (page));
+  else if (g_str_equal (what, "guide"))
+    reload_runs (OBD_HISTORY_PAGE (page));
 }
 
 static void
@@ -1051,6 +1302,8 @@ obd_history_page_dispose (GObject *object)
     gtk_list_box_bind_model (self->session_list, NULL, NULL, NULL, NULL);
   if (self->trend_list != NULL)
     gtk_list_box_bind_model (self->trend_list, NULL, NULL, NULL, NULL);
+  if (self->runs_list != NULL)
+    gtk_list_box_bind_model (self->runs_list, NULL, NULL, NULL, NULL);
   obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_HISTORY_PAGE);
 
   G_OBJECT_CLASS (obd_history_page_parent_class)->dispose (object);
@@ -1063,6 +1316,7 @@ obd_history_page_finalize (GObject *object)
 
   g_clear_object (&self->sessions);
   g_clear_object (&self->trends);
+  g_clear_object (&self->runs);
   g_clear_pointer (&self->checked, g_array_unref);
   g_clear_pointer (&self->series_ids, g_array_unref);
 
@@ -1102,12 +1356,18 @@ obd_history_page_class_init (ObdHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, chart_b_frame);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, chart_b);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, series_box);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, report_box);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, export_button);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, runs_group);
+  gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, runs_list);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, sessions_group);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, session_list);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, verify_row);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, verify_icon);
   gtk_widget_class_bind_template_child (widget_class, ObdHistoryPage, verify_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_session_list_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_runs_list_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "history.compare", NULL, compare_action);
   gtk_widget_class_install_action (widget_class, "history.close-replay", NULL,
@@ -1123,10 +1383,13 @@ obd_history_page_init (ObdHistoryPage *self)
   self->series_ids = g_array_new (FALSE, FALSE, sizeof (guint));
   self->sessions = g_list_store_new (OBD_TYPE_ROW_ITEM);
   self->trends = g_list_store_new (OBD_TYPE_ROW_ITEM);
+  self->runs = g_list_store_new (OBD_TYPE_ROW_ITEM);
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_list_box_bind_model (self->trend_list, G_LIST_MODEL (self->trends), obd_item_row_new,
                            NULL, NULL);
   gtk_list_box_bind_model (self->session_list, G_LIST_MODEL (self->sessions), obd_item_row_new,
+                           NULL, NULL);
+  gtk_list_box_bind_model (self->runs_list, G_LIST_MODEL (self->runs), obd_item_row_new,
                            NULL, NULL);
 }
 

@@ -19,6 +19,7 @@
 #include "obd-diagnosis.h"
 #include "obd-dtc-kb.h"
 #include "obd-health-view.h"
+#include "obd-guides.h"
 #include "obd-item-row.h"
 #include "obd-maintenance.h"
 #include "obd-owner-page.h"
@@ -42,6 +43,9 @@ struct _ObdOwnerPage
   GtkBox          *problems_box;
   GtkWidget       *reminders_group;
   GtkListBox      *reminders_list;
+  GtkWidget       *checks_group;
+  GtkListBox      *checks_list;
+  GStrv            check_codes;    /* the codes of the problems shown */
 };
 
 G_DEFINE_FINAL_TYPE (ObdOwnerPage, obd_owner_page, OBD_TYPE_PAGE)
@@ -471,6 +475,82 @@ owner_load_job (ObdStore      *store,
   return g_steal_pointer (&load);
 }
 
+/* What the workshop should check: for each code, the guide a workshop
+ * follows (starting it shows its steps), what it may cost in labour. */
+static void
+update_checks (ObdOwnerPage *self)
+{
+  ObdGuideLibrary *library = obd_guides_peek ();
+  GtkWidget *child;
+  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->checks_list))) != NULL)
+    gtk_list_box_remove (self->checks_list, child);
+  for (guint i = 0; library != NULL && self->check_codes != NULL && self->check_codes[i] != NULL;
+       i++)
+    {
+      g_autoptr(GPtrArray) guides = obd_guide_library_find_for_code (library,
+                                                                     self->check_codes[i]);
+      ObdGuide *guide;
+      GtkWidget *row, *arrow;
+      g_autofree char *labour = NULL;
+      g_autofree char *subtitle = NULL;
+
+      if (guides->len == 0 || g_hash_table_contains (seen, obd_guide_get_id (
+                                                       g_ptr_array_index (guides, 0))))
+        continue;
+      guide = g_ptr_array_index (guides, 0);
+      g_hash_table_add (seen, (gpointer) obd_guide_get_id (guide));
+      labour = obd_guides_describe_labour (guide);
+      /* Translators: %s is a trouble code; then what the repair may take */
+      subtitle = g_strdup_printf (_("For code %s. %s"), self->check_codes[i],
+                                  labour != NULL ? labour : "");
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     obd_guide_gettext (obd_guide_get_title (guide)));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), g_strchomp (subtitle));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL, "",
+                                      -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+      g_object_set_data_full (G_OBJECT (row), "obd-guide", g_strdup (obd_guide_get_id (guide)),
+                              g_free);
+      g_object_set_data_full (G_OBJECT (row), "obd-reason",
+                              g_strdup_printf ("code:%s", self->check_codes[i]), g_free);
+      gtk_list_box_append (self->checks_list, row);
+      n++;
+    }
+  g_hash_table_unref (seen);
+  gtk_widget_set_visible (self->checks_group, n > 0);
+}
+
+static void
+on_guides_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr(ObdGuideLibrary) library = obd_guides_load_finish (result, NULL);
+  g_autoptr(ObdOwnerPage) self = g_weak_ref_get (data);
+
+  g_weak_ref_clear (data);
+  g_free (data);
+  if (library != NULL && self != NULL)
+    update_checks (self);
+}
+
+static void
+on_checks_list_row_activated_cb (ObdOwnerPage  *self,
+                                 GtkListBoxRow *row)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "repair.start-guide", "(ss)",
+                              g_object_get_data (G_OBJECT (row), "obd-guide"),
+                              g_object_get_data (G_OBJECT (row), "obd-reason"));
+}
+
 static void
 on_loaded_cb (ObdPage      *page,
               gpointer      result,
@@ -532,6 +612,25 @@ on_loaded_cb (ObdPage      *page,
   gtk_widget_set_visible (self->problems_group, problems->len > 0);
 
   obd_page_fill_model (OBD_PAGE (self), self->reminders, load->reminders);
+
+  {
+    g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+
+    for (guint i = 0; i < problems->len; i++)
+      if (((Problem *) g_ptr_array_index (problems, i))->code != NULL)
+        g_strv_builder_add (codes, ((Problem *) g_ptr_array_index (problems, i))->code);
+    g_strfreev (self->check_codes);
+    self->check_codes = g_strv_builder_end (codes);
+  }
+  if (obd_guides_peek () != NULL)
+    update_checks (self);
+  else
+    {
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (ref, self);
+      obd_guides_load_async (NULL, on_guides_loaded_cb, ref);
+    }
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
 
@@ -610,6 +709,7 @@ obd_owner_page_finalize (GObject *object)
   ObdOwnerPage *self = OBD_OWNER_PAGE (object);
 
   g_clear_object (&self->reminders);
+  g_strfreev (self->check_codes);
 
   G_OBJECT_CLASS (obd_owner_page_parent_class)->finalize (object);
 }
@@ -643,6 +743,9 @@ obd_owner_page_class_init (ObdOwnerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdOwnerPage, problems_box);
   gtk_widget_class_bind_template_child (widget_class, ObdOwnerPage, reminders_group);
   gtk_widget_class_bind_template_child (widget_class, ObdOwnerPage, reminders_list);
+  gtk_widget_class_bind_template_child (widget_class, ObdOwnerPage, checks_group);
+  gtk_widget_class_bind_template_child (widget_class, ObdOwnerPage, checks_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_checks_list_row_activated_cb);
 }
 
 static void

@@ -13,6 +13,7 @@
 
 #include "obd-app-resources.h"
 #include "obd-preferences-window.h"
+#include "obd-report-document.h"
 #include "obd-sim-vehicle.h"
 #include "obd-units.h"
 
@@ -30,6 +31,13 @@ struct _ObdPreferencesWindow
   AdwComboRow          *strategy_row;
   GtkSwitch            *notify_switch;
   AdwPreferencesPage   *alerts_page;
+  AdwEntryRow          *shop_name_row;
+  AdwEntryRow          *shop_phone_row;
+  AdwEntryRow          *mechanic_row;
+  AdwActionRow         *logo_row;
+  GtkTextView          *address_view;
+  AdwComboRow          *paper_row;
+  GCancellable         *cancellable;   /* a logo being checked */
 };
 
 G_DEFINE_FINAL_TYPE (ObdPreferencesWindow, obd_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -47,6 +55,7 @@ static GParamSpec *properties[N_PROPS];
 static const char *role_nicks[] = { "mechanic", "fleet", "owner", NULL };
 static const char *units_nicks[] = { "si", "us", NULL };
 static const char *strategy_nicks[] = { "fast", "naive", NULL };
+static const char *paper_nicks[] = { "auto", "a4", "letter", NULL };
 
 typedef struct
 {
@@ -310,6 +319,143 @@ on_default_connection_changed_cb (ObdPreferencesWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->default_connection_row), connection);
 }
 
+/* Reports --------------------------------------------------------------- */
+
+/* The address spans lines, which an entry row cannot: a text view, kept
+ * in step with the key both ways. */
+static void
+sync_address (ObdPreferencesWindow *self,
+              gboolean              to_settings)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->address_view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+  g_autofree char *stored = g_settings_get_string (self->settings, "shop-address");
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  if (g_strcmp0 (text, stored) == 0)
+    return;
+  if (to_settings)
+    g_settings_set_string (self->settings, "shop-address", text);
+  else
+    gtk_text_buffer_set_text (buffer, stored, -1);
+}
+
+static void
+on_address_changed_cb (ObdPreferencesWindow *self)
+{
+  sync_address (self, TRUE);
+}
+
+static void
+on_address_setting_cb (ObdPreferencesWindow *self)
+{
+  sync_address (self, FALSE);
+}
+
+static void
+on_logo_setting_cb (ObdPreferencesWindow *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "shop-logo");
+
+  adw_action_row_set_subtitle (self->logo_row,
+                               *path != '\0' ? path
+                                             : _("None: reports print the workshop’s name "
+                                                 "instead"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.clear-logo", *path != '\0');
+}
+
+static void
+check_logo_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (obd_report_check_logo (data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_logo_checked_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  ObdPreferencesWindow *self = OBD_PREFERENCES_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_settings_set_string (self->settings, "shop-logo", g_task_get_task_data (G_TASK (result)));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+      AdwToast *toast = adw_toast_new (escaped);
+
+      adw_toast_set_timeout (toast, 10);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+    }
+}
+
+/* A logo is checked (off the main thread: it may be a large file) before
+ * it is kept, so a report never meets a file it cannot use unannounced. */
+static void
+on_logo_chosen_cb (GtkNativeDialog      *dialog,
+                   int                   response,
+                   ObdPreferencesWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GTask) task = NULL;
+  char *path;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  if (file == NULL || (path = g_file_get_path (file)) == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, on_logo_checked_cb, NULL);
+  g_task_set_task_data (task, path, g_free);
+  g_task_run_in_thread (task, check_logo_thread);
+}
+
+static void
+choose_logo_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ObdPreferencesWindow *self = OBD_PREFERENCES_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Choose the Workshop’s Logo"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("PNG images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_suffix (filter, "png");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_logo_chosen_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+clear_logo_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ObdPreferencesWindow *self = OBD_PREFERENCES_WINDOW (widget);
+
+  g_settings_set_string (self->settings, "shop-logo", "");
+}
+
 /* GObject --------------------------------------------------------------- */
 
 static void
@@ -326,6 +472,21 @@ obd_preferences_window_constructed (GObject *object)
   bind_enum (self, "polling-strategy", self->strategy_row, strategy_nicks);
   g_settings_bind (self->settings, "notify-critical", self->notify_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "shop-name", self->shop_name_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "shop-phone", self->shop_phone_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "mechanic-name", self->mechanic_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  bind_enum (self, "report-paper", self->paper_row, paper_nicks);
+  on_address_setting_cb (self);
+  g_signal_connect_object (self->settings, "changed::shop-address",
+                           G_CALLBACK (on_address_setting_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->address_view), "changed",
+                           G_CALLBACK (on_address_changed_cb), self, G_CONNECT_SWAPPED);
+  on_logo_setting_cb (self);
+  g_signal_connect_object (self->settings, "changed::shop-logo",
+                           G_CALLBACK (on_logo_setting_cb), self, G_CONNECT_SWAPPED);
 
   on_default_connection_changed_cb (self);
   g_signal_connect_object (self->settings, "changed::default-connection",
@@ -342,6 +503,8 @@ obd_preferences_window_dispose (GObject *object)
 {
   ObdPreferencesWindow *self = OBD_PREFERENCES_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), OBD_TYPE_PREFERENCES_WINDOW);
   self->thresholds_group = NULL;
   g_clear_object (&self->settings);
@@ -413,6 +576,14 @@ obd_preferences_window_class_init (ObdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, strategy_row);
   gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, alerts_page);
+  gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, shop_name_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, shop_phone_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, mechanic_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, logo_row);
+  gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, address_view);
+  gtk_widget_class_bind_template_child (widget_class, ObdPreferencesWindow, paper_row);
+  gtk_widget_class_install_action (widget_class, "prefs.choose-logo", NULL, choose_logo_action);
+  gtk_widget_class_install_action (widget_class, "prefs.clear-logo", NULL, clear_logo_action);
   gtk_widget_class_bind_template_callback (widget_class, on_default_connection_apply_cb);
 }
 

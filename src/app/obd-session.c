@@ -37,6 +37,8 @@ struct _ObdSession
   GCancellable      *cancellable;     /* of the current connection's reads */
   GArray            *wanted_pids;     /* guint8: what the pages asked to poll */
   GArray            *wanted_priorities; /* guint */
+  GHashTable        *extra_watches;   /* id → Watch: polled on top, while a view needs them */
+  guint              last_watch_id;
 
   gint64             batch_max_us;
   gint64             batch_total_us;
@@ -87,6 +89,21 @@ static guint signals[N_SIGNALS];
  * polled in the background whatever the pages show, so the alerts work
  * in every view. */
 #define PRIORITY_ALERTS 1
+
+typedef struct
+{
+  GArray *pids;       /* guint8 */
+  guint   priority;
+} Watch;
+
+static void
+watch_free (gpointer data)
+{
+  Watch *watch = data;
+
+  g_array_unref (watch->pids);
+  g_free (watch);
+}
 
 /* Which part answers for which property of the session. */
 static const struct
@@ -534,6 +551,8 @@ obd_session_set_watched_pids (ObdSession   *self,
   guint background = PRIORITY_ALERTS;
   const guint8 *alert_pids;
   gsize n_alert_pids = 0;
+  GHashTableIter iter;
+  gpointer value;
 
   g_return_if_fail (OBD_IS_SESSION (self));
   g_return_if_fail (n_pids == 0 || pids != NULL);
@@ -560,6 +579,31 @@ obd_session_set_watched_pids (ObdSession   *self,
   alert_pids = obd_alert_get_watched_pids (&n_alert_pids);
   for (gsize i = 0; i < n_alert_pids; i++)
     alerts_read[alert_pids[i]] = TRUE;
+  /* What a view watches besides: polled at least at its priority. */
+  g_hash_table_iter_init (&iter, self->extra_watches);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Watch *watch = value;
+
+      for (guint i = 0; i < watch->pids->len; i++)
+        {
+          guint8 pid = g_array_index (watch->pids, guint8, i);
+          guint j;
+
+          for (j = 0; j < all_pids->len && g_array_index (all_pids, guint8, j) != pid; j++)
+            ;
+          if (j == all_pids->len)
+            {
+              g_array_append_val (all_pids, pid);
+              g_array_append_val (all_priorities, watch->priority);
+              watched[pid] = TRUE;
+            }
+          else
+            g_array_index (all_priorities, guint, j) = MAX (g_array_index (all_priorities,
+                                                                           guint, j),
+                                                            watch->priority);
+        }
+    }
 
   supported = obd_connection_dup_supported_pids (LINK (self));
   for (guint i = 0; i < supported->len; i++)
@@ -573,6 +617,42 @@ obd_session_set_watched_pids (ObdSession   *self,
     }
   obd_connection_set_watched_pids (LINK (self), (const guint8 *) all_pids->data,
                                    (const guint *) all_priorities->data, all_pids->len);
+}
+
+guint
+obd_session_watch_pids (ObdSession   *self,
+                        const guint8 *pids,
+                        gsize         n_pids,
+                        guint         priority)
+{
+  Watch *watch;
+
+  g_return_val_if_fail (OBD_IS_SESSION (self), 0);
+  g_return_val_if_fail (n_pids == 0 || pids != NULL, 0);
+  g_return_val_if_fail (priority >= 1 && priority <= 10, 0);
+
+  watch = g_new0 (Watch, 1);
+  watch->pids = g_array_sized_new (FALSE, FALSE, sizeof (guint8), n_pids);
+  g_array_append_vals (watch->pids, pids, n_pids);
+  watch->priority = priority;
+  g_hash_table_insert (self->extra_watches, GUINT_TO_POINTER (++self->last_watch_id), watch);
+  obd_session_set_watched_pids (self, (const guint8 *) self->wanted_pids->data,
+                                (const guint *) self->wanted_priorities->data,
+                                self->wanted_pids->len);
+  return self->last_watch_id;
+}
+
+void
+obd_session_unwatch_pids (ObdSession *self,
+                          guint       id)
+{
+  g_return_if_fail (OBD_IS_SESSION (self));
+
+  if (!g_hash_table_remove (self->extra_watches, GUINT_TO_POINTER (id)))
+    return;
+  obd_session_set_watched_pids (self, (const guint8 *) self->wanted_pids->data,
+                                (const guint *) self->wanted_priorities->data,
+                                self->wanted_pids->len);
 }
 
 double
@@ -670,6 +750,7 @@ obd_session_finalize (GObject *object)
   g_clear_object (&self->store);
   g_array_unref (self->wanted_pids);
   g_array_unref (self->wanted_priorities);
+  g_hash_table_unref (self->extra_watches);
 
   G_OBJECT_CLASS (obd_session_parent_class)->finalize (object);
 }
@@ -800,6 +881,7 @@ obd_session_init (ObdSession *self)
   self->cancellable = g_cancellable_new ();
   self->wanted_pids = g_array_new (FALSE, FALSE, sizeof (guint8));
   self->wanted_priorities = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->extra_watches = g_hash_table_new_full (NULL, NULL, NULL, watch_free);
 }
 
 ObdSession *

@@ -110,6 +110,16 @@ void             obd_session_set_watched_pids    (ObdSession        *self,
                                                   const guint8      *pids,
                                                   const guint       *priorities,
                                                   gsize              n_pids);
+/* More PIDs to poll at priority (1..10) on top of the watched ones, for
+ * as long as a view needs them (a guided live check on screen): returns
+ * an id for obd_session_unwatch_pids ().  Kept across reconnections. */
+guint            obd_session_watch_pids          (ObdSession        *self,
+                                                  const guint8      *pids,
+                                                  gsize              n_pids,
+                                                  guint              priority);
+void             obd_session_unwatch_pids        (ObdSession        *self,
+                                                  guint              id);
+
 /* Latest value of (pid, index) from the primary ECU, in SI; NAN if none
  * yet.  time_us (nullable) receives when it was read. */
 double           obd_session_get_latest          (ObdSession        *self,

@@ -24,11 +24,13 @@
 #include "obd-app-settings.h"
 #include "obd-codes-page.h"
 #include "obd-fleet-page.h"
+#include "obd-guide-page.h"
 #include "obd-history-page.h"
 #include "obd-live-page.h"
 #include "obd-overview-page.h"
 #include "obd-owner-page.h"
 #include "obd-readiness-page.h"
+#include "obd-repair-actions.h"
 #include "obd-sync-status.h"
 #include "obd-vehicle-page.h"
 #include "obd-window.h"
@@ -49,6 +51,7 @@ static const PageInfo mechanic_pages[] = {
   { "readiness", N_("Readiness"), "emblem-ok-symbolic", obd_readiness_page_get_type },
   { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_get_type },
   { "history", N_("History"), "document-open-recent-symbolic", obd_history_page_get_type },
+  { "repair", N_("Repair"), "applications-engineering-symbolic", obd_guide_page_get_type },
 };
 
 /* The vehicle, history and owner pages follow the session's vehicle by
@@ -57,6 +60,8 @@ static const PageInfo mechanic_pages[] = {
 static const PageInfo owner_pages[] = {
   { "owner", N_("My Car"), "go-home-symbolic", obd_owner_page_get_type },
   { "vehicle", N_("Vehicle"), "document-properties-symbolic", obd_vehicle_page_get_type },
+  /* What the workshop will check, step by step, for the owner to follow. */
+  { "repair", N_("Checks"), "applications-engineering-symbolic", obd_guide_page_get_type },
 };
 
 static const PageInfo fleet_page =
@@ -79,6 +84,7 @@ struct _ObdWindow
   gboolean              built[3];      /* the role's view exists */
   guint                 rate_timeout_id;
   GtkLabel             *status_values[6];
+  ObdRepairActions     *repair;        /* the "repair" actions and their banner */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -95,6 +101,7 @@ struct _ObdWindow
   GtkButton            *record_dismiss_button;
   GtkRevealer          *store_revealer;
   GtkLabel             *store_label;
+  GtkBox               *content_box;
   GSignalGroup         *store_signals;
   GtkStack             *main_stack;
   AdwStatusPage        *connecting_page;
@@ -211,6 +218,9 @@ on_visible_page_cb (ObdWindow    *self,
 
   if (name != NULL && gtk_widget_get_mapped (GTK_WIDGET (stack)))
     ensure_page (self, name);
+  if (self->repair != NULL && gtk_widget_get_mapped (GTK_WIDGET (stack)))
+    obd_repair_actions_set_view (self->repair, gtk_stack_get_visible_child_name (self->main_stack),
+                                 name);
 }
 
 static void
@@ -528,6 +538,13 @@ update_view (ObdWindow *self)
     view = "start";
 
   gtk_stack_set_visible_child_name (self->main_stack, view);
+  if (self->repair != NULL)
+    obd_repair_actions_set_view (self->repair, view,
+                                 g_str_equal (view, "mechanic")
+                                 ? adw_view_stack_get_visible_child_name (self->mechanic_stack)
+                                 : g_str_equal (view, "owner")
+                                   ? adw_view_stack_get_visible_child_name (self->owner_stack)
+                                   : NULL);
 
   gtk_spinner_set_spinning (self->connecting_spinner, g_strcmp0 (view, "connecting") == 0);
   gtk_revealer_set_reveal_child (self->reconnect_revealer,
@@ -711,6 +728,12 @@ obd_window_constructed (GObject *object)
   self->start_page = OBD_START_PAGE (start_page);
   gtk_stack_add_named (self->main_stack, start_page, "start");
 
+  /* Guides and reports, for every page of the window. */
+  self->repair = obd_repair_actions_new (self, self->session, self->settings);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "repair", G_ACTION_GROUP (self->repair));
+  gtk_box_insert_child_after (self->content_box, obd_repair_actions_get_banner (self->repair),
+                              GTK_WIDGET (self->store_revealer));
+
   if (self->settings != NULL)
     {
       gtk_window_set_default_size (GTK_WINDOW (self),
@@ -742,6 +765,12 @@ obd_window_dispose (GObject *object)
   ObdWindow *self = OBD_WINDOW (object);
 
   g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
+  if (self->repair != NULL)
+    {
+      obd_repair_actions_shutdown (self->repair);
+      gtk_widget_insert_action_group (GTK_WIDGET (self), "repair", NULL);
+      g_clear_object (&self->repair);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (self->role_slots); i++)
     if (self->role_slots[i] != NULL)
       g_hash_table_remove_all (self->role_slots[i]);
@@ -868,6 +897,7 @@ obd_window_class_init (ObdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, record_dismiss_button);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, store_revealer);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, store_label);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_page);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_spinner);

@@ -178,16 +178,6 @@ print_wrapped (guint       indent,
   say ("\n");
 }
 
-static char *
-format_hours (double hours,
-              double max_hours)
-{
-  if (!isnan (max_hours) && max_hours > hours)
-    /* TRANSLATORS: labour time, a range of hours */
-    return g_strdup_printf (_("%.1f–%.1f h"), hours, max_hours);
-  /* TRANSLATORS: labour time in hours */
-  return g_strdup_printf (_("%.1f h"), hours);
-}
 
 static void
 add_hours (JsonBuilder *b,
@@ -244,27 +234,6 @@ add_code_ranges (JsonBuilder             *b,
   json_builder_end_array (b);
 }
 
-static char *
-codes_text (const ObdGuideCodeRange *codes,
-            guint                    n_codes)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < n_codes; i++)
-    {
-      char from[6], to[6];
-
-      obd_dtc_format (codes[i].from, from);
-      obd_dtc_format (codes[i].to, to);
-      if (out->len > 0)
-        g_string_append (out, ", ");
-      if (codes[i].from == codes[i].to)
-        g_string_append (out, from);
-      else
-        g_string_append_printf (out, "%s–%s", from, to);
-    }
-  return g_string_free (out, FALSE);
-}
 
 static void
 add_finding_json (JsonBuilder           *b,
@@ -306,7 +275,7 @@ print_finding (const ObdGuideFinding *finding)
   for (guint r = 0; r < finding->n_repairs; r++)
     {
       const ObdGuideRepair *repair = &finding->repairs[r];
-      g_autofree char *hours = format_hours (repair->hours, repair->max_hours);
+      g_autofree char *hours = obd_guide_format_hours (repair->hours, repair->max_hours);
 
       say ("  • %s (%s)\n", obd_guide_gettext (repair->title), hours);
       total += repair->hours;
@@ -314,7 +283,7 @@ print_finding (const ObdGuideFinding *finding)
     }
   if (finding->n_repairs > 1)
     {
-      g_autofree char *hours = format_hours (total, total_max);
+      g_autofree char *hours = obd_guide_format_hours (total, total_max);
 
       say (_("  Labour in all: about %s\n"), hours);
     }
@@ -436,7 +405,7 @@ guide_list (ObdCli  *cli,
       ObdGuide *guide = g_ptr_array_index (guides, i);
       guint n_codes;
       const ObdGuideCodeRange *codes = obd_guide_get_codes (guide, &n_codes);
-      g_autofree char *applies = codes_text (codes, n_codes);
+      g_autofree char *applies = obd_guide_format_codes (codes, n_codes);
       const char * const *symptoms = obd_guide_get_symptoms (guide);
 
       say ("%-20s %s\n", obd_guide_get_id (guide),
@@ -506,7 +475,7 @@ print_step_details (GuideCli           *g,
       break;
     case OBD_GUIDE_STEP_CODE_CHECK:
       {
-        g_autofree char *codes = codes_text (step->codes, step->n_codes);
+        g_autofree char *codes = obd_guide_format_codes (step->codes, step->n_codes);
 
         say (_("  Codes: %s\n"), codes);
         break;
@@ -689,7 +658,7 @@ guide_show (ObdCli  *cli,
   print_wrapped (0, obd_guide_gettext (obd_guide_get_summary (guide)));
   if (n_codes > 0)
     {
-      g_autofree char *text = codes_text (codes, n_codes);
+      g_autofree char *text = obd_guide_format_codes (codes, n_codes);
 
       say (_("\nCodes: %s\n"), text);
     }
@@ -1151,25 +1120,6 @@ on_live_tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static const char *
-live_status_text (ObdGuideLiveStatus status)
-{
-  switch (status)
-    {
-    case OBD_GUIDE_LIVE_PASSED:
-      return _("passed");
-    case OBD_GUIDE_LIVE_FAILED:
-      return _("failed");
-    case OBD_GUIDE_LIVE_TIMED_OUT:
-      return _("not met in time");
-    case OBD_GUIDE_LIVE_NO_DATA:
-      return _("the vehicle does not report what this check reads");
-    case OBD_GUIDE_LIVE_NOT_HELD:
-      return _("what the check needs held (such as the engine speed) was never held");
-    default:
-      return _("stopped");
-    }
-}
 
 static Action
 do_live_check (GuideCli  *g,
@@ -1245,18 +1195,18 @@ do_live_check (GuideCli  *g,
                g_str_equal (record->outcome, "fail") ? OBD_GUIDE_LIVE_FAILED :
                                                        OBD_GUIDE_LIVE_TIMED_OUT;
       if (isfinite (record->value))
-        say (_("  Result: %s (%.*f %s)\n"), live_status_text (result),
+        say (_("  Result: %s (%.*f %s)\n"), obd_guide_live_status_describe (result),
                  (int) MIN (obd_unit_get_decimals (record->unit, g->cli->units), 2),
                  obd_unit_convert (record->unit, g->cli->units, record->value),
                  obd_unit_get_symbol (record->unit, g->cli->units));
       else
-        say (_("  Result: %s\n"), live_status_text (result));
+        say (_("  Result: %s\n"), obd_guide_live_status_describe (result));
       return ACT_DONE;
     }
 
   /* No verdict: the mechanic judges, or tries again. */
   say (_("  The check could not decide: %s.\n"),
-           live_status_text (obd_guide_run_get_live_status (g->run)));
+           obd_guide_live_status_describe (obd_guide_run_get_live_status (g->run)));
   if (!g->interactive)
     {
       g_autofree char *verdict = take_answer (g, step->id);
@@ -1878,7 +1828,7 @@ guide_runs (ObdCli  *cli,
           for (guint r = 0; r < f->repairs->len; r++)
             {
               const ObdStoreGuideRepair *repair = g_ptr_array_index (f->repairs, r);
-              g_autofree char *hours = format_hours (repair->hours, repair->max_hours);
+              g_autofree char *hours = obd_guide_format_hours (repair->hours, repair->max_hours);
 
               say ("      • %s (%s)\n", obd_guide_gettext (repair->title), hours);
             }

@@ -306,6 +306,26 @@ obd_guide_run_get_live_status (ObdGuideRun *self)
   return self->live_status;
 }
 
+const char *
+obd_guide_live_status_describe (ObdGuideLiveStatus status)
+{
+  switch (status)
+    {
+    case OBD_GUIDE_LIVE_PASSED:
+      return _("passed");
+    case OBD_GUIDE_LIVE_FAILED:
+      return _("failed");
+    case OBD_GUIDE_LIVE_TIMED_OUT:
+      return _("not met in time");
+    case OBD_GUIDE_LIVE_NO_DATA:
+      return _("the vehicle does not report what this check reads");
+    case OBD_GUIDE_LIVE_NOT_HELD:
+      return _("what the check needs held (such as the engine speed) was never held");
+    default:
+      return _("stopped");
+    }
+}
+
 double
 obd_guide_run_get_live_progress (ObdGuideRun *self)
 {

@@ -136,6 +136,8 @@ gboolean             obd_guide_run_judge          (ObdGuideRun       *self,
                                                    gboolean           passed,
                                                    GError           **error);
 ObdGuideLiveStatus   obd_guide_run_get_live_status   (ObdGuideRun    *self);
+/* A live check's outcome in words, translated: "not met in time". */
+const char          *obd_guide_live_status_describe  (ObdGuideLiveStatus status);
 double               obd_guide_run_get_live_progress (ObdGuideRun    *self);
 /* The gauges of the current live check (empty otherwise); owned by the
  * run, valid until the next call into it. */

@@ -107,24 +107,31 @@ obd_guide_record_from_store (const ObdStoreGuideStep  *step,
   return g_steal_pointer (&record);
 }
 
-static gboolean
-finish_if_done (ObdStore     *store,
-                gint64        run_id,
-                ObdGuideRun  *run,
-                GError      **error)
-{
-  const ObdGuideFinding *finding = obd_guide_run_get_finding (run);
-  g_autoptr(ObdStoreGuideFinding) row = NULL;
-  GPtrArray *records = obd_guide_run_get_records (run);
-  gint64 when;
+/* Writing ------------------------------------------------------------------ */
 
-  if (finding == NULL)
-    return TRUE;
-  row = obd_guide_finding_to_store (finding);
-  when = records->len > 0 ? ((ObdGuideRecord *) g_ptr_array_index (records, records->len - 1))->time_us
-                          : g_get_real_time ();
-  return obd_store_finish_guide_run (store, run_id, row, when, error);
-}
+struct _ObdGuideSave
+{
+  gint64                run_id;
+  guint                 stored_seq;
+  guint                 common_seq;
+  gint64                vehicle_id;
+  gint64                session_id;
+  /* The row, for a new one. */
+  char                 *guide_id;
+  int                   guide_version;
+  char                 *guide_title;
+  char                 *reason;
+  char                 *first_step;
+  gint64                started_us;
+  /* The records after common_seq, and the step the run moved to after
+   * each (NULL at the finding). */
+  GPtrArray            *steps;        /* ObdStoreGuideStep */
+  GPtrArray            *next_steps;   /* char * */
+  char                 *current_step; /* where the run is now, NULL once finished */
+  guint                 n_records;
+  ObdStoreGuideFinding *finding;      /* NULL until finished */
+  gint64                finished_us;
+};
 
 static const char *
 current_step_id (ObdGuideRun *run)
@@ -134,6 +141,137 @@ current_step_id (ObdGuideRun *run)
   return step != NULL ? step->id : NULL;
 }
 
+ObdGuideSave *
+obd_guide_save_new (ObdGuideRun *run,
+                    gint64       run_id,
+                    guint        stored_seq,
+                    guint        common_seq,
+                    gint64       vehicle_id,
+                    gint64       session_id)
+{
+  ObdGuideSave *save;
+  ObdGuide *guide;
+  GPtrArray *records;
+  const ObdGuideFinding *finding;
+
+  g_return_val_if_fail (OBD_IS_GUIDE_RUN (run), NULL);
+  g_return_val_if_fail (run_id >= 0, NULL);
+
+  guide = obd_guide_run_get_guide (run);
+  records = obd_guide_run_get_records (run);
+  save = g_new0 (ObdGuideSave, 1);
+  save->run_id = run_id;
+  /* A new row holds nothing yet; an existing one cannot agree on more
+   * records than either side has. */
+  save->stored_seq = run_id == 0 ? 0 : stored_seq;
+  save->common_seq = MIN (MIN (common_seq, save->stored_seq), records->len);
+  save->vehicle_id = vehicle_id;
+  save->session_id = session_id;
+  save->guide_id = g_strdup (obd_guide_get_id (guide));
+  save->guide_version = obd_guide_get_version (guide);
+  save->guide_title = g_strdup (obd_guide_get_title (guide));
+  save->reason = g_strdup (obd_guide_run_get_reason (run));
+  save->first_step = g_strdup (obd_guide_get_first_step (guide)->id);
+  save->started_us = records->len > 0
+                     ? ((ObdGuideRecord *) g_ptr_array_index (records, 0))->time_us
+                     : g_get_real_time ();
+  save->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) obd_store_guide_step_free);
+  save->next_steps = g_ptr_array_new_with_free_func (g_free);
+  save->current_step = g_strdup (current_step_id (run));
+  save->n_records = records->len;
+
+  for (guint i = save->common_seq; i < records->len; i++)
+    {
+      const ObdGuideRecord *record = g_ptr_array_index (records, i);
+      const char *next = i + 1 < records->len
+                         ? ((ObdGuideRecord *) g_ptr_array_index (records, i + 1))->step_id
+                         : save->current_step;
+
+      g_ptr_array_add (save->steps, obd_guide_record_to_store (guide, record));
+      g_ptr_array_add (save->next_steps, g_strdup (next));
+    }
+
+  finding = obd_guide_run_get_finding (run);
+  if (finding != NULL)
+    {
+      save->finding = obd_guide_finding_to_store (finding);
+      save->finished_us = records->len > 0
+                          ? ((ObdGuideRecord *) g_ptr_array_index (records,
+                                                                   records->len - 1))->time_us
+                          : g_get_real_time ();
+    }
+  return save;
+}
+
+guint
+obd_guide_save_get_n_records (const ObdGuideSave *save)
+{
+  g_return_val_if_fail (save != NULL, 0);
+
+  return save->n_records;
+}
+
+gint64
+obd_guide_save_write (const ObdGuideSave  *save,
+                      ObdStore            *store,
+                      GError             **error)
+{
+  gint64 run_id;
+  gboolean changed;
+
+  g_return_val_if_fail (save != NULL, 0);
+  g_return_val_if_fail (OBD_IS_STORE (store), 0);
+
+  run_id = save->run_id;
+  changed = run_id == 0 || save->steps->len > 0 || save->stored_seq > save->common_seq;
+  if (run_id == 0)
+    {
+      run_id = obd_store_start_guide_run (store, save->vehicle_id, save->session_id,
+                                          save->guide_id, save->guide_version,
+                                          save->guide_title, save->reason, save->first_step,
+                                          save->started_us, error);
+      if (run_id == 0)
+        return 0;
+    }
+  else if (save->stored_seq > save->common_seq)
+    {
+      /* The mechanic went back: the row goes back to where the run left
+       * its records (and is reopened if it had reached a finding). */
+      const char *at = save->steps->len > 0
+                       ? ((ObdStoreGuideStep *) g_ptr_array_index (save->steps, 0))->step_id
+                       : save->current_step;
+
+      if (!obd_store_rewind_guide_run (store, run_id, save->common_seq, at, error))
+        return 0;
+    }
+
+  for (guint i = 0; i < save->steps->len; i++)
+    if (!obd_store_add_guide_run_step (store, run_id, g_ptr_array_index (save->steps, i),
+                                       g_ptr_array_index (save->next_steps, i), error))
+      return 0;
+
+  if (changed && save->finding != NULL &&
+      !obd_store_finish_guide_run (store, run_id, save->finding, save->finished_us, error))
+    return 0;
+  return run_id;
+}
+
+void
+obd_guide_save_free (ObdGuideSave *save)
+{
+  if (save == NULL)
+    return;
+  g_free (save->guide_id);
+  g_free (save->guide_title);
+  g_free (save->reason);
+  g_free (save->first_step);
+  g_ptr_array_unref (save->steps);
+  g_ptr_array_unref (save->next_steps);
+  g_free (save->current_step);
+  g_clear_pointer (&save->finding, obd_store_guide_finding_free);
+  g_free (save);
+}
+
 gint64
 obd_guide_store_start_run (ObdStore     *store,
                            ObdGuideRun  *run,
@@ -141,39 +279,13 @@ obd_guide_store_start_run (ObdStore     *store,
                            gint64        session_id,
                            GError      **error)
 {
-  ObdGuide *guide;
-  GPtrArray *records;
-  gint64 run_id;
-  gint64 started;
+  g_autoptr(ObdGuideSave) save = NULL;
 
   g_return_val_if_fail (OBD_IS_STORE (store), 0);
   g_return_val_if_fail (OBD_IS_GUIDE_RUN (run), 0);
 
-  guide = obd_guide_run_get_guide (run);
-  records = obd_guide_run_get_records (run);
-  started = records->len > 0 ? ((ObdGuideRecord *) g_ptr_array_index (records, 0))->time_us
-                             : g_get_real_time ();
-  run_id = obd_store_start_guide_run (store, vehicle_id, session_id, obd_guide_get_id (guide),
-                                      obd_guide_get_version (guide), obd_guide_get_title (guide),
-                                      obd_guide_run_get_reason (run),
-                                      obd_guide_get_first_step (guide)->id, started, error);
-  if (run_id == 0)
-    return 0;
-
-  for (guint i = 0; i < records->len; i++)
-    {
-      const ObdGuideRecord *record = g_ptr_array_index (records, i);
-      g_autoptr(ObdStoreGuideStep) step = obd_guide_record_to_store (guide, record);
-      const char *next = i + 1 < records->len
-                         ? ((ObdGuideRecord *) g_ptr_array_index (records, i + 1))->step_id
-                         : current_step_id (run);
-
-      if (!obd_store_add_guide_run_step (store, run_id, step, next, error))
-        return 0;
-    }
-  if (!finish_if_done (store, run_id, run, error))
-    return 0;
-  return run_id;
+  save = obd_guide_save_new (run, 0, 0, 0, vehicle_id, session_id);
+  return obd_guide_save_write (save, store, error);
 }
 
 gboolean
@@ -183,15 +295,16 @@ obd_guide_store_save_record (ObdStore              *store,
                              const ObdGuideRecord  *record,
                              GError               **error)
 {
-  g_autoptr(ObdStoreGuideStep) step = NULL;
+  g_autoptr(ObdGuideSave) save = NULL;
 
   g_return_val_if_fail (OBD_IS_STORE (store), FALSE);
   g_return_val_if_fail (OBD_IS_GUIDE_RUN (run), FALSE);
-  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (record != NULL && record->seq >= 1, FALSE);
 
-  step = obd_guide_record_to_store (obd_guide_run_get_guide (run), record);
-  return obd_store_add_guide_run_step (store, run_id, step, current_step_id (run), error) &&
-         finish_if_done (store, run_id, run, error);
+  /* ::recorded comes once the record is the run's last: the row holds
+   * every one before it. */
+  save = obd_guide_save_new (run, run_id, record->seq - 1, record->seq - 1, 0, 0);
+  return obd_guide_save_write (save, store, error) != 0;
 }
 
 gboolean
@@ -201,10 +314,14 @@ obd_guide_store_save_rewind (ObdStore     *store,
                              guint         keep_seq,
                              GError      **error)
 {
+  g_autoptr(ObdGuideSave) save = NULL;
+
   g_return_val_if_fail (OBD_IS_STORE (store), FALSE);
   g_return_val_if_fail (OBD_IS_GUIDE_RUN (run), FALSE);
 
-  return obd_store_rewind_guide_run (store, run_id, keep_seq, current_step_id (run), error);
+  /* ::rewound undoes one saved record: the row holds one more. */
+  save = obd_guide_save_new (run, run_id, keep_seq + 1, keep_seq, 0, 0);
+  return obd_guide_save_write (save, store, error) != 0;
 }
 
 ObdGuideRun *

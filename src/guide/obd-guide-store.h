@@ -45,6 +45,31 @@ gboolean              obd_guide_store_save_rewind  (ObdStore                *sto
                                                     ObdGuideRun             *run,
                                                     guint                    keep_seq,
                                                     GError                 **error);
+/* What brings a run's row in the store up to the run as it is now,
+ * copied from it (the run is not referenced).  run_id 0 creates the row
+ * (vehicle_id and session_id may be 0) with every record; otherwise the
+ * row holds stored_seq records of which the first common_seq are still
+ * the run's (fewer after a step back): the rest are dropped, the run's
+ * records after common_seq appended, and the row finished when the run
+ * reached its finding. */
+typedef struct _ObdGuideSave ObdGuideSave;
+
+ObdGuideSave         *obd_guide_save_new           (ObdGuideRun             *run,
+                                                    gint64                   run_id,
+                                                    guint                    stored_seq,
+                                                    guint                    common_seq,
+                                                    gint64                   vehicle_id,
+                                                    gint64                   session_id);
+/* How many records the row holds once written. */
+guint                 obd_guide_save_get_n_records (const ObdGuideSave      *save);
+/* Writes it on the store's thread; returns the run id (the new one when
+ * it was created), 0 on error. */
+gint64                obd_guide_save_write         (const ObdGuideSave      *save,
+                                                    ObdStore                *store,
+                                                    GError                 **error);
+void                  obd_guide_save_free          (ObdGuideSave            *save);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdGuideSave, obd_guide_save_free)
+
 /* A saved run, replayed: at the step where it was left, or finished.
  * Fails with OBD_GUIDE_ERROR_NOT_FOUND when its guide is not in library,
  * OBD_GUIDE_ERROR_CHANGED when the guide changed so the steps no longer

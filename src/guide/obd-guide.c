@@ -687,3 +687,38 @@ obd_guide_condition_describe (const ObdGuideCondition *c,
       g_return_val_if_reached (NULL);
     }
 }
+
+char *
+obd_guide_format_codes (const ObdGuideCodeRange *codes,
+                        guint                    n_codes)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (codes != NULL || n_codes == 0, g_string_free (out, FALSE));
+
+  for (guint i = 0; i < n_codes; i++)
+    {
+      char from[6], to[6];
+
+      obd_dtc_format (codes[i].from, from);
+      obd_dtc_format (codes[i].to, to);
+      if (out->len > 0)
+        g_string_append (out, ", ");
+      if (codes[i].from == codes[i].to)
+        g_string_append (out, from);
+      else
+        g_string_append_printf (out, "%s–%s", from, to);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+obd_guide_format_hours (double hours,
+                        double max_hours)
+{
+  if (isfinite (max_hours) && max_hours > hours)
+    /* TRANSLATORS: labour time, a range of hours */
+    return g_strdup_printf (_("%.1f–%.1f h"), hours, max_hours);
+  /* TRANSLATORS: labour time in hours */
+  return g_strdup_printf (_("%.1f h"), hours);
+}

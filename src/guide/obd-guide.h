@@ -272,6 +272,14 @@ char                  *obd_guide_condition_describe (const ObdGuideCondition *co
                                                      gboolean                 require,
                                                      double                   scale,
                                                      ObdUnitSystem            system);
+/* Codes for people: "P0115–P0119, P0128" (a new string). */
+char                  *obd_guide_format_codes       (const ObdGuideCodeRange *codes,
+                                                     guint                    n_codes);
+/* Labour time, translated: "0.8 h", or "0.8–2.5 h" when max_hours is
+ * larger (NAN: it does not vary). */
+char                  *obd_guide_format_hours       (double                   hours,
+                                                     double                   max_hours);
+
 /* Label (msgid) and unit of a live-data quantity. */
 const char            *obd_guide_quantity_get_label (ObdGuideQuantity quantity);
 ObdUnit                obd_guide_quantity_get_unit  (ObdGuideQuantity quantity);

@@ -83,6 +83,13 @@ gboolean           obd_report_export_pdf              (const ObdReport    *repor
                                                        GError            **out_logo_error,
                                                        GError            **error);
 
+/* Whether path is a logo reports can use: a PNG of at most 8 MB and
+ * OBD_REPORT_LOGO_MAX_SIDE pixels a side that decodes.  Fails with
+ * OBD_REPORT_ERROR_LOGO and what to do.  Reads the file: call it where
+ * waiting is allowed (a worker thread in the app). */
+gboolean           obd_report_check_logo              (const char         *path,
+                                                       GError            **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdReportDocument, obd_report_document_free)
 
 G_END_DECLS

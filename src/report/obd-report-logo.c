@@ -16,6 +16,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "obd-report-document.h"
 #include "obd-report-private.h"
 
 typedef struct
@@ -104,4 +105,19 @@ _obd_report_load_logo (const char  *path,
     }
 
   return surface;
+}
+
+gboolean
+obd_report_check_logo (const char  *path,
+                       GError     **error)
+{
+  cairo_surface_t *logo;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  logo = _obd_report_load_logo (path, error);
+  if (logo == NULL)
+    return FALSE;
+  cairo_surface_destroy (logo);
+  return TRUE;
 }
