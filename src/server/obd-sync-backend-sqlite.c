@@ -737,33 +737,43 @@ op_find_vin (ObdSyncPush  *push,
 }
 
 static gboolean
+op_add_alias (ObdSyncPush  *push,
+              const char   *id,
+              const char   *vehicle,
+              GError      **error)
+{
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self, "INSERT OR IGNORE INTO vehicle_aliases (alias, vehicle_id)"
+                               " VALUES (?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  bind_text (stmt, 2, vehicle);
+  return step_done (self, stmt, error);
+}
+
+/* One writer: nobody registers the VIN between find_vin and here. */
+static gboolean
 op_add_vehicle (ObdSyncPush  *push,
                 const char   *id,
                 const char   *vin,
-                const char   *alias_of,
+                char        **out_kept,
                 GError      **error)
 {
   ObdSyncBackendSqlite *self = PUSH_SELF (push);
-  Stmt *stmt;
+  Stmt *stmt = stmt_get (self, "INSERT INTO vehicles (id, organisation_id, vin) VALUES (?, ?, ?)",
+                         error);
 
-  if (alias_of != NULL)
-    {
-      stmt = stmt_get (self, "INSERT OR IGNORE INTO vehicle_aliases (alias, vehicle_id)"
-                             " VALUES (?, ?)", error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_text (stmt, 1, id);
-      bind_text (stmt, 2, alias_of);
-      return step_done (self, stmt, error);
-    }
-  stmt = stmt_get (self, "INSERT INTO vehicles (id, organisation_id, vin) VALUES (?, ?, ?)",
-                   error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, id);
   bind_text (stmt, 2, push->principal->organisation_id);
   bind_text (stmt, 3, vin);
-  return step_done (self, stmt, error);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  *out_kept = g_strdup (id);
+  return TRUE;
 }
 
 static gboolean
@@ -928,6 +938,7 @@ static const ObdSyncPushOps push_ops = {
   .store_samples = op_store_samples,
   .resolve_vehicle = op_resolve_vehicle,
   .find_vin = op_find_vin,
+  .add_alias = op_add_alias,
   .add_vehicle = op_add_vehicle,
   .read_current = op_read_current,
   .write_entity = op_write_entity,

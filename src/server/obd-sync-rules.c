@@ -213,15 +213,15 @@ change_vehicle (ObdSyncPush  *push,
         return FALSE;
       if (existing != NULL)
         {
-          if (!ops->add_vehicle (push, entity_id, vin, existing, error))
+          if (!ops->add_alias (push, entity_id, existing, error))
             return FALSE;
           *out_vehicle = g_steal_pointer (&existing);
           *out_merged = TRUE;
           return TRUE;
         }
-      if (!ops->add_vehicle (push, entity_id, vin, NULL, error))
+      if (!ops->add_vehicle (push, entity_id, vin, out_vehicle, error))
         return FALSE;
-      *out_vehicle = g_strdup (entity_id);
+      *out_merged = g_strcmp0 (*out_vehicle, entity_id) != 0;
       return TRUE;
     }
 

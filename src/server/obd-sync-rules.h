@@ -75,12 +75,18 @@ struct _ObdSyncPushOps
                                const char      *vin,
                                char           **out_vehicle,
                                GError         **error);
-  /* A new vehicle of the principal's organisation, or (alias_of set) id
-   * as another name of alias_of. */
+  /* Registers id as another name of vehicle. */
+  gboolean (*add_alias)       (ObdSyncPush     *push,
+                               const char      *id,
+                               const char      *vehicle,
+                               GError         **error);
+  /* A new vehicle of the principal's organisation.  *out_kept: id, or
+   * the vehicle another writer registered for the VIN meanwhile (then id
+   * is made its alias). */
   gboolean (*add_vehicle)     (ObdSyncPush     *push,
                                const char      *id,
                                const char      *vin,
-                               const char      *alias_of,
+                               char           **out_kept,
                                GError         **error);
   /* The stored record, locked against other writers until the end of the
    * transaction where the backend has concurrent writers. */
@@ -133,7 +139,8 @@ struct _ObdSyncPush
 /* Applies one change of a push (already checked by obd_sync_message_parse)
  * inside the caller's transaction.  FALSE with error when it is refused
  * (OBD_SYNC_ERROR_FORBIDDEN, _NOT_FOUND, _BAD_MESSAGE: the push stops
- * there) or storage failed (OBD_SYNC_ERROR_UNAVAILABLE). */
+ * there) or storage failed (OBD_SYNC_ERROR_UNAVAILABLE).  A change is
+ * refused before it writes anything. */
 gboolean    obd_sync_push_change          (ObdSyncPush            *push,
                                            JsonObject             *change,
                                            GError                **error);
