@@ -208,6 +208,8 @@ struct _ObdSyncBackendPg
   ObdPgNotifier  *notifier;
   guint           heartbeat_source;
   gboolean        heartbeat_running;
+  /* device id → GQueue of GTask * waiting behind the push in flight */
+  GHashTable     *pushing;
 };
 
 static void backend_iface_init (ObdSyncBackendInterface *iface);
@@ -960,6 +962,48 @@ fail:
   return NULL;
 }
 
+static void start_push (ObdSyncBackendPg *self,
+                        GTask            *outer);
+
+static void
+on_push_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  ObdSyncBackendPg *self = OBD_SYNC_BACKEND_PG (source);
+  g_autoptr(GTask) outer = data;
+  Request *r = g_task_get_task_data (outer);
+  GQueue *waiting = g_hash_table_lookup (self->pushing, r->device_id);
+  GError *error = NULL;
+  ObdSyncPushResult *pushed = g_task_propagate_pointer (G_TASK (result), &error);
+  GTask *next = waiting != NULL ? g_queue_pop_head (waiting) : NULL;
+
+  if (next != NULL)
+    start_push (self, next);
+  else
+    g_hash_table_remove (self->pushing, r->device_id);
+  if (pushed == NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_pointer (outer, pushed, (GDestroyNotify) obd_sync_push_result_free);
+}
+
+/* The pool's task borrows the request of the caller's. */
+static void
+start_push (ObdSyncBackendPg *self,
+            GTask            *outer)
+{
+  GTask *inner = g_task_new (self, NULL, on_push_done_cb, outer);
+
+  g_task_set_task_data (inner, g_task_get_task_data (outer), NULL);
+  ensure_serving (self);
+  obd_pg_pool_run (self->pool, inner, push_job, (GDestroyNotify) obd_sync_push_result_free);
+}
+
+/* A connection's pushes are pipelined, and the pool has many workers:
+ * one device's pushes run one after the other, in the order they came,
+ * or a session could be stored (and its seq acknowledged) before the
+ * samples that travel ahead of it, which would then count as seen. */
 static void
 pg_push_async (ObdSyncBackend          *backend,
                const ObdSyncPrincipal  *principal,
@@ -971,11 +1015,20 @@ pg_push_async (ObdSyncBackend          *backend,
 {
   ObdSyncBackendPg *self = OBD_SYNC_BACKEND_PG (backend);
   Request *r = request_new (self, principal);
+  GTask *outer = g_task_new (self, cancellable, callback, user_data);
+  GQueue *waiting = g_hash_table_lookup (self->pushing, device_id);
 
   r->device_id = g_strdup (device_id);
   r->changes = json_array_ref (changes);
-  queue (self, r, push_job, (GDestroyNotify) obd_sync_push_result_free, pg_push_async,
-         cancellable, callback, user_data);
+  g_task_set_source_tag (outer, pg_push_async);
+  g_task_set_task_data (outer, r, (GDestroyNotify) request_free);
+  if (waiting != NULL)
+    {
+      g_queue_push_tail (waiting, outer);
+      return;
+    }
+  g_hash_table_insert (self->pushing, g_strdup (device_id), g_queue_new ());
+  start_push (self, outer);
 }
 
 static ObdSyncPushResult *
@@ -2065,6 +2118,7 @@ obd_sync_backend_pg_finalize (GObject *object)
 
   g_free (self->conninfo);
   g_free (self->instance_id);
+  g_hash_table_unref (self->pushing);
   G_OBJECT_CLASS (obd_sync_backend_pg_parent_class)->finalize (object);
 }
 
@@ -2078,9 +2132,17 @@ obd_sync_backend_pg_class_init (ObdSyncBackendPgClass *klass)
 }
 
 static void
+free_waiting (GQueue *waiting)
+{
+  g_queue_free_full (waiting, g_object_unref);
+}
+
+static void
 obd_sync_backend_pg_init (ObdSyncBackendPg *self)
 {
   self->instance_id = g_uuid_string_random ();
+  self->pushing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) free_waiting);
 }
 
 ObdSyncBackend *
