@@ -982,6 +982,34 @@ has_event_for (gpointer data)
   return FALSE;
 }
 
+typedef struct
+{
+  Events     *events;
+  const char *channel;
+} Subscribed;
+
+/* A subscription_success that lists the channel: from then on its events
+ * reach the client.  (The backend checks access concurrently with other
+ * connections' events: nothing orders one connection's subscription
+ * before another's event but this answer.) */
+static gboolean
+has_subscribed (gpointer data)
+{
+  Subscribed *s = data;
+
+  for (guint i = 0; i < s->events->types->len; i++)
+    if (g_str_equal (g_ptr_array_index (s->events->types, i), "subscription_success"))
+      {
+        JsonArray *channels = json_object_get_array_member (g_ptr_array_index (s->events->payloads,
+                                                                               i), "channels");
+
+        for (guint j = 0; channels != NULL && j < json_array_get_length (channels); j++)
+          if (g_strcmp0 (json_array_get_string_element (channels, j), s->channel) == 0)
+            return TRUE;
+      }
+  return FALSE;
+}
+
 static gboolean
 has_event (gpointer data)
 {
@@ -1026,6 +1054,14 @@ test_live_status (Fixture       *f,
   g_assert_true (obd_sync_client_subscribe (fleet, fleet_channels));
   /* The owner may follow only its own vehicle (v); w is refused. */
   g_assert_true (obd_sync_client_subscribe (owner, owner_channels));
+  {
+    g_autofree char *own_vehicle = g_strdup_printf ("vehicle:%s", v);
+    Subscribed fleet_ready = { &fleet_events, fleet_channel };
+    Subscribed owner_ready = { &owner_events, own_vehicle };
+
+    g_assert_true (sync_test_wait_for (has_subscribed, &fleet_ready, 10));
+    g_assert_true (sync_test_wait_for (has_subscribed, &owner_ready, 10));
+  }
 
   g_free (sync_test_peer_send (mechanic, OBD_SYNC_MSG_VEHICLE_STATUS, sync_test_object (status)));
   g_assert_true (sync_test_wait_for (has_event, &fleet_events, 10));
