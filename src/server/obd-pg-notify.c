@@ -599,6 +599,9 @@ notifier_main (gpointer data)
           if (self->conn == NULL)
             {
               g_debug ("Live events: %s", error->message);
+              g_mutex_lock (&self->lock);
+              self->connected = FALSE;
+              g_mutex_unlock (&self->lock);
               next_connect = now + (gint64) delay * 1000;
               delay = MIN (delay * 2, RECONNECT_MAX_MS);
             }
@@ -659,6 +662,8 @@ obd_pg_notifier_new (const char      *conninfo,
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->listening = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Not known to be down until a connection fails. */
+  self->connected = TRUE;
   g_mutex_init (&self->lock);
   if (!g_unix_open_pipe (self->wake, FD_CLOEXEC, &error)
       || !g_unix_set_fd_nonblocking (self->wake[0], TRUE, &error)

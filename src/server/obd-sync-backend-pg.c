@@ -130,9 +130,15 @@ static gboolean
 schema_error (GError     **error,
               const char  *reason)
 {
+  g_autofree char *trimmed = g_strdup (reason);
+
+  /* The reason is a sentence of its own already. */
+  g_strchomp (trimmed);
+  if (g_str_has_suffix (trimmed, "."))
+    trimmed[strlen (trimmed) - 1] = '\0';
   g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_UNAVAILABLE,
                _("Could not prepare the PostgreSQL database for obd2-syncd: %s. Give "
-                 "--postgres a database of its own."), reason);
+                 "--postgres a database of its own."), trimmed);
   return FALSE;
 }
 
@@ -1670,8 +1676,11 @@ pg_dup_status (ObdSyncBackend *backend)
 
   ensure_serving (self);
   status = obd_pg_pool_dup_status (self->pool);
-
   obd_pg_notifier_add_status (self->notifier, status);
+  /* The live-event connection notices a database that went away at once;
+   * the pool only when it next needs a connection. */
+  if (!json_object_get_boolean_member (status, "notify_connected"))
+    json_object_set_boolean_member (status, "healthy", FALSE);
   return status;
 }
 
