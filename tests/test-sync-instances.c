@@ -794,6 +794,170 @@ test_database_restart (Fixture       *f,
   sync_test_peer_free (far);
 }
 
+/* Plans of the hot queries ----------------------------------------------------------- */
+
+#define SEED_ORGS 10
+#define SEED_VEHICLES 1000      /* per organisation */
+#define SEED_SESSIONS 20        /* per vehicle */
+#define SEED_SAMPLES 5          /* per session */
+
+/* A database such as a fleet operator's after a while: 10 organisations
+ * of 1 000 vehicles and users, 200 000 sessions and 1 000 000 samples,
+ * codes, maintenance items, notifications and the change log of it all. */
+static const char seed_sql[] =
+  "INSERT INTO organisations (id, name, created_us, last_cursor)"
+  "  SELECT 'org-' || o, 'Fleet ' || o, 0, 0 FROM generate_series (1, 10) o;"
+  "INSERT INTO users SELECT 'user-' || o || '-' || u, 'org-' || o, 'User', 'mechanic', NULL, 0"
+  "  FROM generate_series (1, 10) o, generate_series (1, 1000) u;"
+  "INSERT INTO tokens SELECT 'tok-' || o || '-' || u, 'user-' || o || '-' || u, '00', 'x', 0,"
+  "  NULL FROM generate_series (1, 10) o, generate_series (1, 1000) u;"
+  "INSERT INTO vehicles SELECT 'v-' || o || '-' || lpad (v::text, 5, '0'), 'org-' || o,"
+  "  'VIN' || o || '-' || v FROM generate_series (1, 10) o, generate_series (1, 1000) v;"
+  "INSERT INTO vehicle_aliases SELECT 'alias-' || id, id FROM vehicles WHERE id LIKE '%0';"
+  "INSERT INTO devices (id, organisation_id, user_id, acked_seq)"
+  "  SELECT 'd-' || o || '-' || v, 'org-' || o, 'user-' || o || '-' || v, 20"
+  "  FROM generate_series (1, 10) o, generate_series (1, 1000) v;"
+  "INSERT INTO entities (entity, entity_id, organisation_id, vehicle_id, version, data,"
+  "  changed_us, device_id, state)"
+  "  SELECT e.entity, e.entity || '-' || v.id || '-' || n, v.organisation_id, v.id, 1, '{}',"
+  "    n * 1000000, 'd-x', e.state"
+  "  FROM vehicles v, (VALUES ('session', 20, 'session'), ('dtc_event', 5, 'active'),"
+  "    ('maintenance_item', 3, 'due'), ('notification', 2, 'unread-warning')) e (entity, k, state),"
+  "    LATERAL generate_series (1, e.k) n;"
+  "INSERT INTO entities SELECT 'vehicle', id, organisation_id, id, 1, '{\"vin\": \"x\"}', 0,"
+  "  'd-x', false, NULL FROM vehicles;"
+  "INSERT INTO changes (cursor, organisation_id, device_id, device_seq, entity, entity_id,"
+  "  vehicle_id, op, version, applied, data, changed_us, received_us)"
+  "  SELECT row_number () OVER (PARTITION BY organisation_id ORDER BY entity_id),"
+  "    organisation_id, 'd-' || substr (vehicle_id, 3), row_number () OVER (PARTITION BY"
+  "    vehicle_id ORDER BY entity_id), entity, entity_id, vehicle_id, 'insert', 1, true, '{}',"
+  "    changed_us, 0 FROM entities;"
+  "UPDATE organisations o SET last_cursor = (SELECT max (cursor) FROM changes c"
+  "  WHERE c.organisation_id = o.id);"
+  "INSERT INTO sample_chunks SELECT 'd-x', row_number () OVER (), 0, organisation_id,"
+  "  entity_id, 5, 0, 0, decode (repeat ('00', 120), 'hex') FROM entities"
+  "  WHERE entity = 'session';"
+  "INSERT INTO rooms (id, organisation_id, vehicle_id, host_user_id, code_hash, created_us)"
+  "  SELECT 'room-' || i, 'org-1', 'v-1-00001', 'user-1-1', md5 (i::text), 0"
+  "  FROM generate_series (1, 1000) i;";
+
+static void
+collect_scans (JsonObject *plan,
+               GString    *out)
+{
+  const char *type = json_object_get_string_member (plan, "Node Type");
+  JsonArray *children = json_object_has_member (plan, "Plans")
+                        ? json_object_get_array_member (plan, "Plans") : NULL;
+
+  if (g_strcmp0 (type, "Seq Scan") == 0)
+    g_string_append_printf (out, " %s", json_object_get_string_member (plan, "Relation Name"));
+  for (guint i = 0; children != NULL && i < json_array_get_length (children); i++)
+    collect_scans (json_array_get_object_element (children, i), out);
+}
+
+static char *
+param_value (char kind)
+{
+  switch (kind)
+    {
+    case 'o': return g_strdup ("org-3");
+    case 'v': return g_strdup ("v-3-00500");
+    case 'd': return g_strdup ("d-3-500");
+    case 't': return g_strdup ("tok-3-500");
+    case 'e': return g_strdup ("session");
+    case 'i': return g_strdup ("session-v-3-00500-7");
+    case 'V': return g_strdup ("VIN3-500");
+    case 'n': return g_strdup ("10");
+    case 'z': return g_strdup ("");
+    default:  return NULL;
+    }
+}
+
+/* Each hot query, with its parameters as the server binds them and as a
+ * prepared statement's generic plan: index scans only, on a million
+ * samples.  A sequential scan on this much is the query that would make a
+ * fleet wait. */
+static void
+test_hot_query_plans (void)
+{
+  g_autofree char *conninfo = sync_test_pg_database ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ObdSyncBackend) backend = obd_sync_backend_pg_new (conninfo, NULL, &error);
+  const ObdSyncPgQuery *queries;
+  guint n_queries;
+  PGconn *pg = PQconnectdb (conninfo);
+  PGresult *result;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
+  result = PQexec (pg, seed_sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("Seeding: %s", PQerrorMessage (pg));
+  PQclear (result);
+  /* Statistics, and the visibility map index-only scans rely on. */
+  PQclear (PQexec (pg, "VACUUM ANALYZE"));
+  g_assert_cmpint (sync_test_query_int (conninfo, "SELECT sum (count) FROM sample_chunks"),
+                   >=, 1000000);
+
+  queries = obd_sync_backend_pg_hot_queries (&n_queries);
+  g_assert_cmpuint (n_queries, >=, 10);
+  for (guint q = 0; q < n_queries; q++)
+    for (int generic = 0; generic <= 1; generic++)
+      {
+        const char *kinds = queries[q].params;
+        int n = strlen (kinds);
+        g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+        g_autofree char *sql = NULL;
+        g_autoptr(JsonNode) plan = NULL;
+        g_autoptr(GString) scans = g_string_new (NULL);
+        JsonObject *top;
+
+        for (int i = 0; i < n; i++)
+          g_ptr_array_add (values, param_value (kinds[i]));
+        PQclear (PQexec (pg, generic ? "SET plan_cache_mode = force_generic_plan"
+                                     : "SET plan_cache_mode = force_custom_plan"));
+        PQclear (PQexec (pg, "DEALLOCATE ALL"));
+        result = PQprepare (pg, "hot", queries[q].sql, 0, NULL);
+        if (PQresultStatus (result) != PGRES_COMMAND_OK)
+          g_error ("%s: %s", queries[q].name, PQerrorMessage (pg));
+        PQclear (result);
+        {
+          g_autoptr(GString) execute = g_string_new ("EXPLAIN (FORMAT JSON) EXECUTE hot");
+
+          for (int i = 0; i < n; i++)
+            {
+              char *literal = values->pdata[i] != NULL
+                              ? PQescapeLiteral (pg, values->pdata[i], strlen (values->pdata[i]))
+                              : NULL;
+
+              g_string_append (execute, i == 0 ? " (" : ", ");
+              g_string_append (execute, literal != NULL ? literal : "NULL");
+              PQfreemem (literal);
+            }
+          if (n > 0)
+            g_string_append_c (execute, ')');
+          sql = g_string_free (g_steal_pointer (&execute), FALSE);
+        }
+        result = PQexec (pg, sql);
+        if (PQresultStatus (result) != PGRES_TUPLES_OK)
+          g_error ("%s: %s", queries[q].name, PQerrorMessage (pg));
+        plan = json_from_string (PQgetvalue (result, 0, 0), &error);
+        PQclear (result);
+        g_assert_no_error (error);
+        top = json_object_get_object_member (json_array_get_object_element (
+                                               json_node_get_array (plan), 0), "Plan");
+        collect_scans (top, scans);
+        g_test_message ("%s (%s plan): %s, cost %.0f", queries[q].name,
+                        generic ? "generic" : "custom",
+                        json_object_get_string_member (top, "Node Type"),
+                        json_object_get_double_member (top, "Total Cost"));
+        if (scans->len > 0)
+          g_error ("%s (%s plan) scans%s sequentially", queries[q].name,
+                   generic ? "generic" : "custom", scans->str);
+      }
+  PQfinish (pg);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -806,6 +970,7 @@ main (int    argc,
       return 1;
     }
   g_test_add_func ("/sync/instances/migrations-race", test_migrations_race);
+  g_test_add_func ("/sync/instances/hot-query-plans", test_hot_query_plans);
 #define ADD(path, func, config) \
   g_test_add (path, Fixture, config, fixture_setup, func, fixture_teardown)
   ADD ("/sync/instances/live-events", test_live_across, NULL);

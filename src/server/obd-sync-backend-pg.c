@@ -93,6 +93,7 @@ static const char * const migrations[] = {
   "CREATE UNIQUE INDEX changes_cursor ON changes (organisation_id, cursor)"
   "  WHERE cursor IS NOT NULL;"
   "CREATE INDEX changes_unsequenced ON changes (organisation_id, id) WHERE cursor IS NULL;"
+  "CREATE INDEX changes_vehicle ON changes (vehicle_id, cursor) WHERE cursor IS NOT NULL;"
   "CREATE TABLE sample_chunks (device_id text COLLATE \"C\" NOT NULL,"
   "  device_seq bigint NOT NULL, part integer NOT NULL,"
   "  organisation_id text COLLATE \"C\" NOT NULL, session_id text COLLATE \"C\" NOT NULL,"
@@ -370,7 +371,12 @@ static const char SQL_UNSEQUENCED[] =
 static const char SQL_PULL[] =
   "SELECT cursor, entity, entity_id, op, version, changed_us, device_id, data, conflict"
   " FROM changes WHERE organisation_id = $1 AND cursor > $2 AND applied AND device_id <> $3"
-  " AND ($4::text IS NULL OR vehicle_id = $4) ORDER BY cursor LIMIT $5";
+  " ORDER BY cursor LIMIT $4";
+/* An owner's: one vehicle's changes, from their own index. */
+static const char SQL_PULL_OWNER[] =
+  "SELECT cursor, entity, entity_id, op, version, changed_us, device_id, data, conflict"
+  " FROM changes WHERE vehicle_id = $4 AND organisation_id = $1 AND cursor > $2 AND applied"
+  " AND device_id <> $3 ORDER BY cursor LIMIT $5";
 /* A page of vehicles by id, each with counts from the index of its
  * records' states: one query for the whole page. */
 static const char SQL_FLEET[] =
@@ -411,15 +417,15 @@ static const ObdSyncPgQuery hot_queries[] = {
   { "token", SQL_TOKEN, "t" },
   { "seen", SQL_SEEN, "dn" },
   { "resolve-vehicle", SQL_RESOLVE_VEHICLE, "v" },
-  { "find-vin", SQL_FIND_VIN, "oe" },
+  { "find-vin", SQL_FIND_VIN, "oV" },
   { "read-current", SQL_READ_CURRENT, "ei" },
   { "unsequenced", SQL_UNSEQUENCED, "o" },
-  { "pull", SQL_PULL, "ondnn" },
-  { "pull-owner", SQL_PULL, "ondvn" },
-  { "fleet", SQL_FLEET, "o--n" },
-  { "fleet-owner", SQL_FLEET, "o-vn" },
+  { "pull", SQL_PULL, "ondn" },
+  { "pull-owner", SQL_PULL_OWNER, "ondvn" },
+  { "fleet", SQL_FLEET, "oz-n" },
+  { "fleet-owner", SQL_FLEET, "ozvn" },
   { "history-first", SQL_HISTORY_FIRST, "vn" },
-  { "history-next", SQL_HISTORY_NEXT, "vnnek" },
+  { "history-next", SQL_HISTORY_NEXT, "vnnei" },
   { "room-code", SQL_ROOM_CODE, "t" },
 };
 
@@ -1080,10 +1086,11 @@ pull_job (ObdPgConn  *conn,
   obd_pg_params_text (&params, r->principal->organisation_id);
   obd_pg_params_int (&params, r->cursor);
   obd_pg_params_text (&params, r->device_id);
-  obd_pg_params_text (&params, r->principal->role == OBD_SYNC_ROLE_OWNER
-                               ? r->principal->vehicle_id : NULL);
+  if (r->principal->role == OBD_SYNC_ROLE_OWNER)
+    obd_pg_params_text (&params, r->principal->vehicle_id);
   obd_pg_params_int (&params, (gint64) r->limit + 1);
-  rows = obd_pg_exec (conn, SQL_PULL, &params, error);
+  rows = obd_pg_exec (conn, r->principal->role == OBD_SYNC_ROLE_OWNER ? SQL_PULL_OWNER : SQL_PULL,
+                      &params, error);
   if (rows == NULL)
     goto fail;
   n = PQntuples (rows);

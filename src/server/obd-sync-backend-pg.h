@@ -28,8 +28,8 @@ const char     *obd_sync_backend_pg_get_instance (ObdSyncBackendPg      *self);
 
 /* The hot queries, for the test that checks their plans on a large
  * database.  params: one letter per parameter of what to pass —
- * o organisation, v vehicle, d device, t token id, e entity name,
- * i entity id, n a number, k a history key's entity id, - NULL. */
+ * o organisation, v vehicle, d device, t token id or code hash, e entity
+ * name, i entity id, V a VIN, n a number, z an empty string, - NULL. */
 typedef struct
 {
   const char *name;
