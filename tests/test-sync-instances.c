@@ -866,6 +866,7 @@ param_value (char kind)
     case 't': return g_strdup ("tok-3-500");
     case 'e': return g_strdup ("session");
     case 'i': return g_strdup ("session-v-3-00500-7");
+    case 's': return g_strdup ("session-v-3-00500-7");
     case 'V': return g_strdup ("VIN3-500");
     case 'n': return g_strdup ("10");
     case 'z': return g_strdup ("");

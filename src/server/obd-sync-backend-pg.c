@@ -99,6 +99,7 @@ static const char * const migrations[] = {
   "  organisation_id text COLLATE \"C\" NOT NULL, session_id text COLLATE \"C\" NOT NULL,"
   "  count integer NOT NULL, first_us bigint, last_us bigint, data bytea NOT NULL,"
   "  PRIMARY KEY (device_id, device_seq, part));"
+  "CREATE INDEX sample_chunks_session ON sample_chunks (session_id);"
   "CREATE TABLE conflicts (id bigserial PRIMARY KEY,"
   "  organisation_id text COLLATE \"C\" NOT NULL, entity text NOT NULL,"
   "  entity_id text NOT NULL, winner_device text, loser_device text, winner_data text,"
@@ -361,6 +362,9 @@ static const char SQL_SEEN[] =
 static const char SQL_RESOLVE_VEHICLE[] =
   "SELECT v.id, v.organisation_id FROM vehicles v WHERE v.id ="
   " coalesce ((SELECT vehicle_id FROM vehicle_aliases WHERE alias = $1), $1)";
+static const char SQL_COUNT_SAMPLES[] =
+  "SELECT coalesce (sum (count), 0) FROM sample_chunks"
+  " WHERE session_id = $1 AND organisation_id = $2";
 static const char SQL_FIND_VIN[] =
   "SELECT id FROM vehicles WHERE organisation_id = $1 AND vin = $2";
 static const char SQL_READ_CURRENT[] =
@@ -418,6 +422,7 @@ static const ObdSyncPgQuery hot_queries[] = {
   { "seen", SQL_SEEN, "dn" },
   { "resolve-vehicle", SQL_RESOLVE_VEHICLE, "v" },
   { "find-vin", SQL_FIND_VIN, "oV" },
+  { "count-samples", SQL_COUNT_SAMPLES, "so" },
   { "read-current", SQL_READ_CURRENT, "ei" },
   { "unsequenced", SQL_UNSEQUENCED, "o" },
   { "pull", SQL_PULL, "ondn" },
@@ -617,6 +622,24 @@ op_store_samples (ObdSyncPush  *push,
                      " session_id, count, first_us, last_us, data)"
                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
                      &params, error);
+}
+
+static gboolean
+op_count_samples (ObdSyncPush  *push,
+                  const char   *session_id,
+                  gint64       *out_count,
+                  GError      **error)
+{
+  g_auto(ObdPgParams) params = { 0 };
+  g_autoptr(PGresult) result = NULL;
+
+  obd_pg_params_text (&params, session_id);
+  obd_pg_params_text (&params, push->principal->organisation_id);
+  result = obd_pg_exec (PUSH_CONN (push), SQL_COUNT_SAMPLES, &params, error);
+  if (result == NULL)
+    return FALSE;
+  *out_count = obd_pg_int (result, 0, 0);
+  return TRUE;
 }
 
 static gboolean
@@ -839,6 +862,7 @@ op_update_chain (ObdSyncPush  *push,
 static const ObdSyncPushOps push_ops = {
   .seen = op_seen,
   .store_samples = op_store_samples,
+  .count_samples = op_count_samples,
   .resolve_vehicle = resolve_vehicle,
   .find_vin = op_find_vin,
   .add_alias = op_add_alias,

@@ -29,7 +29,8 @@ const char     *obd_sync_backend_pg_get_instance (ObdSyncBackendPg      *self);
 /* The hot queries, for the test that checks their plans on a large
  * database.  params: one letter per parameter of what to pass —
  * o organisation, v vehicle, d device, t token id or code hash, e entity
- * name, i entity id, V a VIN, n a number, z an empty string, - NULL. */
+ * name, i entity id, s a session id, V a VIN, n a number, z an empty
+ * string, - NULL. */
 typedef struct
 {
   const char *name;

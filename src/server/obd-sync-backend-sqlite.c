@@ -79,6 +79,7 @@
   "  WHERE deleted = 0;" \
   "CREATE INDEX entities_history ON entities (vehicle_id, changed_us, entity, entity_id);" \
   "CREATE INDEX vehicles_organisation ON vehicles (organisation_id, id);" \
+  "CREATE INDEX sample_chunks_session ON sample_chunks (session_id);" \
   "CREATE TABLE room_members (room_id TEXT NOT NULL, member_id TEXT NOT NULL," \
   "  user_id TEXT NOT NULL, user_name TEXT NOT NULL, role TEXT NOT NULL," \
   "  host INTEGER NOT NULL, joined_us INTEGER NOT NULL," \
@@ -713,6 +714,28 @@ op_store_samples (ObdSyncPush  *push,
 }
 
 static gboolean
+op_count_samples (ObdSyncPush  *push,
+                  const char   *session_id,
+                  gint64       *out_count,
+                  GError      **error)
+{
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self, "SELECT coalesce (sum (count), 0) FROM sample_chunks"
+                               " WHERE session_id = ? AND organisation_id = ?", error);
+  gboolean row;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, session_id);
+  bind_text (stmt, 2, push->principal->organisation_id);
+  if (!step_row (self, stmt, &row, error))
+    return FALSE;
+  *out_count = row ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
 op_find_vin (ObdSyncPush  *push,
              const char   *vin,
              char        **out_vehicle,
@@ -936,6 +959,7 @@ op_resolve_vehicle (gpointer   db,
 static const ObdSyncPushOps push_ops = {
   .seen = op_seen,
   .store_samples = op_store_samples,
+  .count_samples = op_count_samples,
   .resolve_vehicle = op_resolve_vehicle,
   .find_vin = op_find_vin,
   .add_alias = op_add_alias,

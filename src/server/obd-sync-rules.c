@@ -276,6 +276,32 @@ store_samples (ObdSyncPush  *push,
   return push->ops->store_samples (push, change, packed, first, last, error);
 }
 
+/* A session is stored (and its seq acknowledged) only with all its
+ * samples: its parts travel ahead of it, possibly in several pushes, and
+ * one of those may have failed (the database restarted, an instance was
+ * killed) while a later one got through.  Refused, the session is sent
+ * again from its first part, and the parts stored already count once. */
+static gboolean
+samples_complete (ObdSyncPush  *push,
+                  const char   *session_id,
+                  JsonObject   *data,
+                  GError      **error)
+{
+  gint64 expected = obd_sync_payload_get_int (data, "sample_count", 0);
+  gint64 stored = 0;
+
+  if (expected <= 0)
+    return TRUE;
+  if (!push->ops->count_samples (push, session_id, &stored, error))
+    return FALSE;
+  if (stored >= expected)
+    return TRUE;
+  g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_UNAVAILABLE,
+               _("Only %" G_GINT64_FORMAT " of the %" G_GINT64_FORMAT " samples of session %s "
+                 "arrived; the PC sends the session again."), stored, expected, session_id);
+  return FALSE;
+}
+
 gboolean
 obd_sync_push_change (ObdSyncPush  *push,
                       JsonObject   *change,
@@ -392,6 +418,8 @@ obd_sync_push_change (ObdSyncPush  *push,
       return TRUE;
     }
 
+  if (g_str_equal (entity, "session") && !samples_complete (push, entity_id, data, error))
+    return FALSE;
   if (!ops->write_entity (push, change, vehicle, version, data_text,
                           obd_sync_entity_state (entity, op, stored), error)
       || !ops->record_change (push, change, vehicle, version, TRUE, data_text, conflict_text,

@@ -63,6 +63,11 @@ struct _ObdSyncPushOps
                                gint64           first_us,
                                gint64           last_us,
                                GError         **error);
+  /* How many samples of the session are stored (from every part). */
+  gboolean (*count_samples)   (ObdSyncPush     *push,
+                               const char      *session_id,
+                               gint64          *out_count,
+                               GError         **error);
   /* The vehicle an id names (through aliases) and its organisation;
    * *out_vehicle NULL when unknown. */
   gboolean (*resolve_vehicle) (gpointer         db,
