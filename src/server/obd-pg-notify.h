@@ -27,39 +27,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "obd-pg-notify-format.h"
+
 G_BEGIN_DECLS
-
-/* NOTIFY's payload limit is 8000 bytes; room for the header. */
-#define OBD_PG_NOTIFY_MAX_PAYLOAD 7800
-
-/* The wire format ----------------------------------------------------------- */
-
-typedef struct
-{
-  char   *vehicle_id;   /* NULL: none */
-  char   *room_id;      /* NULL: none */
-  char   *text;         /* the message; NULL when ref is set */
-  gint64  ref;          /* > 0: the body is live_events row ref */
-} ObdPgEvent;
-
-void        obd_pg_event_free         (ObdPgEvent   *event);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdPgEvent, obd_pg_event_free)
-
-/* "obd2_" + 40 hex digits of SHA-256 (organisation_id). */
-char       *obd_pg_notify_channel     (const char   *organisation_id);
-/* Appends one event line to a payload being built. */
-void        obd_pg_notify_append      (GString      *payload,
-                                       const char   *vehicle_id,
-                                       const char   *room_id,
-                                       const char   *text,
-                                       gint64        ref);
-char       *obd_pg_notify_header      (const char   *origin);
-/* Parses a payload from the database (another instance's, or anyone's
- * who may NOTIFY: checked like outside input).  *out_events: ObdPgEvent *. */
-gboolean    obd_pg_notify_parse       (const char   *payload,
-                                       char        **out_origin,
-                                       GPtrArray   **out_events,
-                                       GError      **error);
 
 /* The notifier ----------------------------------------------------------------- */
 
