@@ -348,6 +348,72 @@ test_postgres_restart_under_load (Fixture       *f,
   finalize_client (clients[1]);
 }
 
+/* The instance of a room's mechanic dies (killed, cut off): it cannot
+ * say so, so the other instances notice that its heartbeat stopped and
+ * close its rooms for the experts connected to them. */
+static void
+test_room_host_instance_dies (Fixture       *f,
+                              gconstpointer  data)
+{
+  SyncTestPeer *host = sync_test_peer_new (f->url[0]);
+  SyncTestPeer *expert = sync_test_peer_new (f->url[1]);
+  g_autofree char *org_b = admin (f, "create-organisation", "Experts", NULL);
+  g_autofree char *user_b = admin (f, "create-user", org_b, "Eve", "mechanic", NULL);
+  g_autofree char *expert_token = admin (f, "create-token", user_b, NULL);
+  g_autofree char *vehicle = g_uuid_string_random ();
+  g_autofree char *push = g_strdup_printf (
+    "{\"changes\": [{\"seq\": 1, \"entity\": \"vehicle\", \"entityId\": \"%s\","
+    " \"op\": \"insert\", \"changedAt\": 1, \"data\": {\"uuid\": \"%s\"}}]}",
+    vehicle, vehicle);
+  g_autofree char *create = g_strdup_printf ("{\"vehicleId\": \"%s\"}", vehicle);
+  g_autofree char *join = NULL;
+  g_autoptr(ObdSyncMessage) reply = NULL;
+  g_autoptr(ObdSyncMessage) closed = NULL;
+  g_autoptr(ObdSyncMessage) joined = NULL;
+
+  g_clear_pointer (&reply, obd_sync_message_free);
+  reply = sync_test_peer_auth (host, f->token);
+  g_assert_cmpint (reply->type, ==, OBD_SYNC_MSG_AUTHENTICATION_SUCCESS);
+  g_clear_pointer (&reply, obd_sync_message_free);
+  reply = sync_test_peer_auth (expert, expert_token);
+  g_assert_cmpint (reply->type, ==, OBD_SYNC_MSG_AUTHENTICATION_SUCCESS);
+  g_clear_pointer (&reply, obd_sync_message_free);
+  reply = sync_test_peer_call (host, OBD_SYNC_MSG_PUSH, sync_test_object (push));
+  g_assert_cmpint (reply->type, ==, OBD_SYNC_MSG_PUSH_ACK);
+  g_clear_pointer (&reply, obd_sync_message_free);
+  reply = sync_test_peer_call (host, OBD_SYNC_MSG_ROOM_CREATE, sync_test_object (create));
+  g_assert_cmpint (reply->type, ==, OBD_SYNC_MSG_ROOM_CREATED);
+  join = g_strdup_printf ("{\"code\": \"%s\"}",
+                          json_object_get_string_member (reply->payload, "code"));
+  joined = sync_test_peer_call (expert, OBD_SYNC_MSG_ROOM_JOIN, sync_test_object (join));
+  g_assert_cmpint (joined->type, ==, OBD_SYNC_MSG_ROOM_JOINED);
+
+  kill_instance (f, 0);
+  /* Its last heartbeat, as if it were long ago (the wait is 20 s); the
+   * survivor's next heartbeat (every 5 s) finds it gone. */
+  {
+    g_autoptr(GSubprocess) psql = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, NULL,
+                                                    "psql", "-q", "-d", f->conninfo, "-c",
+                                                    "UPDATE instances SET seen_us ="
+                                                    " seen_us - 60000000", NULL);
+
+    g_assert_nonnull (psql);
+    g_assert_true (g_subprocess_wait_check (psql, NULL, NULL));
+  }
+  /* Pinging meanwhile, as a client does: the instances hang up on
+   * connections silent for 5 s here. */
+  for (guint i = 0; i < 30 && closed == NULL; i++)
+    {
+      g_assert_true (sync_test_peer_alive (expert));
+      closed = sync_test_peer_next (expert, OBD_SYNC_MSG_ROOM_CLOSED, 1);
+    }
+  g_assert_nonnull (closed);
+  g_assert_cmpstr (json_object_get_string_member (closed->payload, "reason"), ==, "host_left");
+  g_assert_cmpint (db_int (f, "SELECT count(*) FROM room_members"), ==, 0);
+  sync_test_peer_free (host);
+  sync_test_peer_free (expert);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -364,5 +430,7 @@ main (int    argc,
               test_kill_instance_mid_push, fixture_teardown);
   g_test_add ("/sync/faults/postgres-restart-under-load", Fixture, NULL, fixture_setup,
               test_postgres_restart_under_load, fixture_teardown);
+  g_test_add ("/sync/faults/room-host-instance-dies", Fixture, NULL, fixture_setup,
+              test_room_host_instance_dies, fixture_teardown);
   return g_test_run ();
 }
