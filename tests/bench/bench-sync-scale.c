@@ -178,7 +178,7 @@ run (Run            *r,
       config.pids[config.n_pids++] = postmaster_pid ();
     }
 
-  g_print ("%s: %u instance(s) on %s …\n", r->name, r->n_instances, pg ? "PostgreSQL" : "SQLite");
+  g_print ("%s: %u instance(s) on %s...\n", r->name, r->n_instances, pg ? "PostgreSQL" : "SQLite");
   r->figures = sync_load_run (&config);
   for (guint i = 0; i < r->n_instances; i++)
     r->instance_cpu += r->figures.cpu_s[i];
@@ -324,8 +324,8 @@ main (int    argc,
   for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
     p99_max = MAX (p99_max, runs[i].figures.p99_ms);
   cross_cost = within->per_1000_total > 0 ? across->per_1000_total / within->per_1000_total : 0;
-  g_print ("A message delivered across instances costs %.2f× one delivered within "
-           "(goal ≤ %.1f×); p99 at most %.1f ms (goal ≤ %d ms)\n", cross_cost, GOAL_CROSS,
+  g_print ("A message delivered across instances costs %.2fx one delivered within "
+           "(goal <= %.1fx); p99 at most %.1f ms (goal <= %d ms)\n", cross_cost, GOAL_CROSS,
            p99_max, GOAL_P99_MS);
 
   /* 100 000 vehicles at 2 Hz, each status delivered about once (as
