@@ -13,6 +13,7 @@ obd_packages=(
   clang libclang-rt-14-dev python3 flatpak-builder
   python3-pyatspi at-spi2-core libglib2.0-bin
   poppler-utils libsecret-1-dev python3-websocket curl
+  libpq-dev postgresql
 )
 
 # Extra package names (e.g. yelp for build-aux/run) are added to the list.

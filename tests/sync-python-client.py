@@ -82,8 +82,34 @@ class Peer:
         return self.reply(self.send(type_, payload))
 
 
+# The same checks on PostgreSQL (OBD2_TEST_BACKEND=postgres, inside
+# build-aux/pg-test-cluster run): a database of our own in that cluster.
+POSTGRES = os.environ.get("OBD2_TEST_BACKEND") == "postgres"
+OPTION = "--postgres" if POSTGRES else "--db"
+
+
+def new_location(workdir):
+    if not POSTGRES:
+        return os.path.join(workdir, "server.db")
+    name = "py%d" % os.getpid()
+    subprocess.run(["psql", "-q", "-c", "CREATE DATABASE " + name], check=True,
+                   env=dict(os.environ, PGDATABASE="postgres"))
+    return "%s dbname=%s" % (os.environ["OBD2_PG_CONNINFO"], name)
+
+
+def query_int(location, sql):
+    if POSTGRES:
+        out = subprocess.run(["psql", "-At", "-d", location, "-c", sql], check=True,
+                             capture_output=True, text=True)
+        return int(out.stdout.strip() or 0)
+    con = sqlite3.connect("file:%s?mode=ro" % location, uri=True)
+    value = con.execute(sql).fetchone()[0]
+    con.close()
+    return value
+
+
 def admin(db, *args):
-    out = subprocess.run([SYNCD, "--db", db, "admin"] + list(args), check=True,
+    out = subprocess.run([SYNCD, OPTION, db, "admin"] + list(args), check=True,
                          capture_output=True, text=True)
     return out.stdout.strip()
 
@@ -103,7 +129,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="sync-python-")
     server = None
     try:
-        db = os.path.join(workdir, "server.db")
+        db = new_location(workdir)
         org = admin(db, "create-organisation", "Python Garage")
         user = admin(db, "create-user", org, "Pat", "mechanic")
         token = admin(db, "create-token", user)
@@ -111,7 +137,7 @@ def main():
         other_token = admin(db, "create-token", admin(db, "create-user", other_org, "Olaf",
                                                       "mechanic"))
 
-        server = subprocess.Popen([SYNCD, "--db", db, "--listen", "127.0.0.1:0"],
+        server = subprocess.Popen([SYNCD, OPTION, db, "--listen", "127.0.0.1:0"],
                                   stdout=subprocess.PIPE, text=True)
         line = server.stdout.readline()
         port = int(line.split("port ")[1].split()[0])
@@ -196,10 +222,8 @@ def main():
         r = pc.call("push", {"changes": changes})
         check(r["type"] == "push_ack" and r["payload"]["ackedSeq"] == 2,
               "the same push again is acknowledged")
-        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-        n_changes = con.execute("SELECT count(*) FROM changes").fetchone()[0]
-        n_samples = con.execute("SELECT sum(count) FROM sample_chunks").fetchone()[0]
-        con.close()
+        n_changes = query_int(db, "SELECT count(*) FROM changes")
+        n_samples = query_int(db, "SELECT sum(count) FROM sample_chunks")
         check(n_changes == 2 and n_samples == 1000, "and stored exactly once")
 
         # samples that do not decode

@@ -7,9 +7,140 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "sync-test-common.h"
+
+/* Backends ------------------------------------------------------------------ */
+
+gboolean
+sync_test_backend_is_pg (void)
+{
+  return g_strcmp0 (g_getenv ("OBD2_TEST_BACKEND"), "postgres") == 0;
+}
+
+const char *
+sync_test_backend_name (void)
+{
+  return sync_test_backend_is_pg () ? "postgres" : "sqlite";
+}
+
+const char *
+sync_test_backend_option (void)
+{
+  return sync_test_backend_is_pg () ? "--postgres" : "--db";
+}
+
+static PGconn *
+pg_connect (const char *conninfo)
+{
+  PGconn *pg = PQconnectdb (conninfo);
+
+  if (PQstatus (pg) != CONNECTION_OK)
+    g_error ("Cannot connect to the test cluster (%s): %s", conninfo, PQerrorMessage (pg));
+  return pg;
+}
+
+char *
+sync_test_pg_database (void)
+{
+  static guint counter;
+  const char *cluster = g_getenv ("OBD2_PG_CONNINFO");
+  g_autofree char *name = NULL;
+  g_autofree char *sql = NULL;
+  PGconn *pg;
+  PGresult *result;
+
+  if (cluster == NULL)
+    g_error ("OBD2_PG_CONNINFO is not set: run the PostgreSQL tests through meson "
+             "(build-aux/pg-test-cluster run)");
+  /* Only digits of our own go into the name. */
+  name = g_strdup_printf ("t%u_%u", (guint) getpid (), ++counter);
+  sql = g_strdup_printf ("CREATE DATABASE %s", name);
+  pg = pg_connect (cluster);
+  result = PQexec (pg, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (pg));
+  PQclear (result);
+  PQfinish (pg);
+  return g_strdup_printf ("%s dbname=%s", cluster, name);
+}
+
+void
+sync_test_pg_cluster (const char *action)
+{
+  const char *script = g_getenv ("OBD2_PG_CLUSTER");
+  const char *dir = g_getenv ("OBD2_PG_CLUSTER_DIR");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+
+  g_assert_nonnull (script);
+  g_assert_nonnull (dir);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, script, action, dir,
+                              NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
+ObdSyncBackend *
+sync_test_backend_new (const char  *dir,
+                       char       **out_location)
+{
+  g_autoptr(GError) error = NULL;
+  ObdSyncBackend *backend;
+
+  if (sync_test_backend_is_pg ())
+    {
+      *out_location = sync_test_pg_database ();
+      backend = obd_sync_backend_pg_new (*out_location, NULL, &error);
+    }
+  else
+    {
+      *out_location = g_build_filename (dir, "server.db", NULL);
+      backend = obd_sync_backend_sqlite_new (*out_location, &error);
+    }
+  g_assert_no_error (error);
+  return backend;
+}
+
+gint64
+sync_test_query_int (const char *location,
+                     const char *sql)
+{
+  gint64 value = -1;
+
+  if (sync_test_backend_is_pg ())
+    {
+      PGconn *pg = pg_connect (location);
+      PGresult *result = PQexec (pg, sql);
+
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (pg));
+      if (PQntuples (result) > 0)
+        value = PQgetisnull (result, 0, 0) ? 0
+                                           : g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      PQfinish (pg);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (location, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                       SQLITE_OK);
+      sqlite3_busy_timeout (db, 5000);
+      if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        g_error ("%s: %s", sql, sqlite3_errmsg (db));
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        value = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  return value;
+}
 
 static gboolean
 tick_cb (gpointer data)
@@ -80,13 +211,10 @@ sync_test_server_new (const ObdSyncServerLimits *limits)
 {
   SyncTestServer *s = g_new0 (SyncTestServer, 1);
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   s->dir = g_dir_make_tmp ("sync-test-XXXXXX", &error);
   g_assert_no_error (error);
-  path = g_build_filename (s->dir, "server.db", NULL);
-  s->backend = obd_sync_backend_sqlite_new (path, &error);
-  g_assert_no_error (error);
+  s->backend = sync_test_backend_new (s->dir, &s->location);
 
   s->org_a = obd_sync_backend_create_organisation (s->backend, "Garage A", &error);
   g_assert_no_error (error);
@@ -142,6 +270,7 @@ sync_test_server_free (SyncTestServer *s)
     }
   g_rmdir (s->dir);
   g_free (s->dir);
+  g_free (s->location);
   g_free (s->url);
   g_free (s->org_a);
   g_free (s->org_b);
@@ -158,20 +287,7 @@ gint64
 sync_test_server_int (SyncTestServer *s,
                       const char     *sql)
 {
-  g_autofree char *path = g_build_filename (s->dir, "server.db", NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (db));
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
+  return sync_test_query_int (s->location, sql);
 }
 
 /* Raw peer ------------------------------------------------------------------- */

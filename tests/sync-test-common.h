@@ -8,11 +8,40 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "obd-sync-backend-pg.h"
 #include "obd-sync-backend-sqlite.h"
 #include "obd-sync-message.h"
 #include "obd-sync-server.h"
 
 G_BEGIN_DECLS
+
+/* Backends ------------------------------------------------------------------
+ *
+ * The sync suite runs every test twice: on SQLite, and with
+ * OBD2_TEST_BACKEND=postgres on PostgreSQL, inside a throwaway cluster
+ * that build-aux/pg-test-cluster run made for the test program
+ * (OBD2_PG_CONNINFO); each test gets a database of its own. */
+
+gboolean        sync_test_backend_is_pg  (void);
+/* "sqlite" or "postgres", for messages. */
+const char     *sync_test_backend_name   (void);
+/* A fresh database of the test cluster; returns its conninfo. */
+char           *sync_test_pg_database    (void);
+/* Runs build-aux/pg-test-cluster ACTION on the test cluster (stop, start,
+ * crash). */
+void            sync_test_pg_cluster     (const char     *action);
+/* A backend with a fresh database: a file in dir, or a new PostgreSQL
+ * database.  *out_location: the file's path or the conninfo, what
+ * obd2-syncd takes after --db or --postgres (see
+ * sync_test_backend_option ()). */
+ObdSyncBackend *sync_test_backend_new    (const char     *dir,
+                                          char          **out_location);
+/* "--db" or "--postgres". */
+const char     *sync_test_backend_option (void);
+/* One integer from a server database (its first row and column; -1 when
+ * there is none; NULL counts as 0). */
+gint64          sync_test_query_int      (const char     *location,
+                                          const char     *sql);
 
 /* Iterates the thread-default context until *flag is TRUE or seconds
  * pass; returns *flag. */
@@ -26,6 +55,7 @@ gboolean     sync_test_wait_for      (gboolean      (*condition) (gpointer data)
 typedef struct
 {
   char           *dir;
+  char           *location;     /* the SQLite file or the PostgreSQL conninfo */
   ObdSyncBackend *backend;
   ObdSyncServer  *server;
   char           *url;
@@ -46,7 +76,7 @@ void            sync_test_server_free  (SyncTestServer            *server);
 /* A token for a new owner of vehicle_id in organisation A. */
 char           *sync_test_owner_token  (SyncTestServer            *server,
                                         const char                *vehicle_id);
-/* One integer from the server's database (read-only connection). */
+/* One integer from the server's database (its own connection). */
 gint64          sync_test_server_int   (SyncTestServer            *server,
                                         const char                *sql);
 

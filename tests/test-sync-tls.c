@@ -91,7 +91,7 @@ test_tls (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("test-sync-tls-XXXXXX", &error);
-  g_autofree char *db = g_build_filename (dir, "server.db", NULL);
+  g_autofree char *db = NULL;
   g_autofree char *store_path = g_build_filename (dir, "pc.db", NULL);
   g_autofree char *url = NULL;
   g_autofree char *org = NULL;
@@ -102,8 +102,7 @@ test_tls (void)
   ObdSyncClient *client;
 
   g_assert_no_error (error);
-  backend = obd_sync_backend_sqlite_new (db, &error);
-  g_assert_no_error (error);
+  backend = sync_test_backend_new (dir, &db);
   org = obd_sync_backend_create_organisation (backend, "Garage", &error);
   user = obd_sync_backend_create_user (backend, org, "Ann", OBD_SYNC_ROLE_MECHANIC, NULL, &error);
   token = obd_sync_backend_create_token (backend, user, &error);

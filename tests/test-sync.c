@@ -982,6 +982,34 @@ has_event_for (gpointer data)
   return FALSE;
 }
 
+typedef struct
+{
+  Events     *events;
+  const char *channel;
+} Subscribed;
+
+/* A subscription_success that lists the channel: from then on its events
+ * reach the client.  (The backend checks access concurrently with other
+ * connections' events: nothing orders one connection's subscription
+ * before another's event but this answer.) */
+static gboolean
+has_subscribed (gpointer data)
+{
+  Subscribed *s = data;
+
+  for (guint i = 0; i < s->events->types->len; i++)
+    if (g_str_equal (g_ptr_array_index (s->events->types, i), "subscription_success"))
+      {
+        JsonArray *channels = json_object_get_array_member (g_ptr_array_index (s->events->payloads,
+                                                                               i), "channels");
+
+        for (guint j = 0; channels != NULL && j < json_array_get_length (channels); j++)
+          if (g_strcmp0 (json_array_get_string_element (channels, j), s->channel) == 0)
+            return TRUE;
+      }
+  return FALSE;
+}
+
 static gboolean
 has_event (gpointer data)
 {
@@ -1026,6 +1054,14 @@ test_live_status (Fixture       *f,
   g_assert_true (obd_sync_client_subscribe (fleet, fleet_channels));
   /* The owner may follow only its own vehicle (v); w is refused. */
   g_assert_true (obd_sync_client_subscribe (owner, owner_channels));
+  {
+    g_autofree char *own_vehicle = g_strdup_printf ("vehicle:%s", v);
+    Subscribed fleet_ready = { &fleet_events, fleet_channel };
+    Subscribed owner_ready = { &owner_events, own_vehicle };
+
+    g_assert_true (sync_test_wait_for (has_subscribed, &fleet_ready, 10));
+    g_assert_true (sync_test_wait_for (has_subscribed, &owner_ready, 10));
+  }
 
   g_free (sync_test_peer_send (mechanic, OBD_SYNC_MSG_VEHICLE_STATUS, sync_test_object (status)));
   g_assert_true (sync_test_wait_for (has_event, &fleet_events, 10));
@@ -1226,6 +1262,226 @@ test_expert_room (Fixture       *f,
   sync_test_peer_free (raw);
 }
 
+/* Paged queries ------------------------------------------------------------------ */
+
+static void
+push_change (SyncTestPeer *peer,
+             const char   *entity,
+             const char   *entity_id,
+             gint64        changed_us,
+             const char   *data)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"changes\": [{\"seq\": %" G_GINT64_FORMAT ", \"entity\": \"%s\", \"entityId\": \"%s\","
+    " \"op\": \"insert\", \"changedAt\": %" G_GINT64_FORMAT ", \"data\": %s}]}",
+    ++peer->seq, entity, entity_id, changed_us, data);
+  g_autoptr(ObdSyncMessage) ack = sync_test_peer_call (peer, OBD_SYNC_MSG_PUSH,
+                                                       sync_test_object (json));
+
+  g_assert_nonnull (ack);
+  g_assert_cmpint (ack->type, ==, OBD_SYNC_MSG_PUSH_ACK);
+  g_assert_cmpint (json_object_get_int_member (ack->payload, "ackedSeq"), ==, peer->seq);
+}
+
+static JsonObject *
+find_vehicle (JsonArray  *vehicles,
+              const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (vehicles); i++)
+    {
+      JsonObject *v = json_array_get_object_element (vehicles, i);
+
+      if (g_strcmp0 (json_object_get_string_member (v, "vehicleId"), id) == 0)
+        return v;
+    }
+  return NULL;
+}
+
+/* The fleet list with each vehicle's summary, and a vehicle's history,
+ * page by page (keyset): every row once, in order, whatever the page size;
+ * owners and other organisations see only what they may. */
+static void
+test_paged_queries (Fixture       *f,
+                    gconstpointer  data)
+{
+  SyncTestPeer *mechanic = authed_peer (f, f->server->mechanic_a);
+  g_autofree char *v = push_vehicle (mechanic, VIN_1);
+  g_autofree char *w = push_vehicle (mechanic, VIN_2);
+  g_autofree char *owner_token = sync_test_owner_token (f->server, v);
+  SyncTestPeer *fleet = authed_peer (f, f->server->fleet_a);
+  SyncTestPeer *owner = authed_peer (f, owner_token);
+  SyncTestPeer *stranger = authed_peer (f, f->server->mechanic_b);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *after = NULL;
+  JsonObject *first_v = NULL;
+  gint64 last_at = G_MAXINT64;
+  char *key = NULL;
+  gint64 before = -1;
+  guint pages = 0;
+
+  /* More vehicles than a page. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *vin = g_strdup_printf ("VIN%014u", i);
+
+      g_free (push_vehicle (mechanic, vin));
+    }
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("s-%u", i);
+      g_autofree char *d = g_strdup_printf ("{\"uuid\": \"%s\", \"vehicle\": \"%s\","
+                                            " \"status\": \"complete\"}", id, v);
+
+      push_change (mechanic, "session", id, 1000 + i, d);
+    }
+  {
+    g_autofree char *active = g_strdup_printf ("{\"vehicle\": \"%s\", \"code\": \"P0301\","
+                                               " \"kind\": \"stored\"}", v);
+    g_autofree char *pending = g_strdup_printf ("{\"vehicle\": \"%s\", \"code\": \"P0420\","
+                                                " \"kind\": \"pending\"}", v);
+    g_autofree char *cleared = g_strdup_printf ("{\"vehicle\": \"%s\", \"code\": \"P0171\","
+                                                " \"kind\": \"stored\", \"cleared_us\": 5}", v);
+    g_autofree char *overdue = g_strdup_printf ("{\"vehicle\": \"%s\", \"title\": \"Oil\","
+                                                " \"status\": \"overdue\"}", v);
+    g_autofree char *critical = g_strdup_printf ("{\"vehicle\": \"%s\", \"severity\":"
+                                                 " \"critical\", \"read\": false}", v);
+    g_autofree char *read = g_strdup_printf ("{\"vehicle\": \"%s\", \"severity\":"
+                                             " \"critical\", \"read\": true}", v);
+    g_autofree char *other = g_strdup_printf ("{\"vehicle\": \"%s\", \"code\": \"P0300\","
+                                              " \"kind\": \"permanent\"}", w);
+
+    push_change (mechanic, "dtc_event", "d-1", 2000, active);
+    push_change (mechanic, "dtc_event", "d-2", 2001, pending);
+    push_change (mechanic, "dtc_event", "d-3", 2002, cleared);
+    push_change (mechanic, "maintenance_item", "m-1", 2003, overdue);
+    push_change (mechanic, "notification", "n-1", 2004, critical);
+    push_change (mechanic, "notification", "n-2", 2004, read);
+    push_change (mechanic, "dtc_event", "d-4", 2005, other);
+  }
+
+  /* The fleet, two vehicles a page. */
+  do
+    {
+      g_autofree char *json = after != NULL
+                              ? g_strdup_printf ("{\"limit\": 2, \"after\": \"%s\"}", after)
+                              : g_strdup ("{\"limit\": 2}");
+      g_autoptr(ObdSyncMessage) page = sync_test_peer_call (fleet, OBD_SYNC_MSG_FLEET_SUMMARY,
+                                                            sync_test_object (json));
+      JsonArray *vehicles;
+      JsonNode *next;
+
+      g_assert_nonnull (page);
+      g_assert_cmpint (page->type, ==, OBD_SYNC_MSG_FLEET_PAGE);
+      vehicles = json_object_get_array_member (page->payload, "vehicles");
+      g_assert_cmpuint (json_array_get_length (vehicles), <=, 2);
+      for (guint i = 0; i < json_array_get_length (vehicles); i++)
+        {
+          const char *id = json_object_get_string_member (json_array_get_object_element (vehicles,
+                                                                                         i),
+                                                          "vehicleId");
+
+          g_assert_false (g_hash_table_contains (ids, id));
+          /* In id order, byte by byte, on both backends. */
+          if (seen->len > 0)
+            g_assert_cmpint (strcmp (g_ptr_array_index (seen, seen->len - 1), id), <, 0);
+          g_ptr_array_add (seen, g_strdup (id));
+          g_hash_table_add (ids, seen->pdata[seen->len - 1]);
+        }
+      if (find_vehicle (vehicles, v) != NULL)
+        first_v = json_object_ref (find_vehicle (vehicles, v));
+      g_clear_pointer (&after, g_free);
+      next = json_object_get_member (page->payload, "next");
+      if (next != NULL && !JSON_NODE_HOLDS_NULL (next))
+        after = g_strdup (json_node_get_string (next));
+      pages++;
+    }
+  while (after != NULL && pages < 10);
+  g_assert_cmpuint (seen->len, ==, 7);
+  g_assert_cmpuint (pages, ==, 4);
+  g_assert_nonnull (first_v);
+  g_assert_cmpstr (json_object_get_string_member (first_v, "vin"), ==, VIN_1);
+  g_assert_cmpint (json_object_get_int_member (first_v, "activeCodes"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (first_v, "pendingCodes"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (first_v, "maintenanceOverdue"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (first_v, "maintenanceDue"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (first_v, "unreadCritical"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (first_v, "sessions"), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (first_v, "lastSessionAt"), ==, 1006);
+  json_object_unref (first_v);
+
+  /* v's history, three records a page, newest first. */
+  g_ptr_array_set_size (seen, 0);
+  do
+    {
+      g_autofree char *json = key != NULL
+        ? g_strdup_printf ("{\"vehicleId\": \"%s\", \"limit\": 3, \"before\": %" G_GINT64_FORMAT
+                           ", \"key\": \"%s\"}", v, before, key)
+        : g_strdup_printf ("{\"vehicleId\": \"%s\", \"limit\": 3}", v);
+      g_autoptr(ObdSyncMessage) page = sync_test_peer_call (owner, OBD_SYNC_MSG_HISTORY,
+                                                            sync_test_object (json));
+      JsonArray *items;
+      JsonNode *next;
+
+      g_assert_cmpint (page->type, ==, OBD_SYNC_MSG_HISTORY_PAGE);
+      items = json_object_get_array_member (page->payload, "items");
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+          gint64 at = json_object_get_int_member (item, "changedAt");
+
+          g_assert_cmpint (at, <=, last_at);
+          last_at = at;
+          g_ptr_array_add (seen, g_strdup (json_object_get_string_member (item, "entityId")));
+        }
+      g_clear_pointer (&key, g_free);
+      next = json_object_get_member (page->payload, "next");
+      if (next != NULL && JSON_NODE_HOLDS_OBJECT (next))
+        {
+          before = json_object_get_int_member (json_node_get_object (next), "before");
+          key = g_strdup (json_object_get_string_member (json_node_get_object (next), "key"));
+        }
+    }
+  while (key != NULL && seen->len < 100);
+  /* 7 sessions, 3 codes, 1 item, 2 notifications — and nothing of w. */
+  g_assert_cmpuint (seen->len, ==, 13);
+  /* Newest first; a tie in time goes by entity and id, descending. */
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "n-2");
+  g_assert_cmpstr (g_ptr_array_index (seen, 1), ==, "n-1");
+  g_assert_cmpstr (g_ptr_array_index (seen, 2), ==, "m-1");
+  g_assert_cmpstr (g_ptr_array_index (seen, 12), ==, "s-0");
+  for (guint i = 0; i < seen->len; i++)
+    {
+      g_assert_cmpstr (g_ptr_array_index (seen, i), !=, "d-4");
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpstr (g_ptr_array_index (seen, i), !=, g_ptr_array_index (seen, j));
+    }
+
+  /* The owner's fleet is its car; another vehicle's history and another
+   * organisation are refused. */
+  {
+    g_autoptr(ObdSyncMessage) own = sync_test_peer_call (owner, OBD_SYNC_MSG_FLEET_SUMMARY,
+                                                         sync_test_object ("{}"));
+    g_autofree char *other = g_strdup_printf ("{\"vehicleId\": \"%s\"}", w);
+    g_autofree char *mine = g_strdup_printf ("{\"vehicleId\": \"%s\"}", v);
+    g_autoptr(ObdSyncMessage) theirs = sync_test_peer_call (stranger, OBD_SYNC_MSG_FLEET_SUMMARY,
+                                                            sync_test_object ("{}"));
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (own->payload,
+                                                                           "vehicles")), ==, 1);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (theirs->payload,
+                                                                           "vehicles")), ==, 0);
+    expect_refused (owner, OBD_SYNC_MSG_HISTORY, other, "forbidden");
+    expect_refused (stranger, OBD_SYNC_MSG_HISTORY, mine, "forbidden");
+    expect_refused (fleet, OBD_SYNC_MSG_HISTORY, "{\"vehicleId\": \"v\", \"limit\": 500}",
+                    "bad_message");
+  }
+  sync_test_peer_free (mechanic);
+  sync_test_peer_free (fleet);
+  sync_test_peer_free (owner);
+  sync_test_peer_free (stranger);
+}
+
 /* The chain anchor ------------------------------------------------------------------ */
 
 static void
@@ -1364,6 +1620,7 @@ main (int    argc,
   ADD ("/sync/live/status-fan-out", test_live_status, NULL);
   ADD ("/sync/live/expert-room", test_expert_room, NULL);
   ADD ("/sync/chain/anchor", test_chain_anchor, NULL);
+  ADD ("/sync/query/fleet-and-history", test_paged_queries, NULL);
   g_test_add_func ("/sync/token/file-and-keyring-failover", test_token_file);
   status = g_test_run ();
   g_rmdir (config_dir);

@@ -25,11 +25,11 @@
 #include "obd-sync-backend-sqlite.h"
 #include "obd-sync-job-thread.h"
 #include "obd-sync-message.h"
+#include "obd-sync-rules.h"
 
 /* PRAGMA application_id of the server's files: "OBSD". */
 #define SERVER_APPLICATION_ID 0x4F425344
-#define SERVER_SCHEMA_VERSION 1
-#define ROOM_CODE_LIFETIME_US (15 * 60 * G_USEC_PER_SEC)
+#define SERVER_SCHEMA_VERSION 2
 
 #define SQL_SCHEMA \
   "CREATE TABLE organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL," \
@@ -69,6 +69,21 @@
   "  vehicle_id TEXT NOT NULL, host_user_id TEXT NOT NULL, code_hash TEXT," \
   "  code_expires_us INTEGER, created_us INTEGER NOT NULL, closed_us INTEGER);" \
   "CREATE INDEX rooms_code ON rooms (code_hash);"
+
+/* Version 2: the summary state of records and the indexes of the paged
+ * queries (fleet summary, history), and room members kept with the
+ * rooms (obd-sync-rules.h). */
+#define SQL_MIGRATION_2 \
+  "ALTER TABLE entities ADD COLUMN state TEXT;" \
+  "CREATE INDEX entities_vehicle ON entities (vehicle_id, entity, state, changed_us)" \
+  "  WHERE deleted = 0;" \
+  "CREATE INDEX entities_history ON entities (vehicle_id, changed_us, entity, entity_id);" \
+  "CREATE INDEX vehicles_organisation ON vehicles (organisation_id, id);" \
+  "CREATE INDEX sample_chunks_session ON sample_chunks (session_id);" \
+  "CREATE TABLE room_members (room_id TEXT NOT NULL, member_id TEXT NOT NULL," \
+  "  user_id TEXT NOT NULL, user_name TEXT NOT NULL, role TEXT NOT NULL," \
+  "  host INTEGER NOT NULL, joined_us INTEGER NOT NULL," \
+  "  PRIMARY KEY (room_id, member_id)) WITHOUT ROWID;"
 
 typedef sqlite3_stmt Stmt;
 
@@ -303,6 +318,50 @@ pragma_int (ObdSyncBackendSqlite  *self,
   return TRUE;
 }
 
+/* Records stored before version 2 get the state the fleet summary
+ * counts. */
+static gboolean
+backfill_states (ObdSyncBackendSqlite  *self,
+                 GError               **error)
+{
+  Stmt *stmt = stmt_get (self, "SELECT entity, entity_id, data FROM entities WHERE deleted = 0",
+                         error);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonObject) data = obd_sync_object_from_string ((const char *)
+                                                                sqlite3_column_text (stmt, 2));
+      const char *state = obd_sync_entity_state ((const char *) sqlite3_column_text (stmt, 0),
+                                                 "update", data);
+
+      if (state != NULL)
+        {
+          g_ptr_array_add (rows, column_dup (stmt, 0));
+          g_ptr_array_add (rows, column_dup (stmt, 1));
+          g_ptr_array_add (rows, g_strdup (state));
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error (self, error);
+  for (guint i = 0; i + 2 < rows->len; i += 3)
+    {
+      stmt = stmt_get (self, "UPDATE entities SET state = ?3 WHERE entity = ?1 AND entity_id = ?2",
+                       error);
+      if (stmt == NULL)
+        return FALSE;
+      for (int c = 0; c < 3; c++)
+        bind_text (stmt, c + 1, g_ptr_array_index (rows, i + c));
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Runs on the caller's thread before the backend thread exists. */
 static gboolean
 open_database (ObdSyncBackendSqlite  *self,
@@ -346,7 +405,7 @@ open_database (ObdSyncBackendSqlite  *self,
   if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                    "PRAGMA foreign_keys = ON;", error))
     return FALSE;
-  if (version == 0)
+  if (version < SERVER_SCHEMA_VERSION)
     {
       g_autofree char *stamp = g_strdup_printf ("PRAGMA application_id = %d;"
                                                 "PRAGMA user_version = %d;",
@@ -354,14 +413,20 @@ open_database (ObdSyncBackendSqlite  *self,
 
       if (!exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
-      if (!exec (self, SQL_SCHEMA, error) || !exec (self, stamp, error)
-          || !exec (self, "COMMIT", error))
+      if ((version < 1 && !exec (self, SQL_SCHEMA, error))
+          || (version < 2 && (!exec (self, SQL_MIGRATION_2, error) || !backfill_states (self,
+                                                                                       error)))
+          || !exec (self, stamp, error) || !exec (self, "COMMIT", error))
         {
           rollback (self);
           return FALSE;
         }
     }
-  return TRUE;
+
+  /* Rooms of an earlier run: their connections are gone with it. */
+  return exec (self, "DELETE FROM room_members;"
+                     "UPDATE rooms SET code_hash = NULL, closed_us = unixepoch () * 1000000"
+                     " WHERE closed_us IS NULL;", error);
 }
 
 ObdSyncBackend *
@@ -416,34 +481,6 @@ resolve_vehicle (ObdSyncBackendSqlite  *self,
   return TRUE;
 }
 
-static gboolean
-check_vehicle (ObdSyncBackendSqlite    *self,
-               const ObdSyncPrincipal  *p,
-               const char              *id,
-               char                   **out_vehicle,
-               GError                 **error)
-{
-  g_autofree char *vehicle = NULL;
-  g_autofree char *organisation = NULL;
-
-  if (!resolve_vehicle (self, id, &vehicle, &organisation, error))
-    return FALSE;
-  if (vehicle == NULL)
-    {
-      g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_NOT_FOUND,
-                   _("The server does not know vehicle “%s”. Sync the PC that recorded it "
-                     "first."), id);
-      return FALSE;
-    }
-  if (g_strcmp0 (organisation, p->organisation_id) != 0)
-    return forbidden (error, _("This vehicle belongs to another organisation."));
-  if (p->role == OBD_SYNC_ROLE_OWNER && g_strcmp0 (vehicle, p->vehicle_id) != 0)
-    return forbidden (error, _("An owner's account sees only the owner's own vehicle."));
-  if (out_vehicle != NULL)
-    *out_vehicle = g_steal_pointer (&vehicle);
-  return TRUE;
-}
-
 /* Authenticate ------------------------------------------------------------ */
 
 typedef struct
@@ -460,6 +497,7 @@ typedef struct
   char             *name;
   char             *organisation_id;
   ObdSyncRole       role;
+  char             *member_id;
 } Request;
 
 static void
@@ -474,6 +512,7 @@ request_free (Request *r)
   g_clear_pointer (&r->changes, json_array_unref);
   g_free (r->name);
   g_free (r->organisation_id);
+  g_free (r->member_id);
   g_free (r);
 }
 
@@ -497,15 +536,6 @@ request_task (ObdSyncBackend          *backend,
   return task;
 }
 
-static gboolean
-auth_failed (GError **error)
-{
-  g_set_error_literal (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_AUTH_FAILED,
-                       _("The server does not accept this token: it is unknown or was "
-                         "revoked. Ask the server's administrator for a new one."));
-  return FALSE;
-}
-
 static ObdSyncSession *
 authenticate (ObdSyncBackendSqlite  *self,
               Request               *r,
@@ -513,8 +543,6 @@ authenticate (ObdSyncBackendSqlite  *self,
 {
   g_autofree char *id = NULL;
   g_autofree char *secret = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *expected = NULL;
   g_autoptr(ObdSyncSession) session = g_new0 (ObdSyncSession, 1);
   ObdSyncPrincipal *p;
   Stmt *stmt;
@@ -523,7 +551,7 @@ authenticate (ObdSyncBackendSqlite  *self,
   gint64 now = g_get_real_time ();
 
   if (!obd_sync_token_split (r->token, &id, &secret))
-    return auth_failed (error), NULL;
+    return obd_sync_auth_failed (error), NULL;
 
   stmt = stmt_get (self,
                    "SELECT t.salt, t.hash, t.revoked_us, u.id, u.name, u.organisation_id,"
@@ -536,16 +564,14 @@ authenticate (ObdSyncBackendSqlite  *self,
   if (!step_row (self, stmt, &row, error))
     return NULL;
 
-  /* The same work whether or not the id exists, so timing tells nothing. */
-  hash = obd_sync_token_hash (row ? sqlite3_column_blob (stmt, 0) : (const guint8 *) "",
-                              row ? (gsize) sqlite3_column_bytes (stmt, 0) : 0, secret);
-  expected = row ? column_dup (stmt, 1) : g_strnfill (64, '0');
-  valid = obd_sync_constant_time_equal (hash, expected) && row
-          && sqlite3_column_type (stmt, 2) == SQLITE_NULL;
+  valid = obd_sync_token_check (row, row ? sqlite3_column_blob (stmt, 0) : NULL,
+                                row ? (gsize) sqlite3_column_bytes (stmt, 0) : 0,
+                                row ? (const char *) sqlite3_column_text (stmt, 1) : NULL,
+                                row && sqlite3_column_type (stmt, 2) != SQLITE_NULL, secret);
   if (!valid)
     {
       sqlite3_reset (stmt);
-      return auth_failed (error), NULL;
+      return obd_sync_auth_failed (error), NULL;
     }
 
   p = session->principal = g_new0 (ObdSyncPrincipal, 1);
@@ -646,92 +672,157 @@ sqlite_authenticate_finish (ObdSyncBackend  *backend,
 
 /* Push -------------------------------------------------------------------- */
 
+/* The storage primitives of obd_sync_push_change () (obd-sync-rules.h):
+ * one writer at a time, so nothing needs locking beyond the transaction. */
+
+#define PUSH_SELF(push) ((ObdSyncBackendSqlite *) (push)->db)
+
 static gboolean
-role_may_push (ObdSyncRole  role,
-               const char  *entity)
+op_seen (ObdSyncPush  *push,
+         gint64        seq,
+         gboolean     *out_seen,
+         GError      **error)
 {
-  static const char * const fleet[] = {
-    "vehicle", "maintenance_item", "note", "notification", NULL
-  };
-  static const char * const owner[] = { "note", "notification", NULL };
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self, "SELECT 1 FROM changes WHERE device_id = ? AND device_seq = ?",
+                         error);
 
-  switch (role)
-    {
-    case OBD_SYNC_ROLE_MECHANIC:
-    case OBD_SYNC_ROLE_ADMIN:
-      return TRUE;
-    case OBD_SYNC_ROLE_FLEET:
-      return g_strv_contains (fleet, entity);
-    case OBD_SYNC_ROLE_OWNER:
-    default:
-      return g_strv_contains (owner, entity);
-    }
-}
-
-/* Records where the rule "the later edit wins" applies: two PCs may edit
- * them offline. */
-static gboolean
-is_editable (const char *entity)
-{
-  return g_str_equal (entity, "vehicle") || g_str_equal (entity, "maintenance_item");
-}
-
-static char *
-object_to_string (JsonObject *object)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-
-  return json_to_string (node, FALSE);
-}
-
-static JsonObject *
-object_from_string (const char *text)
-{
-  g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return json_object_new ();
-  return json_object_ref (json_node_get_object (node));
-}
-
-/* A copy of data with "vehicle" naming the vehicle the server keeps. */
-static JsonObject *
-with_vehicle (JsonObject *data,
-              const char *vehicle_id)
-{
-  JsonObject *copy = json_object_new ();
-  g_autoptr(GList) members = json_object_get_members (data);
-
-  for (GList *l = members; l != NULL; l = l->next)
-    json_object_set_member (copy, l->data, json_node_copy (json_object_get_member (data,
-                                                                                  l->data)));
-  json_object_set_string_member (copy, "vehicle", vehicle_id);
-  return copy;
-}
-
-typedef struct
-{
-  char   *data;
-  gint64  version;
-  gint64  changed_us;
-  char   *device_id;
-  gboolean exists;
-} Current;
-
-static void
-current_clear (Current *c)
-{
-  g_clear_pointer (&c->data, g_free);
-  g_clear_pointer (&c->device_id, g_free);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, push->device_id);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  if (!step_row (self, stmt, out_seen, error))
+    return FALSE;
+  sqlite3_reset (stmt);
+  return TRUE;
 }
 
 static gboolean
-read_current (ObdSyncBackendSqlite  *self,
-              const char            *entity,
-              const char            *entity_id,
-              Current               *out,
-              GError               **error)
+op_store_samples (ObdSyncPush  *push,
+                  JsonObject   *change,
+                  GBytes       *packed,
+                  gint64        first,
+                  gint64        last,
+                  GError      **error)
 {
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  JsonObject *data = json_object_get_object_member (change, "data");
+  gsize size = 0;
+  gconstpointer bytes = g_bytes_get_data (packed, &size);
+  Stmt *stmt;
+
+  stmt = stmt_get (self,
+                   "INSERT INTO sample_chunks (device_id, device_seq, part, organisation_id,"
+                   " session_id, count, first_us, last_us, data)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, push->device_id);
+  sqlite3_bind_int64 (stmt, 2, json_object_get_int_member (change, "seq"));
+  sqlite3_bind_int64 (stmt, 3, json_object_get_int_member (change, "part"));
+  bind_text (stmt, 4, push->principal->organisation_id);
+  bind_text (stmt, 5, json_object_get_string_member (change, "entityId"));
+  sqlite3_bind_int64 (stmt, 6, json_object_get_int_member (data, "count"));
+  sqlite3_bind_int64 (stmt, 7, first);
+  sqlite3_bind_int64 (stmt, 8, last);
+  sqlite3_bind_blob (stmt, 9, bytes, size, SQLITE_STATIC);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+op_count_samples (ObdSyncPush  *push,
+                  const char   *session_id,
+                  gint64       *out_count,
+                  GError      **error)
+{
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self, "SELECT coalesce (sum (count), 0) FROM sample_chunks"
+                               " WHERE session_id = ? AND organisation_id = ?", error);
+  gboolean row;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, session_id);
+  bind_text (stmt, 2, push->principal->organisation_id);
+  if (!step_row (self, stmt, &row, error))
+    return FALSE;
+  *out_count = row ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+op_find_vin (ObdSyncPush  *push,
+             const char   *vin,
+             char        **out_vehicle,
+             GError      **error)
+{
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self, "SELECT id FROM vehicles WHERE organisation_id = ? AND vin = ?",
+                         error);
+  gboolean row;
+
+  *out_vehicle = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, push->principal->organisation_id);
+  bind_text (stmt, 2, vin);
+  if (!step_row (self, stmt, &row, error))
+    return FALSE;
+  if (row)
+    *out_vehicle = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+op_add_alias (ObdSyncPush  *push,
+              const char   *id,
+              const char   *vehicle,
+              GError      **error)
+{
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self, "INSERT OR IGNORE INTO vehicle_aliases (alias, vehicle_id)"
+                               " VALUES (?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  bind_text (stmt, 2, vehicle);
+  return step_done (self, stmt, error);
+}
+
+/* One writer: nobody registers the VIN between find_vin and here. */
+static gboolean
+op_add_vehicle (ObdSyncPush  *push,
+                const char   *id,
+                const char   *vin,
+                char        **out_kept,
+                GError      **error)
+{
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self, "INSERT INTO vehicles (id, organisation_id, vin) VALUES (?, ?, ?)",
+                         error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  bind_text (stmt, 2, push->principal->organisation_id);
+  bind_text (stmt, 3, vin);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  *out_kept = g_strdup (id);
+  return TRUE;
+}
+
+static gboolean
+op_read_current (ObdSyncPush     *push,
+                 const char      *entity,
+                 const char      *entity_id,
+                 ObdSyncCurrent  *out,
+                 GError         **error)
+{
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
   Stmt *stmt = stmt_get (self, "SELECT data, version, changed_us, device_id FROM entities"
                                " WHERE entity = ? AND entity_id = ?", error);
   gboolean row;
@@ -755,170 +846,52 @@ read_current (ObdSyncBackendSqlite  *self,
   return TRUE;
 }
 
-static JsonObject *
-side (const char *device,
-      gint64      changed_us,
-      JsonObject *data)
-{
-  JsonObject *o = json_object_new ();
-
-  json_object_set_string_member (o, "device", device);
-  json_object_set_int_member (o, "changedAt", changed_us);
-  json_object_set_object_member (o, "data", json_object_ref (data));
-  return o;
-}
-
-typedef struct
-{
-  ObdSyncBackendSqlite   *self;
-  const ObdSyncPrincipal *p;
-  const char             *device_id;
-  ObdSyncPushResult      *result;
-  gint64                  now;
-} PushContext;
-
 static gboolean
-store_samples (PushContext  *ctx,
-               JsonObject   *change,
-               GError      **error)
+op_write_entity (ObdSyncPush  *push,
+                 JsonObject   *change,
+                 const char   *vehicle_id,
+                 gint64        version,
+                 const char   *data_text,
+                 const char   *state,
+                 GError      **error)
 {
-  JsonObject *data = json_object_get_object_member (change, "data");
-  g_autoptr(GBytes) packed = NULL;
-  gint64 first = 0, last = 0;
-  gsize size = 0;
-  gconstpointer bytes;
-  Stmt *stmt;
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self,
+                         "INSERT INTO entities (entity, entity_id, organisation_id, vehicle_id,"
+                         " version, data, changed_us, device_id, deleted, state)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                         " ON CONFLICT (entity, entity_id) DO UPDATE SET vehicle_id = ?4,"
+                         " version = ?5, data = ?6, changed_us = ?7, device_id = ?8,"
+                         " deleted = ?9, state = ?10", error);
 
-  packed = obd_sync_samples_decode (json_object_get_string_member (data, "samples"),
-                                    json_object_get_int_member (data, "count"),
-                                    &first, &last, error);
-  if (packed == NULL)
-    return FALSE;
-  bytes = g_bytes_get_data (packed, &size);
-
-  stmt = stmt_get (ctx->self,
-                   "INSERT INTO sample_chunks (device_id, device_seq, part, organisation_id,"
-                   " session_id, count, first_us, last_us, data)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, ctx->device_id);
-  sqlite3_bind_int64 (stmt, 2, json_object_get_int_member (change, "seq"));
-  sqlite3_bind_int64 (stmt, 3, json_object_get_int_member (change, "part"));
-  bind_text (stmt, 4, ctx->p->organisation_id);
-  bind_text (stmt, 5, json_object_get_string_member (change, "entityId"));
-  sqlite3_bind_int64 (stmt, 6, json_object_get_int_member (data, "count"));
-  sqlite3_bind_int64 (stmt, 7, first);
-  sqlite3_bind_int64 (stmt, 8, last);
-  sqlite3_bind_blob (stmt, 9, bytes, size, SQLITE_STATIC);
-  return step_done (ctx->self, stmt, error);
-}
-
-/* Which vehicle a change is about, checked against the principal.  For a
- * new vehicle, registers it in the principal's organisation (or, when
- * another device already brought the same VIN, makes the id an alias of
- * that vehicle).  *out_vehicle stays NULL for a record without one. */
-static gboolean
-change_vehicle (PushContext  *ctx,
-                const char   *entity,
-                const char   *entity_id,
-                JsonObject   *data,
-                char        **out_vehicle,
-                gboolean     *out_merged,
-                GError      **error)
-{
-  ObdSyncBackendSqlite *self = ctx->self;
-  const char *ref;
-
-  *out_vehicle = NULL;
-  *out_merged = FALSE;
-  if (g_str_equal (entity, "vehicle"))
-    {
-      g_autofree char *organisation = NULL;
-      g_autofree char *existing = NULL;
-      const char *vin = obd_sync_payload_get_string (data, "vin");
-      Stmt *stmt;
-      gboolean row;
-
-      if (!resolve_vehicle (self, entity_id, out_vehicle, &organisation, error))
-        return FALSE;
-      if (*out_vehicle != NULL)
-        return check_vehicle (self, ctx->p, entity_id, NULL, error);
-      if (ctx->p->role == OBD_SYNC_ROLE_OWNER)
-        return forbidden (error, _("An owner's account cannot add vehicles."));
-
-      if (vin != NULL)
-        {
-          stmt = stmt_get (self, "SELECT id FROM vehicles WHERE organisation_id = ? AND vin = ?",
-                           error);
-          if (stmt == NULL)
-            return FALSE;
-          bind_text (stmt, 1, ctx->p->organisation_id);
-          bind_text (stmt, 2, vin);
-          if (!step_row (self, stmt, &row, error))
-            return FALSE;
-          if (row)
-            existing = column_dup (stmt, 0);
-          sqlite3_reset (stmt);
-        }
-      if (existing != NULL)
-        {
-          stmt = stmt_get (self, "INSERT OR IGNORE INTO vehicle_aliases (alias, vehicle_id)"
-                                 " VALUES (?, ?)", error);
-          if (stmt == NULL)
-            return FALSE;
-          bind_text (stmt, 1, entity_id);
-          bind_text (stmt, 2, existing);
-          *out_vehicle = g_steal_pointer (&existing);
-          *out_merged = TRUE;
-          return step_done (self, stmt, error);
-        }
-
-      stmt = stmt_get (self, "INSERT INTO vehicles (id, organisation_id, vin) VALUES (?, ?, ?)",
-                       error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_text (stmt, 1, entity_id);
-      bind_text (stmt, 2, ctx->p->organisation_id);
-      bind_text (stmt, 3, vin);
-      *out_vehicle = g_strdup (entity_id);
-      return step_done (self, stmt, error);
-    }
-
-  if (g_str_equal (entity, "samples"))
-    return TRUE;
-
-  ref = obd_sync_payload_get_string (data, "vehicle");
-  if (ref == NULL)
-    {
-      /* A session recorded without a VIN has no vehicle; other records
-       * always have one. */
-      if (g_str_equal (entity, "session") && ctx->p->role != OBD_SYNC_ROLE_OWNER)
-        return TRUE;
-      g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_BAD_MESSAGE,
-                   _("A %s change must name its vehicle."), entity);
-      return FALSE;
-    }
-  if (!obd_sync_id_is_valid (ref))
-    {
-      g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_BAD_MESSAGE,
-                   _("A %s change names a vehicle with a bad identifier."), entity);
-      return FALSE;
-    }
-  return check_vehicle (self, ctx->p, ref, out_vehicle, error);
+  bind_text (stmt, 1, json_object_get_string_member (change, "entity"));
+  bind_text (stmt, 2, json_object_get_string_member (change, "entityId"));
+  bind_text (stmt, 3, push->principal->organisation_id);
+  bind_text (stmt, 4, vehicle_id);
+  sqlite3_bind_int64 (stmt, 5, version);
+  bind_text (stmt, 6, data_text);
+  sqlite3_bind_int64 (stmt, 7, json_object_get_int_member (change, "changedAt"));
+  bind_text (stmt, 8, push->device_id);
+  sqlite3_bind_int (stmt, 9, g_str_equal (json_object_get_string_member (change, "op"),
+                                          "delete") ? 1 : 0);
+  bind_text (stmt, 10, state);
+  return step_done (self, stmt, error);
 }
 
 static gboolean
-record_change (PushContext  *ctx,
-               JsonObject   *change,
-               const char   *vehicle_id,
-               gint64        version,
-               gboolean      applied,
-               const char   *data_text,
-               const char   *conflict_text,
-               GError      **error)
+op_record_change (ObdSyncPush  *push,
+                  JsonObject   *change,
+                  const char   *vehicle_id,
+                  gint64        version,
+                  gboolean      applied,
+                  const char   *data_text,
+                  const char   *conflict_text,
+                  GError      **error)
 {
-  Stmt *stmt = stmt_get (ctx->self,
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self,
                          "INSERT INTO changes (organisation_id, device_id, device_seq, entity,"
                          " entity_id, vehicle_id, op, version, applied, data, changed_us,"
                          " received_us, conflict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -926,8 +899,8 @@ record_change (PushContext  *ctx,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, ctx->p->organisation_id);
-  bind_text (stmt, 2, ctx->device_id);
+  bind_text (stmt, 1, push->principal->organisation_id);
+  bind_text (stmt, 2, push->device_id);
   sqlite3_bind_int64 (stmt, 3, json_object_get_int_member (change, "seq"));
   bind_text (stmt, 4, json_object_get_string_member (change, "entity"));
   bind_text (stmt, 5, json_object_get_string_member (change, "entityId"));
@@ -937,244 +910,91 @@ record_change (PushContext  *ctx,
   sqlite3_bind_int (stmt, 9, applied ? 1 : 0);
   bind_text (stmt, 10, data_text);
   sqlite3_bind_int64 (stmt, 11, json_object_get_int_member (change, "changedAt"));
-  sqlite3_bind_int64 (stmt, 12, ctx->now);
+  sqlite3_bind_int64 (stmt, 12, push->now);
   bind_text (stmt, 13, conflict_text);
-  return step_done (ctx->self, stmt, error);
+  return step_done (self, stmt, error);
 }
 
 static gboolean
-write_entity (PushContext  *ctx,
-              JsonObject   *change,
-              const char   *vehicle_id,
-              gint64        version,
-              const char   *data_text,
-              GError      **error)
+op_record_conflict (ObdSyncPush  *push,
+                    const char   *entity,
+                    const char   *entity_id,
+                    const char   *winner_device,
+                    const char   *loser_device,
+                    const char   *winner_data,
+                    const char   *loser_data,
+                    GError      **error)
 {
-  Stmt *stmt = stmt_get (ctx->self,
-                         "INSERT INTO entities (entity, entity_id, organisation_id, vehicle_id,"
-                         " version, data, changed_us, device_id, deleted)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                         " ON CONFLICT (entity, entity_id) DO UPDATE SET vehicle_id = ?4,"
-                         " version = ?5, data = ?6, changed_us = ?7, device_id = ?8,"
-                         " deleted = ?9", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, json_object_get_string_member (change, "entity"));
-  bind_text (stmt, 2, json_object_get_string_member (change, "entityId"));
-  bind_text (stmt, 3, ctx->p->organisation_id);
-  bind_text (stmt, 4, vehicle_id);
-  sqlite3_bind_int64 (stmt, 5, version);
-  bind_text (stmt, 6, data_text);
-  sqlite3_bind_int64 (stmt, 7, json_object_get_int_member (change, "changedAt"));
-  bind_text (stmt, 8, ctx->device_id);
-  sqlite3_bind_int (stmt, 9, g_str_equal (json_object_get_string_member (change, "op"),
-                                          "delete") ? 1 : 0);
-  return step_done (ctx->self, stmt, error);
-}
-
-static gboolean
-record_conflict (PushContext  *ctx,
-                 const char   *entity,
-                 const char   *entity_id,
-                 const char   *winner_device,
-                 const char   *loser_device,
-                 const char   *winner_data,
-                 const char   *loser_data,
-                 GError      **error)
-{
-  Stmt *stmt = stmt_get (ctx->self,
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self,
                          "INSERT INTO conflicts (organisation_id, entity, entity_id,"
                          " winner_device, loser_device, winner_data, loser_data, resolved_us)"
                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, ctx->p->organisation_id);
+  bind_text (stmt, 1, push->principal->organisation_id);
   bind_text (stmt, 2, entity);
   bind_text (stmt, 3, entity_id);
   bind_text (stmt, 4, winner_device);
   bind_text (stmt, 5, loser_device);
   bind_text (stmt, 6, winner_data);
   bind_text (stmt, 7, loser_data);
-  sqlite3_bind_int64 (stmt, 8, ctx->now);
-  return step_done (ctx->self, stmt, error);
-}
-
-static void
-add_version (PushContext *ctx,
-             const char  *entity,
-             const char  *entity_id,
-             gint64       version)
-{
-  JsonObject *v = json_object_new ();
-
-  json_object_set_string_member (v, "entity", entity);
-  json_object_set_string_member (v, "entityId", entity_id);
-  json_object_set_int_member (v, "version", version);
-  json_array_add_object_element (ctx->result->versions, v);
+  sqlite3_bind_int64 (stmt, 8, push->now);
+  return step_done (self, stmt, error);
 }
 
 static gboolean
-update_chain (PushContext  *ctx,
-              JsonObject   *change,
-              JsonObject   *data,
-              GError      **error)
+op_update_chain (ObdSyncPush  *push,
+                 gint64        chain_seq,
+                 const char   *hash,
+                 GError      **error)
 {
-  gint64 chain_seq = obd_sync_payload_get_int (change, "chainSeq", 0);
-  const char *hash = obd_sync_payload_get_string (data, "hash");
-  Stmt *stmt;
+  ObdSyncBackendSqlite *self = PUSH_SELF (push);
+  Stmt *stmt = stmt_get (self, "UPDATE devices SET chain_seq = ?1, chain_hash = ?2"
+                               " WHERE id = ?3 AND chain_seq < ?1", error);
 
-  if (chain_seq <= 0 || hash == NULL)
-    return TRUE;
-  stmt = stmt_get (ctx->self, "UPDATE devices SET chain_seq = ?1, chain_hash = ?2"
-                              " WHERE id = ?3 AND chain_seq < ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, chain_seq);
   bind_text (stmt, 2, hash);
-  bind_text (stmt, 3, ctx->device_id);
-  return step_done (ctx->self, stmt, error);
+  bind_text (stmt, 3, push->device_id);
+  return step_done (self, stmt, error);
 }
 
-/* One change, inside the push's transaction. */
 static gboolean
-push_change (PushContext  *ctx,
-             JsonObject   *change,
-             GError      **error)
+op_resolve_vehicle (gpointer   db,
+                    const char *id,
+                    char      **out_vehicle,
+                    char      **out_organisation,
+                    GError    **error)
 {
-  ObdSyncBackendSqlite *self = ctx->self;
-  const char *entity = json_object_get_string_member (change, "entity");
-  const char *entity_id = json_object_get_string_member (change, "entityId");
-  const char *op = json_object_get_string_member (change, "op");
-  JsonObject *data = json_object_get_object_member (change, "data");
-  gint64 seq = json_object_get_int_member (change, "seq");
-  gint64 changed_us = json_object_get_int_member (change, "changedAt");
-  gint64 base = obd_sync_payload_get_int (change, "baseVersion", 0);
-  g_autofree char *vehicle = NULL;
-  g_autofree char *data_text = NULL;
-  g_autofree char *conflict_text = NULL;
-  g_autoptr(JsonObject) stored = NULL;
-  Current current = { 0 };
-  gboolean merged = FALSE, row, wins = TRUE, ok = FALSE;
-  gint64 version;
-  Stmt *stmt;
+  return resolve_vehicle (db, id, out_vehicle, out_organisation, error);
+}
 
-  if (!role_may_push (ctx->p->role, entity))
-    {
-      g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_FORBIDDEN,
-                   _("Your role (%s) may not send %s records."),
-                   obd_sync_role_to_string (ctx->p->role), entity);
-      return FALSE;
-    }
+static const ObdSyncPushOps push_ops = {
+  .seen = op_seen,
+  .store_samples = op_store_samples,
+  .count_samples = op_count_samples,
+  .resolve_vehicle = op_resolve_vehicle,
+  .find_vin = op_find_vin,
+  .add_alias = op_add_alias,
+  .add_vehicle = op_add_vehicle,
+  .read_current = op_read_current,
+  .write_entity = op_write_entity,
+  .record_change = op_record_change,
+  .record_conflict = op_record_conflict,
+  .update_chain = op_update_chain,
+};
 
-  /* Seen before: stored already, acknowledge again. */
-  stmt = stmt_get (self, "SELECT 1 FROM changes WHERE device_id = ? AND device_seq = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, ctx->device_id);
-  sqlite3_bind_int64 (stmt, 2, seq);
-  if (!step_row (self, stmt, &row, error))
-    return FALSE;
-  sqlite3_reset (stmt);
-  if (row)
-    {
-      ctx->result->acked_seq = MAX (ctx->result->acked_seq, seq);
-      return TRUE;
-    }
-
-  if (g_str_equal (entity, "samples"))
-    return store_samples (ctx, change, error);
-
-  if (!change_vehicle (ctx, entity, entity_id, data, &vehicle, &merged, error))
-    return FALSE;
-
-  if (vehicle != NULL && !g_str_equal (entity, "vehicle")
-      && g_strcmp0 (vehicle, obd_sync_payload_get_string (data, "vehicle")) != 0)
-    stored = with_vehicle (data, vehicle);
-  else
-    stored = json_object_ref (data);
-  data_text = object_to_string (stored);
-
-  if (merged)
-    {
-      /* Another device brought this VIN first: its vehicle stays, this id
-       * becomes an alias, and nothing else changes. */
-      ok = record_change (ctx, change, vehicle, 0, FALSE, data_text, NULL, error);
-      goto done;
-    }
-
-  if (!read_current (self, entity, entity_id, &current, error))
-    goto out;
-  version = current.version + 1;
-
-  if (current.exists && is_editable (entity) && base < current.version
-      && g_strcmp0 (current.device_id, ctx->device_id) != 0)
-    {
-      /* Edited on two PCs since this one last heard of it: the later edit
-       * wins (a tie goes to the device id that sorts last), the other is
-       * kept in the conflict history and reported to both. */
-      g_autoptr(JsonObject) theirs = object_from_string (current.data);
-      JsonObject *report = json_object_new ();
-      JsonObject *record = json_object_new ();
-      g_autoptr(JsonNode) record_node = NULL;
-
-      wins = changed_us > current.changed_us
-             || (changed_us == current.changed_us
-                 && g_strcmp0 (ctx->device_id, current.device_id) > 0);
-
-      json_object_set_string_member (report, "entity", entity);
-      json_object_set_string_member (report, "entityId", entity_id);
-      json_object_set_string_member (report, "winner", wins ? "mine" : "theirs");
-      json_object_set_int_member (report, "version", wins ? version : current.version);
-      json_object_set_object_member (report, "theirs",
-                                     side (current.device_id, current.changed_us, theirs));
-      json_object_set_object_member (report, "mine", json_object_ref (stored));
-      json_array_add_object_element (ctx->result->conflicts, report);
-
-      json_object_set_object_member (record, "winner",
-                                     wins ? side (ctx->device_id, changed_us, stored)
-                                          : side (current.device_id, current.changed_us,
-                                                  theirs));
-      json_object_set_object_member (record, "loser",
-                                     wins ? side (current.device_id, current.changed_us,
-                                                  theirs)
-                                          : side (ctx->device_id, changed_us, stored));
-      record_node = json_node_init_object (json_node_alloc (), record);
-      json_object_unref (record);
-      conflict_text = json_to_string (record_node, FALSE);
-
-      if (!record_conflict (ctx, entity, entity_id,
-                            wins ? ctx->device_id : current.device_id,
-                            wins ? current.device_id : ctx->device_id,
-                            wins ? data_text : current.data,
-                            wins ? current.data : data_text, error))
-        goto out;
-    }
-
-  if (!wins)
-    {
-      ok = record_change (ctx, change, vehicle, current.version, FALSE, data_text,
-                          conflict_text, error);
-      goto done;
-    }
-
-  if (!write_entity (ctx, change, vehicle, version, data_text, error)
-      || !record_change (ctx, change, vehicle, version, TRUE, data_text, conflict_text, error))
-    goto out;
-  if (is_editable (entity))
-    add_version (ctx, entity, entity_id, version);
-  if (g_str_equal (entity, "session") && !update_chain (ctx, change, data, error))
-    goto out;
-  ok = TRUE;
-
-done:
-  if (ok)
-    ctx->result->acked_seq = MAX (ctx->result->acked_seq, seq);
-out:
-  current_clear (&current);
-  (void) op;
-  return ok;
+static gboolean
+check_vehicle (ObdSyncBackendSqlite    *self,
+               const ObdSyncPrincipal  *p,
+               const char              *id,
+               char                   **out_vehicle,
+               GError                 **error)
+{
+  return obd_sync_check_vehicle (&push_ops, self, p, id, out_vehicle, error);
 }
 
 static ObdSyncPushResult *
@@ -1183,7 +1003,7 @@ push (ObdSyncBackendSqlite  *self,
       GError               **error)
 {
   g_autoptr(ObdSyncPushResult) result = g_new0 (ObdSyncPushResult, 1);
-  PushContext ctx = { self, r->principal, r->device_id, result, g_get_real_time () };
+  ObdSyncPush ctx = { &push_ops, self, r->principal, r->device_id, result, g_get_real_time () };
   guint n = json_array_get_length (r->changes);
   Stmt *stmt;
   gboolean row;
@@ -1201,7 +1021,7 @@ push (ObdSyncBackendSqlite  *self,
 
       if (!exec (self, "SAVEPOINT change", error))
         goto fail;
-      if (!push_change (&ctx, change, &refused))
+      if (!obd_sync_push_change (&ctx, change, &refused))
         {
           /* The changes before it stay; this one and the rest wait. */
           exec (self, "ROLLBACK TO change; RELEASE change", NULL);
@@ -1333,23 +1153,14 @@ pull (ObdSyncBackendSqlite  *self,
           more = TRUE;
           break;
         }
-      c = json_object_new ();
       cursor = sqlite3_column_int64 (stmt, 0);
-      json_object_set_int_member (c, "cursor", cursor);
-      json_object_set_string_member (c, "entity", (const char *) sqlite3_column_text (stmt, 1));
-      json_object_set_string_member (c, "entityId",
-                                     (const char *) sqlite3_column_text (stmt, 2));
-      json_object_set_string_member (c, "op", (const char *) sqlite3_column_text (stmt, 3));
-      json_object_set_int_member (c, "version", sqlite3_column_int64 (stmt, 4));
-      json_object_set_int_member (c, "changedAt", sqlite3_column_int64 (stmt, 5));
-      json_object_set_string_member (c, "device", (const char *) sqlite3_column_text (stmt, 6));
-      json_object_set_object_member (c, "data",
-                                     object_from_string ((const char *)
-                                                         sqlite3_column_text (stmt, 7)));
-      if (sqlite3_column_type (stmt, 8) != SQLITE_NULL)
-        json_object_set_object_member (c, "conflict",
-                                       object_from_string ((const char *)
-                                                           sqlite3_column_text (stmt, 8)));
+      c = obd_sync_pulled_change (cursor, (const char *) sqlite3_column_text (stmt, 1),
+                                  (const char *) sqlite3_column_text (stmt, 2),
+                                  (const char *) sqlite3_column_text (stmt, 3),
+                                  sqlite3_column_int64 (stmt, 4), sqlite3_column_int64 (stmt, 5),
+                                  (const char *) sqlite3_column_text (stmt, 6),
+                                  (const char *) sqlite3_column_text (stmt, 7),
+                                  (const char *) sqlite3_column_text (stmt, 8));
       json_array_add_object_element (changes, c);
       n++;
     }
@@ -1470,27 +1281,58 @@ sqlite_vehicle_access_finish (ObdSyncBackend  *backend,
 
 /* Rooms ------------------------------------------------------------------- */
 
-static char *
-hash_code (const char *code)
+static gboolean
+add_member (ObdSyncBackendSqlite    *self,
+            const char              *room_id,
+            const char              *member_id,
+            const ObdSyncPrincipal  *p,
+            gboolean                 host,
+            GError                 **error)
 {
-  g_autofree char *upper = g_ascii_strup (code, -1);
+  Stmt *stmt = stmt_get (self, "INSERT OR REPLACE INTO room_members (room_id, member_id,"
+                               " user_id, user_name, role, host, joined_us)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
 
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, upper, -1);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, room_id);
+  bind_text (stmt, 2, member_id);
+  bind_text (stmt, 3, p->user_id);
+  bind_text (stmt, 4, p->user_name);
+  bind_text (stmt, 5, obd_sync_role_to_string (p->role));
+  sqlite3_bind_int (stmt, 6, host ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 7, g_get_real_time ());
+  return step_done (self, stmt, error);
 }
 
-/* Eight characters people read aloud without confusion (no 0/O, 1/I/L). */
-static char *
-new_code (void)
+/* The presence list of a room, host first. */
+static JsonArray *
+list_members (ObdSyncBackendSqlite  *self,
+              const char            *room_id,
+              GError               **error)
 {
-  static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-  guint8 noise[8];
-  char code[10];
+  g_autoptr(JsonArray) members = json_array_new ();
+  Stmt *stmt = stmt_get (self, "SELECT user_id, user_name, role, host FROM room_members"
+                               " WHERE room_id = ? ORDER BY host DESC, joined_us, member_id",
+                         error);
+  int rc;
 
-  obd_sync_random_bytes (noise, sizeof noise);
-  for (int i = 0, j = 0; i < 9; i++)
-    code[i] = i == 4 ? '-' : alphabet[noise[j++] % (sizeof alphabet - 1)];
-  code[9] = '\0';
-  return g_strdup (code);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, room_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    json_array_add_object_element (members,
+                                   obd_sync_room_member ((const char *)
+                                                         sqlite3_column_text (stmt, 0),
+                                                         (const char *)
+                                                         sqlite3_column_text (stmt, 1),
+                                                         (const char *)
+                                                         sqlite3_column_text (stmt, 2),
+                                                         sqlite3_column_int (stmt, 3) != 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error (self, error), NULL;
+  return g_steal_pointer (&members);
 }
 
 static ObdSyncRoom *
@@ -1502,22 +1344,24 @@ room_create (ObdSyncBackendSqlite  *self,
   g_autofree char *code_hash = NULL;
   Stmt *stmt;
 
-  if (r->principal->role != OBD_SYNC_ROLE_MECHANIC && r->principal->role != OBD_SYNC_ROLE_ADMIN)
-    return forbidden (error, _("Only a mechanic invites an expert into a room.")), NULL;
-  if (!check_vehicle (self, r->principal, r->vehicle_id, &room->vehicle_id, error))
+  if (!obd_sync_room_may_create (r->principal, error)
+      || !check_vehicle (self, r->principal, r->vehicle_id, &room->vehicle_id, error))
     return NULL;
 
   room->room_id = g_uuid_string_random ();
-  room->code = new_code ();
+  room->code = obd_sync_room_new_code ();
   room->host_user_id = g_strdup (r->principal->user_id);
-  room->expires_us = g_get_real_time () + ROOM_CODE_LIFETIME_US;
-  code_hash = hash_code (room->code);
+  room->organisation_id = g_strdup (r->principal->organisation_id);
+  room->expires_us = g_get_real_time () + OBD_SYNC_ROOM_CODE_LIFETIME_US;
+  code_hash = obd_sync_room_hash_code (room->code);
 
+  if (!exec (self, "SAVEPOINT room", error))
+    return NULL;
   stmt = stmt_get (self, "INSERT INTO rooms (id, organisation_id, vehicle_id, host_user_id,"
                          " code_hash, code_expires_us, created_us) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    error);
   if (stmt == NULL)
-    return NULL;
+    goto fail;
   bind_text (stmt, 1, room->room_id);
   bind_text (stmt, 2, r->principal->organisation_id);
   bind_text (stmt, 3, room->vehicle_id);
@@ -1525,9 +1369,16 @@ room_create (ObdSyncBackendSqlite  *self,
   bind_text (stmt, 5, code_hash);
   sqlite3_bind_int64 (stmt, 6, room->expires_us);
   sqlite3_bind_int64 (stmt, 7, g_get_real_time ());
-  if (!step_done (self, stmt, error))
-    return NULL;
+  if (!step_done (self, stmt, error)
+      || !add_member (self, room->room_id, r->member_id, r->principal, TRUE, error)
+      || (room->members = list_members (self, room->room_id, error)) == NULL
+      || !exec (self, "RELEASE room", error))
+    goto fail;
   return g_steal_pointer (&room);
+
+fail:
+  exec (self, "ROLLBACK TO room; RELEASE room", NULL);
+  return NULL;
 }
 
 static ObdSyncRoom *
@@ -1536,17 +1387,15 @@ room_join (ObdSyncBackendSqlite  *self,
            GError               **error)
 {
   g_autoptr(ObdSyncRoom) room = NULL;
-  g_autofree char *code_hash = hash_code (r->code);
+  g_autofree char *code_hash = obd_sync_room_hash_code (r->code);
   Stmt *stmt;
   gboolean row;
 
-  /* Any organisation's mechanic may be the expert: the code is the
-   * invitation.  Owners are not experts. */
-  if (r->principal->role == OBD_SYNC_ROLE_OWNER)
-    return forbidden (error, _("An owner's account cannot join an expert room.")), NULL;
+  if (!obd_sync_room_may_join (r->principal, error))
+    return NULL;
 
-  stmt = stmt_get (self, "SELECT id, vehicle_id, host_user_id, code_expires_us FROM rooms"
-                         " WHERE code_hash = ? AND closed_us IS NULL", error);
+  stmt = stmt_get (self, "SELECT id, vehicle_id, host_user_id, code_expires_us, organisation_id"
+                         " FROM rooms WHERE code_hash = ? AND closed_us IS NULL", error);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, code_hash);
@@ -1564,13 +1413,37 @@ room_join (ObdSyncBackendSqlite  *self,
   room->room_id = column_dup (stmt, 0);
   room->vehicle_id = column_dup (stmt, 1);
   room->host_user_id = column_dup (stmt, 2);
+  room->organisation_id = column_dup (stmt, 4);
   sqlite3_reset (stmt);
 
   stmt = stmt_get (self, "UPDATE rooms SET code_hash = NULL WHERE id = ?", error);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, room->room_id);
+  if (!step_done (self, stmt, error)
+      || !add_member (self, room->room_id, r->member_id, r->principal, FALSE, error)
+      || (room->members = list_members (self, room->room_id, error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&room);
+}
+
+static ObdSyncRoom *
+room_leave (ObdSyncBackendSqlite  *self,
+            Request               *r,
+            GError               **error)
+{
+  g_autoptr(ObdSyncRoom) room = g_new0 (ObdSyncRoom, 1);
+  Stmt *stmt = stmt_get (self, "DELETE FROM room_members WHERE room_id = ? AND member_id = ?",
+                         error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, r->vehicle_id);  /* queue_room () puts the room id here */
+  bind_text (stmt, 2, r->member_id);
   if (!step_done (self, stmt, error))
+    return NULL;
+  room->room_id = g_strdup (r->vehicle_id);
+  if ((room->members = list_members (self, room->room_id, error)) == NULL)
     return NULL;
   return g_steal_pointer (&room);
 }
@@ -1582,7 +1455,7 @@ room_close (ObdSyncBackendSqlite  *self,
 {
   g_autoptr(ObdSyncRoom) room = NULL;
   Stmt *stmt;
-  gboolean row, may;
+  gboolean row;
 
   stmt = stmt_get (self, "SELECT vehicle_id, host_user_id, organisation_id FROM rooms"
                          " WHERE id = ? AND closed_us IS NULL", error);
@@ -1601,19 +1474,22 @@ room_close (ObdSyncBackendSqlite  *self,
   room->room_id = g_strdup (r->vehicle_id);
   room->vehicle_id = column_dup (stmt, 0);
   room->host_user_id = column_dup (stmt, 1);
-  may = g_strcmp0 (room->host_user_id, r->principal->user_id) == 0
-        || (r->principal->role == OBD_SYNC_ROLE_ADMIN
-            && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2),
-                          r->principal->organisation_id) == 0);
+  room->organisation_id = column_dup (stmt, 2);
   sqlite3_reset (stmt);
-  if (!may)
-    return forbidden (error, _("Only the mechanic who opened the room closes it.")), NULL;
+  if (!obd_sync_room_may_close (r->principal, room->host_user_id, room->organisation_id, error))
+    return NULL;
 
   stmt = stmt_get (self, "UPDATE rooms SET closed_us = ?, code_hash = NULL WHERE id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
   bind_text (stmt, 2, room->room_id);
+  if (!step_done (self, stmt, error))
+    return NULL;
+  stmt = stmt_get (self, "DELETE FROM room_members WHERE room_id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, room->room_id);
   if (!step_done (self, stmt, error))
     return NULL;
   return g_steal_pointer (&room);
@@ -1633,6 +1509,7 @@ room_close (ObdSyncBackendSqlite  *self,
 
 DEFINE_ROOM_JOB (room_create_job, room_create)
 DEFINE_ROOM_JOB (room_join_job, room_join)
+DEFINE_ROOM_JOB (room_leave_job, room_leave)
 DEFINE_ROOM_JOB (room_close_job, room_close)
 
 static void
@@ -1640,6 +1517,7 @@ queue_room (ObdSyncBackend          *backend,
             const ObdSyncPrincipal  *principal,
             const char              *argument,
             gboolean                 is_code,
+            const char              *member_id,
             JobFunc                  func,
             GCancellable            *cancellable,
             GAsyncReadyCallback      callback,
@@ -1653,6 +1531,7 @@ queue_room (ObdSyncBackend          *backend,
     r->code = g_strdup (argument);
   else
     r->vehicle_id = g_strdup (argument);
+  r->member_id = g_strdup (member_id);
   run (OBD_SYNC_BACKEND_SQLITE (backend), task, func);
 }
 
@@ -1660,23 +1539,38 @@ static void
 sqlite_room_create_async (ObdSyncBackend          *backend,
                           const ObdSyncPrincipal  *principal,
                           const char              *vehicle_id,
+                          const char              *member_id,
                           GCancellable            *cancellable,
                           GAsyncReadyCallback      callback,
                           gpointer                 user_data)
 {
-  queue_room (backend, principal, vehicle_id, FALSE, room_create_job, cancellable, callback,
-              user_data);
+  queue_room (backend, principal, vehicle_id, FALSE, member_id, room_create_job, cancellable,
+              callback, user_data);
 }
 
 static void
 sqlite_room_join_async (ObdSyncBackend          *backend,
                         const ObdSyncPrincipal  *principal,
                         const char              *code,
+                        const char              *member_id,
                         GCancellable            *cancellable,
                         GAsyncReadyCallback      callback,
                         gpointer                 user_data)
 {
-  queue_room (backend, principal, code, TRUE, room_join_job, cancellable, callback, user_data);
+  queue_room (backend, principal, code, TRUE, member_id, room_join_job, cancellable, callback,
+              user_data);
+}
+
+static void
+sqlite_room_leave_async (ObdSyncBackend      *backend,
+                         const char          *room_id,
+                         const char          *member_id,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  queue_room (backend, NULL, room_id, FALSE, member_id, room_leave_job, cancellable, callback,
+              user_data);
 }
 
 static void
@@ -1687,12 +1581,208 @@ sqlite_room_close_async (ObdSyncBackend          *backend,
                          GAsyncReadyCallback      callback,
                          gpointer                 user_data)
 {
-  queue_room (backend, principal, room_id, FALSE, room_close_job, cancellable, callback,
+  queue_room (backend, principal, room_id, FALSE, NULL, room_close_job, cancellable, callback,
               user_data);
 }
 
 static ObdSyncRoom *
 sqlite_room_finish (ObdSyncBackend  *backend,
+                    GAsyncResult    *result,
+                    GError         **error)
+{
+  return propagate (result, error);
+}
+
+/* Paged queries ------------------------------------------------------------ */
+
+static JsonObject *
+fleet (ObdSyncBackendSqlite  *self,
+       Request               *r,
+       GError               **error)
+{
+  g_autoptr(JsonObject) payload = json_object_new ();
+  JsonArray *vehicles = json_array_new ();
+  g_autofree char *last = NULL;
+  guint n = 0;
+  Stmt *stmt;
+  int rc;
+
+  json_object_set_array_member (payload, "vehicles", vehicles);
+  /* One query: a page of the organisation's vehicles by id, each with
+   * counts from the index of its records' states. */
+  stmt = stmt_get (self,
+                   "SELECT v.id, (SELECT data FROM entities WHERE entity = 'vehicle'"
+                   "   AND entity_id = v.id),"
+                   " sum (e.entity = 'dtc_event' AND e.state = 'active'),"
+                   " sum (e.entity = 'dtc_event' AND e.state = 'pending'),"
+                   " sum (e.entity = 'maintenance_item' AND e.state = 'due'),"
+                   " sum (e.entity = 'maintenance_item' AND e.state = 'overdue'),"
+                   " sum (e.entity = 'notification' AND e.state = 'unread-warning'),"
+                   " sum (e.entity = 'notification' AND e.state = 'unread-critical'),"
+                   " sum (e.entity = 'session'),"
+                   " max (CASE WHEN e.entity = 'session' THEN e.changed_us END),"
+                   " max (e.changed_us)"
+                   " FROM (SELECT id FROM vehicles WHERE organisation_id = ?1 AND id > ?2"
+                   "       AND (?3 IS NULL OR id = ?3) ORDER BY id LIMIT ?4) v"
+                   " LEFT JOIN entities e ON e.vehicle_id = v.id AND e.deleted = 0"
+                   " GROUP BY v.id ORDER BY v.id", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, r->principal->organisation_id);
+  bind_text (stmt, 2, r->code != NULL ? r->code : "");
+  bind_text (stmt, 3, r->principal->role == OBD_SYNC_ROLE_OWNER ? r->principal->vehicle_id
+                                                                : NULL);
+  sqlite3_bind_int64 (stmt, 4, r->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ObdSyncFleetRow row = {
+        .vehicle_id = (const char *) sqlite3_column_text (stmt, 0),
+        .vehicle_data = (const char *) sqlite3_column_text (stmt, 1),
+        .active_codes = sqlite3_column_int64 (stmt, 2),
+        .pending_codes = sqlite3_column_int64 (stmt, 3),
+        .maintenance_due = sqlite3_column_int64 (stmt, 4),
+        .maintenance_overdue = sqlite3_column_int64 (stmt, 5),
+        .unread_warnings = sqlite3_column_int64 (stmt, 6),
+        .unread_critical = sqlite3_column_int64 (stmt, 7),
+        .sessions = sqlite3_column_int64 (stmt, 8),
+        .last_session_us = sqlite3_column_int64 (stmt, 9),
+        .last_change_us = sqlite3_column_int64 (stmt, 10),
+      };
+
+      json_array_add_object_element (vehicles, obd_sync_fleet_row_to_json (&row));
+      g_free (last);
+      last = g_strdup (row.vehicle_id);
+      n++;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error (self, error), NULL;
+  obd_sync_page_set_next_vehicle (payload, n == r->limit ? last : NULL);
+  return g_steal_pointer (&payload);
+}
+
+static JsonObject *
+history (ObdSyncBackendSqlite  *self,
+         Request               *r,
+         GError               **error)
+{
+  g_autoptr(JsonObject) payload = json_object_new ();
+  g_autofree char *vehicle = NULL;
+  JsonArray *items = json_array_new ();
+  Stmt *stmt;
+  int rc;
+  guint n = 0;
+  gint64 last_us = 0;
+  g_autofree char *last_key = NULL;
+
+  json_object_set_array_member (payload, "items", items);
+  if (!check_vehicle (self, r->principal, r->vehicle_id, &vehicle, error))
+    return NULL;
+  json_object_set_string_member (payload, "vehicleId", vehicle);
+  /* Keyset: newest first from the index, strictly before the last row
+   * of the previous page. */
+  if (r->name == NULL)
+    stmt = stmt_get (self,
+                     "SELECT entity, entity_id, version, changed_us, device_id, data, state"
+                     " FROM entities WHERE vehicle_id = ?1 AND deleted = 0"
+                     " AND entity != 'vehicle'"
+                     " ORDER BY changed_us DESC, entity DESC, entity_id DESC LIMIT ?5", error);
+  else
+    stmt = stmt_get (self,
+                     "SELECT entity, entity_id, version, changed_us, device_id, data, state"
+                     " FROM entities WHERE vehicle_id = ?1 AND deleted = 0"
+                     " AND entity != 'vehicle' AND (changed_us, entity, entity_id) < (?2, ?3, ?4)"
+                     " ORDER BY changed_us DESC, entity DESC, entity_id DESC LIMIT ?5", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, vehicle);
+  if (r->name != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 2, r->cursor);
+      bind_text (stmt, 3, r->name);
+      bind_text (stmt, 4, r->code);
+    }
+  sqlite3_bind_int64 (stmt, 5, r->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_array_add_object_element (items,
+        obd_sync_history_item ((const char *) sqlite3_column_text (stmt, 0),
+                               (const char *) sqlite3_column_text (stmt, 1),
+                               sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3),
+                               (const char *) sqlite3_column_text (stmt, 4),
+                               (const char *) sqlite3_column_text (stmt, 5),
+                               (const char *) sqlite3_column_text (stmt, 6)));
+      last_us = sqlite3_column_int64 (stmt, 3);
+      g_free (last_key);
+      last_key = obd_sync_history_key ((const char *) sqlite3_column_text (stmt, 0),
+                                       (const char *) sqlite3_column_text (stmt, 1));
+      n++;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error (self, error), NULL;
+  obd_sync_page_set_next_history (payload, n == r->limit, last_us, last_key);
+  return g_steal_pointer (&payload);
+}
+
+#define DEFINE_PAGE_JOB(name, func)                                              \
+  static void                                                                    \
+  name (ObdSyncBackendSqlite *self, GTask *task)                                 \
+  {                                                                              \
+    GError *error = NULL;                                                        \
+    JsonObject *page = func (self, g_task_get_task_data (task), &error);        \
+    if (page == NULL)                                                            \
+      g_task_return_error (task, error);                                         \
+    else                                                                         \
+      g_task_return_pointer (task, page, (GDestroyNotify) json_object_unref);    \
+  }
+
+DEFINE_PAGE_JOB (fleet_job, fleet)
+DEFINE_PAGE_JOB (history_job, history)
+
+static void
+sqlite_fleet_async (ObdSyncBackend          *backend,
+                    const ObdSyncPrincipal  *principal,
+                    const char              *after,
+                    guint                    limit,
+                    GCancellable            *cancellable,
+                    GAsyncReadyCallback      callback,
+                    gpointer                 user_data)
+{
+  Request *r;
+  GTask *task = request_task (backend, principal, cancellable, callback, user_data,
+                              sqlite_fleet_async, &r);
+
+  r->code = g_strdup (after);
+  r->limit = CLAMP (limit, 1, OBD_SYNC_MAX_PAGE);
+  run (OBD_SYNC_BACKEND_SQLITE (backend), task, fleet_job);
+}
+
+static void
+sqlite_history_async (ObdSyncBackend          *backend,
+                      const ObdSyncPrincipal  *principal,
+                      const char              *vehicle_id,
+                      gint64                   before_us,
+                      const char              *before_key,
+                      guint                    limit,
+                      GCancellable            *cancellable,
+                      GAsyncReadyCallback      callback,
+                      gpointer                 user_data)
+{
+  Request *r;
+  GTask *task = request_task (backend, principal, cancellable, callback, user_data,
+                              sqlite_history_async, &r);
+
+  r->vehicle_id = g_strdup (vehicle_id);
+  r->cursor = before_us;
+  if (before_us >= 0)
+    obd_sync_history_key_split (before_key, &r->name, &r->code);
+  r->limit = CLAMP (limit, 1, OBD_SYNC_MAX_PAGE);
+  run (OBD_SYNC_BACKEND_SQLITE (backend), task, history_job);
+}
+
+static JsonObject *
+sqlite_page_finish (ObdSyncBackend  *backend,
                     GAsyncResult    *result,
                     GError         **error)
 {
@@ -2007,9 +2097,13 @@ backend_iface_init (ObdSyncBackendInterface *iface)
   iface->vehicle_access_finish = sqlite_vehicle_access_finish;
   iface->room_create_async = sqlite_room_create_async;
   iface->room_join_async = sqlite_room_join_async;
+  iface->room_leave_async = sqlite_room_leave_async;
   iface->room_close_async = sqlite_room_close_async;
   iface->room_finish = sqlite_room_finish;
   iface->publish = sqlite_publish;
+  iface->fleet_async = sqlite_fleet_async;
+  iface->history_async = sqlite_history_async;
+  iface->page_finish = sqlite_page_finish;
   iface->create_organisation = sqlite_create_organisation;
   iface->create_user = sqlite_create_user;
   iface->create_token = sqlite_create_token;

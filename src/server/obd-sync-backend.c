@@ -112,6 +112,8 @@ obd_sync_room_free (ObdSyncRoom *room)
   g_free (room->code);
   g_free (room->vehicle_id);
   g_free (room->host_user_id);
+  g_free (room->organisation_id);
+  g_clear_pointer (&room->members, json_array_unref);
   g_free (room);
 }
 
@@ -217,25 +219,43 @@ void
 obd_sync_backend_room_create_async (ObdSyncBackend          *self,
                                     const ObdSyncPrincipal  *principal,
                                     const char              *vehicle_id,
+                                    const char              *member_id,
                                     GCancellable            *cancellable,
                                     GAsyncReadyCallback      callback,
                                     gpointer                 user_data)
 {
   g_return_if_fail (OBD_IS_SYNC_BACKEND (self));
-  IFACE (self)->room_create_async (self, principal, vehicle_id, cancellable, callback,
-                                   user_data);
+  g_return_if_fail (member_id != NULL);
+  IFACE (self)->room_create_async (self, principal, vehicle_id, member_id, cancellable,
+                                   callback, user_data);
 }
 
 void
 obd_sync_backend_room_join_async (ObdSyncBackend          *self,
                                   const ObdSyncPrincipal  *principal,
                                   const char              *code,
+                                  const char              *member_id,
                                   GCancellable            *cancellable,
                                   GAsyncReadyCallback      callback,
                                   gpointer                 user_data)
 {
   g_return_if_fail (OBD_IS_SYNC_BACKEND (self));
-  IFACE (self)->room_join_async (self, principal, code, cancellable, callback, user_data);
+  g_return_if_fail (member_id != NULL);
+  IFACE (self)->room_join_async (self, principal, code, member_id, cancellable, callback,
+                                 user_data);
+}
+
+void
+obd_sync_backend_room_leave_async (ObdSyncBackend      *self,
+                                   const char          *room_id,
+                                   const char          *member_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (OBD_IS_SYNC_BACKEND (self));
+  g_return_if_fail (room_id != NULL && member_id != NULL);
+  IFACE (self)->room_leave_async (self, room_id, member_id, cancellable, callback, user_data);
 }
 
 void
@@ -269,6 +289,73 @@ obd_sync_backend_publish (ObdSyncBackend *self,
   g_return_if_fail (OBD_IS_SYNC_BACKEND (self));
   g_return_if_fail (text != NULL);
   IFACE (self)->publish (self, organisation_id, vehicle_id, room_id, text);
+}
+
+void
+obd_sync_backend_watch (ObdSyncBackend *self,
+                        const char     *organisation_id)
+{
+  g_return_if_fail (OBD_IS_SYNC_BACKEND (self));
+  g_return_if_fail (organisation_id != NULL);
+  if (IFACE (self)->watch != NULL)
+    IFACE (self)->watch (self, organisation_id);
+}
+
+void
+obd_sync_backend_unwatch (ObdSyncBackend *self,
+                          const char     *organisation_id)
+{
+  g_return_if_fail (OBD_IS_SYNC_BACKEND (self));
+  g_return_if_fail (organisation_id != NULL);
+  if (IFACE (self)->unwatch != NULL)
+    IFACE (self)->unwatch (self, organisation_id);
+}
+
+JsonObject *
+obd_sync_backend_dup_status (ObdSyncBackend *self)
+{
+  g_return_val_if_fail (OBD_IS_SYNC_BACKEND (self), NULL);
+  return IFACE (self)->dup_status != NULL ? IFACE (self)->dup_status (self) : NULL;
+}
+
+void
+obd_sync_backend_fleet_async (ObdSyncBackend          *self,
+                              const ObdSyncPrincipal  *principal,
+                              const char              *after,
+                              guint                    limit,
+                              GCancellable            *cancellable,
+                              GAsyncReadyCallback      callback,
+                              gpointer                 user_data)
+{
+  g_return_if_fail (OBD_IS_SYNC_BACKEND (self));
+  g_return_if_fail (principal != NULL);
+  IFACE (self)->fleet_async (self, principal, after, limit, cancellable, callback, user_data);
+}
+
+void
+obd_sync_backend_history_async (ObdSyncBackend          *self,
+                                const ObdSyncPrincipal  *principal,
+                                const char              *vehicle_id,
+                                gint64                   before_us,
+                                const char              *before_key,
+                                guint                    limit,
+                                GCancellable            *cancellable,
+                                GAsyncReadyCallback      callback,
+                                gpointer                 user_data)
+{
+  g_return_if_fail (OBD_IS_SYNC_BACKEND (self));
+  g_return_if_fail (principal != NULL && vehicle_id != NULL);
+  IFACE (self)->history_async (self, principal, vehicle_id, before_us, before_key, limit,
+                               cancellable, callback, user_data);
+}
+
+JsonObject *
+obd_sync_backend_page_finish (ObdSyncBackend  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (OBD_IS_SYNC_BACKEND (self), NULL);
+  return IFACE (self)->page_finish (self, result, error);
 }
 
 void

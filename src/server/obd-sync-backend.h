@@ -19,7 +19,11 @@
  *   OBD_SYNC_ERROR_FORBIDDEN; storage failures are
  *   OBD_SYNC_ERROR_UNAVAILABLE (the client retries later).
  * - Live events reach every server instance: obd_sync_backend_publish ()
- *   ends in a "message" signal on each instance that shares the data.
+ *   ends in a "message" signal on each instance that shares the data and
+ *   watches the event's organisation (obd_sync_backend_watch ()).
+ * - Rooms and their members live in the backend, so that an expert
+ *   connected to one instance and the mechanic connected to another share
+ *   one room and one presence list.
  *
  * The admin calls (organisations, users, tokens) are synchronous: they are
  * for the `obd2-syncd admin` command line, never for the serving loop.
@@ -89,11 +93,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdSyncPushResult, obd_sync_push_result_free)
 
 typedef struct
 {
-  char   *room_id;
-  char   *code;          /* the one-time invitation code (create only) */
-  char   *vehicle_id;
-  char   *host_user_id;
-  gint64  expires_us;    /* until when the code can be used */
+  char      *room_id;
+  char      *code;             /* the one-time invitation code (create only) */
+  char      *vehicle_id;
+  char      *host_user_id;
+  char      *organisation_id;  /* the host's */
+  gint64     expires_us;       /* until when the code can be used */
+  JsonArray *members;          /* presence entries after the call (create, join, leave) */
 } ObdSyncRoom;
 
 void obd_sync_room_free (ObdSyncRoom *room);
@@ -155,9 +161,12 @@ struct _ObdSyncBackendInterface
                                               GAsyncResult            *result,
                                               GError                 **error);
 
+  /* member_id: the connection (unique across instances) that becomes
+   * the room's host or member. */
   void              (*room_create_async)   (ObdSyncBackend          *self,
                                             const ObdSyncPrincipal  *principal,
                                             const char              *vehicle_id,
+                                            const char              *member_id,
                                             GCancellable            *cancellable,
                                             GAsyncReadyCallback      callback,
                                             gpointer                 user_data);
@@ -165,6 +174,14 @@ struct _ObdSyncBackendInterface
   void              (*room_join_async)     (ObdSyncBackend          *self,
                                             const ObdSyncPrincipal  *principal,
                                             const char              *code,
+                                            const char              *member_id,
+                                            GCancellable            *cancellable,
+                                            GAsyncReadyCallback      callback,
+                                            gpointer                 user_data);
+  /* A member (not the host) leaves, or its connection ended. */
+  void              (*room_leave_async)    (ObdSyncBackend          *self,
+                                            const char              *room_id,
+                                            const char              *member_id,
                                             GCancellable            *cancellable,
                                             GAsyncReadyCallback      callback,
                                             gpointer                 user_data);
@@ -185,6 +202,40 @@ struct _ObdSyncBackendInterface
                                             const char              *vehicle_id,
                                             const char              *room_id,
                                             const char              *text);
+  /* Optional: this instance has (or no longer has) someone interested in
+   * the organisation's events; counted, so watch and unwatch pair up. */
+  void              (*watch)               (ObdSyncBackend          *self,
+                                            const char              *organisation_id);
+  void              (*unwatch)             (ObdSyncBackend          *self,
+                                            const char              *organisation_id);
+  /* Optional: figures for /healthz and /metrics ({"healthy": bool, and
+   * numbers}); NULL when the backend has none. */
+  JsonObject       *(*dup_status)          (ObdSyncBackend          *self);
+
+  /* Paged queries (keyset pagination).  fleet: the organisation's
+   * vehicles (an owner: theirs) after vehicle id `after` (NULL: from the
+   * start) with their health summary, the "fleet_page" payload.  history:
+   * a vehicle's records newest first, before (before_us, before_key)
+   * (before_us < 0: from the newest), the "history_page" payload. */
+  void              (*fleet_async)         (ObdSyncBackend          *self,
+                                            const ObdSyncPrincipal  *principal,
+                                            const char              *after,
+                                            guint                    limit,
+                                            GCancellable            *cancellable,
+                                            GAsyncReadyCallback      callback,
+                                            gpointer                 user_data);
+  void              (*history_async)       (ObdSyncBackend          *self,
+                                            const ObdSyncPrincipal  *principal,
+                                            const char              *vehicle_id,
+                                            gint64                   before_us,
+                                            const char              *before_key,
+                                            guint                    limit,
+                                            GCancellable            *cancellable,
+                                            GAsyncReadyCallback      callback,
+                                            gpointer                 user_data);
+  JsonObject       *(*page_finish)         (ObdSyncBackend          *self,
+                                            GAsyncResult            *result,
+                                            GError                 **error);
 
   /* Admin, synchronous. */
   char             *(*create_organisation) (ObdSyncBackend          *self,
@@ -252,12 +303,20 @@ char              *obd_sync_backend_vehicle_access_finish (ObdSyncBackend       
 void               obd_sync_backend_room_create_async   (ObdSyncBackend          *self,
                                                          const ObdSyncPrincipal  *principal,
                                                          const char              *vehicle_id,
+                                                         const char              *member_id,
                                                          GCancellable            *cancellable,
                                                          GAsyncReadyCallback      callback,
                                                          gpointer                 user_data);
 void               obd_sync_backend_room_join_async     (ObdSyncBackend          *self,
                                                          const ObdSyncPrincipal  *principal,
                                                          const char              *code,
+                                                         const char              *member_id,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+void               obd_sync_backend_room_leave_async    (ObdSyncBackend          *self,
+                                                         const char              *room_id,
+                                                         const char              *member_id,
                                                          GCancellable            *cancellable,
                                                          GAsyncReadyCallback      callback,
                                                          gpointer                 user_data);
@@ -275,6 +334,30 @@ void               obd_sync_backend_publish             (ObdSyncBackend         
                                                          const char              *vehicle_id,
                                                          const char              *room_id,
                                                          const char              *text);
+void               obd_sync_backend_watch               (ObdSyncBackend          *self,
+                                                         const char              *organisation_id);
+void               obd_sync_backend_unwatch             (ObdSyncBackend          *self,
+                                                         const char              *organisation_id);
+JsonObject        *obd_sync_backend_dup_status          (ObdSyncBackend          *self);
+void               obd_sync_backend_fleet_async         (ObdSyncBackend          *self,
+                                                         const ObdSyncPrincipal  *principal,
+                                                         const char              *after,
+                                                         guint                    limit,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+void               obd_sync_backend_history_async       (ObdSyncBackend          *self,
+                                                         const ObdSyncPrincipal  *principal,
+                                                         const char              *vehicle_id,
+                                                         gint64                   before_us,
+                                                         const char              *before_key,
+                                                         guint                    limit,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+JsonObject        *obd_sync_backend_page_finish         (ObdSyncBackend          *self,
+                                                         GAsyncResult            *result,
+                                                         GError                 **error);
 char              *obd_sync_backend_create_organisation (ObdSyncBackend          *self,
                                                          const char              *name,
                                                          GError                 **error);

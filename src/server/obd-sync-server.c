@@ -23,6 +23,7 @@
 #include <libsoup/soup.h>
 
 #include "obd-sync-message.h"
+#include "obd-sync-rules.h"
 #include "obd-sync-server.h"
 
 /* A flood this long (in refused messages) ends the connection. */
@@ -47,6 +48,7 @@ struct _Peer
   ObdSyncServer            *server;    /* unowned; the server outlives its peers */
   SoupWebsocketConnection  *conn;
   char                     *remote;
+  char                     *member_id;  /* names this connection in rooms, on any instance */
   ObdSyncPrincipal         *principal;
   char                     *device_id;
   gboolean                  authenticating;
@@ -106,6 +108,7 @@ peer_unref (Peer *peer)
     return;
   g_clear_object (&peer->conn);
   g_free (peer->remote);
+  g_free (peer->member_id);
   obd_sync_principal_free (peer->principal);
   g_free (peer->device_id);
   g_clear_pointer (&peer->channels, g_hash_table_unref);
@@ -154,6 +157,10 @@ send_error (Peer             *peer,
                                      obd_sync_error_code_to_string (code));
 }
 
+/* Storage that is busy or restarting: how long a client waits before
+ * it tries again. */
+#define UNAVAILABLE_RETRY_MS 1000
+
 static void
 send_gerror (Peer         *peer,
              const GError *error,
@@ -161,8 +168,12 @@ send_gerror (Peer         *peer,
 {
   ObdSyncErrorCode code = error->domain == OBD_SYNC_ERROR ? (ObdSyncErrorCode) error->code
                                                           : OBD_SYNC_ERROR_FAILED;
+  g_autoptr(ObdSyncMessage) message = obd_sync_message_new_error (code, error->message,
+                                                                  in_reply_to, FALSE);
 
-  send_error (peer, code, error->message, in_reply_to, FALSE);
+  if (code == OBD_SYNC_ERROR_UNAVAILABLE)
+    json_object_set_int_member (message->payload, "retryAfterMs", UNAVAILABLE_RETRY_MS);
+  send_message (peer, message);
 }
 
 static void
@@ -190,6 +201,8 @@ channel_add (ObdSyncServer *self,
 
   if (g_hash_table_contains (peer->channels, channel))
     return;
+  /* Every channel a peer may follow is of its own organisation. */
+  obd_sync_backend_watch (self->backend, peer->principal->organisation_id);
   g_hash_table_add (peer->channels, g_strdup (channel));
   peers = g_hash_table_lookup (self->channels, channel);
   if (peers == NULL)
@@ -213,7 +226,8 @@ channel_remove (ObdSyncServer *self,
       if (peers->len == 0)
         g_hash_table_remove (self->channels, channel);
     }
-  g_hash_table_remove (peer->channels, channel);
+  if (g_hash_table_remove (peer->channels, channel))
+    obd_sync_backend_unwatch (self->backend, peer->principal->organisation_id);
 }
 
 static JsonArray *
@@ -262,6 +276,20 @@ deliver_room (ObdSyncServer *self,
     deliver (self, g_ptr_array_index (room->members, i), text);
 }
 
+static void forget_room (ObdSyncServer *self,
+                         Room          *room);
+
+/* Whether a room event closes the room: then every instance forgets it
+ * once its members have heard. */
+static gboolean
+is_room_closed (const char *text)
+{
+  g_autoptr(ObdSyncMessage) message = obd_sync_message_parse (text, strlen (text), 0,
+                                                              OBD_SYNC_FROM_SERVER, NULL, NULL);
+
+  return message != NULL && message->type == OBD_SYNC_MSG_ROOM_CLOSED;
+}
+
 static void
 on_backend_message_cb (ObdSyncBackend *backend,
                        const char     *organisation_id,
@@ -271,6 +299,20 @@ on_backend_message_cb (ObdSyncBackend *backend,
                        ObdSyncServer  *self)
 {
   self->delivery_gen++;
+  /* A room's own events (notes, presence, closing) go to its members
+   * only; the organisation names the channel they travel on. */
+  if (room_id != NULL)
+    {
+      Room *room = g_hash_table_lookup (self->rooms, room_id);
+
+      if (room != NULL)
+        {
+          deliver_room (self, room, text);
+          if (is_room_closed (text))
+            forget_room (self, room);
+        }
+      return;
+    }
   if (vehicle_id != NULL)
     {
       GHashTableIter iter;
@@ -285,13 +327,6 @@ on_backend_message_cb (ObdSyncBackend *backend,
     }
   if (organisation_id != NULL)
     deliver_channel (self, "fleet:", organisation_id, text);
-  if (room_id != NULL)
-    {
-      Room *room = g_hash_table_lookup (self->rooms, room_id);
-
-      if (room != NULL)
-        deliver_room (self, room, text);
-    }
 }
 
 /* Rooms -------------------------------------------------------------------- */
@@ -333,28 +368,17 @@ publish (ObdSyncServer      *self,
   obd_sync_backend_publish (self->backend, organisation_id, vehicle_id, room_id, text);
 }
 
+/* The presence list comes from the backend, which knows the members on
+ * every instance. */
 static void
 publish_presence (ObdSyncServer *self,
-                  Room          *room)
+                  const char    *room_id,
+                  const char    *organisation_id,
+                  JsonArray     *members)
 {
-  JsonObject *payload = json_object_new ();
-  JsonArray *members = json_array_new ();
+  g_autofree char *text = obd_sync_room_presence_text (room_id, members);
 
-  for (guint i = 0; i < room->members->len; i++)
-    {
-      Peer *member = g_ptr_array_index (room->members, i);
-      JsonObject *m = json_object_new ();
-
-      json_object_set_string_member (m, "userId", member->principal->user_id);
-      json_object_set_string_member (m, "userName", member->principal->user_name);
-      json_object_set_string_member (m, "role",
-                                     obd_sync_role_to_string (member->principal->role));
-      json_object_set_boolean_member (m, "host", member == room->host);
-      json_array_add_object_element (members, m);
-    }
-  json_object_set_string_member (payload, "roomId", room->id);
-  json_object_set_array_member (payload, "members", members);
-  publish (self, OBD_SYNC_MSG_PRESENCE, payload, NULL, NULL, room->id);
+  obd_sync_backend_publish (self->backend, organisation_id, NULL, room_id, text);
 }
 
 static void
@@ -362,11 +386,85 @@ publish_room_closed (ObdSyncServer *self,
                      Room          *room,
                      const char    *reason)
 {
-  JsonObject *payload = json_object_new ();
+  g_autofree char *text = obd_sync_room_closed_text (room->id, reason);
 
-  json_object_set_string_member (payload, "roomId", room->id);
-  json_object_set_string_member (payload, "reason", reason);
-  publish (self, OBD_SYNC_MSG_ROOM_CLOSED, payload, NULL, NULL, room->id);
+  obd_sync_backend_publish (self->backend, room->organisation_id, NULL, room->id, text);
+}
+
+/* A room this instance has a member of: its organisation's events must
+ * reach this instance. */
+static Room *
+ensure_room (ObdSyncServer     *self,
+             const ObdSyncRoom *r)
+{
+  Room *room = g_hash_table_lookup (self->rooms, r->room_id);
+
+  if (room != NULL)
+    return room;
+  room = g_new0 (Room, 1);
+  room->id = g_strdup (r->room_id);
+  room->vehicle_id = g_strdup (r->vehicle_id);
+  room->organisation_id = g_strdup (r->organisation_id);
+  room->members = g_ptr_array_new ();
+  g_hash_table_insert (self->rooms, room->id, room);
+  if (room->organisation_id != NULL)
+    obd_sync_backend_watch (self->backend, room->organisation_id);
+  return room;
+}
+
+static void
+forget_room (ObdSyncServer *self,
+             Room          *room)
+{
+  if (room->organisation_id != NULL)
+    obd_sync_backend_unwatch (self->backend, room->organisation_id);
+  g_hash_table_remove (self->rooms, room->id);
+}
+
+typedef struct
+{
+  ObdSyncServer *server;
+  char          *room_id;
+  char          *organisation_id;
+} RoomChange;
+
+static void
+on_member_left_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  RoomChange *change = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ObdSyncRoom) left = obd_sync_backend_room_finish (OBD_SYNC_BACKEND (source), result,
+                                                              &error);
+
+  if (left != NULL && left->members != NULL)
+    publish_presence (change->server, change->room_id, change->organisation_id, left->members);
+  else if (error != NULL)
+    g_debug ("Leaving room %s: %s", change->room_id, error->message);
+  g_object_unref (change->server);
+  g_free (change->room_id);
+  g_free (change->organisation_id);
+  g_free (change);
+}
+
+/* A member (not the host) leaves: at once here, then in the backend,
+ * which answers with who is left for everyone's presence. */
+static void
+leave_room (ObdSyncServer *self,
+            Room          *room,
+            Peer          *peer)
+{
+  RoomChange *change = g_new0 (RoomChange, 1);
+
+  change->server = g_object_ref (self);
+  change->room_id = g_strdup (room->id);
+  change->organisation_id = g_strdup (room->organisation_id);
+  g_ptr_array_remove (room->members, peer);
+  obd_sync_backend_room_leave_async (self->backend, room->id, peer->member_id, NULL,
+                                     on_member_left_cb, change);
+  if (room->members->len == 0)
+    forget_room (self, room);
 }
 
 static Room *
@@ -885,14 +983,9 @@ on_room_created_cb (GObject      *source,
       return;
     }
 
-  room = g_new0 (Room, 1);
-  room->id = g_strdup (created->room_id);
-  room->vehicle_id = g_strdup (created->vehicle_id);
-  room->organisation_id = g_strdup (call->peer->principal->organisation_id);
+  room = ensure_room (self, created);
   room->host = call->peer;
-  room->members = g_ptr_array_new ();
   g_ptr_array_add (room->members, call->peer);
-  g_hash_table_insert (self->rooms, room->id, room);
 
   payload = json_object_new ();
   json_object_set_string_member (payload, "roomId", created->room_id);
@@ -900,7 +993,7 @@ on_room_created_cb (GObject      *source,
   json_object_set_string_member (payload, "vehicleId", created->vehicle_id);
   json_object_set_int_member (payload, "expiresAt", created->expires_us);
   reply (call->peer, OBD_SYNC_MSG_ROOM_CREATED, payload, message_id (call));
-  publish_presence (self, room);
+  publish_presence (self, room->id, room->organisation_id, created->members);
 }
 
 static void
@@ -923,16 +1016,8 @@ on_room_joined_cb (GObject      *source,
       send_gerror (call->peer, error, message_id (call));
       return;
     }
-  room = g_hash_table_lookup (self->rooms, joined->room_id);
-  if (room == NULL)
-    {
-      /* The host is connected to another instance, or left meanwhile. */
-      room = g_new0 (Room, 1);
-      room->id = g_strdup (joined->room_id);
-      room->vehicle_id = g_strdup (joined->vehicle_id);
-      room->members = g_ptr_array_new ();
-      g_hash_table_insert (self->rooms, room->id, room);
-    }
+  /* The host may be connected to another instance. */
+  room = ensure_room (self, joined);
   if (!g_ptr_array_find (room->members, call->peer, NULL))
     g_ptr_array_add (room->members, call->peer);
 
@@ -940,16 +1025,17 @@ on_room_joined_cb (GObject      *source,
   json_object_set_string_member (payload, "roomId", joined->room_id);
   json_object_set_string_member (payload, "vehicleId", joined->vehicle_id);
   reply (call->peer, OBD_SYNC_MSG_ROOM_JOINED, payload, message_id (call));
-  publish_presence (self, room);
+  publish_presence (self, room->id, room->organisation_id, joined->members);
 }
 
+/* Every instance (this one included) forgets the room when the closing
+ * event reaches it. */
 static void
 drop_room (ObdSyncServer *self,
            Room          *room,
            const char    *reason)
 {
   publish_room_closed (self, room, reason);
-  g_hash_table_remove (self->rooms, room->id);
 }
 
 static void
@@ -972,6 +1058,13 @@ on_room_closed_cb (GObject      *source,
   room = g_hash_table_lookup (self->rooms, closed->room_id);
   if (room != NULL)
     drop_room (self, room, "closed");
+  else
+    {
+      /* Closed by an admin connected here, hosted elsewhere. */
+      Room elsewhere = { .id = closed->room_id, .organisation_id = closed->organisation_id };
+
+      publish_room_closed (self, &elsewhere, "closed");
+    }
 }
 
 static void
@@ -988,12 +1081,12 @@ handle_room (ObdSyncServer *self,
     case OBD_SYNC_MSG_ROOM_CREATE:
       obd_sync_backend_room_create_async (self->backend, peer->principal,
                                           json_object_get_string_member (payload, "vehicleId"),
-                                          NULL, on_room_created_cb, call);
+                                          peer->member_id, NULL, on_room_created_cb, call);
       return;
     case OBD_SYNC_MSG_ROOM_JOIN:
       obd_sync_backend_room_join_async (self->backend, peer->principal,
                                         json_object_get_string_member (payload, "code"),
-                                        NULL, on_room_joined_cb, call);
+                                        peer->member_id, NULL, on_room_joined_cb, call);
       return;
     case OBD_SYNC_MSG_ROOM_CLOSE:
       obd_sync_backend_room_close_async (self->backend, peer->principal, room_id, NULL,
@@ -1013,22 +1106,58 @@ handle_room (ObdSyncServer *self,
           json_object_set_string_member (note, "text",
                                          json_object_get_string_member (payload, "text"));
           json_object_set_object_member (note, "from", from_object (peer));
-          publish (self, OBD_SYNC_MSG_ROOM_NOTE, note, NULL, NULL, room->id);
+          publish (self, OBD_SYNC_MSG_ROOM_NOTE, note, room->organisation_id, NULL, room->id);
         }
       else if (room->host == peer)
         send_error (peer, OBD_SYNC_ERROR_BAD_MESSAGE,
                     _("The mechanic who opened the room ends it with “room_close”."),
                     message_id (call), FALSE);
       else
-        {
-          g_ptr_array_remove (room->members, peer);
-          publish_presence (self, room);
-        }
+        leave_room (self, room, peer);
       call_free (call);
       return;
     default:
       g_assert_not_reached ();
     }
+}
+
+/* Paged queries ------------------------------------------------------------ */
+
+static void
+on_page_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(Call) call = data;
+  g_autoptr(GError) error = NULL;
+  JsonObject *page = obd_sync_backend_page_finish (OBD_SYNC_BACKEND (source), result, &error);
+
+  if (page == NULL)
+    send_gerror (call->peer, error, message_id (call));
+  else
+    reply (call->peer,
+           call->message->type == OBD_SYNC_MSG_FLEET_SUMMARY ? OBD_SYNC_MSG_FLEET_PAGE
+                                                             : OBD_SYNC_MSG_HISTORY_PAGE,
+           page, message_id (call));
+}
+
+static void
+handle_page (ObdSyncServer *self,
+             Call          *call)
+{
+  JsonObject *payload = call->message->payload;
+  guint limit = obd_sync_payload_get_int (payload, "limit", 50);
+
+  if (call->message->type == OBD_SYNC_MSG_FLEET_SUMMARY)
+    obd_sync_backend_fleet_async (self->backend, call->peer->principal,
+                                  obd_sync_payload_get_string (payload, "after"), limit, NULL,
+                                  on_page_cb, call);
+  else
+    obd_sync_backend_history_async (self->backend, call->peer->principal,
+                                    json_object_get_string_member (payload, "vehicleId"),
+                                    obd_sync_payload_get_int (payload, "before", -1),
+                                    obd_sync_payload_get_string (payload, "key"), limit, NULL,
+                                    on_page_cb, call);
 }
 
 static void
@@ -1086,6 +1215,10 @@ dispatch (ObdSyncServer  *self,
     case OBD_SYNC_MSG_ROOM_LEAVE:
       handle_room (self, call);
       break;
+    case OBD_SYNC_MSG_FLEET_SUMMARY:
+    case OBD_SYNC_MSG_HISTORY:
+      handle_page (self, call);
+      break;
     default:
       /* obd_sync_message_parse () lets only client types through. */
       g_assert_not_reached ();
@@ -1132,6 +1265,7 @@ peer_closed (ObdSyncServer *self,
 {
   g_autoptr(GList) channels = NULL;
   g_autoptr(GPtrArray) hosted = g_ptr_array_new ();
+  g_autoptr(GPtrArray) left = g_ptr_array_new ();
   GHashTableIter iter;
   Room *room;
 
@@ -1152,9 +1286,11 @@ peer_closed (ObdSyncServer *self,
     {
       if (room->host == peer)
         g_ptr_array_add (hosted, room);
-      else if (g_ptr_array_remove (room->members, peer))
-        publish_presence (self, room);
+      else if (g_ptr_array_find (room->members, peer, NULL))
+        g_ptr_array_add (left, room);
     }
+  for (guint i = 0; i < left->len; i++)
+    leave_room (self, g_ptr_array_index (left, i), peer);
   /* The mechanic is gone: so is the room. */
   for (guint i = 0; i < hosted->len; i++)
     {
@@ -1195,6 +1331,7 @@ on_websocket_cb (SoupServer              *server,
   peer->server = self;
   peer->conn = g_object_ref (conn);
   peer->remote = g_strdup (soup_server_message_get_remote_host (msg));
+  peer->member_id = g_uuid_string_random ();
   peer->channels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   peer->vehicles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   peer->tokens = self->limits.burst;
@@ -1225,6 +1362,24 @@ on_websocket_cb (SoupServer              *server,
   send_message (peer, welcome);
 }
 
+static gboolean
+method_is_get (SoupServerMessage *msg)
+{
+  if (soup_server_message_get_method (msg) == SOUP_METHOD_GET
+      || soup_server_message_get_method (msg) == SOUP_METHOD_HEAD)
+    return TRUE;
+  soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+  return FALSE;
+}
+
+static gboolean
+backend_healthy (JsonObject *status)
+{
+  return status == NULL || json_object_get_boolean_member_with_default (status, "healthy", TRUE);
+}
+
+/* 200 while the instance can serve; 503 while its storage cannot be
+ * reached, so a load balancer's check sends clients elsewhere. */
 static void
 on_healthz_cb (SoupServer        *server,
                SoupServerMessage *msg,
@@ -1233,24 +1388,97 @@ on_healthz_cb (SoupServer        *server,
                gpointer           data)
 {
   ObdSyncServer *self = data;
-  g_autofree char *body = NULL;
-  gsize len;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gboolean healthy;
+  char *body;
 
-  if (soup_server_message_get_method (msg) != SOUP_METHOD_GET
-      && soup_server_message_get_method (msg) != SOUP_METHOD_HEAD)
+  if (!method_is_get (msg))
+    return;
+  status = obd_sync_backend_dup_status (self->backend);
+  healthy = backend_healthy (status);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, healthy ? "ok" : "unavailable");
+  json_builder_set_member_name (b, "protocolVersion");
+  json_builder_add_int_value (b, OBD_SYNC_PROTOCOL_VERSION);
+  json_builder_set_member_name (b, "connections");
+  json_builder_add_int_value (b, g_hash_table_size (self->peers));
+  if (status != NULL)
     {
-      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      json_builder_set_member_name (b, "backend");
+      json_builder_add_value (b, json_node_init_object (json_node_alloc (), status));
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  body = json_to_string (root, FALSE);
+  soup_server_message_set_status (msg, healthy ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                  NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body,
+                                    strlen (body));
+}
+
+static void
+append_metric (GString    *out,
+               const char *name,
+               const char *help,
+               double      value)
+{
+  const char *type = g_str_has_suffix (name, "_total") ? "counter" : "gauge";
+
+  g_string_append_printf (out, "# HELP obd2_syncd_%s %s\n# TYPE obd2_syncd_%s %s\n",
+                          name, help, name, type);
+  g_string_append_printf (out, "obd2_syncd_%s %.17g\n", name, value);
+}
+
+/* The same figures in the Prometheus text format (version 0.0.4). */
+static void
+on_metrics_cb (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           data)
+{
+  ObdSyncServer *self = data;
+  g_autoptr(JsonObject) status = NULL;
+  GString *out = g_string_new (NULL);
+  gsize length;
+
+  if (!method_is_get (msg))
+    {
+      g_string_free (out, TRUE);
       return;
     }
-  body = g_strdup_printf ("{\"status\":\"ok\",\"protocolVersion\":%d,\"connections\":%u}\n",
-                          OBD_SYNC_PROTOCOL_VERSION, g_hash_table_size (self->peers));
-  /* The length first: the order in which a call's arguments are
-   * evaluated is unspecified, and clang steals the pointer before it
-   * measures the string. */
-  len = strlen (body);
+  status = obd_sync_backend_dup_status (self->backend);
+  append_metric (out, "connections", "Open WebSocket connections.",
+                 g_hash_table_size (self->peers));
+  append_metric (out, "up", "1 while the storage can be reached.", backend_healthy (status));
+  if (status != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (status);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *node = json_object_get_member (status, l->data);
+          g_autofree char *name = NULL;
+          GType type;
+
+          if (!JSON_NODE_HOLDS_VALUE (node) || g_str_equal (l->data, "healthy"))
+            continue;
+          type = json_node_get_value_type (node);
+          if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE && type != G_TYPE_BOOLEAN)
+            continue;
+          name = g_strconcat ("backend_", l->data, NULL);
+          append_metric (out, name, "Storage backend figure (see /healthz).",
+                         type == G_TYPE_BOOLEAN ? json_node_get_boolean (node)
+                                                : json_node_get_double (node));
+        }
+    }
+  length = out->len;
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&body), len);
+  soup_server_message_set_response (msg, "text/plain; version=0.0.4", SOUP_MEMORY_TAKE,
+                                    g_string_free (out, FALSE), length);
 }
 
 /* GObject ------------------------------------------------------------------ */
@@ -1356,6 +1584,7 @@ ensure_soup (ObdSyncServer  *self,
       soup_server_add_websocket_handler (self->soup, "/sync", NULL, NULL, on_websocket_cb, self,
                                          NULL);
       soup_server_add_handler (self->soup, "/healthz", on_healthz_cb, self, NULL);
+      soup_server_add_handler (self->soup, "/metrics", on_metrics_cb, self, NULL);
     }
   return self->soup;
 }

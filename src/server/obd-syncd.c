@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   obd2-syncd [--db FILE | --postgres CONNINFO] [--listen ADDR:PORT]
- *              [--tls-cert F --tls-key F] [limits]
- *   obd2-syncd [--db FILE] admin create-organisation NAME
+ *   obd2-syncd [--db FILE | --postgres CONNINFO [--pool-size N] [--pool-wait MS]
+ *              [--pool-queue N]] [--listen ADDR:PORT] [--tls-cert F --tls-key F] [limits]
+ *   obd2-syncd [--db FILE | --postgres CONNINFO] admin create-organisation NAME
  *   obd2-syncd [--db FILE] admin create-user ORGANISATION NAME ROLE [VEHICLE]
  *   obd2-syncd [--db FILE] admin create-token USER
  *   obd2-syncd [--db FILE] admin revoke TOKEN|TOKEN-ID|USER
@@ -22,6 +22,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
 
+#include "obd-sync-backend-pg.h"
 #include "obd-sync-backend-sqlite.h"
 #include "obd-sync-message.h"
 #include "obd-sync-server.h"
@@ -40,12 +41,23 @@ static int opt_burst = OBD_SYNC_DEFAULT_BURST;
 static int opt_idle = OBD_SYNC_DEFAULT_IDLE_TIMEOUT_S;
 static int opt_heartbeat = OBD_SYNC_DEFAULT_HEARTBEAT_S;
 static gboolean opt_version;
+static int opt_pool_size = OBD_PG_POOL_DEFAULT_SIZE;
+static int opt_pool_wait = OBD_PG_POOL_DEFAULT_WAIT_TIMEOUT_MS;
+static int opt_pool_queue = OBD_PG_POOL_DEFAULT_MAX_WAITING;
 
 static GOptionEntry entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
     N_("Server database (default: the user data folder’s obd2-syncd/sync.db)"), "FILE" },
   { "postgres", 0, 0, G_OPTION_ARG_STRING, &opt_postgres,
-    N_("PostgreSQL connection string (not in this version)"), "CONNINFO" },
+    N_("Keep the data in PostgreSQL (a libpq connection string or URI), shared by several "
+       "instances"), "CONNINFO" },
+  { "pool-size", 0, 0, G_OPTION_ARG_INT, &opt_pool_size,
+    N_("PostgreSQL connections of this instance (default 8)"), "N" },
+  { "pool-wait", 0, 0, G_OPTION_ARG_INT, &opt_pool_wait,
+    N_("Longest wait for a free connection before a client is told to retry (default 5000)"),
+    "MS" },
+  { "pool-queue", 0, 0, G_OPTION_ARG_INT, &opt_pool_queue,
+    N_("Requests that may wait for a connection (default 1000)"), "N" },
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
     N_("Address and port to serve on (default 127.0.0.1:8765)"), "ADDR:PORT" },
   { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert,
@@ -93,10 +105,40 @@ open_backend (GError **error)
 
   if (opt_postgres != NULL)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("This version of obd2-syncd stores its data in SQLite only. Leave out "
-                     "--postgres and give --db FILE."));
-      return NULL;
+      ObdPgPoolConfig config;
+      char *message = NULL;
+      PQconninfoOption *parsed;
+
+      if (opt_db != NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("Give either --db FILE or --postgres CONNINFO, not both."));
+          return NULL;
+        }
+      parsed = PQconninfoParse (opt_postgres, &message);
+      if (parsed == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("“%s” is not a PostgreSQL connection string (%s). Give one such as "
+                         "\"host=db.example dbname=obd2 user=obd2\" or "
+                         "postgresql://obd2@db.example/obd2."), opt_postgres,
+                       message != NULL ? g_strstrip (message) : "?");
+          PQfreemem (message);
+          return NULL;
+        }
+      PQconninfoFree (parsed);
+      if (opt_pool_size < 1 || opt_pool_size > 256 || opt_pool_wait < 1 || opt_pool_queue < 0)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--pool-size is 1 to 256, --pool-wait at least 1 ms and --pool-queue "
+                         "0 or more."));
+          return NULL;
+        }
+      obd_pg_pool_config_init_default (&config);
+      config.size = opt_pool_size;
+      config.wait_timeout_ms = opt_pool_wait;
+      config.max_waiting = opt_pool_queue;
+      return obd_sync_backend_pg_new (opt_postgres, &config, error);
     }
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {

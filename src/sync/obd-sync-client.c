@@ -74,7 +74,10 @@ struct _ObdSyncClient
 
   GMainContext    *context;
   char            *store_path;
-  char            *server_url;
+  char            *server_url;   /* as set: one address, or several */
+  GStrv            urls;         /* its addresses */
+  guint            url_index;    /* the one in use or tried next */
+  guint            urls_tried;   /* failed in a row since the last success */
   char            *token;
   char            *device_name;
   GTlsDatabase    *tls_database;
@@ -163,6 +166,29 @@ set_str (char       **str,
   g_free (*str);
   *str = copy;
   return TRUE;
+}
+
+/* "ws://a:8765/sync, ws://b:8765/sync": addresses separated by commas
+ * or white space (neither appears in one). */
+static GStrv
+split_urls (const char *list)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = NULL;
+
+  if (list == NULL)
+    return NULL;
+  parts = g_regex_split_simple ("[\\s,]+", list, 0, 0);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0')
+      g_strv_builder_add (builder, parts[i]);
+  return g_strv_builder_end (builder);
+}
+
+static const char *
+current_url (ObdSyncClient *self)
+{
+  return self->urls[self->url_index % g_strv_length (self->urls)];
 }
 
 enum {
@@ -1279,6 +1305,17 @@ schedule_reconnect (ObdSyncClient *self)
 
   if (!self->started || self->reconnect_source != 0)
     return;
+  /* Another server of the list not tried since the last success: try it
+   * at once, without backing off (its instance is likely up). */
+  if (self->urls != NULL && self->urls_tried > 0
+      && self->urls_tried < g_strv_length (self->urls))
+    {
+      g_debug ("Trying the next server, %s", self->urls[self->url_index]);
+      self->reconnect_source = g_timeout_add (MIN (self->backoff_first_ms, 100),
+                                              on_reconnect_cb, self);
+      return;
+    }
+  self->urls_tried = 0;
   delay = (guint64) self->backoff_first_ms << MIN (self->attempt, 16);
   delay = MIN (delay, self->backoff_max_ms);
   /* Jitter: half to all of the delay, so a shop's PCs coming back after
@@ -1373,6 +1410,13 @@ disconnect (ObdSyncClient *self,
           schedule_reconnect (self);
         }
       return;
+    }
+  /* Lost or never reached: the next attempt goes to the next server of
+   * the list (an instance killed mid-push, one behind a cut cable). */
+  if (self->urls != NULL && g_strv_length (self->urls) > 1)
+    {
+      self->url_index = (self->url_index + 1) % g_strv_length (self->urls);
+      self->urls_tried++;
     }
   set_state (self, self->server_url != NULL ? OBD_SYNC_STATE_OFFLINE : OBD_SYNC_STATE_DISABLED);
   schedule_reconnect (self);
@@ -1521,6 +1565,7 @@ handle_authenticated (ObdSyncClient  *self,
   /* Servers before organisationName send only the id. */
   if (set_str (&self->organisation_name, obd_sync_payload_get_string (p, "organisationName")))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORGANISATION_NAME]);
+  self->urls_tried = 0;
   if (set_str (&self->role, json_object_get_string_member (p, "role")))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
   self->heartbeat_source = g_timeout_add_seconds (self->heartbeat_s, on_heartbeat_cb, self);
@@ -1700,7 +1745,7 @@ on_connected_cb (GObject      *source,
                              _("The certificate of the server at %s is not trusted (%s). If the "
                                "shop has its own certificate authority, give its certificate "
                                "(obd2 sync --ca-file); changes are kept meanwhile."),
-                             self->server_url, error->message);
+                             current_url (self), error->message);
       disconnect (self, wrapped);
       g_object_unref (self);
       return;
@@ -1710,7 +1755,7 @@ on_connected_cb (GObject      *source,
       wrapped = g_error_new (OBD_SYNC_ERROR, OBD_SYNC_ERROR_CONNECT,
                              _("Could not reach the server at %s: %s. Check the address and "
                                "the network; changes are kept until it answers."),
-                             self->server_url, error->message);
+                             current_url (self), error->message);
       disconnect (self, wrapped);
       g_object_unref (self);
       return;
@@ -1749,12 +1794,12 @@ on_prepared_cb (GObject      *source,
   self->pull_cursor = p->cursor;
   set_pending (self, p->pending);
 
-  msg = soup_message_new (SOUP_METHOD_GET, self->server_url);
+  msg = soup_message_new (SOUP_METHOD_GET, current_url (self));
   if (msg == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("“%s” is not a server address. Give one such "
                                                  "as ws://server:8765/sync."),
-                                               self->server_url);
+                                               current_url (self));
 
       fail_connection (self, OBD_SYNC_ERROR_NO_SERVER, text);
       return;
@@ -1783,16 +1828,21 @@ connect_now (ObdSyncClient *self)
                          "wss://…)."));
       return;
     }
-  uri = g_uri_parse (self->server_url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "ws") != 0
-                      && g_strcmp0 (g_uri_get_scheme (uri), "wss") != 0))
+  for (guint i = 0; self->urls[i] != NULL; i++)
     {
-      g_autofree char *text = g_strdup_printf (_("“%s” is not a server address. Give one such "
-                                                 "as ws://server:8765/sync or "
-                                                 "wss://server/sync."), self->server_url);
+      g_clear_pointer (&uri, g_uri_unref);
+      uri = g_uri_parse (self->urls[i], G_URI_FLAGS_NONE, NULL);
+      if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "ws") != 0
+                          && g_strcmp0 (g_uri_get_scheme (uri), "wss") != 0))
+        {
+          g_autofree char *text = g_strdup_printf (_("“%s” is not a server address. Give one "
+                                                     "such as ws://server:8765/sync or "
+                                                     "wss://server/sync (several separated by "
+                                                     "commas)."), self->urls[i]);
 
-      fail_connection (self, OBD_SYNC_ERROR_NO_SERVER, text);
-      return;
+          fail_connection (self, OBD_SYNC_ERROR_NO_SERVER, text);
+          return;
+        }
     }
   if (self->token == NULL)
     {
@@ -2160,6 +2210,7 @@ obd_sync_client_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->store_path);
   g_free (self->server_url);
+  g_strfreev (self->urls);
   if (self->token != NULL)
     memset (self->token, 0, strlen (self->token));
   g_free (self->token);
@@ -2328,6 +2379,18 @@ obd_sync_client_set_server_url (ObdSyncClient *self,
 
   if (!set_str (&self->server_url, url != NULL && *url != '\0' ? url : NULL))
     return;
+  g_clear_pointer (&self->urls, g_strfreev);
+  self->urls = split_urls (self->server_url);
+  if (self->urls != NULL && g_strv_length (self->urls) == 0)
+    {
+      /* Only separators: no server. */
+      g_clear_pointer (&self->urls, g_strfreev);
+      g_clear_pointer (&self->server_url, g_free);
+    }
+  /* Several servers: each PC starts at one of them, so the instances
+   * share the shop's PCs without a load balancer. */
+  self->url_index = self->urls != NULL ? g_random_int_range (0, g_strv_length (self->urls)) : 0;
+  self->urls_tried = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
   if (self->phase != PHASE_IDLE)
     {
@@ -2346,6 +2409,13 @@ obd_sync_client_get_server_url (ObdSyncClient *self)
 {
   g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), NULL);
   return self->server_url;
+}
+
+const char *
+obd_sync_client_get_current_url (ObdSyncClient *self)
+{
+  g_return_val_if_fail (OBD_IS_SYNC_CLIENT (self), NULL);
+  return self->urls != NULL ? current_url (self) : NULL;
 }
 
 void

@@ -48,9 +48,15 @@ G_DECLARE_FINAL_TYPE (ObdSyncClient, obd_sync_client, OBD, SYNC_CLIENT, GObject)
  * app or obd2 opened it once). */
 ObdSyncClient *obd_sync_client_new              (const char     *store_path);
 
+/* url: one server, or several separated by commas (instances of one
+ * server on one database): the client starts at one of them and, when a
+ * connection is lost or refused, goes on with the next at once, backing
+ * off only once every one of them failed. */
 void           obd_sync_client_set_server_url   (ObdSyncClient  *self,
                                                  const char     *url);
 const char    *obd_sync_client_get_server_url   (ObdSyncClient  *self);
+/* The address of the list in use, or tried next. */
+const char    *obd_sync_client_get_current_url  (ObdSyncClient  *self);
 void           obd_sync_client_set_token        (ObdSyncClient  *self,
                                                  const char     *token);
 /* Trust the certificate authorities in this file (PEM) instead of the

@@ -160,6 +160,19 @@ static const Field f_room_closed[] = {
 static const Field f_presence[] = {
   { "roomId", F_ID, REQ }, { "members", F_ARRAY, REQ }, END
 };
+static const Field f_fleet_summary[] = {
+  { "after", F_ID, OPT }, { "limit", F_COUNT, OPT }, END
+};
+static const Field f_history[] = {
+  { "vehicleId", F_ID, REQ }, { "before", F_COUNT, OPT }, { "key", F_TEXT, OPT },
+  { "limit", F_COUNT, OPT }, END
+};
+static const Field f_fleet_page[] = {
+  { "vehicles", F_ARRAY, REQ }, { "inReplyTo", F_ID, OPT }, END
+};
+static const Field f_history_page[] = {
+  { "vehicleId", F_ID, REQ }, { "items", F_ARRAY, REQ }, { "inReplyTo", F_ID, OPT }, END
+};
 
 typedef struct
 {
@@ -184,6 +197,8 @@ static const TypeInfo types[] = {
   [OBD_SYNC_MSG_ROOM_NOTE] = { "room_note", C | S, f_room_note },
   [OBD_SYNC_MSG_ROOM_CLOSE] = { "room_close", C, f_room_id },
   [OBD_SYNC_MSG_ROOM_LEAVE] = { "room_leave", C, f_room_id },
+  [OBD_SYNC_MSG_FLEET_SUMMARY] = { "fleet_summary", C, f_fleet_summary },
+  [OBD_SYNC_MSG_HISTORY] = { "history", C, f_history },
   [OBD_SYNC_MSG_VEHICLE_STATUS] = { "vehicle_status", C | S, f_vehicle_status },
   [OBD_SYNC_MSG_DTC_DETECTED] = { "dtc_detected", C | S, f_dtc_detected },
   [OBD_SYNC_MSG_MAINTENANCE_ALERT] = { "maintenance_alert", C | S, f_maintenance_alert },
@@ -200,6 +215,8 @@ static const TypeInfo types[] = {
   [OBD_SYNC_MSG_ROOM_JOINED] = { "room_joined", S, f_room_joined },
   [OBD_SYNC_MSG_ROOM_CLOSED] = { "room_closed", S, f_room_closed },
   [OBD_SYNC_MSG_PRESENCE] = { "presence", S, f_presence },
+  [OBD_SYNC_MSG_FLEET_PAGE] = { "fleet_page", S, f_fleet_page },
+  [OBD_SYNC_MSG_HISTORY_PAGE] = { "history_page", S, f_history_page },
 };
 
 #undef C
@@ -498,6 +515,17 @@ check_values (JsonObject  *payload,
   return TRUE;
 }
 
+static const Field f_fleet_vehicle[] = {
+  { "vehicleId", F_ID, REQ }, { "activeCodes", F_COUNT, REQ }, { "pendingCodes", F_COUNT, REQ },
+  { "maintenanceDue", F_COUNT, REQ }, { "maintenanceOverdue", F_COUNT, REQ },
+  { "unreadWarnings", F_COUNT, REQ }, { "unreadCritical", F_COUNT, REQ },
+  { "sessions", F_COUNT, REQ }, END
+};
+static const Field f_history_item[] = {
+  { "entity", F_TEXT, REQ }, { "entityId", F_ID, REQ }, { "version", F_COUNT, REQ },
+  { "changedAt", F_COUNT, REQ }, { "data", F_OBJECT, REQ }, END
+};
+
 static gboolean
 check_payload (ObdSyncMessageType   type,
                JsonObject          *payload,
@@ -535,6 +563,17 @@ check_payload (ObdSyncMessageType   type,
                  || check_array_of (payload, name, "versions", f_version, G_MAXUINT, error));
     case OBD_SYNC_MSG_PRESENCE:
       return check_array_of (payload, name, "members", f_member, 1024, error);
+    case OBD_SYNC_MSG_FLEET_SUMMARY:
+    case OBD_SYNC_MSG_HISTORY:
+      if (obd_sync_payload_get_int (payload, "limit", 1) < 1
+          || obd_sync_payload_get_int (payload, "limit", 1) > OBD_SYNC_MAX_PAGE)
+        return bad (error, name, "limit", _("expected 1 to 200"));
+      return TRUE;
+    case OBD_SYNC_MSG_FLEET_PAGE:
+      return check_array_of (payload, name, "vehicles", f_fleet_vehicle, OBD_SYNC_MAX_PAGE,
+                             error);
+    case OBD_SYNC_MSG_HISTORY_PAGE:
+      return check_array_of (payload, name, "items", f_history_item, OBD_SYNC_MAX_PAGE, error);
     default:
       return TRUE;
     }

@@ -28,6 +28,8 @@ G_BEGIN_DECLS
 #define OBD_SYNC_DEFAULT_IDLE_TIMEOUT_S    90
 #define OBD_SYNC_DEFAULT_HEARTBEAT_S       25
 #define OBD_SYNC_MAX_PULL                  1000
+/* Rows in one fleet_page or history_page. */
+#define OBD_SYNC_MAX_PAGE 200
 #define OBD_SYNC_MAX_CHANNELS              64
 #define OBD_SYNC_MAX_JSON_DEPTH            32
 #define OBD_SYNC_MAX_ID_LENGTH             128
@@ -88,6 +90,8 @@ typedef enum
   OBD_SYNC_MSG_ROOM_NOTE,
   OBD_SYNC_MSG_ROOM_CLOSE,
   OBD_SYNC_MSG_ROOM_LEAVE,
+  OBD_SYNC_MSG_FLEET_SUMMARY,
+  OBD_SYNC_MSG_HISTORY,
   /* both ways: a client publishes, the server fans out */
   OBD_SYNC_MSG_VEHICLE_STATUS,
   OBD_SYNC_MSG_DTC_DETECTED,
@@ -106,7 +110,9 @@ typedef enum
   OBD_SYNC_MSG_ROOM_JOINED,
   OBD_SYNC_MSG_ROOM_CLOSED,
   OBD_SYNC_MSG_PRESENCE,
-  OBD_SYNC_MSG_LAST = OBD_SYNC_MSG_PRESENCE,
+  OBD_SYNC_MSG_FLEET_PAGE,
+  OBD_SYNC_MSG_HISTORY_PAGE,
+  OBD_SYNC_MSG_LAST = OBD_SYNC_MSG_HISTORY_PAGE,
 } ObdSyncMessageType;
 
 typedef enum

@@ -148,7 +148,8 @@ cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
   -fno-sanitize-recover=undefined
   -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
   -I$work -I$top/src -I$top/src/obd -I$top/src/sim -I$top/src/guide -I$top/src/cli
-  -I$top/src/report -I$top/src/store -I$top/src/health -I$top/src/sync -I$here -I$top/tests $glib_cflags"
+  -I$top/src/report -I$top/src/store -I$top/src/health -I$top/src/sync -I$top/src/server
+  -I$here -I$top/tests $glib_cflags"
 
 # What the targets parse, compiled once with coverage instrumentation;
 # the linker takes from the archive only what each target needs.
@@ -160,7 +161,7 @@ sources="
   src/sim/obd-sim-elm.c src/sim/obd-sim-vehicle.c src/sync/obd-sync-message.c
   src/guide/obd-guide.c src/guide/obd-guide-check.c src/guide/obd-guide-library.c
   src/guide/obd-guide-parser.c src/guide/obd-guide-run.c
-  src/cli/obd-cli-parse.c src/report/obd-report-parse.c
+  src/cli/obd-cli-parse.c src/report/obd-report-parse.c src/server/obd-pg-notify-format.c
   tests/fuzz/fuzz-common.c tests/obd-script-transport.c"
 
 echo "== building the sources of $*"
