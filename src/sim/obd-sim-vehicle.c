@@ -262,6 +262,8 @@ static const ScenarioDef scenarios[N_SCENARIOS] = {
     { 0x0118 }, { 0x0118 }, { 0x0118 }, 5.0, 0, 0, 88.0 },
   { SCENARIO_TPS_GLITCH, "tps-glitch",
     N_("Throttle sensor glitch"),
+    /* A description, never a printf format: "100 % f" is not %f.
+     * xgettext:no-c-format */
     N_("Worn throttle position sensor track: the reading jumps to 100 % for an instant, P0123"),
     { 0x0123 }, { 0x0123 }, { 0x0123 }, 20.0, 0, 0, 88.0 },
   { SCENARIO_MAP_HOSE_OFF, "map-hose-off",
