@@ -230,6 +230,7 @@ static const ScenarioDef scenarios[N_SCENARIOS] = {
     N_("Coolant temperature sensor circuit open: reads -40 °C on a warm engine, P0118"),
     { 0x0118 }, { 0x0118 }, { 0x0118 }, 5.0, 0, 0, 88.0 },
   { SCENARIO_TPS_GLITCH, "tps-glitch",
+    /* xgettext:no-c-format */
     N_("Worn throttle position sensor track: the reading jumps to 100 % for an instant, P0123"),
     { 0x0123 }, { 0x0123 }, { 0x0123 }, 20.0, 0, 0, 88.0 },
   { SCENARIO_MAP_HOSE_OFF, "map-hose-off",
