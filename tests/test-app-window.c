@@ -558,6 +558,20 @@ record_a_little (ObdWindow  *window,
   wait_until (recording_idle_cb, session, 10, "recording to end");
 }
 
+/* The help topic F1 opens for what the window shows: a page of its own
+ * (not the index) that help/C/ has. */
+static void
+assert_help_topic (ObdWindow *window)
+{
+  const char *topic = obd_window_get_help_topic (window);
+  g_autofree char *name = g_strconcat (topic, ".page", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "help", "C", name, NULL);
+
+  g_test_message ("view %s: help topic %s", obd_window_get_view (window), topic);
+  g_assert_cmpstr (topic, !=, "index");
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
 static void
 run_role (const char         *role,
           const char * const *pages)
@@ -592,11 +606,19 @@ run_role (const char         *role,
       screenshots (window, page_prefix);
     }
 
+  /* F1 on every page opens a help topic about it, which exists. */
+  for (guint i = 0; pages[i] != NULL; i++)
+    {
+      obd_window_show_page (window, pages[i]);
+      assert_help_topic (window);
+    }
+
   /* Disconnecting returns to the start page (the fleet stays), without an
    * error. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect", NULL);
   wait_for_view (window, g_str_equal (role, "fleet") ? role : "start");
   g_assert_null (obd_start_page_get_error_text (obd_window_get_start_page (window)));
+  assert_help_topic (window);
 
   window_free (window, session);
   store_free (store);

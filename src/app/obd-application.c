@@ -376,9 +376,13 @@ help_action (GSimpleAction *action,
              gpointer       user_data)
 {
   ObdApplication *self = user_data;
+  ObdWindow *window = ensure_window (self);
+  /* The help keeps one ID in development builds, like the schema; F1
+   * opens the topic of what the window shows. */
+  g_autofree char *uri = g_strdup_printf ("help:" SCHEMA_ID "/%s",
+                                          obd_window_get_help_topic (window));
 
-  /* The help keeps one ID in development builds, like the schema. */
-  obd_window_open_help (ensure_window (self), "help:" SCHEMA_ID);
+  obd_window_open_help (window, uri);
 }
 
 static const GActionEntry app_actions[] = {

@@ -1021,6 +1021,58 @@ obd_window_get_view (ObdWindow *self)
   return gtk_stack_get_visible_child_name (self->main_stack);
 }
 
+/* The help topic (a page of help/C/) for each view and page: F1 opens the
+ * one about what the window shows. */
+static const struct
+{
+  const char *view;   /* the main stack's child */
+  const char *page;   /* the role's page, or NULL for any */
+  const char *topic;
+} help_topics[] = {
+  { "welcome", NULL, "roles" },
+  { "start", NULL, "connecting" },
+  { "connecting", NULL, "connecting" },
+  { "mechanic", "overview", "health-score" },
+  { "mechanic", "live", "live-data" },
+  { "mechanic", "codes", "trouble-codes" },
+  { "mechanic", "readiness", "readiness" },
+  { "mechanic", "vehicle", "maintenance" },
+  { "mechanic", "history", "history" },
+  { "mechanic", "repair", "guided-repair" },
+  { "owner", "owner", "health-score" },
+  { "owner", "vehicle", "maintenance" },
+  { "owner", "repair", "guided-repair" },
+  { "fleet", "history", "history" },
+  { "fleet", NULL, "roles" },
+};
+
+const char *
+obd_window_get_help_topic (ObdWindow *self)
+{
+  const char *view, *page = NULL;
+
+  g_return_val_if_fail (OBD_IS_WINDOW (self), NULL);
+
+  view = gtk_stack_get_visible_child_name (self->main_stack);
+  if (g_strcmp0 (view, "mechanic") == 0)
+    page = adw_view_stack_get_visible_child_name (self->mechanic_stack);
+  else if (g_strcmp0 (view, "owner") == 0)
+    page = adw_view_stack_get_visible_child_name (self->owner_stack);
+  else if (g_strcmp0 (view, "fleet") == 0)
+    {
+      GtkWidget *leaflet = adw_bin_get_child (self->fleet_bin);
+
+      if (ADW_IS_LEAFLET (leaflet))
+        page = adw_leaflet_get_visible_child_name (ADW_LEAFLET (leaflet));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (help_topics); i++)
+    if (g_strcmp0 (view, help_topics[i].view) == 0
+        && (help_topics[i].page == NULL || g_strcmp0 (page, help_topics[i].page) == 0))
+      return help_topics[i].topic;
+  return "index";
+}
+
 GtkWidget *
 obd_window_get_page (ObdWindow  *self,
                      const char *name)

@@ -27,6 +27,7 @@ ObdStartPage *obd_window_get_start_page       (ObdWindow      *self);
 /* What fills the window now: "welcome" (first run: choose a role),
  * "start", "connecting", or the role view "mechanic", "fleet", "owner". */
 const char   *obd_window_get_view             (ObdWindow      *self);
+const char   *obd_window_get_help_topic       (ObdWindow      *self);
 
 /* The page of the current role view with this name ("overview", "live",
  * "codes", "readiness", "vehicle", "history", "fleet", "owner"), built now
