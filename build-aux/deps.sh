@@ -13,7 +13,7 @@ obd_packages=(
   clang libclang-rt-14-dev python3 flatpak-builder
   python3-pyatspi at-spi2-core libglib2.0-bin
   poppler-utils libsecret-1-dev python3-websocket curl
-  libpq-dev postgresql
+  libpq-dev postgresql locales
 )
 
 # Extra package names (e.g. yelp for build-aux/run) are added to the list.
@@ -39,6 +39,27 @@ obd_install_deps() {
   apt-get update -qq || { echo "apt-get update failed: check the network or the mirror" >&2; exit 1; }
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || { echo "apt-get install failed for: ${missing[*]}" >&2; exit 1; }
+}
+
+# The locales the translations are tested in (tests/e2e/test-locale.py):
+# made from the "locales" package's definitions when missing.
+obd_locales=(de_DE es_ES fr_FR)
+obd_ensure_locales() {
+  local missing=()
+  local loc
+  for loc in "${obd_locales[@]}"; do
+    locale -a 2>/dev/null | grep -qix "$loc.utf8" || missing+=("$loc")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "These locales are missing: ${missing[*]}" >&2
+    echo "Make each with: sudo localedef -i LOCALE -f UTF-8 LOCALE.UTF-8" >&2
+    exit 1
+  fi
+  for loc in "${missing[@]}"; do
+    localedef -i "$loc" -f UTF-8 "$loc.UTF-8" || { echo "localedef $loc.UTF-8 failed" >&2; exit 1; }
+  done
 }
 
 # Configures BUILDDIR (with extra meson arguments) once, then builds it.

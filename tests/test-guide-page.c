@@ -29,6 +29,7 @@
 #include "obd-guide-page.h"
 #include "obd-guide-store.h"
 #include "obd-history-page.h"
+#include "obd-i18n.h"
 #include "obd-pid.h"
 #include "obd-preferences-window.h"
 #include "obd-report-printer.h"
@@ -1151,6 +1152,9 @@ main (int   argc,
       g_print ("1..0 # SKIP no display\n");
       return 0;
     }
+  /* In the language of the environment when OBD2_LOCALEDIR names the
+   * built catalogues: screenshots in German, Spanish or French. */
+  obd_i18n_init ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   /* What the application installs: the simulator, and the style sheet

@@ -16,6 +16,7 @@
 #include "obd-app-resources.h"
 #include "obd-codes-page.h"
 #include "obd-gauge.h"
+#include "obd-i18n.h"
 #include "obd-live-page.h"
 #include "obd-overview-page.h"
 #include "obd-readiness-page.h"
@@ -1068,6 +1069,9 @@ main (int argc, char **argv)
       return 0;
     }
 
+  /* In the language of the environment when OBD2_LOCALEDIR names the
+   * built catalogues: screenshots in German, Spanish or French. */
+  obd_i18n_init ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   /* The application installs the simulator and its style sheet; so does

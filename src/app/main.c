@@ -6,19 +6,16 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <locale.h>
 
 #include "obd-application.h"
+#include "obd-i18n.h"
 
 int
 main (int argc, char **argv)
 {
   g_autoptr(ObdApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  obd_i18n_init ();
 
   g_set_application_name (_("OBD2 Diagnostics"));
   app = obd_application_new ();

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "obd-session"
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -463,14 +464,14 @@ obd_connection_describe_link_stats (const ObdLinkStats  *stats,
   /* Translators: first sentence of the link details: requests answered,
    * then values read */
   g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
-                                             "%'" G_GUINT64_FORMAT " request answered",
-                                             "%'" G_GUINT64_FORMAT " requests answered",
+                                             "%'" PRIu64 " request answered",
+                                             "%'" PRIu64 " requests answered",
                                              stats->n_requests),
                           stats->n_requests);
   g_string_append (text, ", ");
   g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
-                                             "%'" G_GUINT64_FORMAT " value read.",
-                                             "%'" G_GUINT64_FORMAT " values read.",
+                                             "%'" PRIu64 " value read.",
+                                             "%'" PRIu64 " values read.",
                                              stats->n_values),
                           stats->n_values);
 
@@ -480,9 +481,9 @@ obd_connection_describe_link_stats (const ObdLinkStats  *stats,
     {
       g_string_append_c (text, ' ');
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
-                                                 "%'" G_GUINT64_FORMAT " reply came out of step "
+                                                 "%'" PRIu64 " reply came out of step "
                                                  "and was dropped, not read.",
-                                                 "%'" G_GUINT64_FORMAT " replies came out of "
+                                                 "%'" PRIu64 " replies came out of "
                                                  "step and were dropped, not read.",
                                                  out_of_step),
                               out_of_step);
@@ -492,9 +493,9 @@ obd_connection_describe_link_stats (const ObdLinkStats  *stats,
       g_string_append_c (text, ' ');
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
                                                  "The link was brought back in step "
-                                                 "%'" G_GUINT64_FORMAT " time.",
+                                                 "%'" PRIu64 " time.",
                                                  "The link was brought back in step "
-                                                 "%'" G_GUINT64_FORMAT " times.",
+                                                 "%'" PRIu64 " times.",
                                                  stats->n_resyncs),
                               stats->n_resyncs);
     }
@@ -502,9 +503,9 @@ obd_connection_describe_link_stats (const ObdLinkStats  *stats,
     {
       g_string_append_c (text, ' ');
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
-                                                 "%'" G_GUINT64_FORMAT " message nobody asked "
+                                                 "%'" PRIu64 " message nobody asked "
                                                  "for was ignored.",
-                                                 "%'" G_GUINT64_FORMAT " messages nobody asked "
+                                                 "%'" PRIu64 " messages nobody asked "
                                                  "for were ignored.",
                                                  stats->n_discarded_frames),
                               stats->n_discarded_frames);
@@ -514,9 +515,9 @@ obd_connection_describe_link_stats (const ObdLinkStats  *stats,
       g_string_append_c (text, ' ');
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
                                                  "The link dropped and came back "
-                                                 "%'" G_GUINT64_FORMAT " time.",
+                                                 "%'" PRIu64 " time.",
                                                  "The link dropped and came back "
-                                                 "%'" G_GUINT64_FORMAT " times.",
+                                                 "%'" PRIu64 " times.",
                                                  stats->n_reconnects),
                               stats->n_reconnects);
     }
@@ -525,10 +526,10 @@ obd_connection_describe_link_stats (const ObdLinkStats  *stats,
       g_string_append_c (text, ' ');
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
                                                  "The window fell behind and "
-                                                 "%'" G_GUINT64_FORMAT " older value was "
+                                                 "%'" PRIu64 " older value was "
                                                  "thinned out.",
                                                  "The window fell behind and "
-                                                 "%'" G_GUINT64_FORMAT " older values were "
+                                                 "%'" PRIu64 " older values were "
                                                  "thinned out.",
                                                  stats->n_dropped_samples),
                               stats->n_dropped_samples);

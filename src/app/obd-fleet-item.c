@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "obd-diagnosis.h"
@@ -382,7 +383,7 @@ obd_fleet_item_new_from_store (ObdStore              *store,
         g_string_append (title, vehicle->vin);
       else
         /* Translators: a vehicle known by its number in the local store only */
-        g_string_append_printf (title, _("Vehicle %" G_GINT64_FORMAT), vehicle->id);
+        g_string_append_printf (title, _("Vehicle %" PRId64), vehicle->id);
     }
   self->title = g_string_free (g_steal_pointer (&title), FALSE);
 

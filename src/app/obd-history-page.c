@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "obd-app-resources.h"
@@ -699,8 +700,8 @@ session_item_new (ObdHistoryPage        *self,
     duration = format_duration (session->ended_us - session->started_us);
   else
     duration = g_strdup (_("still recording"));
-  samples = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " sample",
-                                          "%'" G_GINT64_FORMAT " samples",
+  samples = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" PRId64 " sample",
+                                          "%'" PRId64 " samples",
                                           (gulong) session->sample_count),
                              session->sample_count);
   /* Translators: duration · status · sample count of a recorded session */

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -688,8 +689,8 @@ update_recording (ObdLivePage *self)
       gint64 seconds = MAX (0, (g_get_real_time () - started) / G_USEC_PER_SEC);
       guint64 n = obd_session_get_recorded_samples (session);
       g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                             "%" G_GUINT64_FORMAT " sample",
-                                                             "%" G_GUINT64_FORMAT " samples",
+                                                             "%" PRIu64 " sample",
+                                                             "%" PRIu64 " samples",
                                                              n), n);
       g_autofree char *text = g_strdup_printf ("%d:%02d · %s",
                                                (int) (seconds / 60), (int) (seconds % 60),

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "obd-app-util.h"
@@ -130,8 +131,8 @@ obd_sync_manager_dup_state_text (ObdSyncManager *self)
       if (n > 0)
         /* Translators: the sync server cannot be reached; changes wait on this PC */
         return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "Offline, %" G_GINT64_FORMAT " change waiting",
-                                             "Offline, %" G_GINT64_FORMAT " changes waiting",
+                                             "Offline, %" PRId64 " change waiting",
+                                             "Offline, %" PRId64 " changes waiting",
                                              (gulong) MIN (n, G_MAXLONG)), n);
       return g_strdup (_("Offline"));
     case OBD_SYNC_STATE_CONNECTING:
@@ -141,8 +142,8 @@ obd_sync_manager_dup_state_text (ObdSyncManager *self)
     case OBD_SYNC_STATE_SYNCED:
       if (n > 0)
         return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "%" G_GINT64_FORMAT " change to send",
-                                             "%" G_GINT64_FORMAT " changes to send",
+                                             "%" PRId64 " change to send",
+                                             "%" PRId64 " changes to send",
                                              (gulong) MIN (n, G_MAXLONG)), n);
       return g_strdup (_("Synced"));
     case OBD_SYNC_STATE_ERROR:

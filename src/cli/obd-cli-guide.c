@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -1394,8 +1395,8 @@ print_outcome (GuideCli *g)
   if (finding != NULL)
     print_finding (finding);
   else if (g->run_id != 0)
-    say (_("Stopped at “%s”. Saved as run %" G_GINT64_FORMAT "; continue with “obd2 guide "
-               "resume %" G_GINT64_FORMAT "”.\n"),
+    say (_("Stopped at “%s”. Saved as run %" PRId64 "; continue with “obd2 guide "
+               "resume %" PRId64 "”.\n"),
              obd_guide_gettext (obd_guide_run_get_step (g->run)->title), g->run_id, g->run_id);
   else
     say (_("Stopped at “%s”; nothing was saved.\n"),
@@ -1885,7 +1886,7 @@ guide_resume (ObdCli  *cli,
   if (row->status == OBD_STORE_GUIDE_RUN_ABANDONED)
     {
       guide_cli_clear (&g);
-      return obd_cli_usage_error (_("Run %" G_GINT64_FORMAT " was abandoned; start the guide "
+      return obd_cli_usage_error (_("Run %" PRId64 " was abandoned; start the guide "
                                     "again."), run_id);
     }
 

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
@@ -232,7 +233,7 @@ obd_cli_cmd_health (ObdCli  *cli,
       if (vin != NULL)
         g_print (_("VIN %s\n"), vin);
       if (vehicle_name != NULL && session_id != 0)
-        g_print (_("As judged live during session %" G_GINT64_FORMAT ", with what was cleared "
+        g_print (_("As judged live during session %" PRId64 ", with what was cleared "
                    "or reported since.\n"), session_id);
       else if (vehicle_name != NULL)
         g_print ("%s\n", _("From the trouble codes recorded in the store: no recorded session "
@@ -291,7 +292,7 @@ vehicle_title (const ObdStoreVehicle *vehicle)
 {
   GString *title = g_string_new (NULL);
 
-  g_string_append_printf (title, _("Vehicle %" G_GINT64_FORMAT), vehicle->id);
+  g_string_append_printf (title, _("Vehicle %" PRId64), vehicle->id);
   if (vehicle->make != NULL || vehicle->model != NULL || vehicle->year != 0)
     {
       g_string_append (title, ":");
@@ -509,7 +510,7 @@ find_item_vehicle (ObdStore    *store,
     }
 
   g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_NOT_FOUND,
-               _("No maintenance item %" G_GINT64_FORMAT ". Run “obd2 maintenance” to list "
+               _("No maintenance item %" PRId64 ". Run “obd2 maintenance” to list "
                  "them."), item_id);
   return 0;
 }
@@ -641,7 +642,7 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
       if (id == 0)
         return obd_cli_fail (cli, error);
       if (!cli->json)
-        g_print (_("Added item %" G_GINT64_FORMAT ": %s.\n"), id, add_title);
+        g_print (_("Added item %" PRId64 ": %s.\n"), id, add_title);
     }
 
   if (done_id != 0)
@@ -651,7 +652,7 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
         {
           if (error == NULL)
             g_set_error (&error, OBD_STORE_ERROR, OBD_STORE_ERROR_NOT_FOUND,
-                         _("Item %" G_GINT64_FORMAT " belongs to another vehicle."), done_id);
+                         _("Item %" PRId64 " belongs to another vehicle."), done_id);
           return obd_cli_fail (cli, error);
         }
       if (!obd_store_complete_maintenance_item (store, done_id, done_km, g_get_real_time (),
@@ -660,7 +661,7 @@ obd_cli_cmd_maintenance (ObdCli  *cli,
       if (done_km >= 0 && !note_odometer (store, vehicle_id, done_km, &error))
         return obd_cli_fail (cli, error);
       if (!cli->json)
-        g_print (_("Item %" G_GINT64_FORMAT " done.\n"), done_id);
+        g_print (_("Item %" PRId64 " done.\n"), done_id);
     }
 
   for (guint i = 0; i < vehicles->len; i++)

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -122,13 +123,13 @@ obd_cli_parse_number (const char  *option,
   for (const char *p = text; *p != '\0'; p++)
     if (!g_ascii_isdigit (*p))
       return set_bad_value (error, _("%s: “%s” is not a whole number. Give digits only, "
-                                     "e.g. %s %" G_GINT64_FORMAT "."),
+                                     "e.g. %s %" PRId64 "."),
                             option, text, option, MAX (min, 1));
 
   if (text[0] == '\0'
       || !g_ascii_string_to_unsigned (text, 10, (guint64) min, (guint64) max, &value, NULL))
-    return set_bad_value (error, _("%s: give a whole number from %" G_GINT64_FORMAT " to %"
-                                   G_GINT64_FORMAT "; “%s” is not."), option, min, max, text);
+    return set_bad_value (error, _("%s: give a whole number from %" PRId64 " to %"
+                                   PRId64 "; “%s” is not."), option, min, max, text);
 
   *out_value = (gint64) value;
   return TRUE;

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "obd-cli-private.h"
 #include "obd-report-code.h"
@@ -148,7 +149,7 @@ obd_cli_cmd_report (ObdCli  *cli,
   if (report->integrity == OBD_REPORT_INTEGRITY_CHANGED)
     {
       g_set_error (&error, OBD_REPORT_ERROR, OBD_REPORT_ERROR_CHANGED,
-                   _("Session %" G_GINT64_FORMAT " was changed after it was recorded: its "
+                   _("Session %" PRId64 " was changed after it was recorded: its "
                      "data no longer matches its hash, so a report from it cannot be "
                      "trusted and none was written. Run “obd2 sessions --verify” to see "
                      "the state of the history."), session_id);
@@ -187,10 +188,10 @@ obd_cli_cmd_report (ObdCli  *cli,
       obd_cli_print_json (root, TRUE);
     }
   else if (report->verification_code != NULL)
-    g_print (_("Wrote the report of session %" G_GINT64_FORMAT " to %s (verification code "
+    g_print (_("Wrote the report of session %" PRId64 " to %s (verification code "
                "%s).\n"), session_id, output, report->verification_code);
   else
-    g_print (_("Wrote the report of session %" G_GINT64_FORMAT " to %s. The session is still "
+    g_print (_("Wrote the report of session %" PRId64 " to %s. The session is still "
                "recording, so the report has no verification code.\n"), session_id, output);
 
   return OBD_CLI_EXIT_OK;
@@ -268,7 +269,7 @@ obd_cli_verify_code (ObdCli     *cli,
           g_autofree char *when = session != NULL ? obd_cli_format_time (session->started_us)
                                                   : g_strdup ("?");
 
-          g_print (_("Code %s belongs to session %" G_GINT64_FORMAT " (%s), recorded %s. It is "
+          g_print (_("Code %s belongs to session %" PRId64 " (%s), recorded %s. It is "
                      "intact: the session and every session before it are exactly as "
                      "recorded, so the report printed with this code shows what was "
                      "measured.\n"), code, check.session_id,
@@ -287,7 +288,7 @@ obd_cli_verify_code (ObdCli     *cli,
 
     case OBD_REPORT_CODE_CHANGED:
       g_printerr ("obd2: ");
-      g_printerr (_("Session %" G_GINT64_FORMAT " carries the code %s, but its data no longer "
+      g_printerr (_("Session %" PRId64 " carries the code %s, but its data no longer "
                     "matches: it was changed after it was recorded. The report cannot be "
                     "trusted."), check.session_id, code);
       g_printerr ("\n");
@@ -296,8 +297,8 @@ obd_cli_verify_code (ObdCli     *cli,
     case OBD_REPORT_CODE_HISTORY_BROKEN:
     default:
       g_printerr ("obd2: ");
-      g_printerr (_("Session %" G_GINT64_FORMAT " matches the code %s, but session %"
-                    G_GINT64_FORMAT ", recorded before it, was changed or removed: the "
+      g_printerr (_("Session %" PRId64 " matches the code %s, but session %"
+                    PRId64 ", recorded before it, was changed or removed: the "
                     "history the report belongs to is not intact."),
                   check.session_id, code, check.first_bad);
       g_printerr ("\n");

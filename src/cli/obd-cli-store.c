@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -567,7 +568,7 @@ print_record_summary (RecordRun  *run,
 
   duration = format_duration (session_seconds (session));
   vehicle = session_vehicle_text (session);
-  g_print (_("Recorded session %" G_GINT64_FORMAT " (%s), %s.\n"), session->id, session->uuid,
+  g_print (_("Recorded session %" PRId64 " (%s), %s.\n"), session->id, session->uuid,
            session_status_label (session->status));
   g_print ("  %-10s %s\n", _("Vehicle:"), vehicle);
   g_print ("  %-10s %s\n", _("Duration:"), duration);
@@ -677,7 +678,7 @@ obd_cli_cmd_record (ObdCli  *cli,
     }
 
   if (!cli->json)
-    g_printerr (_("Recording %u PIDs into session %" G_GINT64_FORMAT "; press Ctrl+C to "
+    g_printerr (_("Recording %u PIDs into session %" PRId64 "; press Ctrl+C to "
                   "stop.\n"), pids->len, run.session_id);
 
   record_run_poll (&run, pids, duration);
@@ -919,7 +920,7 @@ obd_cli_cmd_sessions (ObdCli  *cli,
         {
           g_printerr ("obd2: ");
           g_printerr (_("Sessions were deleted or changed after they were synced: the server "
-                        "holds session %" G_GINT64_FORMAT " of this PC's chain, and this "
+                        "holds session %" PRId64 " of this PC's chain, and this "
                         "store no longer has it as it was. Reports printed from the missing "
                         "sessions cannot be checked here; the server still has them."),
                       anchor_seq);
@@ -935,7 +936,7 @@ obd_cli_cmd_sessions (ObdCli  *cli,
 
       bad = obd_store_get_session (store, first_bad, NULL);
       g_printerr ("obd2: ");
-      g_printerr (_("Session %" G_GINT64_FORMAT " (%s) does not match its hash: it was changed "
+      g_printerr (_("Session %" PRId64 " (%s) does not match its hash: it was changed "
                     "after it was recorded, or a session before it was. Reports printed from "
                     "it or from later sessions cannot be trusted."),
                   first_bad, bad != NULL ? bad->uuid : "?");

@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "obd-cli"
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -67,8 +68,8 @@ print_stats (ObdCli        *cli,
     }
   if (!ok)
     return;
-  g_print (_("Synced: %" G_GUINT64_FORMAT " changes and %" G_GUINT64_FORMAT " samples sent, %"
-             G_GUINT64_FORMAT " changes received, %" G_GUINT64_FORMAT " conflicts.\n"),
+  g_print (_("Synced: %" PRIu64 " changes and %" PRIu64 " samples sent, %"
+             PRIu64 " changes received, %" PRIu64 " conflicts.\n"),
            stats.changes_pushed, stats.samples_pushed, stats.changes_pulled, stats.conflicts);
   if (stats.conflicts > 0)
     g_print ("%s\n", _("Both versions of each conflict are kept: see “obd2 sync --status”."));
@@ -198,7 +199,7 @@ show_status (ObdCli      *cli,
            source == OBD_SYNC_TOKEN_NONE ? _("none found")
            : source == OBD_SYNC_TOKEN_ENVIRONMENT ? _("from OBD2_TOKEN")
            : source == OBD_SYNC_TOKEN_KEYRING ? _("in the keyring") : _("in the token file"));
-  g_print (_("Waiting to send: %" G_GINT64_FORMAT " changes\n"), pending);
+  g_print (_("Waiting to send: %" PRId64 " changes\n"), pending);
   if (state->last_sync_us > 0)
     {
       g_autofree char *when = obd_cli_format_time (state->last_sync_us);

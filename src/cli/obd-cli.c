@@ -9,7 +9,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 
 #include <glib/gi18n-lib.h>
@@ -17,6 +16,7 @@
 
 #include "obd-cli-private.h"
 #include "obd-error.h"
+#include "obd-i18n.h"
 #include "obd-sim-transport.h"
 
 static const ObdCliCommand commands[] = {
@@ -344,10 +344,7 @@ main (int    argc,
   const char *name = NULL;
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  obd_i18n_init ();
 
   obd_sim_register ();
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -380,7 +381,7 @@ add_session_alerts (Inputs    *in,
 
       if (!obd_alert_kind_from_key (alert->kind, &kind, error))
         {
-          g_prefix_error (error, _("Damaged alert in session %" G_GINT64_FORMAT ": "),
+          g_prefix_error (error, _("Damaged alert in session %" PRId64 ": "),
                           session_id);
           return FALSE;
         }

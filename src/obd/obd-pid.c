@@ -1722,7 +1722,7 @@ obd_pid_decode (guint8        pid,
   if (len < info->n_bytes || (info->n_bytes == 0 && len == 0))
     {
       g_set_error (error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MALFORMED,
-                   _("The reply to PID %02X has %" G_GSIZE_FORMAT " data bytes; "
+                   _("The reply to PID %02X has %zu data bytes; "
                      "%u are needed."),
                    pid, len, MAX (info->n_bytes, 1u));
       return FALSE;
@@ -1777,8 +1777,7 @@ obd_pid_decode_multi (const guint8 *payload,
       if (len - pos - 1 < info->n_bytes)
         {
           g_set_error (error, OBD_PROTOCOL_ERROR, OBD_PROTOCOL_ERROR_MALFORMED,
-                       _("The reply to PID %02X is cut short: %" G_GSIZE_FORMAT
-                         " data bytes of %u."),
+                       _("The reply to PID %02X is cut short: %zu data bytes of %u."),
                        pid, len - pos - 1, (guint) info->n_bytes);
           return FALSE;
         }

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
@@ -468,7 +469,7 @@ write_letterhead (ObdReportFlow   *flow,
     g_autofree char *title = escape (_("Vehicle health report"));
     g_autofree char *visit_line = g_strdup_printf (_("Visit of %s"), visit);
     g_autofree char *printed_line = g_strdup_printf (_("Printed %s"), printed);
-    g_autofree char *session_line = g_strdup_printf (_("Session %" G_GINT64_FORMAT),
+    g_autofree char *session_line = g_strdup_printf (_("Session %" PRId64),
                                                      r->session->id);
 
     g_string_append_printf (right, "<span font_desc=\"Sans Bold 17\">%s</span>\n", title);

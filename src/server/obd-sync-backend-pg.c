@@ -31,6 +31,7 @@
 #define G_LOG_DOMAIN "obd-syncd"
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -170,7 +171,7 @@ migrate (ObdPgConn  *conn,
     {
       g_set_error (&local_error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_UNAVAILABLE,
                    _("The database was written by a newer obd2-syncd (schema version %"
-                     G_GINT64_FORMAT "). Update this server."), version);
+                     PRId64 "). Update this server."), version);
       goto out;
     }
   for (gint64 v = version + 1; v <= OBD_SYNC_PG_SCHEMA_VERSION; v++)

@@ -17,6 +17,7 @@
 #define G_LOG_DOMAIN "obd-syncd"
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -395,7 +396,7 @@ open_database (ObdSyncBackendSqlite  *self,
   if (version > SERVER_SCHEMA_VERSION)
     {
       g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_UNAVAILABLE,
-                   _("“%s” was written by a newer obd2-syncd (version %" G_GINT64_FORMAT
+                   _("“%s” was written by a newer obd2-syncd (version %" PRId64
                      "). Update the server."), self->path, version);
       return FALSE;
     }

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "obd-syncd"
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -297,7 +298,7 @@ samples_complete (ObdSyncPush  *push,
   if (stored >= expected)
     return TRUE;
   g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_UNAVAILABLE,
-               _("Only %" G_GINT64_FORMAT " of the %" G_GINT64_FORMAT " samples of session %s "
+               _("Only %" PRId64 " of the %" PRId64 " samples of session %s "
                  "arrived; the PC sends the session again."), stored, expected, session_id);
   return FALSE;
 }

@@ -17,6 +17,7 @@
 #define G_LOG_DOMAIN "obd-syncd"
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -670,7 +671,7 @@ handle_authenticate (ObdSyncServer *self,
   if (version < OBD_SYNC_MIN_PROTOCOL_VERSION || version > OBD_SYNC_PROTOCOL_VERSION)
     {
       g_autofree char *text =
-        g_strdup_printf (_("This client speaks sync protocol version %" G_GINT64_FORMAT "; the "
+        g_strdup_printf (_("This client speaks sync protocol version %" PRId64 "; the "
                            "server speaks versions %d to %d. Update the %s."),
                          version, OBD_SYNC_MIN_PROTOCOL_VERSION, OBD_SYNC_PROTOCOL_VERSION,
                          version < OBD_SYNC_MIN_PROTOCOL_VERSION ? _("application")
@@ -720,7 +721,7 @@ on_pushed_cb (GObject      *source,
   if (pushed->error != NULL)
     {
       g_autoptr(ObdSyncMessage) message = NULL;
-      g_autofree char *text = g_strdup_printf (_("Change %" G_GINT64_FORMAT " was refused: %s"),
+      g_autofree char *text = g_strdup_printf (_("Change %" PRId64 " was refused: %s"),
                                                pushed->refused_seq, pushed->error->message);
 
       message = obd_sync_message_new_error (pushed->error->domain == OBD_SYNC_ERROR

@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "obd-store"
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
@@ -241,7 +242,7 @@ get_run (sqlite3  *db,
   run = _obd_store_query_one (db, stmt, (ObdStoreRowReader) read_run, "", &local_error);
   if (g_error_matches (local_error, OBD_STORE_ERROR, OBD_STORE_ERROR_NOT_FOUND))
     g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_NOT_FOUND,
-                 _("No guided repair %" G_GINT64_FORMAT " in the database. List the runs "
+                 _("No guided repair %" PRId64 " in the database. List the runs "
                    "to see their numbers."), run_id);
   else if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -650,7 +651,7 @@ obd_store_add_guide_run_step (ObdStore                 *self,
   if (ok && step->seq != run->n_steps + 1)
     {
       g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_FAILED,
-                   _("Step %u of guided repair %" G_GINT64_FORMAT " arrived out of order "
+                   _("Step %u of guided repair %" PRId64 " arrived out of order "
                      "(expected step %u); nothing was saved."),
                    step->seq, run_id, run->n_steps + 1);
       ok = FALSE;

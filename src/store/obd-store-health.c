@@ -12,6 +12,7 @@
 #define G_LOG_DOMAIN "obd-store"
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
@@ -288,7 +289,7 @@ obd_store_list_session_alerts (ObdStore  *self,
        * know is damage, not "info". */
       if (!obd_severity_from_key (severity, &alert->severity, error))
         {
-          g_prefix_error (error, _("Damaged alert in session %" G_GINT64_FORMAT ": "),
+          g_prefix_error (error, _("Damaged alert in session %" PRId64 ": "),
                           session_id);
           return NULL;
         }

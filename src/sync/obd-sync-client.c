@@ -19,6 +19,7 @@
 #define G_LOG_DOMAIN "obd-sync"
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -449,7 +450,7 @@ change_text (ObdStore                  *store,
   if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
     {
       g_set_error (error, OBD_STORE_ERROR, OBD_STORE_ERROR_CORRUPT,
-                   _("Change %" G_GINT64_FORMAT " in the outbox is damaged."), entry->seq);
+                   _("Change %" PRId64 " in the outbox is damaged."), entry->seq);
       return NULL;
     }
 
@@ -1478,8 +1479,8 @@ handle_welcome (ObdSyncClient  *self,
   if (version < OBD_SYNC_MIN_PROTOCOL_VERSION || min_version > OBD_SYNC_PROTOCOL_VERSION)
     {
       g_autofree char *text =
-        g_strdup_printf (_("The server speaks sync protocol versions %" G_GINT64_FORMAT " to %"
-                           G_GINT64_FORMAT "; this program speaks %d to %d. Update the %s."),
+        g_strdup_printf (_("The server speaks sync protocol versions %" PRId64 " to %"
+                           PRId64 "; this program speaks %d to %d. Update the %s."),
                          min_version, version, OBD_SYNC_MIN_PROTOCOL_VERSION,
                          OBD_SYNC_PROTOCOL_VERSION,
                          version < OBD_SYNC_MIN_PROTOCOL_VERSION ? _("server")

@@ -702,8 +702,7 @@ obd_sync_message_parse (const char        *data,
   if (length > max_bytes)
     {
       g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_TOO_LARGE,
-                   _("The message has %" G_GSIZE_FORMAT " bytes; at most %" G_GSIZE_FORMAT
-                     " are allowed. Send fewer changes at once."), length, max_bytes);
+                   _("The message has %zu bytes; at most %zu are allowed. Send fewer changes at once."), length, max_bytes);
       return NULL;
     }
   if (length == 0 || !g_utf8_validate_len (data, length, NULL))
@@ -1010,8 +1009,7 @@ obd_sync_samples_decode (const char  *base64,
       || length / OBD_SYNC_SAMPLE_RECORD_SIZE != expected_count)
     {
       g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_BAD_MESSAGE,
-                   _("The samples hold %" G_GSIZE_FORMAT " bytes, not the %" G_GSIZE_FORMAT
-                     " records of %d bytes the change announces."),
+                   _("The samples hold %zu bytes, not the %zu records of %d bytes the change announces."),
                    length, expected_count, OBD_SYNC_SAMPLE_RECORD_SIZE);
       return NULL;
     }
@@ -1026,7 +1024,7 @@ obd_sync_samples_decode (const char  *base64,
           || s.time_us < EARLIEST_SAMPLE_US)
         {
           g_set_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_BAD_MESSAGE,
-                       _("Sample %" G_GSIZE_FORMAT " is not valid (a value that is not a "
+                       _("Sample %zu is not valid (a value that is not a "
                          "number, an unknown service or an impossible time)."), i);
           return NULL;
         }

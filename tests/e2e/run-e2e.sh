@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Runs test-app-e2e.py against the real application, inside the X server and
-# session bus that build-aux/check provides (xvfb-run … dbus-run-session).
-#   run-e2e.sh APP_BINARY SCHEMA_DIR
+# Runs test-app-e2e.py (or SCRIPT with ARGS) against the real application,
+# inside the X server and session bus that build-aux/check provides
+# (xvfb-run … dbus-run-session).
+#   run-e2e.sh APP_BINARY SCHEMA_DIR [SCRIPT [ARGS…]]
+# SCRIPT gets APP_BINARY, ARGS and a scratch folder.
 # Settings go to a key file in a fresh folder, so the run starts as a first
 # run and never touches a person's settings; the store is a fresh file too.
 set -euo pipefail
@@ -39,4 +41,11 @@ if gsettings list-schemas | grep -qx org.gnome.desktop.interface; then
   gsettings set org.gnome.desktop.interface toolkit-accessibility true
 fi
 
-exec /usr/bin/python3 "$here/test-app-e2e.py" "$app" "$tmp/store.db"
+# Not exec: the trap removes the scratch folder afterwards.
+if [ $# -gt 2 ]; then
+  script=$3
+  shift 3
+  /usr/bin/python3 "$here/$script" "$app" "$@" "$tmp"
+else
+  /usr/bin/python3 "$here/test-app-e2e.py" "$app" "$tmp/store.db"
+fi

@@ -19,11 +19,21 @@ import subprocess
 import sys
 import tempfile
 
-# What po/meson.build's i18n.gettext(preset: 'glib') passes, less the
-# --flag options: they only add c-format to C strings, which are not judged.
+# What po/meson.build's i18n.gettext(preset: 'glib') passes: with the
+# --flag options xgettext knows which C strings are formats, and warns when
+# one is cut short.
 KEYWORDS = ['--keyword=_', '--keyword=N_', '--keyword=C_:1c,2', '--keyword=NC_:1c,2',
             '--keyword=g_dcgettext:2', '--keyword=g_dngettext:2,3',
-            '--keyword=g_dpgettext2:2c,3']
+            '--keyword=g_dpgettext2:2c,3',
+            '--flag=N_:1:pass-c-format', '--flag=C_:2:pass-c-format',
+            '--flag=NC_:2:pass-c-format', '--flag=g_dngettext:2:pass-c-format',
+            '--flag=g_strdup_printf:1:c-format', '--flag=g_string_printf:2:c-format',
+            '--flag=g_string_append_printf:2:c-format', '--flag=g_error_new:3:c-format',
+            '--flag=g_set_error:4:c-format', '--flag=g_markup_printf_escaped:1:c-format',
+            '--flag=g_log:3:c-format', '--flag=g_print:1:c-format',
+            '--flag=g_printerr:1:c-format', '--flag=g_printf:1:c-format',
+            '--flag=g_fprintf:2:c-format', '--flag=g_sprintf:2:c-format',
+            '--flag=g_snprintf:3:c-format']
 DATA_DIRS = ('data/dtc', 'data/guides')
 
 
@@ -71,14 +81,18 @@ def problems(entries):
     return found
 
 
-def extract(srcdir, xgettext):
+def extract(srcdir, xgettext, warnings=None):
+    """The template's text; xgettext's warnings are added to warnings."""
     files = read_potfiles(srcdir)
     env = dict(os.environ)
     env['GETTEXTDATADIRS'] = os.pathsep.join(os.path.join(srcdir, d) for d in DATA_DIRS)
     with tempfile.TemporaryDirectory() as tmp:
         pot = os.path.join(tmp, 'check.pot')
-        subprocess.run([xgettext, '--from-code=UTF-8', '--add-comments', '-D', srcdir,
-                        '-o', pot] + KEYWORDS + files, env=env, check=True)
+        result = subprocess.run([xgettext, '--from-code=UTF-8', '--add-comments', '-D', srcdir,
+                        '-o', pot] + KEYWORDS + files, env=env, check=True,
+                       stderr=subprocess.PIPE, text=True)
+        if warnings is not None:
+            warnings += [l for l in result.stderr.splitlines() if 'warning' in l]
         with open(pot, encoding='utf-8') as f:
             return f.read()
 
@@ -109,12 +123,16 @@ def main(argv):
     if len(argv) != 3:
         print('usage: check-po-formats.py SRCDIR XGETTEXT | --self-test', file=sys.stderr)
         return 2
+    warnings = []
     try:
-        entries = read_template(extract(argv[1], argv[2]))
+        entries = read_template(extract(argv[1], argv[2], warnings))
     except (OSError, subprocess.CalledProcessError) as e:
         print('could not extract the template: {}'.format(e), file=sys.stderr)
         return 1
     found = problems(entries)
+    # A number's format macro (G_GINT64_FORMAT) cuts a msgid short: use
+    # PRId64, which xgettext and gettext() understand, or %zu for a gsize.
+    found += [w for w in warnings if 'format string' in w]
     for p in found:
         print(p, file=sys.stderr)
     if not found:
