@@ -19,6 +19,34 @@ if [ -z "${DISPLAY:-}" ] || [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
   exit 0
 fi
 
+# A session bus of its own: obd2-diagnostics is a single-instance
+# GApplication, so a second run on a shared bus (meson runs tests side by
+# side) would hand its arguments to the first and exit, and the accessibility
+# bus would show both.
+# Its own runtime folder too: the accessibility bus's socket is named after
+# the display (at-spi/bus_N), which the tests share.
+if [ -z "${OBD2_E2E_OWN_BUS:-}" ]; then
+  runtime=$(mktemp -d)
+  chmod 700 "$runtime"
+  status=0
+  OBD2_E2E_OWN_BUS=1 XDG_RUNTIME_DIR=$runtime dbus-run-session -- "$0" "$@" || status=$?
+  rm -rf "$runtime"
+  exit $status
+fi
+
+# This session's accessibility bus, for the application and the test alike:
+# both would otherwise take the one named on the X root window
+# (AT_SPI_BUS), which is whichever session started one last — another
+# test's, when tests run side by side on one X server.
+a11y_reply=$(gdbus call --session --dest org.a11y.Bus --object-path /org/a11y/bus \
+  --method org.a11y.Bus.GetAddress)
+a11y_address=$(printf '%s' "$a11y_reply" | sed -n "s/^('\(.*\)',)\$/\1/p")
+if [ -z "$a11y_address" ]; then
+  echo "Bail out! no accessibility bus in this session (at-spi2-core): $a11y_reply"
+  exit 1
+fi
+export AT_SPI_BUS_ADDRESS=$a11y_address
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
