@@ -599,7 +599,7 @@ test_live_gauges (void)
 
   /* Reordering from the keyboard-reachable buttons saves the setting. */
   gtk_widget_activate_action (page, "live.move-down", "y", (guint8) 0x0C);
-  WAIT_FOR (g_strcmp0 (first_gauge_label (page), "Engine speed") != 0, 5);
+  WAIT_FOR (g_strcmp0 (first_gauge_label (page), "Engine speed") != 0, 30);
   {
     g_auto(GStrv) moved = g_settings_get_strv (settings, "dashboard-pids");
 
@@ -609,7 +609,7 @@ test_live_gauges (void)
   /* The same gauge widget survives the move, with its value. */
   g_assert_true (find_gauge (page, "Engine speed") == rpm);
   gtk_widget_activate_action (page, "live.move-up", "y", (guint8) 0x0C);
-  WAIT_FOR (g_strcmp0 (first_gauge_label (page), "Engine speed") == 0, 5);
+  WAIT_FOR (g_strcmp0 (first_gauge_label (page), "Engine speed") == 0, 30);
 
   /* Picking: the picker lists the supported PIDs; unchecking removes. */
   gtk_menu_button_popup (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_button"));
@@ -622,11 +622,11 @@ test_live_gauges (void)
     check = find_one (row, GTK_TYPE_CHECK_BUTTON, NULL);
     g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
     gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
-    WAIT_FOR (count_gauges (page) == expected - 1, 5);
+    WAIT_FOR (count_gauges (page) == expected - 1, 30);
     g_assert_null (find_gauge (page, "Engine speed"));
   }
   g_settings_reset (settings, "dashboard-pids");
-  WAIT_FOR (count_gauges (page) == expected, 5);
+  WAIT_FOR (count_gauges (page) == expected, 30);
   gtk_popover_popdown (GTK_POPOVER (template_child (page, OBD_TYPE_LIVE_PAGE, "pick_popover")));
 
   /* Recording: elapsed time and count show while it runs. */
@@ -635,7 +635,7 @@ test_live_gauges (void)
   gtk_widget_activate_action (page, "live.record", NULL);
   WAIT_FOR (obd_session_get_recording (session), 10);
   WAIT_FOR (obd_session_get_recorded_samples (session) > 10, 10);
-  WAIT_FOR (strstr (gtk_label_get_label (GTK_LABEL (record_label)), "samples") != NULL, 5);
+  WAIT_FOR (strstr (gtk_label_get_label (GTK_LABEL (record_label)), "samples") != NULL, 30);
   g_assert_true (gtk_widget_get_visible (record_label));
   /* Stopping is asked for at once and done in the background. */
   gtk_widget_activate_action (page, "live.record", NULL);
@@ -755,7 +755,7 @@ test_live_real_time (void)
   gtk_window_set_child (GTK_WINDOW (window), NULL);
   screenshots (page, "live");
   gtk_window_set_child (GTK_WINDOW (window), page);
-  WAIT_FOR (gtk_widget_get_mapped (page), 5);
+  WAIT_FOR (gtk_widget_get_mapped (page), 30);
 
   /* The picker: every supported value, the gauges first with their
    * move buttons. */
@@ -778,7 +778,7 @@ test_live_real_time (void)
     g_assert_false (gtk_widget_get_sensitive (g_ptr_array_index (buttons, 0)));
     g_assert_true (gtk_widget_get_sensitive (g_ptr_array_index (buttons, 1)));
 
-    WAIT_FOR (gtk_widget_get_mapped (popover) && gtk_widget_get_height (popover) > 50, 5);
+    WAIT_FOR (gtk_widget_get_mapped (popover) && gtk_widget_get_height (popover) > 50, 30);
     settle (popover, 20);
     save_widget (popover, "live-picker-light.png");
     gtk_popover_popdown (GTK_POPOVER (popover));
@@ -885,14 +885,14 @@ test_codes_misfire_and_clear (void)
   gtk_window_set_child (GTK_WINDOW (window), NULL);
   screenshots (page, "codes");
   gtk_window_set_child (GTK_WINDOW (window), page);
-  WAIT_FOR (gtk_widget_get_mapped (page), 5);
+  WAIT_FOR (gtk_widget_get_mapped (page), 30);
 
   /* Clearing asks first; cancelling changes nothing. */
   clear_button = template_child (page, OBD_TYPE_CODES_PAGE, "clear_button");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (clear_button)), ==, "Clear Codes…");
   g_assert_true (gtk_widget_is_sensitive (clear_button));
   gtk_widget_activate_action (page, "codes.clear", NULL);
-  WAIT_FOR ((dialog = find_message_dialog ()) != NULL, 5);
+  WAIT_FOR ((dialog = find_message_dialog ()) != NULL, 30);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
   g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "clear"), ==, "_Clear");
@@ -910,16 +910,16 @@ test_codes_misfire_and_clear (void)
     g_assert_nonnull (cancel);
     g_signal_emit_by_name (cancel, "clicked");
   }
-  WAIT_FOR (find_message_dialog () == NULL, 5);
+  WAIT_FOR (find_message_dialog () == NULL, 30);
   drain ();
   g_assert_nonnull (find_row (page, "P0301"));
 
   /* Confirmed, the codes go and the list follows. */
   gtk_widget_activate_action (page, "codes.clear", NULL);
-  WAIT_FOR ((dialog = find_message_dialog ()) != NULL, 5);
+  WAIT_FOR ((dialog = find_message_dialog ()) != NULL, 30);
   adw_message_dialog_response (dialog, "clear");
   gtk_window_close (GTK_WINDOW (dialog));
-  WAIT_FOR (!gtk_widget_is_sensitive (clear_button), 5);
+  WAIT_FOR (!gtk_widget_is_sensitive (clear_button), 30);
   WAIT_FOR (gtk_widget_is_sensitive (clear_button), 30);
   WAIT_FOR (count_stored_rows (page) == 0, 10);
   for (guint i = 0; i < obd_session_get_snapshot (session)->dtcs->len; i++)
@@ -1009,7 +1009,7 @@ test_readiness_failing_catalyst (void)
   gtk_window_set_child (GTK_WINDOW (window), NULL);
   screenshots (page, "readiness");
   gtk_window_set_child (GTK_WINDOW (window), page);
-  WAIT_FOR (gtk_widget_get_mapped (page), 5);
+  WAIT_FOR (gtk_widget_get_mapped (page), 30);
 
   /* And the test results themselves, scrolled to. */
   {

@@ -133,6 +133,21 @@ def find_one(root, predicate):
     return nodes[0] if nodes else None
 
 
+def find_actionable(root, predicate):
+    """The first node for which predicate holds that can be acted on."""
+    return find_one(root, lambda n: predicate(n) and actionable(n))
+
+
+def actionable(node):
+    """Whether the node offers actions now (a node of a page being rebuilt
+    may already have lost its interfaces)."""
+    try:
+        node.queryAction()
+        return True
+    except Exception:
+        return False
+
+
 def do_action(node, *names):
     action = node.queryAction()
     available = [action.getName(i) for i in range(action.nActions)]
@@ -226,7 +241,7 @@ def run(process):
     if later is None:
         bail("no Later button to leave the guide", app)
     do_action(later, "click")
-    codes_tab = wait_for("the Codes page in the view switcher", lambda: find_one(
+    codes_tab = wait_for("the Codes page in the view switcher", lambda: find_actionable(
         app, named(pyatspi.ROLE_PAGE_TAB, "Codes")), app)
     do_action(codes_tab, "click", "activate", "press")
     wait_for("the stored code P0562 again", lambda: find_one(

@@ -92,7 +92,7 @@ def check_app(lang, catalogue, app_binary, env, workdir):
 
         app = e2e.wait_for("the application on the accessibility bus", application, None)
         live = translated(catalogue, "Live")
-        tab = e2e.wait_for(f"the page “{live}” in the view switcher", lambda: e2e.find_one(
+        tab = e2e.wait_for(f"the page “{live}” in the view switcher", lambda: e2e.find_actionable(
             app, e2e.named(pyatspi.ROLE_PAGE_TAB, live)), app)
         for page in ("Overview", "Codes", "History"):
             name = translated(catalogue, page)
