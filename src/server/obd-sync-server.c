@@ -671,11 +671,13 @@ handle_authenticate (ObdSyncServer *self,
   if (version < OBD_SYNC_MIN_PROTOCOL_VERSION || version > OBD_SYNC_PROTOCOL_VERSION)
     {
       g_autofree char *text =
-        g_strdup_printf (_("This client speaks sync protocol version %" PRId64 "; the "
-                           "server speaks versions %d to %d. Update the %s."),
-                         version, OBD_SYNC_MIN_PROTOCOL_VERSION, OBD_SYNC_PROTOCOL_VERSION,
-                         version < OBD_SYNC_MIN_PROTOCOL_VERSION ? _("application")
-                                                                 : _("server"));
+        version < OBD_SYNC_MIN_PROTOCOL_VERSION
+        ? g_strdup_printf (_("This client speaks sync protocol version %" PRId64 "; the "
+                             "server speaks versions %d to %d. Update the application."),
+                           version, OBD_SYNC_MIN_PROTOCOL_VERSION, OBD_SYNC_PROTOCOL_VERSION)
+        : g_strdup_printf (_("This client speaks sync protocol version %" PRId64 "; the "
+                             "server speaks versions %d to %d. Update the server."),
+                           version, OBD_SYNC_MIN_PROTOCOL_VERSION, OBD_SYNC_PROTOCOL_VERSION);
 
       send_error (peer, OBD_SYNC_ERROR_PROTOCOL_VERSION, text, message_id (call), TRUE);
       call_free (call);

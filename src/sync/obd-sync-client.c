@@ -1479,12 +1479,15 @@ handle_welcome (ObdSyncClient  *self,
   if (version < OBD_SYNC_MIN_PROTOCOL_VERSION || min_version > OBD_SYNC_PROTOCOL_VERSION)
     {
       g_autofree char *text =
-        g_strdup_printf (_("The server speaks sync protocol versions %" PRId64 " to %"
-                           PRId64 "; this program speaks %d to %d. Update the %s."),
-                         min_version, version, OBD_SYNC_MIN_PROTOCOL_VERSION,
-                         OBD_SYNC_PROTOCOL_VERSION,
-                         version < OBD_SYNC_MIN_PROTOCOL_VERSION ? _("server")
-                                                                 : _("application"));
+        version < OBD_SYNC_MIN_PROTOCOL_VERSION
+        ? g_strdup_printf (_("The server speaks sync protocol versions %" PRId64 " to %"
+                             PRId64 "; this program speaks %d to %d. Update the server."),
+                           min_version, version, OBD_SYNC_MIN_PROTOCOL_VERSION,
+                           OBD_SYNC_PROTOCOL_VERSION)
+        : g_strdup_printf (_("The server speaks sync protocol versions %" PRId64 " to %"
+                             PRId64 "; this program speaks %d to %d. Update the application."),
+                           min_version, version, OBD_SYNC_MIN_PROTOCOL_VERSION,
+                           OBD_SYNC_PROTOCOL_VERSION);
 
       fail_connection (self, OBD_SYNC_ERROR_PROTOCOL_VERSION, text);
       return;
