@@ -29,7 +29,10 @@ if [ -z "${OBD2_E2E_OWN_BUS:-}" ]; then
   runtime=$(mktemp -d)
   chmod 700 "$runtime"
   status=0
-  OBD2_E2E_OWN_BUS=1 XDG_RUNTIME_DIR=$runtime dbus-run-session -- "$0" "$@" || status=$?
+  # The bus's daemons (the accessibility registry says hello on its
+  # stdout) write to stderr; the test's TAP goes to fd 3, the real stdout.
+  exec 3>&1
+  OBD2_E2E_OWN_BUS=1 XDG_RUNTIME_DIR=$runtime dbus-run-session -- "$0" "$@" >&2 || status=$?
   rm -rf "$runtime"
   exit $status
 fi
@@ -42,7 +45,7 @@ a11y_reply=$(gdbus call --session --dest org.a11y.Bus --object-path /org/a11y/bu
   --method org.a11y.Bus.GetAddress)
 a11y_address=$(printf '%s' "$a11y_reply" | sed -n "s/^('\(.*\)',)\$/\1/p")
 if [ -z "$a11y_address" ]; then
-  echo "Bail out! no accessibility bus in this session (at-spi2-core): $a11y_reply"
+  echo "Bail out! no accessibility bus in this session (at-spi2-core): $a11y_reply" >&3
   exit 1
 fi
 export AT_SPI_BUS_ADDRESS=$a11y_address
@@ -73,7 +76,7 @@ fi
 if [ $# -gt 2 ]; then
   script=$3
   shift 3
-  /usr/bin/python3 "$here/$script" "$app" "$@" "$tmp"
+  /usr/bin/python3 "$here/$script" "$app" "$@" "$tmp" >&3
 else
-  /usr/bin/python3 "$here/test-app-e2e.py" "$app" "$tmp/store.db"
+  /usr/bin/python3 "$here/test-app-e2e.py" "$app" "$tmp/store.db" >&3
 fi
