@@ -46,7 +46,14 @@ def translated(catalogue, msgid, context=None, same_word_ok=False):
     return text
 
 
+# Under the sanitizers, fontconfig's caches (kept until exit) are no leak
+# of obd2's: the suppression test-report-cli uses too.
+LSAN_SUPPRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                 "lsan-fontconfig.supp")
+
+
 def run_cli(cli, env, *args):
+    env = dict(env, LSAN_OPTIONS=f"suppressions={LSAN_SUPPRESSIONS}")
     result = subprocess.run([cli] + list(args), env=env, capture_output=True, text=True,
                             timeout=120)
     if result.returncode != 0:
