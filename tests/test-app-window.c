@@ -67,7 +67,10 @@ try_wait (Condition  condition,
           gpointer   data,
           double     seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  /* Every wait here fails the test when it runs out, so its length is only
+   * an upper bound: four times what an idle machine needs, for a sanitizer
+   * build on a loaded one. */
+  gint64 deadline = g_get_monotonic_time () + (gint64) (4 * seconds * G_USEC_PER_SEC);
   guint wake = g_timeout_add (20, wake_cb, NULL);
   gboolean holds;
 
