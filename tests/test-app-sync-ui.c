@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "app-sync-common.h"
+#include "lsan-quarks.h"
 #include "obd-conflicts-group.h"
 #include "obd-expert-window.h"
 #include "obd-fleet-page.h"
@@ -118,7 +119,10 @@ show_window (GtkWidget *window,
 static ObdWindow *
 pc_window (TestPc *pc)
 {
-  ObdWindow *window = obd_window_new (NULL, pc->session, pc->settings);
+  ObdWindow *window;
+
+  lsan_quarks_ignore_table ();
+  window = obd_window_new (NULL, pc->session, pc->settings);
 
   obd_window_set_sync (window, pc->sync);
   show_window (GTK_WIDGET (window), 1100, 750);

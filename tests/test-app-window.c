@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "lsan-quarks.h"
 #include "obd-app-enum-types.h"
 #include "obd-app-settings.h"
 #include "obd-enum-types.h"
@@ -187,7 +188,10 @@ static ObdWindow *
 window_new (ObdSession *session,
             GSettings  *settings)
 {
-  ObdWindow *window = obd_window_new (NULL, session, settings);
+  ObdWindow *window;
+
+  lsan_quarks_ignore_table ();
+  window = obd_window_new (NULL, session, settings);
 
   /* Keep a reference past gtk_window_destroy () for finalize checks. */
   g_object_ref_sink (window);

@@ -24,6 +24,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lsan-quarks.h"
 #include "obd-app-resources.h"
 #include "obd-code-row.h"
 #include "obd-guide-page.h"
@@ -158,6 +159,7 @@ static void
 show_window (Fixture *f,
              int      width)
 {
+  lsan_quarks_ignore_table ();
   f->window = g_object_ref_sink (obd_window_new (NULL, f->session, f->settings));
   gtk_window_set_default_size (GTK_WINDOW (f->window), width, 760);
   gtk_window_present (GTK_WINDOW (f->window));
