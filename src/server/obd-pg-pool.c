@@ -572,7 +572,11 @@ worker_main (gpointer data)
   if (w->conn != NULL)
     {
       g_clear_pointer (&w->conn, obd_pg_conn_close);
-      set_open (pool, -1, pool->reachable);
+      /* One fewer open, whether the database is reachable unchanged: read
+       * under the lock, as other workers write it. */
+      g_mutex_lock (&pool->lock);
+      pool->open--;
+      g_mutex_unlock (&pool->lock);
     }
   return NULL;
 }

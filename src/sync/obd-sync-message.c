@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -795,23 +796,25 @@ obd_sync_format_timestamp (gint64 time_us)
 {
   gint64 seconds = time_us / G_USEC_PER_SEC;
   gint64 micro = time_us % G_USEC_PER_SEC;
-  g_autoptr(GDateTime) time = NULL;
-  int year, month, day;
+  time_t t;
+  struct tm tm;
 
   if (micro < 0)
     {
       micro += G_USEC_PER_SEC;
       seconds--;
     }
-  time = g_date_time_new_from_unix_utc (seconds);
-  if (time == NULL)
+  /* gmtime_r, not GDateTime: GLib 2.74's shared UTC time zone is
+   * reference-counted with a racy read (ThreadSanitizer sees it from the
+   * client's job thread and the main thread).  By hand: "%Y" does not pad
+   * years before 1000, and the result must parse again. */
+  t = (time_t) seconds;
+  if ((gint64) t != seconds || gmtime_r (&t, &tm) == NULL || tm.tm_year + 1900 < 1
+      || tm.tm_year + 1900 > 9999)
     return g_strdup ("1970-01-01T00:00:00.000Z");
-  /* By hand: "%Y" does not pad years before 1000, and the result must
-   * parse again. */
-  g_date_time_get_ymd (time, &year, &month, &day);
-  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day,
-                          g_date_time_get_hour (time), g_date_time_get_minute (time),
-                          g_date_time_get_second (time), (int) (micro / 1000));
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                          tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                          (int) (micro / 1000));
 }
 
 ObdSyncMessage *
