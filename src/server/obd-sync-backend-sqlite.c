@@ -237,11 +237,24 @@ run_sync_done_cb (GObject      *object,
   *done = TRUE;
 }
 
+static void
+run_sync_task_gone_cb (gpointer  data,
+                       GObject  *where_the_task_was)
+{
+  gboolean *gone = data;
+
+  *gone = TRUE;
+}
+
 /* For the admin calls: runs a job and waits for it on a context of its
  * own.  It waits for the task's callback, which runs on this thread,
  * rather than polling g_task_get_completed (): GLib 2.74 keeps a task's
  * flags in one bit-field that the job thread writes as it returns, so
- * reading it from here races (ThreadSanitizer reports it). */
+ * reading it from here races (ThreadSanitizer reports it).  The context
+ * goes only once the task is gone: the job thread's reference comes back
+ * here (an idle on this context) after g_task_return () has returned, so
+ * the job thread never touches a source of a context already freed (it
+ * does, in g_task_return, just after the callback could have run here). */
 static gpointer
 run_sync (ObdSyncBackendSqlite  *self,
           gpointer               task_data,
@@ -250,18 +263,22 @@ run_sync (ObdSyncBackendSqlite  *self,
           GError               **error)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GTask) task = NULL;
-  gboolean done = FALSE;
+  GTask *task;
+  gboolean done = FALSE, gone = FALSE;
   gpointer result;
 
   g_main_context_push_thread_default (context);
   task = g_task_new (self, NULL, run_sync_done_cb, &done);
   g_task_set_task_data (task, task_data, task_data_free);
-  obd_sync_job_thread_run_borrowed (self->thread, task, (ObdSyncJobFunc) func);
+  g_object_weak_ref (G_OBJECT (task), run_sync_task_gone_cb, &gone);
+  obd_sync_job_thread_run (self->thread, g_object_ref (task), (ObdSyncJobFunc) func);
   while (!done)
     g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
   result = g_task_propagate_pointer (task, error);
+  g_object_unref (task);
+  while (!gone)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
   return result;
 }
 
