@@ -97,6 +97,7 @@ struct _ObdSyncBackendSqlite
 
   char             *path;
   ObdSyncJobThread *thread;
+  GMainContext     *sync_context;  /* run_sync's, freed after the thread */
 
   /* Owned by the thread once it runs. */
   sqlite3      *db;
@@ -251,10 +252,12 @@ run_sync_task_gone_cb (gpointer  data,
  * rather than polling g_task_get_completed (): GLib 2.74 keeps a task's
  * flags in one bit-field that the job thread writes as it returns, so
  * reading it from here races (ThreadSanitizer reports it).  The context
- * goes only once the task is gone: the job thread's reference comes back
- * here (an idle on this context) after g_task_return () has returned, so
- * the job thread never touches a source of a context already freed (it
- * does, in g_task_return, just after the callback could have run here). */
+ * lives as long as the backend and goes after the job thread has ended:
+ * the job thread unreferences the sources it attaches to it (in
+ * g_task_return, and handing the task back) after they may already have
+ * run here, reading source->context, which freeing the context writes.
+ * It waits until the task is gone too: the job thread's reference comes
+ * back here, as an idle, once g_task_return () has returned. */
 static gpointer
 run_sync (ObdSyncBackendSqlite  *self,
           gpointer               task_data,
@@ -262,11 +265,14 @@ run_sync (ObdSyncBackendSqlite  *self,
           JobFunc                func,
           GError               **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
+  GMainContext *context;
   GTask *task;
   gboolean done = FALSE, gone = FALSE;
   gpointer result;
 
+  if (self->sync_context == NULL)
+    self->sync_context = g_main_context_new ();
+  context = self->sync_context;
   g_main_context_push_thread_default (context);
   task = g_task_new (self, NULL, run_sync_done_cb, &done);
   g_task_set_task_data (task, task_data, task_data_free);
@@ -288,6 +294,7 @@ obd_sync_backend_sqlite_dispose (GObject *object)
   ObdSyncBackendSqlite *self = OBD_SYNC_BACKEND_SQLITE (object);
 
   g_clear_pointer (&self->thread, obd_sync_job_thread_free);
+  g_clear_pointer (&self->sync_context, g_main_context_unref);
   G_OBJECT_CLASS (obd_sync_backend_sqlite_parent_class)->dispose (object);
 }
 
