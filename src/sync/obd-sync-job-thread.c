@@ -11,7 +11,6 @@ typedef struct
 {
   ObdSyncJobFunc  func;      /* NULL: quit */
   GTask          *task;
-  gboolean        borrowed;
 } Job;
 
 struct _ObdSyncJobThread
@@ -51,8 +50,7 @@ job_thread (gpointer data)
   while ((job = g_async_queue_pop (self->queue))->func != NULL)
     {
       job->func (self->data, job->task);
-      if (!job->borrowed)
-        release_task (job->task);
+      release_task (job->task);
       g_free (job);
     }
   g_free (job);
@@ -77,11 +75,10 @@ obd_sync_job_thread_new (const char *name,
   return self;
 }
 
-static void
-push (ObdSyncJobThread *self,
-      GTask            *task,
-      ObdSyncJobFunc    func,
-      gboolean          borrowed)
+void
+obd_sync_job_thread_run (ObdSyncJobThread *self,
+                         GTask            *task,
+                         ObdSyncJobFunc    func)
 {
   Job *job = g_new0 (Job, 1);
 
@@ -89,24 +86,7 @@ push (ObdSyncJobThread *self,
 
   job->func = func;
   job->task = task;
-  job->borrowed = borrowed;
   g_async_queue_push (self->queue, job);
-}
-
-void
-obd_sync_job_thread_run (ObdSyncJobThread *self,
-                         GTask            *task,
-                         ObdSyncJobFunc    func)
-{
-  push (self, task, func, FALSE);
-}
-
-void
-obd_sync_job_thread_run_borrowed (ObdSyncJobThread *self,
-                                  GTask            *task,
-                                  ObdSyncJobFunc    func)
-{
-  push (self, task, func, TRUE);
 }
 
 void

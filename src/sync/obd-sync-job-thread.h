@@ -32,11 +32,6 @@ ObdSyncJobThread *obd_sync_job_thread_new          (const char        *name,
 void              obd_sync_job_thread_run          (ObdSyncJobThread  *self,
                                                     GTask             *task,
                                                     ObdSyncJobFunc     func);
-/* Same, for a caller that waits for the task and keeps its own reference
- * until it completed: the thread takes none. */
-void              obd_sync_job_thread_run_borrowed (ObdSyncJobThread  *self,
-                                                    GTask             *task,
-                                                    ObdSyncJobFunc     func);
 /* Runs what is queued, then stops and joins the thread.  Not from the
  * thread itself. */
 void              obd_sync_job_thread_free         (ObdSyncJobThread  *self);
