@@ -511,6 +511,73 @@ record_until_full (const char *path,
 }
 
 /* The owner is the main thread, on the global default context. */
+/* A backlog (the recorder fell behind, or a long recording pushed at
+ * once) is written transaction after transaction.  Another writer (the
+ * app saving a note, `obd2 sync` opening the store) still gets the write
+ * lock within its busy timeout, not after the whole backlog: SQLite's own
+ * busy handler polls too seldom to ever find the lock free between two of
+ * the recorder's transactions. */
+#define BACKLOG_SAMPLES 600000
+#define OTHER_TIMEOUT_MS 250
+
+static void
+test_other_writers_get_a_turn (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(ObdStore) store = open_store (f->path);
+  g_autoptr(ObdRecorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *other;
+  gint64 vehicle, committed = 0;
+  guint turns = 0, during = 0;
+
+  vehicle = obd_store_ensure_vehicle (store, "WVWZZZ1JZXW000001", NULL, NULL, 0, &error);
+  recorder = obd_recorder_new (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (obd_recorder_start_session (recorder, vehicle, "can11-500", "ELM327", "sim",
+                                               &error), >, 0);
+  g_assert_no_error (error);
+
+  other = _obd_store_connect (f->path, &error);
+  g_assert_no_error (error);
+  _obd_store_set_busy_timeout (other, OTHER_TIMEOUT_MS);
+
+  for (gint64 k = 0; k < BACKLOG_SAMPLES; k += 1000)
+    {
+      g_autoptr(GArray) batch = g_array_sized_new (FALSE, FALSE, sizeof (ObdSample), 1000);
+
+      for (gint64 j = k; j < k + 1000; j++)
+        {
+          ObdSample s = child_sample (j);
+          g_array_append_val (batch, s);
+        }
+      obd_recorder_push (recorder, batch);
+    }
+
+  /* Turn after turn while the backlog lasts; each must come in time. */
+  while (obd_recorder_get_committed (recorder) < BACKLOG_SAMPLES)
+    {
+      int rc = sqlite3_exec (other, "BEGIN IMMEDIATE; COMMIT", NULL, NULL, NULL);
+
+      if (rc != SQLITE_OK)
+        g_error ("turn %u: %s, with %" G_GINT64_FORMAT " of %d samples written", turns,
+                 sqlite3_errmsg (other), obd_recorder_get_committed (recorder),
+                 BACKLOG_SAMPLES);
+      turns++;
+      if (obd_recorder_get_committed (recorder) < BACKLOG_SAMPLES)
+        during++;
+    }
+  g_test_message ("%u turns, %u of them while the backlog lasted", turns, during);
+  /* The backlog took longer than one timeout, or this proves nothing. */
+  g_assert_cmpuint (during, >=, 2);
+
+  g_assert_true (obd_recorder_flush (recorder, &committed, &error));
+  g_assert_cmpint (committed, ==, BACKLOG_SAMPLES);
+  g_assert_true (obd_recorder_stop_session (recorder, &error));
+  g_assert_no_error (error);
+  sqlite3_close (other);
+}
+
 static void
 test_failed_on_owner (Fixture       *f,
                       gconstpointer  data)
@@ -754,6 +821,7 @@ main (int argc, char **argv)
   ADD ("/recorder/disk-full", test_disk_full);
   ADD ("/recorder/failed-on-owner", test_failed_on_owner);
   ADD ("/recorder/failed-on-owner-thread", test_failed_on_owner_thread);
+  ADD ("/recorder/other-writers-get-a-turn", test_other_writers_get_a_turn);
   g_test_add_func ("/recorder/kill-9", test_kill9);
 
   int ret = g_test_run ();

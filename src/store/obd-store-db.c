@@ -191,6 +191,38 @@ _obd_store_exec_at_open (sqlite3    *db,
   return rc;
 }
 
+/* When this thread's current wait for a lock began (a connection has one
+ * owner thread and waits for one lock at a time). */
+static _Thread_local gint64 busy_since;
+
+/* SQLite's own busy handler sleeps ever longer, up to 100 ms between two
+ * tries.  A writer with a backlog (the recorder) ends one transaction and
+ * starts the next within microseconds, so such a waiter almost never
+ * finds the lock free and gives up after its whole timeout.  This one
+ * tries every millisecond; the recorder leaves a gap of a few between its
+ * transactions (see obd-recorder.c), so a waiter gets its turn within one
+ * transaction's time. */
+static int
+on_busy (void *data,
+         int   count)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (count == 0)
+    busy_since = now;
+  if (now - busy_since >= (gint64) GPOINTER_TO_INT (data) * G_TIME_SPAN_MILLISECOND)
+    return 0;
+  g_usleep (OBD_STORE_BUSY_POLL_US);
+  return 1;
+}
+
+void
+_obd_store_set_busy_timeout (sqlite3 *db,
+                             int      timeout_ms)
+{
+  sqlite3_busy_handler (db, on_busy, GINT_TO_POINTER (timeout_ms));
+}
+
 sqlite3 *
 _obd_store_connect (const char  *path,
                     GError     **error)
@@ -209,7 +241,7 @@ _obd_store_connect (const char  *path,
     }
 
   sqlite3_extended_result_codes (db, 1);
-  sqlite3_busy_timeout (db, OBD_STORE_BUSY_TIMEOUT_MS);
+  _obd_store_set_busy_timeout (db, OBD_STORE_BUSY_TIMEOUT_MS);
 
   /* WAL with synchronous=NORMAL: a crash of the process never loses a
    * committed transaction and never corrupts the file; a power cut may lose

@@ -23,8 +23,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdStmt, sqlite3_finalize)
 /* The schema this program writes (PRAGMA user_version). */
 #define OBD_STORE_SCHEMA_VERSION 6
 
-/* How long a connection waits for another one's write lock. */
+/* How long a connection waits for another one's write lock, and how often
+ * it tries meanwhile. */
 #define OBD_STORE_BUSY_TIMEOUT_MS 5000
+#define OBD_STORE_BUSY_POLL_US    1000
 
 /* Always returns FALSE, so callers can `return _obd_store_set_error (...)`.
  * Reads the message of db right away: call it before anything else runs
@@ -69,6 +71,10 @@ int       _obd_store_exec_at_open   (sqlite3     *db,
                                       const char  *sql);
 sqlite3  *_obd_store_connect         (const char  *path,
                                       GError     **error);
+/* How long a connection waits for another's write lock (every connection
+ * of the store waits OBD_STORE_BUSY_TIMEOUT_MS; tests set less). */
+void      _obd_store_set_busy_timeout (sqlite3    *db,
+                                       int         timeout_ms);
 
 /* Runs the forward migrations from version from to OBD_STORE_SCHEMA_VERSION
  * inside the caller's transaction. */

@@ -882,7 +882,7 @@ open_and_touch (const char  *name,
   if (rc == SQLITE_OK)
     {
       sqlite3_extended_result_codes (db, 1);
-      sqlite3_busy_timeout (db, OBD_STORE_BUSY_TIMEOUT_MS);
+      _obd_store_set_busy_timeout (db, OBD_STORE_BUSY_TIMEOUT_MS);
       rc = _obd_store_exec_at_open (db, SQL_PROBE_OBJECTS);
     }
   /* On failure too: the caller reads the message from it, then closes it. */
