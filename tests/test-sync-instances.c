@@ -423,6 +423,30 @@ test_room_across (Fixture       *f,
   g_assert_true (sync_test_wait_for (presence_is, &two_at_host, 15));
   g_assert_true (sync_test_wait_for (presence_is, &two_at_expert, 15));
 
+  /* The list published when the room was made, reaching the expert's
+   * instance only now (a notification from another instance can come
+   * after a newer change made here): older than what the expert has,
+   * so dropped.  The note after it shows it was handled. */
+  {
+    g_autoptr(JsonArray) members = json_array_new ();
+    ObdSyncRoom stale = { .room_id = room_id, .members = members, .presence_version = 1 };
+    g_autofree char *stale_text = NULL;
+    g_autofree char *marker = g_strdup_printf ("{\"roomId\": \"%s\", \"text\": \"after the stale list\","
+                                               " \"from\": {\"userId\": \"u\", \"userName\": \"Ann\","
+                                               " \"role\": \"mechanic\"}}", room_id);
+    g_autoptr(ObdSyncMessage) after = obd_sync_message_new (OBD_SYNC_MSG_ROOM_NOTE,
+                                                            sync_test_object (marker));
+    g_autofree char *note_text = obd_sync_message_to_string (after, NULL);
+
+    json_array_add_object_element (members, obd_sync_room_member ("u", "Ann", "mechanic", TRUE));
+    stale_text = obd_sync_room_presence_text (&stale);
+    obd_sync_backend_publish (f->backend[0], f->org, NULL, room_id, stale_text);
+    obd_sync_backend_publish (f->backend[0], f->org, NULL, room_id, note_text);
+    g_assert_true (wait_for (expert, OBD_SYNC_MSG_ROOM_NOTE, "after the stale list"));
+    g_assert_cmpuint (presence_size (expert), ==, 2);
+    g_assert_cmpuint (presence_size (host), ==, 2);
+  }
+
   /* The expert on instance 1 sees the vehicle live from instance 0, and
    * the host hears the expert's note. */
   send_status (host, v, "roomlive", 0);

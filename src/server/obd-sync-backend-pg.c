@@ -125,6 +125,9 @@ static const char * const migrations[] = {
   "CREATE INDEX room_members_instance ON room_members (instance_id);"
   "CREATE TABLE live_events (id bigserial PRIMARY KEY, created_us bigint NOT NULL,"
   "  body text NOT NULL);",
+
+  /* 3: presence lists are numbered, so instances deliver them in order. */
+  "ALTER TABLE rooms ADD COLUMN presence_version bigint NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OBD_SYNC_PG_SCHEMA_VERSION);
@@ -1274,6 +1277,28 @@ list_members (ObdPgConn   *conn,
   return members;
 }
 
+/* The room's members after a change, numbered, inside the change's
+ * transaction.  The UPDATE's row lock puts two changes of one room in
+ * order and each lists what is committed before it plus its own change,
+ * so the higher version always lists the newer members. */
+static gboolean
+list_presence (ObdPgConn    *conn,
+               ObdSyncRoom  *room,
+               GError      **error)
+{
+  g_auto(ObdPgParams) params = { 0 };
+  g_autoptr(PGresult) result = NULL;
+
+  obd_pg_params_text (&params, room->room_id);
+  result = obd_pg_exec (conn, "UPDATE rooms SET presence_version = presence_version + 1"
+                              " WHERE id = $1 RETURNING presence_version", &params, error);
+  if (result == NULL)
+    return FALSE;
+  room->presence_version = PQntuples (result) > 0 ? obd_pg_int (result, 0, 0) : 0;
+  room->members = list_members (conn, room->room_id, error);
+  return room->members != NULL;
+}
+
 static gpointer
 room_create_job (ObdPgConn  *conn,
                  gpointer    data,
@@ -1309,7 +1334,7 @@ room_create_job (ObdPgConn  *conn,
                          " code_hash, code_expires_us, created_us, host_instance)"
                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", &params, error)
       || !add_member (conn, r, room->room_id, TRUE, error)
-      || (room->members = list_members (conn, room->room_id, error)) == NULL
+      || !list_presence (conn, room, error)
       || !obd_pg_run_simple (conn, "COMMIT", error))
     {
       rollback (conn);
@@ -1355,7 +1380,7 @@ room_join_job (ObdPgConn  *conn,
   obd_pg_params_text (&used, room->room_id);
   if (!obd_pg_run (conn, "UPDATE rooms SET code_hash = NULL WHERE id = $1", &used, error)
       || !add_member (conn, r, room->room_id, FALSE, error)
-      || (room->members = list_members (conn, room->room_id, error)) == NULL
+      || !list_presence (conn, room, error)
       || !obd_pg_run_simple (conn, "COMMIT", error))
     goto fail;
   return g_steal_pointer (&room);
@@ -1376,12 +1401,17 @@ room_leave_job (ObdPgConn  *conn,
 
   obd_pg_params_text (&params, r->room_id);
   obd_pg_params_text (&params, r->member_id);
-  if (!obd_pg_run (conn, "DELETE FROM room_members WHERE room_id = $1 AND member_id = $2",
-                   &params, error))
-    return NULL;
   room->room_id = g_strdup (r->room_id);
-  if ((room->members = list_members (conn, room->room_id, error)) == NULL)
+  if (!obd_pg_run_simple (conn, "BEGIN", error))
     return NULL;
+  if (!obd_pg_run (conn, "DELETE FROM room_members WHERE room_id = $1 AND member_id = $2",
+                   &params, error)
+      || !list_presence (conn, room, error)
+      || !obd_pg_run_simple (conn, "COMMIT", error))
+    {
+      rollback (conn);
+      return NULL;
+    }
   return g_steal_pointer (&room);
 }
 
@@ -1796,8 +1826,10 @@ heartbeat_job (ObdPgConn  *conn,
 
       room->room_id = obd_pg_dup (left, i, 0);
       room->organisation_id = obd_pg_dup (left, i, 1);
-      if ((room->members = list_members (conn, room->room_id, error)) == NULL)
+      if (!obd_pg_run_simple (conn, "BEGIN", error))
         return NULL;
+      if (!list_presence (conn, room, error) || !obd_pg_run_simple (conn, "COMMIT", error))
+        goto fail;
       g_ptr_array_add (reaped->shrunk, g_steal_pointer (&room));
     }
   return g_steal_pointer (&reaped);
@@ -1834,7 +1866,7 @@ on_heartbeat_done_cb (GObject      *source,
   for (guint i = 0; i < reaped->shrunk->len; i++)
     {
       ObdSyncRoom *room = g_ptr_array_index (reaped->shrunk, i);
-      g_autofree char *text = obd_sync_room_presence_text (room->room_id, room->members);
+      g_autofree char *text = obd_sync_room_presence_text (room);
 
       pg_publish (OBD_SYNC_BACKEND (self), room->organisation_id, NULL, room->room_id, text);
     }

@@ -24,7 +24,7 @@ ObdSyncBackend *obd_sync_backend_pg_new          (const char            *conninf
 const char     *obd_sync_backend_pg_get_instance (ObdSyncBackendPg      *self);
 
 /* The schema version this build writes. */
-#define OBD_SYNC_PG_SCHEMA_VERSION 2
+#define OBD_SYNC_PG_SCHEMA_VERSION 3
 
 /* The hot queries, for the test that checks their plans on a large
  * database.  params: one letter per parameter of what to pass —

@@ -30,7 +30,7 @@
 
 /* PRAGMA application_id of the server's files: "OBSD". */
 #define SERVER_APPLICATION_ID 0x4F425344
-#define SERVER_SCHEMA_VERSION 2
+#define SERVER_SCHEMA_VERSION 3
 
 #define SQL_SCHEMA \
   "CREATE TABLE organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL," \
@@ -85,6 +85,10 @@
   "  user_id TEXT NOT NULL, user_name TEXT NOT NULL, role TEXT NOT NULL," \
   "  host INTEGER NOT NULL, joined_us INTEGER NOT NULL," \
   "  PRIMARY KEY (room_id, member_id)) WITHOUT ROWID;"
+
+/* 3: presence lists are numbered (ObdSyncRoom.presence_version). */
+#define SQL_MIGRATION_3 \
+  "ALTER TABLE rooms ADD COLUMN presence_version INTEGER NOT NULL DEFAULT 0;"
 
 typedef sqlite3_stmt Stmt;
 
@@ -441,6 +445,7 @@ open_database (ObdSyncBackendSqlite  *self,
       if ((version < 1 && !exec (self, SQL_SCHEMA, error))
           || (version < 2 && (!exec (self, SQL_MIGRATION_2, error) || !backfill_states (self,
                                                                                        error)))
+          || (version < 3 && !exec (self, SQL_MIGRATION_3, error))
           || !exec (self, stamp, error) || !exec (self, "COMMIT", error))
         {
           rollback (self);
@@ -1360,6 +1365,31 @@ list_members (ObdSyncBackendSqlite  *self,
   return g_steal_pointer (&members);
 }
 
+/* The room's members after a change, numbered: one writer, so the
+ * numbers follow the changes. */
+static gboolean
+list_presence (ObdSyncBackendSqlite  *self,
+               ObdSyncRoom           *room,
+               GError               **error)
+{
+  Stmt *stmt = stmt_get (self, "UPDATE rooms SET presence_version = presence_version + 1"
+                               " WHERE id = ? RETURNING presence_version", error);
+  gboolean row;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, room->room_id);
+  if (!step_row (self, stmt, &row, error))
+    {
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  room->presence_version = row ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  room->members = list_members (self, room->room_id, error);
+  return room->members != NULL;
+}
+
 static ObdSyncRoom *
 room_create (ObdSyncBackendSqlite  *self,
              Request               *r,
@@ -1396,7 +1426,7 @@ room_create (ObdSyncBackendSqlite  *self,
   sqlite3_bind_int64 (stmt, 7, g_get_real_time ());
   if (!step_done (self, stmt, error)
       || !add_member (self, room->room_id, r->member_id, r->principal, TRUE, error)
-      || (room->members = list_members (self, room->room_id, error)) == NULL
+      || !list_presence (self, room, error)
       || !exec (self, "RELEASE room", error))
     goto fail;
   return g_steal_pointer (&room);
@@ -1447,7 +1477,7 @@ room_join (ObdSyncBackendSqlite  *self,
   bind_text (stmt, 1, room->room_id);
   if (!step_done (self, stmt, error)
       || !add_member (self, room->room_id, r->member_id, r->principal, FALSE, error)
-      || (room->members = list_members (self, room->room_id, error)) == NULL)
+      || !list_presence (self, room, error))
     return NULL;
   return g_steal_pointer (&room);
 }
@@ -1468,7 +1498,7 @@ room_leave (ObdSyncBackendSqlite  *self,
   if (!step_done (self, stmt, error))
     return NULL;
   room->room_id = g_strdup (r->vehicle_id);
-  if ((room->members = list_members (self, room->room_id, error)) == NULL)
+  if (!list_presence (self, room, error))
     return NULL;
   return g_steal_pointer (&room);
 }

@@ -100,6 +100,10 @@ typedef struct
   char      *organisation_id;  /* the host's */
   gint64     expires_us;       /* until when the code can be used */
   JsonArray *members;          /* presence entries after the call (create, join, leave) */
+  /* Grows with every change of the room's members: of two presence lists
+   * the one with the higher version is the newer (live events of several
+   * instances can arrive out of order). */
+  gint64     presence_version;
 } ObdSyncRoom;
 
 void obd_sync_room_free (ObdSyncRoom *room);

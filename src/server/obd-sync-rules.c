@@ -549,13 +549,13 @@ message_text (ObdSyncMessageType  type,
 }
 
 char *
-obd_sync_room_presence_text (const char *room_id,
-                             JsonArray  *members)
+obd_sync_room_presence_text (const ObdSyncRoom *room)
 {
   JsonObject *payload = json_object_new ();
 
-  json_object_set_string_member (payload, "roomId", room_id);
-  json_object_set_array_member (payload, "members", json_array_ref (members));
+  json_object_set_string_member (payload, "roomId", room->room_id);
+  json_object_set_array_member (payload, "members", json_array_ref (room->members));
+  json_object_set_int_member (payload, "version", room->presence_version);
   return message_text (OBD_SYNC_MSG_PRESENCE, payload);
 }
 

@@ -187,8 +187,7 @@ JsonObject *obd_sync_room_member          (const char             *user_id,
                                            const char             *role,
                                            gboolean                host);
 /* The whole "presence" or "room_closed" message, as text to publish. */
-char       *obd_sync_room_presence_text   (const char             *room_id,
-                                           JsonArray              *members);
+char       *obd_sync_room_presence_text   (const ObdSyncRoom      *room);
 char       *obd_sync_room_closed_text     (const char             *room_id,
                                            const char             *reason);
 

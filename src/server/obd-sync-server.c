@@ -41,6 +41,7 @@ typedef struct
   char      *organisation_id;
   Peer      *host;        /* NULL when the host is gone */
   GPtrArray *members;     /* Peer *, host included */
+  gint64     presence_version;  /* of the newest presence delivered */
 } Room;
 
 struct _Peer
@@ -280,15 +281,34 @@ deliver_room (ObdSyncServer *self,
 static void forget_room (ObdSyncServer *self,
                          Room          *room);
 
-/* Whether a room event closes the room: then every instance forgets it
- * once its members have heard. */
-static gboolean
-is_room_closed (const char *text)
+/* A room's event, to its members here.  A presence list older than one
+ * they already have is dropped: a change published on another instance
+ * can arrive after a newer one made here.  A closing event makes this
+ * instance forget the room once its members have heard. */
+static void
+on_room_event (ObdSyncServer *self,
+               Room          *room,
+               const char    *text)
 {
   g_autoptr(ObdSyncMessage) message = obd_sync_message_parse (text, strlen (text), 0,
                                                               OBD_SYNC_FROM_SERVER, NULL, NULL);
 
-  return message != NULL && message->type == OBD_SYNC_MSG_ROOM_CLOSED;
+  if (message != NULL && message->type == OBD_SYNC_MSG_PRESENCE)
+    {
+      gint64 version = obd_sync_payload_get_int (message->payload, "version", 0);
+
+      /* 0: from a server that did not number them yet. */
+      if (version > 0 && version <= room->presence_version)
+        {
+          g_debug ("Room %s: presence %" G_GINT64_FORMAT " is older than %" G_GINT64_FORMAT
+                   ", dropped", room->id, version, room->presence_version);
+          return;
+        }
+      room->presence_version = MAX (room->presence_version, version);
+    }
+  deliver_room (self, room, text);
+  if (message != NULL && message->type == OBD_SYNC_MSG_ROOM_CLOSED)
+    forget_room (self, room);
 }
 
 static void
@@ -307,11 +327,7 @@ on_backend_message_cb (ObdSyncBackend *backend,
       Room *room = g_hash_table_lookup (self->rooms, room_id);
 
       if (room != NULL)
-        {
-          deliver_room (self, room, text);
-          if (is_room_closed (text))
-            forget_room (self, room);
-        }
+        on_room_event (self, room, text);
       return;
     }
   if (vehicle_id != NULL)
@@ -372,14 +388,13 @@ publish (ObdSyncServer      *self,
 /* The presence list comes from the backend, which knows the members on
  * every instance. */
 static void
-publish_presence (ObdSyncServer *self,
-                  const char    *room_id,
-                  const char    *organisation_id,
-                  JsonArray     *members)
+publish_presence (ObdSyncServer     *self,
+                  const char        *organisation_id,
+                  const ObdSyncRoom *room)
 {
-  g_autofree char *text = obd_sync_room_presence_text (room_id, members);
+  g_autofree char *text = obd_sync_room_presence_text (room);
 
-  obd_sync_backend_publish (self->backend, organisation_id, NULL, room_id, text);
+  obd_sync_backend_publish (self->backend, organisation_id, NULL, room->room_id, text);
 }
 
 static void
@@ -440,7 +455,7 @@ on_member_left_cb (GObject      *source,
                                                               &error);
 
   if (left != NULL && left->members != NULL)
-    publish_presence (change->server, change->room_id, change->organisation_id, left->members);
+    publish_presence (change->server, change->organisation_id, left);
   else if (error != NULL)
     g_debug ("Leaving room %s: %s", change->room_id, error->message);
   g_object_unref (change->server);
@@ -996,7 +1011,7 @@ on_room_created_cb (GObject      *source,
   json_object_set_string_member (payload, "vehicleId", created->vehicle_id);
   json_object_set_int_member (payload, "expiresAt", created->expires_us);
   reply (call->peer, OBD_SYNC_MSG_ROOM_CREATED, payload, message_id (call));
-  publish_presence (self, room->id, room->organisation_id, created->members);
+  publish_presence (self, room->organisation_id, created);
 }
 
 static void
@@ -1028,7 +1043,7 @@ on_room_joined_cb (GObject      *source,
   json_object_set_string_member (payload, "roomId", joined->room_id);
   json_object_set_string_member (payload, "vehicleId", joined->vehicle_id);
   reply (call->peer, OBD_SYNC_MSG_ROOM_JOINED, payload, message_id (call));
-  publish_presence (self, room->id, room->organisation_id, joined->members);
+  publish_presence (self, room->organisation_id, joined);
 }
 
 /* Every instance (this one included) forgets the room when the closing

@@ -159,7 +159,7 @@ static const Field f_room_closed[] = {
   { "roomId", F_ID, REQ }, { "reason", F_TEXT, REQ }, END
 };
 static const Field f_presence[] = {
-  { "roomId", F_ID, REQ }, { "members", F_ARRAY, REQ }, END
+  { "roomId", F_ID, REQ }, { "members", F_ARRAY, REQ }, { "version", F_COUNT, OPT }, END
 };
 static const Field f_fleet_summary[] = {
   { "after", F_ID, OPT }, { "limit", F_COUNT, OPT }, END
