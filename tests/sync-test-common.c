@@ -6,11 +6,46 @@
 #define G_LOG_DOMAIN "sync-test"
 #include "config.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "sync-test-common.h"
+
+static void
+die_with_parent (gpointer data)
+{
+  pid_t parent = GPOINTER_TO_INT (data);
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* The test may have died before the line above. */
+  if (getppid () != parent)
+    _exit (1);
+}
+
+GSubprocess *
+sync_test_spawn (GSubprocessFlags   flags,
+                 GError           **error,
+                 const char        *argv0,
+                 ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, argv0);
+  for (const char *a = argv0; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent,
+                                         GINT_TO_POINTER (getpid ()), NULL);
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
+}
 
 /* Backends ------------------------------------------------------------------ */
 

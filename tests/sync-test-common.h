@@ -43,6 +43,15 @@ const char     *sync_test_backend_option (void);
 gint64          sync_test_query_int      (const char     *location,
                                           const char     *sql);
 
+/* Starts argv0 and the arguments after it, NULL-terminated, like
+ * g_subprocess_new (), but the child dies with the test: a test that fails
+ * must not leave servers or clients behind holding its output open (meson
+ * would wait for them to its timeout). */
+GSubprocess    *sync_test_spawn          (GSubprocessFlags  flags,
+                                          GError          **error,
+                                          const char       *argv0,
+                                          ...) G_GNUC_NULL_TERMINATED;
+
 /* Iterates the thread-default context until *flag is TRUE or seconds
  * pass; returns *flag. */
 gboolean     sync_test_wait          (const gboolean *flag,

@@ -13,7 +13,6 @@
 
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 
@@ -75,30 +74,19 @@ admin (Fixture    *f,
   return g_strstrip (g_steal_pointer (&out));
 }
 
-/* A test that fails must not leave servers behind holding its output
- * open: they die with it. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static void
 start_instance (Fixture *f,
                 guint    i)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-    G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *line = NULL;
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", f->port[i]);
   const char *port;
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  f->instance[i] = g_subprocess_launcher_spawn (launcher, &error, syncd (),
-                                                "--postgres", f->conninfo, "--listen", listen,
-                                                "--heartbeat", "1", "--idle-timeout", "5", NULL);
+  f->instance[i] = sync_test_spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, syncd (),
+                                    "--postgres", f->conninfo, "--listen", listen,
+                                    "--heartbeat", "1", "--idle-timeout", "5", NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->instance[i]));
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
@@ -201,7 +189,7 @@ fill_store (Fixture    *f,
           sample.value = (double) (i % 977);
           g_array_append_val (batch, sample);
         }
-      obd_recorder_push_samples (recorder, (ObdSample *) batch->data, batch->len);
+      obd_recorder_push (recorder, batch);
       obd_recorder_stop_session (recorder, &error);
       g_assert_no_error (error);
     }

@@ -114,10 +114,10 @@ start_server (Fixture *f)
   g_autofree char *line = NULL;
   const char *port;
 
-  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                program ("OBD2_SYNCD"), sync_test_backend_option (),
-                                f->server_db, "--listen", listen,
-                                "--heartbeat", "1", "--idle-timeout", "5", NULL);
+  f->server = sync_test_spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                               program ("OBD2_SYNCD"), sync_test_backend_option (),
+                               f->server_db, "--listen", listen,
+                               "--heartbeat", "1", "--idle-timeout", "5", NULL);
   g_assert_no_error (error);
   /* Its first line says where it listens. */
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
@@ -177,7 +177,7 @@ fill_store (const char *path,
           sample.value = (double) (i % 977);
           g_array_append_val (batch, sample);
         }
-      obd_recorder_push_samples (recorder, (ObdSample *) batch->data, batch->len);
+      obd_recorder_push (recorder, batch);
       obd_recorder_stop_session (recorder, &error);
       g_assert_no_error (error);
     }
@@ -296,10 +296,10 @@ test_kill_mid_push (Fixture       *f,
       gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
       guint delay_ms = g_rand_int_range (rand, 0, 60);
 
-      client = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                 | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                 program ("OBD2_CLI"), "--db", f->store, "sync", "--server",
-                                 f->url, NULL);
+      client = sync_test_spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                program ("OBD2_CLI"), "--db", f->store, "sync", "--server",
+                                f->url, NULL);
       g_assert_no_error (error);
       while (server_int (f, "SELECT count(*) FROM sample_chunks") == before)
         {
@@ -347,9 +347,9 @@ test_watch_survives_restart (Fixture       *f,
 
   fill_store (f->store, 0, 2);
   start_server (f);
-  watch = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                            &error, program ("OBD2_CLI"), "--db", f->store, "sync", "--server",
-                            f->url, "--watch", NULL);
+  watch = sync_test_spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, program ("OBD2_CLI"), "--db", f->store, "sync", "--server",
+                           f->url, "--watch", NULL);
   g_assert_no_error (error);
 
   /* Down mid-way; recorded while it is down; back up on the same port. */

@@ -105,7 +105,7 @@ record_session (ObdStore   *store,
       s.value = 800.0 + i;
       g_array_append_val (batch, s);
     }
-  obd_recorder_push_samples (recorder, (ObdSample *) batch->data, batch->len);
+  obd_recorder_push (recorder, batch);
   obd_recorder_stop_session (recorder, &error);
   g_assert_no_error (error);
   return session;
@@ -372,7 +372,6 @@ test_conflict_later_edit_wins (Fixture       *f,
   g_autoptr(GPtrArray) c2 = NULL;
   g_autofree char *p1 = NULL;
   g_autofree char *p2 = NULL;
-  g_autofree char *server_data = NULL;
   ObdSyncClient *pc1, *pc2;
   const ObdStoreSyncConflict *c;
 
@@ -808,9 +807,7 @@ test_bad_tokens (Fixture       *f,
   }
 
   /* The client: an error a person must act on, no retry loop. */
-  {
-    g_autoptr(ObdStore) store = open_store (f->store1);
-  }
+  g_object_unref (open_store (f->store1));
   client = new_client (f, f->store1, tampered);
   error = sync_once (client);
   g_assert_error (error, OBD_SYNC_ERROR, OBD_SYNC_ERROR_AUTH_FAILED);
@@ -1039,8 +1036,6 @@ test_live_status (Fixture       *f,
                           g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref) };
   ObdSyncClient *fleet = new_client (f, f->store1, f->server->fleet_a);
   ObdSyncClient *owner = new_client (f, f->store2, owner_token);
-  g_autoptr(ObdStore) s1 = open_store (f->store1);
-  g_autoptr(ObdStore) s2 = open_store (f->store2);
   g_autofree char *status = g_strdup_printf (
     "{\"vehicleId\": \"%s\", \"sampledAt\": 1714557600000000,"
     " \"values\": {\"rpm\": {\"value\": 812, \"unit\": \"rpm\"}}}", v);
@@ -1180,8 +1175,6 @@ test_expert_room (Fixture       *f,
   g_autofree char *v = push_vehicle (raw, VIN_1);
   ObdSyncClient *mechanic = new_client (f, f->store1, f->server->mechanic_a);
   ObdSyncClient *expert = new_client (f, f->store2, f->server->mechanic_b);
-  g_autoptr(ObdStore) s1 = open_store (f->store1);
-  g_autoptr(ObdStore) s2 = open_store (f->store2);
   Events mechanic_events = { g_ptr_array_new_with_free_func (g_free),
                              g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref) };
   Events expert_events = { g_ptr_array_new_with_free_func (g_free),

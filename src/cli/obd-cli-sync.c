@@ -342,6 +342,8 @@ obd_cli_cmd_sync (ObdCli  *cli,
       g_signal_connect (client, "notify::state", G_CALLBACK (on_state_cb), cli);
       obd_sync_client_start (client);
       obd_cli_run_loop (cli, loop);
+      /* Stopping drops the connection: not an "offline, retrying". */
+      g_signal_handlers_disconnect_by_func (client, on_state_cb, cli);
       obd_sync_client_stop (client);
       print_stats (cli, client, TRUE);
       return OBD_CLI_EXIT_OK;

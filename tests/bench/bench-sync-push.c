@@ -103,7 +103,7 @@ make_store (void)
           ObdSample sample = make_sample (s * PER_SESSION + i);
           g_array_append_val (batch, sample);
         }
-      obd_recorder_push_samples (recorder, (ObdSample *) batch->data, batch->len);
+      obd_recorder_push (recorder, batch);
       obd_recorder_stop_session (recorder, &error);
       g_assert_no_error (error);
     }
