@@ -329,12 +329,27 @@ test_kill_mid_push (Fixture       *f,
   check_exactly_once (f, N_SESSIONS);
 }
 
+/* Everything recorded so far (n sessions) is on the server. */
 static gboolean
-drained (Fixture *f)
+drained (Fixture *f,
+         gint64   n)
 {
   return pending (f) == 0
-         && server_int (f, "SELECT count(*) FROM changes WHERE entity = 'session'")
-            == N_SESSIONS + 1;
+         && server_int (f, "SELECT count(*) FROM changes WHERE entity = 'session'") == n;
+}
+
+static void
+wait_drained (Fixture *f,
+              gint64   n)
+{
+  /* Backoff may have grown to half a minute while the server was down. */
+  gint64 deadline = g_get_monotonic_time () + 150 * G_USEC_PER_SEC;
+
+  while (!drained (f, n))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (100 * 1000);
+    }
 }
 
 static void
@@ -343,7 +358,6 @@ test_watch_survives_restart (Fixture       *f,
 {
   g_autoptr(GSubprocess) watch = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 deadline;
 
   fill_store (f->store, 0, 2);
   start_server (f);
@@ -351,19 +365,14 @@ test_watch_survives_restart (Fixture       *f,
                            &error, program ("OBD2_CLI"), "--db", f->store, "sync", "--server",
                            f->url, "--watch", NULL);
   g_assert_no_error (error);
+  wait_drained (f, 2);
 
-  /* Down mid-way; recorded while it is down; back up on the same port. */
+  /* Down after a sync; recorded while it is down; back up on the same
+   * port: the watch notices, backs off, and sends the rest. */
   kill_server (f);
   fill_store (f->store, 2, N_SESSIONS - 1);
   start_server (f);
-
-  /* Backoff may have grown to half a minute while the server was down. */
-  deadline = g_get_monotonic_time () + 150 * G_USEC_PER_SEC;
-  while (!drained (f))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (100 * 1000);
-    }
+  wait_drained (f, N_SESSIONS + 1);
   check_exactly_once (f, N_SESSIONS + 1);
 
   g_subprocess_send_signal (watch, SIGTERM);
