@@ -75,6 +75,7 @@ typedef struct
   gint64      paint_us;
   const char *step;
   const char *page;
+  guint       nth;       /* the step's nth iteration: 0 is the one that began it */
 } Stall;
 
 static gint64  phase_start;
@@ -83,6 +84,7 @@ static gint64  paint_us;
 static Stall   worst_stalls[8];
 static Stall   worst_cpu_stalls[8];  /* by the main thread's CPU: what a quiet
                                       * machine would see */
+static GArray *over_stalls;         /* Stall: every iteration over a frame, in order */
 
 /* The main thread's own CPU time: on a loaded machine an iteration's wall
  * time also counts the time the scheduler gave to other processes, which
@@ -110,7 +112,8 @@ timing_poll (GPollFD *fds,
       gint64 busy = start - last_poll_end;
       gint64 cpu = start_cpu - last_poll_end_cpu;
       Stall stall = { busy, cpu, layout_us, paint_us,
-                      current_step != NULL ? current_step->name : "", current_page };
+                      current_step != NULL ? current_step->name : "", current_page,
+                      current_step != NULL ? current_step->n : 0 };
 
       g_array_append_val (iterations, busy);
       g_array_append_val (cpu_iterations, cpu);
@@ -120,6 +123,8 @@ timing_poll (GPollFD *fds,
           current_step->worst_cpu_us = MAX (current_step->worst_cpu_us, cpu);
           current_step->n++;
         }
+      if (busy > FRAME_US)
+        g_array_append_val (over_stalls, stall);
       /* Kept in order, worst first. */
       for (guint i = 0; i < G_N_ELEMENTS (worst_stalls); i++)
         if (busy > worst_stalls[i].total_us)
@@ -493,6 +498,16 @@ run_script (Bench *bench)
   current_step = NULL;
 }
 
+static void
+print_stall (const Stall *stall)
+{
+  g_print ("  %-8s %-10s #%-4u %7.2f ms = %6.2f + %6.2f + %6.2f; CPU %6.2f ms\n",
+           stall->step, stall->page, stall->nth, stall->total_us / 1000.0,
+           stall->layout_us / 1000.0, stall->paint_us / 1000.0,
+           (stall->total_us - stall->layout_us - stall->paint_us) / 1000.0,
+           stall->cpu_us / 1000.0);
+}
+
 static int
 compare_int64 (gconstpointer a,
                gconstpointer b)
@@ -542,6 +557,7 @@ main (int    argc,
   gtk_window_present (GTK_WINDOW (bench.window));
   watch_frames (GTK_WIDGET (bench.window), 30);
 
+  over_stalls = g_array_new (FALSE, FALSE, sizeof (Stall));
   iterations = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 100000);
   cpu_iterations = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 100000);
   watch_phases (GTK_WIDGET (bench.window));
@@ -572,16 +588,13 @@ main (int    argc,
       g_string_append_printf (json_cpu_steps, "%s\"%s\":%.3f", i > 0 ? "," : "",
                               steps[i].name, steps[i].worst_cpu_us / 1000.0);
     }
-  g_print ("worst iterations (step, page: total = layout + paint + the rest; main thread's "
-           "CPU):\n");
+  g_print ("iterations over %d ms in order (step, page, the step's nth iteration: total = "
+           "layout + paint + the rest; main thread's CPU):\n", FRAME_US / 1000);
+  for (guint i = 0; i < over_stalls->len; i++)
+    print_stall (&g_array_index (over_stalls, Stall, i));
+  g_print ("worst iterations:\n");
   for (guint i = 0; i < G_N_ELEMENTS (worst_stalls) && worst_stalls[i].total_us > 0; i++)
-    g_print ("  %-8s %-10s %7.2f ms = %6.2f + %6.2f + %6.2f; CPU %6.2f ms\n",
-             worst_stalls[i].step, worst_stalls[i].page,
-             worst_stalls[i].total_us / 1000.0, worst_stalls[i].layout_us / 1000.0,
-             worst_stalls[i].paint_us / 1000.0,
-             (worst_stalls[i].total_us - worst_stalls[i].layout_us - worst_stalls[i].paint_us)
-               / 1000.0,
-             worst_stalls[i].cpu_us / 1000.0);
+    print_stall (&worst_stalls[i]);
   g_print ("most CPU in one iteration (step, page: CPU; wall = layout + paint + the rest):\n");
   for (guint i = 0; i < G_N_ELEMENTS (worst_cpu_stalls) && worst_cpu_stalls[i].cpu_us > 0; i++)
     g_print ("  %-8s %-10s CPU %6.2f ms; %7.2f ms = %6.2f + %6.2f + %6.2f\n",
