@@ -240,6 +240,24 @@ count_frame_cb (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
+/* The list's row at index, once it has been filled that far. */
+static GtkListBoxRow *
+wait_for_row (GtkListBox *list,
+              int         index)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+  GtkListBoxRow *row;
+
+  while ((row = gtk_list_box_get_row_at_index (list, index)) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+  return row;
+}
+
 static void
 wait_frames (GtkWidget *widget,
              guint      n_frames)
@@ -616,6 +634,9 @@ test_history_page (Fixture       *f,
   assert_shows (page, "Complete · 180 samples");
   list = find_widget (page, GTK_TYPE_LIST_BOX, "obd-session-list");
   g_assert_nonnull (list);
+  /* Rows are added a couple a frame. */
+  wait_for_row (GTK_LIST_BOX (list), 1);
+  wait_frames (list, 2);
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
        row = gtk_widget_get_next_sibling (row))
     n_rows++;
@@ -668,14 +689,19 @@ test_history_page (Fixture       *f,
     g_assert_cmpint (obd_trend_chart_get_time_span (chart_a), <=, (last - first) * 11 / 10);
   }
 
-  /* Comparison: tick both sessions and press Compare (which needs two). */
-  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
-       row = gtk_widget_get_next_sibling (row))
+  /* Comparison: tick both sessions and press Compare (which needs two).
+   * Each row is looked up afresh: a change in the store (the report the
+   * test read above) may reload the list between two ticks, which keeps
+   * the ticks but makes new rows, filled a frame or two apart. */
+  for (int i = 0; i < 2; i++)
     {
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (find_widget (row, GTK_TYPE_CHECK_BUTTON,
+      GtkListBoxRow *row = wait_for_row (GTK_LIST_BOX (list), i);
+
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (find_widget (GTK_WIDGET (row),
+                                                                  GTK_TYPE_CHECK_BUTTON,
                                                                   NULL)), TRUE);
       gtk_widget_activate_action (page, "history.compare", NULL);
-      if (gtk_widget_get_next_sibling (row) != NULL)
+      if (i == 0)
         g_assert_cmpuint (obd_trend_chart_get_n_series (chart_b), ==, 0);
     }
   assert_shows (page, "Before:");
