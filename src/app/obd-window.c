@@ -117,7 +117,8 @@ struct _ObdWindow
   AdwActionRow         *mechanic_row;
   AdwActionRow         *fleet_row;
   AdwActionRow         *owner_row;
-  ObdStartPage         *start_page;
+  ObdStartPage         *start_page;    /* built when first shown */
+  GError               *store_error;   /* for the start page */
   ObdSyncStatus        *sync_status;
   ObdSyncManager       *sync;
 };
@@ -516,6 +517,24 @@ build_status_grid (ObdWindow *self)
 
 /* State ---------------------------------------------------------------- */
 
+/* The start page (scenarios, adapters, recent vehicles) is built when it
+ * is first shown: a window that connects at start never needs it, and
+ * building it would delay the first frame. */
+static ObdStartPage *
+ensure_start_page (ObdWindow *self)
+{
+  GtkWidget *page;
+
+  if (self->start_page != NULL)
+    return self->start_page;
+  page = obd_start_page_new (self->session, self->settings);
+  self->start_page = OBD_START_PAGE (page);
+  if (self->store_error != NULL)
+    obd_start_page_set_store_error (self->start_page, self->store_error);
+  gtk_stack_add_named (self->main_stack, page, "start");
+  return self->start_page;
+}
+
 static void
 update_view (ObdWindow *self)
 {
@@ -535,7 +554,10 @@ update_view (ObdWindow *self)
            || self->role == OBD_ROLE_FLEET)
     view = role_view_names[self->role];
   else
-    view = "start";
+    {
+      view = "start";
+      ensure_start_page (self);
+    }
 
   gtk_stack_set_visible_child_name (self->main_stack, view);
   if (self->repair != NULL)
@@ -720,13 +742,8 @@ static void
 obd_window_constructed (GObject *object)
 {
   ObdWindow *self = OBD_WINDOW (object);
-  GtkWidget *start_page;
 
   G_OBJECT_CLASS (obd_window_parent_class)->constructed (object);
-
-  start_page = obd_start_page_new (self->session, self->settings);
-  self->start_page = OBD_START_PAGE (start_page);
-  gtk_stack_add_named (self->main_stack, start_page, "start");
 
   /* Guides and reports, for every page of the window. */
   self->repair = obd_repair_actions_new (self, self->session, self->settings);
@@ -808,6 +825,7 @@ obd_window_finalize (GObject *object)
       g_hash_table_unref (self->role_pages[i]);
       g_hash_table_unref (self->role_slots[i]);
     }
+  g_clear_error (&self->store_error);
 
   G_OBJECT_CLASS (obd_window_parent_class)->finalize (object);
 }
@@ -1010,7 +1028,7 @@ obd_window_get_start_page (ObdWindow *self)
 {
   g_return_val_if_fail (OBD_IS_WINDOW (self), NULL);
 
-  return self->start_page;
+  return ensure_start_page (self);
 }
 
 const char *
@@ -1107,7 +1125,10 @@ obd_window_set_store_error (ObdWindow    *self,
 {
   g_return_if_fail (OBD_IS_WINDOW (self));
 
-  obd_start_page_set_store_error (self->start_page, error);
+  g_clear_error (&self->store_error);
+  self->store_error = error != NULL ? g_error_copy (error) : NULL;
+  if (self->start_page != NULL)
+    obd_start_page_set_store_error (self->start_page, error);
 }
 
 static void
