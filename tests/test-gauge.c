@@ -454,6 +454,49 @@ test_gauge_render (void)
     }
 }
 
+/* The dial (track, alert bands, ticks) is kept as a texture between
+ * frames: it must still follow the thresholds and the size. */
+static void
+test_gauge_dial_follows (void)
+{
+  GtkWidget *gauge = g_object_ref_sink (rpm_gauge ());
+  GtkWidget *window = window_with_child (gauge, 200, 200);
+  g_autoptr(GdkTexture) banded = NULL;
+  g_autoptr(GdkTexture) plain = NULL;
+  g_autoptr(GdkTexture) again = NULL;
+  g_autoptr(GdkTexture) larger = NULL;
+  PixelStats s_banded, s_plain, s_again, s_larger;
+
+  /* No reading: whatever is red is the critical band of the scale. */
+  wait_frames (gauge, 2);
+  banded = render_child (window, FALSE);
+  obd_gauge_set_warning_threshold (OBD_GAUGE (gauge), NAN);
+  obd_gauge_set_critical_threshold (OBD_GAUGE (gauge), NAN);
+  plain = render_child (window, FALSE);
+  obd_gauge_set_warning_threshold (OBD_GAUGE (gauge), 6000.0);
+  obd_gauge_set_critical_threshold (OBD_GAUGE (gauge), 7000.0);
+  again = render_child (window, FALSE);
+  s_banded = pixel_stats (banded);
+  s_plain = pixel_stats (plain);
+  s_again = pixel_stats (again);
+  g_test_message ("red pixels: banded %u, plain %u, again %u", s_banded.reddish,
+                  s_plain.reddish, s_again.reddish);
+  g_assert_cmpuint (s_banded.reddish, >, 20);
+  g_assert_cmpuint (s_plain.reddish, ==, 0);
+  g_assert_cmpuint (s_again.reddish, ==, s_banded.reddish);
+
+  /* A larger gauge gets a larger dial, not the old one stretched. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 320, 320);
+  wait_for_size (gauge, 320, 320);
+  larger = render_child (window, FALSE);
+  s_larger = pixel_stats (larger);
+  g_assert_cmpint (gdk_texture_get_width (larger), ==, 320);
+  g_assert_cmpuint (s_larger.reddish, >, s_banded.reddish * 3 / 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (gauge);
+}
+
 static void
 test_gauge_finalize (void)
 {
@@ -596,6 +639,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gauge/a11y", test_gauge_a11y);
   g_test_add_func ("/gauge/measure", test_gauge_measure);
   g_test_add_func ("/gauge/render", test_gauge_render);
+  g_test_add_func ("/gauge/dial-follows", test_gauge_dial_follows);
   g_test_add_func ("/gauge/finalize", test_gauge_finalize);
   g_test_add_func ("/gauge/screenshots", test_gauge_screenshots);
 

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #include "obd-gauge.h"
 #include "obd-gauge-private.h"
@@ -25,6 +26,27 @@
 #define MIN_SIZE      64
 #define NATURAL_SIZE  160
 #define ANIMATION_MS  250
+
+/* Everything the dial (track, alert bands, ticks) depends on: while it
+ * stays the same, the dial is a texture and only the value arc, the knob
+ * and the text are drawn again.  Zeroed before it is filled, so it can be
+ * compared with memcmp(). */
+typedef struct
+{
+  int     width;
+  int     height;
+  int     scale;
+  GdkRGBA track;
+  GdkRGBA tick;
+  GdkRGBA warn;
+  GdkRGBA crit;
+  double  min_value;
+  double  max_value;
+  double  warning;
+  double  critical;
+  double  low_warning;
+  double  low_critical;
+} DialKey;
 
 struct _ObdGauge
 {
@@ -47,6 +69,9 @@ struct _ObdGauge
   AdwAnimation *animation;
   char         *a11y_text;       /* last label pushed to the AT context */
   guint         a11y_updates;
+
+  cairo_surface_t *dial;         /* the track, bands and ticks, drawn once */
+  DialKey       dial_key;        /* what the dial was drawn for */
 };
 
 G_DEFINE_FINAL_TYPE (ObdGauge, obd_gauge, GTK_TYPE_WIDGET)
@@ -422,6 +447,79 @@ draw_zone_badge (cairo_t       *cr,
   cairo_fill (cr);
 }
 
+/* The dial at the widget's size and scale, in an image: fifty ticks and
+ * a few arcs, antialiased, are most of a gauge's drawing, and a gauge is
+ * drawn again at every reading (and every frame of its animation).  An
+ * image painted in a cairo node, not a GdkTexture: the cairo renderer
+ * converts a texture to a new surface every frame, which cost more than
+ * the strokes (bench-ui-batch). */
+static cairo_surface_t *
+render_dial (ObdGauge      *self,
+             const DialKey *key)
+{
+  double s = MIN (key->width, key->height);
+  double cx = key->width / 2.0;
+  double cy = key->height / 2.0;
+  double line_width = MAX (s * 0.075, 3.0);
+  double radius = s / 2.0 - line_width / 2.0 - MAX (s * 0.03, 2.0);
+  int width = key->width * key->scale;
+  int height = key->height * key->scale;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_scale (cr, key->scale, key->scale);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+
+  /* The track, then the warning and critical bands tinted on top of it so
+   * the scale itself shows where trouble starts. */
+  cairo_set_line_width (cr, line_width);
+  arc_segment (cr, cx, cy, radius, ARC_START, ARC_START + ARC_SWEEP, &key->track);
+  {
+    double band_width = line_width * 0.3;
+    double band_radius = radius + line_width / 2.0 - band_width / 2.0;
+    GdkRGBA wband = key->warn, cband = key->crit;
+    double a_max = ARC_START + ARC_SWEEP;
+
+    wband.alpha *= 0.6f;
+    cband.alpha *= 0.7f;
+    cairo_set_line_width (cr, band_width);
+    if (!isnan (self->warning))
+      arc_segment (cr, cx, cy, band_radius, value_angle (self, self->warning),
+                   isnan (self->critical) ? a_max : value_angle (self, self->critical), &wband);
+    if (!isnan (self->critical))
+      arc_segment (cr, cx, cy, band_radius, value_angle (self, self->critical), a_max, &cband);
+    if (!isnan (self->low_warning))
+      arc_segment (cr, cx, cy, band_radius,
+                   isnan (self->low_critical) ? ARC_START : value_angle (self, self->low_critical),
+                   value_angle (self, self->low_warning), &wband);
+    if (!isnan (self->low_critical))
+      arc_segment (cr, cx, cy, band_radius, ARC_START,
+                   value_angle (self, self->low_critical), &cband);
+  }
+
+  /* Ten divisions, with minor ticks only when there is room for them. */
+  {
+    int divisions = s >= 200 ? 50 : 10;
+    double inner = radius - line_width / 2.0 - MAX (s * 0.015, 1.5);
+
+    gdk_cairo_set_source_rgba (cr, &key->tick);
+    for (int i = 0; i <= divisions; i++)
+      {
+        gboolean major = divisions == 10 || i % 5 == 0;
+        double a = ARC_START + ARC_SWEEP * i / divisions;
+        double len = major ? s * 0.045 : s * 0.022;
+
+        cairo_set_line_width (cr, MAX (s * (major ? 0.008 : 0.005), 1.0));
+        cairo_move_to (cr, cx + inner * cos (a), cy + inner * sin (a));
+        cairo_line_to (cr, cx + (inner - len) * cos (a), cy + (inner - len) * sin (a));
+        cairo_stroke (cr);
+      }
+  }
+  cairo_destroy (cr);
+  cairo_surface_set_device_scale (surface, key->scale, key->scale);
+  return surface;
+}
+
 static void
 obd_gauge_snapshot (GtkWidget   *widget,
                     GtkSnapshot *snapshot)
@@ -459,54 +557,35 @@ obd_gauge_snapshot (GtkWidget   *widget,
   tick = fg;
   tick.alpha = fg.alpha * (high_contrast ? 1.0f : 0.55f);
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
-
-  /* The track, then the warning and critical bands tinted on top of it so
-   * the scale itself shows where trouble starts. */
-  cairo_set_line_width (cr, line_width);
-  arc_segment (cr, cx, cy, radius, ARC_START, ARC_START + ARC_SWEEP, &track);
   {
-    double band_width = line_width * 0.3;
-    double band_radius = radius + line_width / 2.0 - band_width / 2.0;
-    GdkRGBA wband = warn, cband = crit;
-    double a_max = ARC_START + ARC_SWEEP;
+    DialKey key;
 
-    wband.alpha *= 0.6f;
-    cband.alpha *= 0.7f;
-    cairo_set_line_width (cr, band_width);
-    if (!isnan (self->warning))
-      arc_segment (cr, cx, cy, band_radius, value_angle (self, self->warning),
-                   isnan (self->critical) ? a_max : value_angle (self, self->critical), &wband);
-    if (!isnan (self->critical))
-      arc_segment (cr, cx, cy, band_radius, value_angle (self, self->critical), a_max, &cband);
-    if (!isnan (self->low_warning))
-      arc_segment (cr, cx, cy, band_radius,
-                   isnan (self->low_critical) ? ARC_START : value_angle (self, self->low_critical),
-                   value_angle (self, self->low_warning), &wband);
-    if (!isnan (self->low_critical))
-      arc_segment (cr, cx, cy, band_radius, ARC_START,
-                   value_angle (self, self->low_critical), &cband);
-  }
-
-  /* Ten divisions, with minor ticks only when there is room for them. */
-  {
-    int divisions = s >= 200 ? 50 : 10;
-    double inner = radius - line_width / 2.0 - MAX (s * 0.015, 1.5);
-
-    gdk_cairo_set_source_rgba (cr, &tick);
-    for (int i = 0; i <= divisions; i++)
+    memset (&key, 0, sizeof key);
+    key.width = width;
+    key.height = height;
+    key.scale = gtk_widget_get_scale_factor (widget);
+    key.track = track;
+    key.tick = tick;
+    key.warn = warn;
+    key.crit = crit;
+    key.min_value = self->min_value;
+    key.max_value = self->max_value;
+    key.warning = self->warning;
+    key.critical = self->critical;
+    key.low_warning = self->low_warning;
+    key.low_critical = self->low_critical;
+    if (self->dial == NULL || memcmp (&key, &self->dial_key, sizeof key) != 0)
       {
-        gboolean major = divisions == 10 || i % 5 == 0;
-        double a = ARC_START + ARC_SWEEP * i / divisions;
-        double len = major ? s * 0.045 : s * 0.022;
-
-        cairo_set_line_width (cr, MAX (s * (major ? 0.008 : 0.005), 1.0));
-        cairo_move_to (cr, cx + inner * cos (a), cy + inner * sin (a));
-        cairo_line_to (cr, cx + (inner - len) * cos (a), cy + (inner - len) * sin (a));
-        cairo_stroke (cr);
+        g_clear_pointer (&self->dial, cairo_surface_destroy);
+        self->dial = render_dial (self, &key);
+        self->dial_key = key;
       }
   }
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_set_source_surface (cr, self->dial, 0, 0);
+  cairo_paint (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
 
   /* The value arc, ending in a knob that marks the exact position. */
   if (!isnan (self->display_value))
@@ -667,6 +746,7 @@ obd_gauge_dispose (GObject *object)
   ObdGauge *self = OBD_GAUGE (object);
 
   g_clear_object (&self->animation);
+  g_clear_pointer (&self->dial, cairo_surface_destroy);
 
   G_OBJECT_CLASS (obd_gauge_parent_class)->dispose (object);
 }
