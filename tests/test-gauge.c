@@ -497,6 +497,34 @@ test_gauge_dial_follows (void)
   g_assert_finalize_object (gauge);
 }
 
+/* A reading that moves the needle by less than a pixel is shown at once;
+ * a longer move is animated (and so redrawn for a while). */
+static void
+test_gauge_small_moves_jump (void)
+{
+  GtkWidget *gauge = g_object_ref_sink (rpm_gauge ());
+  GtkWidget *window = window_with_child (gauge, 160, 160);
+  ObdGauge *g = OBD_GAUGE (gauge);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_object_set (gtk_widget_get_settings (gauge), "gtk-enable-animations", TRUE, NULL);
+  obd_gauge_set_value (g, 3000.0);
+  g_assert_cmpfloat (_obd_gauge_get_display_value (g), ==, 3000.0);
+  /* 10 rpm of 8000 over 270° on a 160 px gauge: under half a pixel. */
+  obd_gauge_set_value (g, 3010.0);
+  g_assert_cmpfloat (_obd_gauge_get_display_value (g), ==, 3010.0);
+  obd_gauge_set_value (g, 5000.0);
+  g_assert_cmpfloat (_obd_gauge_get_display_value (g), <, 5000.0);
+  while (_obd_gauge_get_display_value (g) != 5000.0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (gauge);
+}
+
 static void
 test_gauge_finalize (void)
 {
@@ -640,6 +668,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gauge/measure", test_gauge_measure);
   g_test_add_func ("/gauge/render", test_gauge_render);
   g_test_add_func ("/gauge/dial-follows", test_gauge_dial_follows);
+  g_test_add_func ("/gauge/small-moves-jump", test_gauge_small_moves_jump);
   g_test_add_func ("/gauge/finalize", test_gauge_finalize);
   g_test_add_func ("/gauge/screenshots", test_gauge_screenshots);
 

@@ -969,6 +969,26 @@ obd_gauge_get_value (ObdGauge *self)
   return self->value;
 }
 
+/* How far the needle's tip moves from one value to another, in pixels. */
+static double
+needle_travel (ObdGauge *self,
+               double    from,
+               double    to)
+{
+  int size = MIN (gtk_widget_get_width (GTK_WIDGET (self)),
+                  gtk_widget_get_height (GTK_WIDGET (self)));
+
+  return fabs (value_angle (self, to) - value_angle (self, from)) * size / 2.0;
+}
+
+double
+_obd_gauge_get_display_value (ObdGauge *self)
+{
+  g_return_val_if_fail (OBD_IS_GAUGE (self), NAN);
+
+  return self->display_value;
+}
+
 void
 obd_gauge_set_value (ObdGauge *self,
                      double    value)
@@ -983,9 +1003,12 @@ obd_gauge_set_value (ObdGauge *self,
   from = self->display_value;
   self->value = value;
 
-  /* Animate only between two real readings; AdwAnimation itself skips to
-   * the end when the widget is unmapped or gtk-enable-animations is off. */
-  if (!isnan (from) && !isnan (value))
+  /* Animate only between two real readings, and only a move that shows:
+   * a reading that shifts the needle by less than a pixel (a temperature
+   * going up a tenth) would redraw the gauge for a quarter of a second to
+   * show nothing.  AdwAnimation itself skips to the end when the widget
+   * is unmapped or gtk-enable-animations is off. */
+  if (!isnan (from) && !isnan (value) && needle_travel (self, from, value) >= 1.0)
     {
       adw_timed_animation_set_value_from (ADW_TIMED_ANIMATION (self->animation), from);
       adw_timed_animation_set_value_to (ADW_TIMED_ANIMATION (self->animation), value);
