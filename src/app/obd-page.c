@@ -11,6 +11,13 @@
 #include "obd-enum-types.h"
 #include "obd-page.h"
 
+/* Rows a frame may still add (see "Filling list models in steps"). */
+typedef struct
+{
+  gint64 frame;   /* the frame clock's frame this counts for */
+  guint  left;
+} FillBudget;
+
 typedef struct
 {
   ObdSession      *session;
@@ -25,8 +32,7 @@ typedef struct
   GHashTable      *fills;          /* GListStore → Fill, models filled in steps */
   guint            fill_tick_id;
   guint64          fill_serial;
-  gint64           fill_frame;     /* the frame fill_budget counts for */
-  guint            fill_budget;
+  FillBudget       fill_budget;    /* while the page has no frame clock */
   gboolean         constructed;
   char            *status_icon_name;
   char            *status_title;
@@ -433,8 +439,8 @@ obd_page_write (ObdPage         *self,
 /* A GtkListBox bound to a model makes a row for every item added, at
  * once, and the next frame lays them all out: a few hundred recorded
  * sessions would stall the window.  Items go in at most FILL_PER_FRAME a
- * frame, counted over all the lists of the page (a page of three short
- * lists is as long as one), from a tick callback: so no frame lays out
+ * frame, counted over all the lists of the window's pages (a page of three
+ * short lists is as long as one), from a tick callback: so no frame lays out
  * more than a couple of new rows, the first ones show at once, and the
  * rest follow a frame at a time.  Sysprof paces its work the same way.
  * A row of wrapping labels costs several milliseconds of layout on the
@@ -461,27 +467,51 @@ fill_free (gpointer data)
   g_free (fill);
 }
 
-/* What this frame may still add. */
-static guint
-fill_budget (ObdPage *self)
+/* What this frame may still add, counted for the whole window: the
+ * fleet view shows two pages filling at once (the list and the history
+ * beside it), and both are laid out in the same frame.  A page not yet
+ * in a window counts alone. */
+static FillBudget *
+fill_budget_of (ObdPage *self)
 {
   ObdPagePrivate *priv = obd_page_get_instance_private (self);
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-  gint64 frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+  static GQuark quark;
+  FillBudget *budget;
 
-  if (frame != priv->fill_frame)
+  if (clock == NULL)
+    return &priv->fill_budget;
+  if (quark == 0)
+    quark = g_quark_from_static_string ("obd-page-fill-budget");
+  budget = g_object_get_qdata (G_OBJECT (clock), quark);
+  if (budget == NULL)
     {
-      priv->fill_frame = frame;
-      priv->fill_budget = FILL_PER_FRAME;
+      budget = g_new0 (FillBudget, 1);
+      budget->frame = -1;
+      g_object_set_qdata_full (G_OBJECT (clock), quark, budget, g_free);
     }
-  return priv->fill_budget;
+  return budget;
+}
+
+static guint
+fill_budget (ObdPage *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  gint64 frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+  FillBudget *budget = fill_budget_of (self);
+
+  if (frame != budget->frame)
+    {
+      budget->frame = frame;
+      budget->left = FILL_PER_FRAME;
+    }
+  return budget->left;
 }
 
 /* Adds what the budget allows; TRUE when the fill is complete. */
 static gboolean
 fill_step (Fill *fill)
 {
-  ObdPagePrivate *priv = obd_page_get_instance_private (fill->page);
   guint n = MIN (fill_budget (fill->page), fill->items->len - fill->next);
 
   /* The first step replaces what the list showed, so it never blinks
@@ -493,7 +523,7 @@ fill_step (Fill *fill)
     g_list_store_splice (fill->store, g_list_model_get_n_items (G_LIST_MODEL (fill->store)), 0,
                          fill->items->pdata + fill->next, n);
   fill->next += n;
-  priv->fill_budget -= n;
+  fill_budget_of (fill->page)->left -= n;
   return fill->next == fill->items->len;
 }
 
