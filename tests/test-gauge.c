@@ -525,6 +525,39 @@ test_gauge_small_moves_jump (void)
   g_assert_finalize_object (gauge);
 }
 
+/* The text is kept laid out between frames: a new label, unit or value
+ * must still show. */
+static void
+test_gauge_text_follows (void)
+{
+  GtkWidget *gauge = g_object_ref_sink (rpm_gauge ());
+  GtkWidget *window = window_with_child (gauge, 200, 200);
+  ObdGauge *g = OBD_GAUGE (gauge);
+  g_autoptr(GdkTexture) short_label = NULL;
+  g_autoptr(GdkTexture) long_label = NULL;
+  g_autoptr(GdkTexture) short_unit = NULL;
+  guint n_short, n_long, n_short_unit;
+
+  obd_gauge_set_label (g, "A");
+  obd_gauge_set_value (g, 3000.0);
+  wait_frames (gauge, 2);
+  short_label = render_child (window, FALSE);
+  obd_gauge_set_label (g, "Intake air temp");
+  long_label = render_child (window, FALSE);
+  obd_gauge_set_unit (g, "r");
+  short_unit = render_child (window, FALSE);
+  n_short = pixel_stats (short_label).opaque;
+  n_long = pixel_stats (long_label).opaque;
+  n_short_unit = pixel_stats (short_unit).opaque;
+  g_test_message ("opaque pixels: short label %u, long label %u, short unit %u", n_short,
+                  n_long, n_short_unit);
+  g_assert_cmpuint (n_long, >, n_short + 50);
+  g_assert_cmpuint (n_short_unit + 20, <, n_long);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (gauge);
+}
+
 static void
 test_gauge_finalize (void)
 {
@@ -669,6 +702,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gauge/render", test_gauge_render);
   g_test_add_func ("/gauge/dial-follows", test_gauge_dial_follows);
   g_test_add_func ("/gauge/small-moves-jump", test_gauge_small_moves_jump);
+  g_test_add_func ("/gauge/text-follows", test_gauge_text_follows);
   g_test_add_func ("/gauge/finalize", test_gauge_finalize);
   g_test_add_func ("/gauge/screenshots", test_gauge_screenshots);
 

@@ -48,6 +48,30 @@ typedef struct
   double  low_critical;
 } DialKey;
 
+/* The text a gauge shows, each kept as a laid-out PangoLayout between
+ * frames while its text, size and style stay the same: during a needle's
+ * animation only the arc moves. */
+enum
+{
+  TEXT_VALUE,
+  TEXT_VALUE_FIT,   /* the value again, shrunk to fit inside the arc */
+  TEXT_UNIT,
+  TEXT_LABEL,
+  TEXT_MIN,
+  TEXT_MAX,
+  TEXT_WORD,        /* "Warning", "Critical" */
+  N_TEXTS
+};
+
+typedef struct
+{
+  PangoLayout *layout;
+  char        *text;
+  double       pixel_size;
+  int          width;         /* Pango units, -1 for no ellipsis */
+  guint        style_serial;
+} TextSlot;
+
 struct _ObdGauge
 {
   GtkWidget     parent_instance;
@@ -72,6 +96,8 @@ struct _ObdGauge
 
   cairo_surface_t *dial;         /* the track, bands and ticks, drawn once */
   DialKey       dial_key;        /* what the dial was drawn for */
+  TextSlot      texts[N_TEXTS];  /* the layouts of the last frame */
+  guint         style_serial;    /* bumped when fonts may have changed */
 };
 
 G_DEFINE_FINAL_TYPE (ObdGauge, obd_gauge, GTK_TYPE_WIDGET)
@@ -367,6 +393,49 @@ create_layout (ObdGauge   *self,
   return layout;
 }
 
+/* @text laid out at @pixel_size, from @slot when it holds the same;
+ * owned by the gauge. */
+static PangoLayout *
+text_layout (ObdGauge    *self,
+             guint        slot,
+             const char  *text,
+             double       pixel_size,
+             PangoWeight  weight,
+             gboolean     tabular,
+             int          width)
+{
+  TextSlot *cached = &self->texts[slot];
+
+  if (cached->layout != NULL && cached->pixel_size == pixel_size &&
+      cached->width == width && cached->style_serial == self->style_serial &&
+      g_strcmp0 (cached->text, text) == 0)
+    return cached->layout;
+
+  g_clear_object (&cached->layout);
+  g_free (cached->text);
+  cached->layout = create_layout (self, text, pixel_size, weight, tabular);
+  if (width >= 0)
+    {
+      pango_layout_set_width (cached->layout, width);
+      pango_layout_set_ellipsize (cached->layout, PANGO_ELLIPSIZE_END);
+    }
+  cached->text = g_strdup (text);
+  cached->pixel_size = pixel_size;
+  cached->width = width;
+  cached->style_serial = self->style_serial;
+  return cached->layout;
+}
+
+static void
+clear_texts (ObdGauge *self)
+{
+  for (guint i = 0; i < N_TEXTS; i++)
+    {
+      g_clear_object (&self->texts[i].layout);
+      g_clear_pointer (&self->texts[i].text, g_free);
+    }
+}
+
 /* Appends @layout so that its logical rectangle is centred on (cx, cy). */
 static void
 append_layout_centered (GtkSnapshot   *snapshot,
@@ -537,7 +606,7 @@ obd_gauge_snapshot (GtkWidget   *widget,
   gboolean high_contrast = adw_style_manager_get_high_contrast (
     adw_style_manager_get_for_display (gtk_widget_get_display (widget)));
   g_autofree char *value_text = NULL;
-  g_autoptr(PangoLayout) value_layout = NULL;
+  PangoLayout *value_layout;
   PangoRectangle value_rect;
   double value_px;
   cairo_t *cr;
@@ -608,9 +677,8 @@ obd_gauge_snapshot (GtkWidget   *widget,
   if (self->zone == OBD_GAUGE_ZONE_WARNING || self->zone == OBD_GAUGE_ZONE_CRITICAL)
     {
       /* The badge sits in the open bottom of the arc, left of the word. */
-      g_autoptr(PangoLayout) word = create_layout (self, zone_title (self->zone),
-                                                   MAX (s * 0.07, 8.0), PANGO_WEIGHT_BOLD,
-                                                   FALSE);
+      PangoLayout *word = text_layout (self, TEXT_WORD, zone_title (self->zone),
+                                       MAX (s * 0.07, 8.0), PANGO_WEIGHT_BOLD, FALSE, -1);
       PangoRectangle rect;
       double badge = MAX (s * 0.075, 8.0);
       double y = cy + radius * 0.78;
@@ -630,13 +698,14 @@ obd_gauge_snapshot (GtkWidget   *widget,
   /* Value, shrunk when a long number would not fit inside the arc. */
   value_px = s * 0.21;
   value_text = isnan (self->value) ? g_strdup ("—") : format_value (self->value, self->digits);
-  value_layout = create_layout (self, value_text, value_px, PANGO_WEIGHT_BOLD, TRUE);
+  value_layout = text_layout (self, TEXT_VALUE, value_text, value_px, PANGO_WEIGHT_BOLD, TRUE,
+                              -1);
   pango_layout_get_pixel_extents (value_layout, NULL, &value_rect);
   if (value_rect.width > radius * 1.4)
     {
       value_px *= radius * 1.4 / value_rect.width;
-      g_object_unref (value_layout);
-      value_layout = create_layout (self, value_text, value_px, PANGO_WEIGHT_BOLD, TRUE);
+      value_layout = text_layout (self, TEXT_VALUE_FIT, value_text, value_px,
+                                  PANGO_WEIGHT_BOLD, TRUE, -1);
       pango_layout_get_pixel_extents (value_layout, NULL, &value_rect);
     }
   append_layout_centered (snapshot, value_layout, cx, cy, &fg);
@@ -648,8 +717,8 @@ obd_gauge_snapshot (GtkWidget   *widget,
     dim.alpha = fg.alpha * (high_contrast ? 1.0f : 0.7f);
     if (self->unit != NULL && *self->unit != '\0')
       {
-        g_autoptr(PangoLayout) unit = create_layout (self, self->unit, small_px,
-                                                     PANGO_WEIGHT_NORMAL, FALSE);
+        PangoLayout *unit = text_layout (self, TEXT_UNIT, self->unit, small_px,
+                                         PANGO_WEIGHT_NORMAL, FALSE, -1);
         PangoRectangle rect;
 
         pango_layout_get_pixel_extents (unit, NULL, &rect);
@@ -659,12 +728,11 @@ obd_gauge_snapshot (GtkWidget   *widget,
       }
     if (self->label != NULL && *self->label != '\0')
       {
-        g_autoptr(PangoLayout) label = create_layout (self, self->label, small_px,
-                                                      PANGO_WEIGHT_NORMAL, FALSE);
+        PangoLayout *label = text_layout (self, TEXT_LABEL, self->label, small_px,
+                                          PANGO_WEIGHT_NORMAL, FALSE,
+                                          (int) (radius * 1.5 * PANGO_SCALE));
         PangoRectangle rect;
 
-        pango_layout_set_width (label, (int) (radius * 1.5 * PANGO_SCALE));
-        pango_layout_set_ellipsize (label, PANGO_ELLIPSIZE_END);
         pango_layout_get_pixel_extents (label, NULL, &rect);
         append_layout_centered (snapshot, label, cx,
                                 cy - value_rect.height / 2.0 - rect.height / 2.0 + s * 0.01,
@@ -676,10 +744,10 @@ obd_gauge_snapshot (GtkWidget   *widget,
       {
         g_autofree char *min_text = format_value (self->min_value, 0);
         g_autofree char *max_text = format_value (self->max_value, 0);
-        g_autoptr(PangoLayout) min_layout = create_layout (self, min_text, s * 0.06,
-                                                           PANGO_WEIGHT_NORMAL, TRUE);
-        g_autoptr(PangoLayout) max_layout = create_layout (self, max_text, s * 0.06,
-                                                           PANGO_WEIGHT_NORMAL, TRUE);
+        PangoLayout *min_layout = text_layout (self, TEXT_MIN, min_text, s * 0.06,
+                                               PANGO_WEIGHT_NORMAL, TRUE, -1);
+        PangoLayout *max_layout = text_layout (self, TEXT_MAX, max_text, s * 0.06,
+                                               PANGO_WEIGHT_NORMAL, TRUE, -1);
         double end_r = radius;
         double y = cy + end_r * sin (ARC_START) + line_width * 1.2;
 
@@ -736,7 +804,9 @@ obd_gauge_css_changed (GtkWidget         *widget,
   GTK_WIDGET_CLASS (obd_gauge_parent_class)->css_changed (widget, change);
 
   /* Named colours (accent, warning, error) change with the colour scheme
-   * without our own style changing, so always repaint. */
+   * without our own style changing, so always repaint; the font may have
+   * changed too, so the text is laid out again. */
+  OBD_GAUGE (widget)->style_serial++;
   gtk_widget_queue_draw (widget);
 }
 
@@ -747,6 +817,7 @@ obd_gauge_dispose (GObject *object)
 
   g_clear_object (&self->animation);
   g_clear_pointer (&self->dial, cairo_surface_destroy);
+  clear_texts (self);
 
   G_OBJECT_CLASS (obd_gauge_parent_class)->dispose (object);
 }
