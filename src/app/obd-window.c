@@ -243,7 +243,7 @@ static void
 on_fleet_vehicle_activated_cb (ObdWindow *self,
                                gint64     vehicle_id)
 {
-  GtkWidget *history = g_hash_table_lookup (self->pages, "history");
+  GtkWidget *history = ensure_page (self, "history");
   GtkWidget *fleet = g_hash_table_lookup (self->pages, "fleet");
   AdwLeaflet *leaflet;
 
@@ -256,12 +256,30 @@ on_fleet_vehicle_activated_cb (ObdWindow *self,
   gtk_widget_grab_focus (history);
 }
 
+/* The history beside the fleet list is built the frame after the list
+ * first shows: each page's construction and first layout then takes a
+ * frame of its own. */
+static gboolean
+build_fleet_history_cb (GtkWidget     *leaflet,
+                        GdkFrameClock *clock,
+                        gpointer       data)
+{
+  ObdWindow *self = OBD_WINDOW (gtk_widget_get_root (leaflet));
+  guint *frames = data;
+
+  if (++*frames < 2)
+    return G_SOURCE_CONTINUE;
+  if (self != NULL)
+    ensure_page (self, "history");
+  return G_SOURCE_REMOVE;
+}
+
 static void
 build_fleet_view (ObdWindow *self)
 {
   GtkWidget *leaflet = adw_leaflet_new ();
   GtkWidget *fleet = page_new (self, &fleet_page);
-  GtkWidget *history = page_new (self, &history_page);
+  GtkWidget *history = adw_bin_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
@@ -299,7 +317,9 @@ build_fleet_view (ObdWindow *self)
 
   adw_bin_set_child (self->fleet_bin, leaflet);
   g_hash_table_insert (self->pages, (gpointer) fleet_page.name, fleet);
-  g_hash_table_insert (self->pages, (gpointer) history_page.name, history);
+  g_object_set_data (G_OBJECT (history), "obd-page-info", (gpointer) &history_page);
+  g_hash_table_insert (self->slots, (gpointer) history_page.name, history);
+  gtk_widget_add_tick_callback (leaflet, build_fleet_history_cb, g_new0 (guint, 1), g_free);
 }
 
 static void
