@@ -191,23 +191,32 @@ add_slot (ObdWindow      *self,
 }
 
 static GtkWidget *
-ensure_page (ObdWindow  *self,
-             const char *name)
+ensure_role_page (ObdWindow  *self,
+                  ObdRole     role,
+                  const char *name)
 {
-  GtkWidget *page = g_hash_table_lookup (self->pages, name);
+  GtkWidget *page = g_hash_table_lookup (self->role_pages[role], name);
   const PageInfo *info;
   GtkWidget *slot;
 
   if (page != NULL)
     return page;
-  slot = g_hash_table_lookup (self->slots, name);
+  slot = g_hash_table_lookup (self->role_slots[role], name);
   if (slot == NULL)
     return NULL;
   info = g_object_get_data (G_OBJECT (slot), "obd-page-info");
   page = page_new (self, info);
   adw_bin_set_child (ADW_BIN (slot), page);
-  g_hash_table_insert (self->pages, (gpointer) info->name, page);
+  g_hash_table_insert (self->role_pages[role], (gpointer) info->name, page);
   return page;
+}
+
+/* The page of the current role's view, built if it is not yet. */
+static GtkWidget *
+ensure_page (ObdWindow  *self,
+             const char *name)
+{
+  return ensure_role_page (self, self->role, name);
 }
 
 static void
@@ -269,8 +278,9 @@ build_fleet_history_cb (GtkWidget     *leaflet,
 
   if (++*frames < 2)
     return G_SOURCE_CONTINUE;
+  /* The fleet's, even if the role has changed since. */
   if (self != NULL)
-    ensure_page (self, "history");
+    ensure_role_page (self, OBD_ROLE_FLEET, "history");
   return G_SOURCE_REMOVE;
 }
 
