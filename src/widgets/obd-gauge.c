@@ -28,8 +28,8 @@
 #define ANIMATION_MS  250
 
 /* Everything the dial (track, alert bands, ticks) depends on: while it
- * stays the same, the dial is a texture and only the value arc, the knob
- * and the text are drawn again.  Zeroed before it is filled, so it can be
+ * stays the same, the dial is painted from its image and only the value
+ * arc, the knob and the text are drawn again.  Zeroed before it is filled, so it can be
  * compared with memcmp(). */
 typedef struct
 {
@@ -516,6 +516,30 @@ draw_zone_badge (cairo_t       *cr,
   cairo_fill (cr);
 }
 
+/* Where everything goes, from the widget's size: the square side drives
+ * the line widths, so one path serves a 96 px tile and a 400 px gauge. */
+typedef struct
+{
+  double s;           /* the square's side */
+  double cx, cy;      /* its centre */
+  double line_width;  /* of the track and the value arc */
+  double radius;      /* of their middle line */
+} Geometry;
+
+static Geometry
+geometry (int width,
+          int height)
+{
+  Geometry g;
+
+  g.s = MIN (width, height);
+  g.cx = width / 2.0;
+  g.cy = height / 2.0;
+  g.line_width = MAX (g.s * 0.075, 3.0);
+  g.radius = g.s / 2.0 - g.line_width / 2.0 - MAX (g.s * 0.03, 2.0);
+  return g;
+}
+
 /* The dial at the widget's size and scale, in an image: fifty ticks and
  * a few arcs, antialiased, are most of a gauge's drawing, and a gauge is
  * drawn again at every reading (and every frame of its animation).  An
@@ -526,11 +550,8 @@ static cairo_surface_t *
 render_dial (ObdGauge      *self,
              const DialKey *key)
 {
-  double s = MIN (key->width, key->height);
-  double cx = key->width / 2.0;
-  double cy = key->height / 2.0;
-  double line_width = MAX (s * 0.075, 3.0);
-  double radius = s / 2.0 - line_width / 2.0 - MAX (s * 0.03, 2.0);
+  Geometry g = geometry (key->width, key->height);
+  double s = g.s, cx = g.cx, cy = g.cy, line_width = g.line_width, radius = g.radius;
   int width = key->width * key->scale;
   int height = key->height * key->scale;
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
@@ -552,18 +573,18 @@ render_dial (ObdGauge      *self,
     wband.alpha *= 0.6f;
     cband.alpha *= 0.7f;
     cairo_set_line_width (cr, band_width);
-    if (!isnan (self->warning))
-      arc_segment (cr, cx, cy, band_radius, value_angle (self, self->warning),
-                   isnan (self->critical) ? a_max : value_angle (self, self->critical), &wband);
-    if (!isnan (self->critical))
-      arc_segment (cr, cx, cy, band_radius, value_angle (self, self->critical), a_max, &cband);
-    if (!isnan (self->low_warning))
+    if (!isnan (key->warning))
+      arc_segment (cr, cx, cy, band_radius, value_angle (self, key->warning),
+                   isnan (key->critical) ? a_max : value_angle (self, key->critical), &wband);
+    if (!isnan (key->critical))
+      arc_segment (cr, cx, cy, band_radius, value_angle (self, key->critical), a_max, &cband);
+    if (!isnan (key->low_warning))
       arc_segment (cr, cx, cy, band_radius,
-                   isnan (self->low_critical) ? ARC_START : value_angle (self, self->low_critical),
-                   value_angle (self, self->low_warning), &wband);
-    if (!isnan (self->low_critical))
+                   isnan (key->low_critical) ? ARC_START : value_angle (self, key->low_critical),
+                   value_angle (self, key->low_warning), &wband);
+    if (!isnan (key->low_critical))
       arc_segment (cr, cx, cy, band_radius, ARC_START,
-                   value_angle (self, self->low_critical), &cband);
+                   value_angle (self, key->low_critical), &cband);
   }
 
   /* Ten divisions, with minor ticks only when there is room for them. */
@@ -597,11 +618,8 @@ obd_gauge_snapshot (GtkWidget   *widget,
   GtkStyleContext *context = gtk_widget_get_style_context (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  double s = MIN (width, height);
-  double cx = width / 2.0;
-  double cy = height / 2.0;
-  double line_width = MAX (s * 0.075, 3.0);
-  double radius = s / 2.0 - line_width / 2.0 - MAX (s * 0.03, 2.0);
+  Geometry g = geometry (width, height);
+  double s = g.s, cx = g.cx, cy = g.cy, line_width = g.line_width, radius = g.radius;
   GdkRGBA fg, accent, warn, crit, track, tick, zone_rgba, window_bg;
   gboolean high_contrast = adw_style_manager_get_high_contrast (
     adw_style_manager_get_for_display (gtk_widget_get_display (widget)));
