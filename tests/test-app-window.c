@@ -805,6 +805,52 @@ test_connecting (void)
 }
 
 static gboolean
+all_pages_built_cb (gpointer data)
+{
+  AdwViewStack *stack = ADW_VIEW_STACK (template_child (data, OBD_TYPE_WINDOW, "mechanic_stack"));
+  g_autoptr(GListModel) pages = G_LIST_MODEL (adw_view_stack_get_pages (stack));
+
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+
+      if (adw_bin_get_child (ADW_BIN (adw_view_stack_page_get_child (page))) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* While the car connects, and after, the role's pages are built ahead
+ * (one per idle moment), so that showing one costs only its layout and
+ * paint; the switchers are built once and only turned off while no car
+ * is there. */
+static void
+test_pages_built_ahead (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("mechanic", FALSE);
+  ObdSession *session = obd_session_new (NULL);
+  ObdWindow *window = window_new (session, settings);
+  AdwViewSwitcherTitle *title = ADW_VIEW_SWITCHER_TITLE (template_child (window, OBD_TYPE_WINDOW,
+                                                                         "switcher_title"));
+  AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, OBD_TYPE_WINDOW,
+                                                        "mechanic_stack"));
+
+  g_assert_false (all_pages_built_cb (window));
+  g_assert_false (adw_view_switcher_title_get_view_switcher_enabled (title));
+  obd_session_connect (session, "sim:healthy-idle");
+  wait_until (all_pages_built_cb, window, 60, "every page built");
+  g_assert_true (adw_view_switcher_title_get_stack (title) == stack);
+  wait_for_view (window, "mechanic");
+  g_assert_true (adw_view_switcher_title_get_view_switcher_enabled (title));
+
+  obd_session_disconnect (session);
+  wait_for_view (window, "start");
+  g_assert_false (adw_view_switcher_title_get_view_switcher_enabled (title));
+  g_assert_true (adw_view_switcher_title_get_stack (title) == stack);
+  window_free (window, session);
+}
+
+static gboolean
 reconnecting_cb (gpointer data)
 {
   return obd_session_get_state (data) == OBD_SESSION_STATE_RECONNECTING;
@@ -1311,6 +1357,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/show-page", test_show_page);
   g_test_add_func ("/app/window/failure", test_failure_and_recovery);
   g_test_add_func ("/app/window/connecting", test_connecting);
+  g_test_add_func ("/app/window/pages-built-ahead", test_pages_built_ahead);
   g_test_add_func ("/app/window/reconnecting", test_reconnecting);
   g_test_add_func ("/app/window/store/read-only", test_store_read_only);
   g_test_add_func ("/app/window/store/unusable", test_store_unusable);

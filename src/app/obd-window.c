@@ -83,6 +83,7 @@ struct _ObdWindow
   GHashTable           *role_slots[3];
   gboolean              built[3];      /* the role's view exists */
   guint                 rate_timeout_id;
+  guint                 prepare_id;    /* building the role's pages ahead */
   GtkLabel             *status_values[6];
   ObdRepairActions     *repair;        /* the "repair" actions and their banner */
 
@@ -217,6 +218,85 @@ ensure_page (ObdWindow  *self,
              const char *name)
 {
   return ensure_role_page (self, self->role, name);
+}
+
+/* The view stack of the current role; the fleet's view has none. */
+static AdwViewStack *
+role_stack (ObdWindow *self)
+{
+  switch (self->role)
+    {
+    case OBD_ROLE_MECHANIC:
+      return self->mechanic_stack;
+    case OBD_ROLE_OWNER:
+      return self->owner_stack;
+    case OBD_ROLE_FLEET:
+    default:
+      return NULL;
+    }
+}
+
+/* Building the switcher's buttons costs a few milliseconds: done once
+ * per role, not at every connection. */
+static void
+bind_switchers (ObdWindow    *self,
+                AdwViewStack *stack)
+{
+  adw_view_switcher_title_set_stack (self->switcher_title, stack);
+  adw_view_switcher_bar_set_stack (self->switcher_bar, stack);
+}
+
+/* Work done ahead, while the window has nothing else to do (the car
+ * connecting, the mechanic reading a page): the role's switchers, then
+ * its pages, the shown one first, one per call.  Showing a page then
+ * costs its layout and paint, which fit in a frame; building it as well,
+ * in the same frame, did not. */
+static gboolean
+prepare_cb (gpointer data)
+{
+  ObdWindow *self = data;
+  AdwViewStack *stack = role_stack (self);
+  g_autoptr(GtkSelectionModel) pages = NULL;
+  const char *shown;
+  guint n;
+
+  if (stack == NULL || self->session == NULL)
+    goto done;
+  if (adw_view_switcher_title_get_stack (self->switcher_title) != stack)
+    {
+      bind_switchers (self, stack);
+      return G_SOURCE_CONTINUE;
+    }
+  shown = adw_view_stack_get_visible_child_name (stack);
+  if (shown != NULL && !g_hash_table_contains (self->pages, shown))
+    {
+      ensure_page (self, shown);
+      return G_SOURCE_CONTINUE;
+    }
+  pages = adw_view_stack_get_pages (stack);
+  n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      const char *name = adw_view_stack_page_get_name (page);
+
+      if (name != NULL && !g_hash_table_contains (self->pages, name))
+        {
+          ensure_page (self, name);
+          return G_SOURCE_CONTINUE;
+        }
+    }
+
+done:
+  self->prepare_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_prepare (ObdWindow *self)
+{
+  if (self->prepare_id == 0)
+    self->prepare_id = g_idle_add_full (G_PRIORITY_LOW, prepare_cb, self, NULL);
 }
 
 static void
@@ -455,7 +535,8 @@ on_switcher_title_visible_cb (ObdWindow *self)
 
   adw_view_switcher_bar_set_reveal (self->switcher_bar,
                                     squeezed &&
-                                    adw_view_switcher_bar_get_stack (self->switcher_bar) != NULL);
+                                    adw_view_switcher_title_get_view_switcher_enabled (
+                                      self->switcher_title));
 }
 
 static void
@@ -478,8 +559,11 @@ update_header (ObdWindow *self)
     stack = self->mechanic_stack;
   else if (g_strcmp0 (view, "owner") == 0)
     stack = self->owner_stack;
-  adw_view_switcher_title_set_stack (self->switcher_title, stack);
-  adw_view_switcher_bar_set_stack (self->switcher_bar, stack);
+  /* The switchers keep their stack while another view shows: they are
+   * only turned off. */
+  if (stack != NULL)
+    bind_switchers (self, stack);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, stack != NULL);
   on_switcher_title_visible_cb (self);
 
   if (online)
@@ -590,6 +674,9 @@ update_view (ObdWindow *self)
     }
 
   gtk_stack_set_visible_child_name (self->main_stack, view);
+  /* A car is on its way or here: its pages are built ahead. */
+  if (state != OBD_SESSION_STATE_DISCONNECTED && !first_run)
+    schedule_prepare (self);
   if (self->repair != NULL)
     obd_repair_actions_set_view (self->repair, view,
                                  g_str_equal (view, "mechanic")
@@ -812,6 +899,7 @@ obd_window_dispose (GObject *object)
   ObdWindow *self = OBD_WINDOW (object);
 
   g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->prepare_id, g_source_remove);
   if (self->repair != NULL)
     {
       obd_repair_actions_shutdown (self->repair);

@@ -76,6 +76,8 @@ typedef struct
   const char *step;
   const char *page;
   guint       nth;       /* the step's nth iteration: 0 is the one that began it */
+  gint64      at;        /* monotonic µs it began: to find it in a capture of
+                          * `perf record -k CLOCK_MONOTONIC` */
 } Stall;
 
 static gint64  phase_start;
@@ -113,7 +115,7 @@ timing_poll (GPollFD *fds,
       gint64 cpu = start_cpu - last_poll_end_cpu;
       Stall stall = { busy, cpu, layout_us, paint_us,
                       current_step != NULL ? current_step->name : "", current_page,
-                      current_step != NULL ? current_step->n : 0 };
+                      current_step != NULL ? current_step->n : 0, last_poll_end };
 
       g_array_append_val (iterations, busy);
       g_array_append_val (cpu_iterations, cpu);
@@ -501,8 +503,8 @@ run_script (Bench *bench)
 static void
 print_stall (const Stall *stall)
 {
-  g_print ("  %-8s %-10s #%-4u %7.2f ms = %6.2f + %6.2f + %6.2f; CPU %6.2f ms\n",
-           stall->step, stall->page, stall->nth, stall->total_us / 1000.0,
+  g_print ("  %.6f %-8s %-10s #%-4u %7.2f ms = %6.2f + %6.2f + %6.2f; CPU %6.2f ms\n",
+           stall->at / 1e6, stall->step, stall->page, stall->nth, stall->total_us / 1000.0,
            stall->layout_us / 1000.0, stall->paint_us / 1000.0,
            (stall->total_us - stall->layout_us - stall->paint_us) / 1000.0,
            stall->cpu_us / 1000.0);
@@ -588,8 +590,9 @@ main (int    argc,
       g_string_append_printf (json_cpu_steps, "%s\"%s\":%.3f", i > 0 ? "," : "",
                               steps[i].name, steps[i].worst_cpu_us / 1000.0);
     }
-  g_print ("iterations over %d ms in order (step, page, the step's nth iteration: total = "
-           "layout + paint + the rest; main thread's CPU):\n", FRAME_US / 1000);
+  g_print ("iterations over %d ms in order (monotonic s, step, page, the step's nth "
+           "iteration: total = layout + paint + the rest; main thread's CPU):\n",
+           FRAME_US / 1000);
   for (guint i = 0; i < over_stalls->len; i++)
     print_stall (&g_array_index (over_stalls, Stall, i));
   g_print ("worst iterations:\n");
