@@ -1028,7 +1028,18 @@ test_readiness_failing_catalyst (void)
   gtk_widget_activate_action (page, "readiness.refresh", NULL);
   g_assert_false (gtk_widget_is_sensitive (button));
   WAIT_FOR (gtk_widget_is_sensitive (button), 30);
-  g_assert_nonnull (find_row (page, "Catalyst"));
+  catalyst = find_row (page, "Catalyst");
+  g_assert_nonnull (catalyst);
+
+  /* A disconnect leaves the last readings as they are (not built again)
+   * and only turns off what needs the car. */
+  g_object_add_weak_pointer (G_OBJECT (catalyst), (gpointer *) &catalyst);
+  obd_session_disconnect (session);
+  WAIT_FOR (obd_session_get_state (session) == OBD_SESSION_STATE_DISCONNECTED, 30);
+  g_assert_false (gtk_widget_is_sensitive (button));
+  g_assert_nonnull (catalyst);
+  g_assert_true (find_row (page, "Catalyst") == catalyst);
+  g_object_remove_weak_pointer (G_OBJECT (catalyst), (gpointer *) &catalyst);
 
   finish (window, page, session);
 }

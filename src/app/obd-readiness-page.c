@@ -601,6 +601,15 @@ obd_readiness_page_rebuild (ObdPage *page)
   rebuild (OBD_READINESS_PAGE (page));
 }
 
+/* What the rows say comes from the snapshot (rebuilt when it changes); a
+ * connection that ends or begins changes only what can be done.  Rows
+ * built again at every disconnect cost a frame for nothing. */
+static void
+obd_readiness_page_state_changed (ObdPage *page)
+{
+  update_status (OBD_READINESS_PAGE (page));
+}
+
 static void
 obd_readiness_page_dispose (GObject *object)
 {
@@ -636,7 +645,7 @@ obd_readiness_page_class_init (ObdReadinessPageClass *klass)
   page_class->disconnected_description = N_("Connect to a vehicle to read its readiness "
                                             "monitors.");
   page_class->session_changed = obd_readiness_page_rebuild;
-  page_class->state_changed = obd_readiness_page_rebuild;
+  page_class->state_changed = obd_readiness_page_state_changed;
   page_class->units_changed = obd_readiness_page_rebuild;
 
   gtk_widget_class_install_action (widget_class, "readiness.refresh", NULL, refresh_action);
