@@ -13,6 +13,7 @@
 #include "lsan-quarks.h"
 #include "obd-app-enum-types.h"
 #include "obd-app-settings.h"
+#include "obd-app-util.h"
 #include "obd-enum-types.h"
 #include "obd-application.h"
 #include "obd-i18n.h"
@@ -1282,6 +1283,45 @@ test_preferences_units (void)
 /* Enum settings are read by their words: every word of the schema is one
  * of the C enum's, read as that value; a word the type does not know is
  * a bug said aloud (a critical) and the fallback, never the first value. */
+static gboolean
+ask_tooltip (GtkWidget *widget)
+{
+  GtkTooltip *tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  g_signal_emit_by_name (widget, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  g_object_unref (tooltip);
+  return shown;
+}
+
+/* The tooltip that rows set without asking where the pointer is: shown
+ * when asked for, and gone when cleared. */
+static void
+test_widget_tooltip (void)
+{
+  GtkWidget *button = g_object_ref_sink (gtk_button_new ());
+  GSignalMatchType mask;
+  guint query;
+
+  g_assert_false (gtk_widget_get_has_tooltip (button));
+  obd_widget_set_tooltip (button, "Move Up");
+  g_assert_true (gtk_widget_get_has_tooltip (button));
+  g_assert_true (ask_tooltip (button));
+  obd_widget_set_tooltip (button, "Move Up");
+  obd_widget_set_tooltip (button, "Move Down");
+  g_assert_true (ask_tooltip (button));
+  /* One handler, however often the text changes. */
+  query = g_signal_lookup ("query-tooltip", GTK_TYPE_WIDGET);
+  mask = G_SIGNAL_MATCH_ID | G_SIGNAL_MATCH_DATA;
+  g_assert_cmpuint (g_signal_handlers_block_matched (button, mask, query, 0, NULL, NULL, NULL),
+                    ==, 1);
+  g_signal_handlers_unblock_matched (button, mask, query, 0, NULL, NULL, NULL);
+  obd_widget_set_tooltip (button, "");
+  g_assert_false (gtk_widget_get_has_tooltip (button));
+  g_assert_false (ask_tooltip (button));
+  g_object_unref (button);
+}
+
 static void
 test_settings_enums (void)
 {
@@ -1368,6 +1408,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/preferences/bindings", test_preferences);
   g_test_add_func ("/app/preferences/units", test_preferences_units);
   g_test_add_func ("/app/settings/enums", test_settings_enums);
+  g_test_add_func ("/app/widget/tooltip", test_widget_tooltip);
 
   return g_test_run ();
 }

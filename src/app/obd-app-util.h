@@ -1,10 +1,10 @@
-/* obd-app-util.h — small helpers the app's sync files share
+/* obd-app-util.h — small helpers the app's files share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -23,5 +23,8 @@ obd_set_str (char       **str_pointer,
   *str_pointer = copy;
   return TRUE;
 }
+
+void obd_widget_set_tooltip (GtkWidget  *widget,
+                             const char *text);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "obd-app-resources.h"
+#include "obd-app-util.h"
 #include "obd-dtc-kb.h"
 #include "obd-fleet-row.h"
 #include "obd-health-view.h"
@@ -141,7 +142,7 @@ update_badge (ObdFleetRow *self)
       tooltip = g_strdup (score >= 0 ? status_label : _("Health unknown"));
     }
   gtk_label_set_label (self->badge, score_text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge), tooltip);
+  obd_widget_set_tooltip (GTK_WIDGET (self->badge), tooltip);
 
   if (live >= 0)
     /* Translators: accessible name of a live fleet row: title, score, status */

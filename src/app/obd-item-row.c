@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "obd-app-resources.h"
+#include "obd-app-util.h"
 #include "obd-item-row.h"
 
 struct _ObdItemRow
@@ -78,7 +79,7 @@ set_item (ObdItemRow *self,
     {
       gtk_button_set_icon_name (GTK_BUTTON (self->action_button),
                                 action_icon != NULL ? action_icon : "object-select-symbolic");
-      gtk_widget_set_tooltip_text (self->action_button, action_label);
+      obd_widget_set_tooltip (self->action_button, action_label);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->action_button), action_name);
       gtk_actionable_set_action_target (GTK_ACTIONABLE (self->action_button), "x",
                                         obd_row_item_get_id (item));

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "obd-app-resources.h"
+#include "obd-app-util.h"
 #include "obd-gauge.h"
 #include "obd-live-page.h"
 #include "obd-pid.h"
@@ -456,7 +457,7 @@ sync_chart (ObdLivePage *self,
       obd_trend_chart_set_series_visible (self->chart, pid, self->in_chart[pid]);
 
       toggle = gtk_check_button_new_with_label (pid_short_label (pid));
-      gtk_widget_set_tooltip_text (toggle, pid_label (pid));
+      obd_widget_set_tooltip (toggle, pid_label (pid));
       gtk_check_button_set_active (GTK_CHECK_BUTTON (toggle), self->in_chart[pid]);
       g_object_set_data (G_OBJECT (toggle), "pid", GUINT_TO_POINTER (pid));
       g_signal_connect_object (toggle, "toggled", G_CALLBACK (on_chart_toggle_toggled_cb),
@@ -551,7 +552,7 @@ move_button_new (guint8      pid,
     }
   else
     gtk_widget_set_sensitive (button, FALSE);
-  gtk_widget_set_tooltip_text (button, up ? _("Move Up") : _("Move Down"));
+  obd_widget_set_tooltip (button, up ? _("Move Up") : _("Move Down"));
   /* Translators: accessible name of a button, %s is a value such as
    * "Engine speed" */
   a11y = g_strdup_printf (up ? _("Move %s up") : _("Move %s down"), pid_label (pid));
