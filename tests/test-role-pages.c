@@ -856,6 +856,70 @@ test_fleet_page (Fixture       *f,
   g_assert_finalize_object (page);
 }
 
+static void
+on_fill_items_changed_cb (GListModel *model,
+                          guint       position,
+                          guint       removed,
+                          guint       added,
+                          gpointer    data)
+{
+  guint *removed_later = data;
+
+  /* The first change replaces the rows shown before the reload. */
+  if (removed_later[1]++ > 0)
+    removed_later[0] += removed;
+}
+
+/* A fill adds each step after the rows already shown: none is built again
+ * while the rest arrive (the sort model reports everything between the
+ * first and the last position a step lands on as changed). */
+static void
+test_fleet_fill_in_order (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* Each step's two land apart, one first and one last in the list. */
+  static const char *const makes[] = { "Alfa", "Zeta", "Bravo", "Yotta", "Charlie", "Xenon",
+                                       "Delta", "Wolf" };
+  GtkWidget *page = g_object_ref_sink (obd_fleet_page_new (f->session));
+  GListModel *visible = obd_fleet_page_get_visible_items (OBD_FLEET_PAGE (page));
+  g_autoptr(GError) error = NULL;
+  guint counts[2] = { 0, 0 };
+  gint64 deadline;
+  GtkWidget *window;
+  gulong id;
+
+  window = window_with_child (page, 1100, 750);
+  assert_shows (page, "Honda Accord 2003");
+  /* Stored after the others, in an order other than the names'. */
+  for (guint i = 0; i < G_N_ELEMENTS (makes); i++)
+    {
+      g_autofree char *vin = g_strdup_printf ("TESTFILL%09u", i);
+
+      g_assert_cmpint (obd_store_ensure_vehicle (f->store, vin, makes[i], "Model", 2010, &error),
+                       >, 0);
+      g_assert_no_error (error);
+    }
+  obd_fleet_page_set_sort (OBD_FLEET_PAGE (page), OBD_FLEET_SORT_NAME);
+  id = g_signal_connect (visible, "items-changed", G_CALLBACK (on_fill_items_changed_cb), counts);
+  obd_fleet_page_reload (OBD_FLEET_PAGE (page));
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_list_model_get_n_items (visible) < 2 + G_N_ELEMENTS (makes))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (visible, id);
+  /* In more than one step, or the test shows nothing. */
+  g_assert_cmpuint (counts[1], >, 2);
+  g_assert_cmpuint (counts[0], ==, 0);
+  g_assert_cmpstr (obd_fleet_item_get_title (visible_item (page, 0)), ==, "Alfa Model 2010");
+  g_assert_cmpstr (obd_fleet_item_get_title (visible_item (page, 9)), ==, "Zeta Model 2010");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (page);
+}
+
 /* Owner page ---------------------------------------------------------- */
 
 static void
@@ -1242,6 +1306,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/ui/role-pages/fleet", Fixture, NULL, fixture_set_up, test_fleet_page,
               fixture_tear_down);
+  g_test_add ("/ui/role-pages/fleet/fill-in-order", Fixture, NULL, fixture_set_up,
+              test_fleet_fill_in_order, fixture_tear_down);
   g_test_add ("/ui/role-pages/owner", Fixture, NULL, fixture_set_up, test_owner_page,
               fixture_tear_down);
   g_test_add ("/ui/role-pages/connected", Fixture, NULL, fixture_set_up, test_connected,

@@ -159,6 +159,14 @@ sort_func (gconstpointer a,
   return compare_names (ia, ib);
 }
 
+static int
+sort_items_cb (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  return sort_func (*(ObdFleetItem * const *) a, *(ObdFleetItem * const *) b, user_data);
+}
+
 static void
 update_count (ObdFleetPage *self)
 {
@@ -333,6 +341,12 @@ on_fleet_loaded_cb (ObdPage      *page,
       else if (old != NULL)
         obd_fleet_item_set_live_status (item, obd_fleet_item_get_live_status (old));
     }
+  /* In the list's order: each step of the fill then lands after the rows
+   * already shown.  Added in store order, a step's items fall between
+   * shown rows, and the sort model reports every row from the first to the
+   * last of them as changed: the list builds those rows again, and lays
+   * them out, in every frame of the fill. */
+  g_ptr_array_sort_with_data (items, sort_items_cb, self);
   obd_page_fill_model (OBD_PAGE (self), self->items, items);
   gtk_stack_set_visible_child_name (self->stack, items->len > 0 ? "content" : "empty");
   update_count (self);
