@@ -1322,6 +1322,90 @@ test_widget_tooltip (void)
   g_object_unref (button);
 }
 
+typedef struct
+{
+  GtkWidget *widget;
+  guint      steps;
+  guint      until;        /* the step that returns G_SOURCE_REMOVE */
+  gint64     frames[8];    /* the frame counter at each step */
+  ObdPace   *pace;
+  gboolean   stop_at_2;
+} PaceRun;
+
+static gboolean
+pace_step_cb (gpointer data)
+{
+  PaceRun *run = data;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (run->widget);
+
+  g_assert_cmpuint (run->steps, <, G_N_ELEMENTS (run->frames));
+  run->frames[run->steps] = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+  run->steps++;
+  if (run->stop_at_2 && run->steps == 2)
+    {
+      obd_pace_stop (run->pace);
+      return G_SOURCE_CONTINUE;
+    }
+  return run->steps < run->until ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+wait_pace (ObdPace *pace)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (obd_pace_is_running (pace))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Work paced by frames: in a window on screen, each step in a frame of its
+ * own (its widgets styled and laid out before the next step); with no
+ * window, the steps follow one another; stopped from a step, no more. */
+static void
+test_widget_pace (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *label = gtk_label_new ("Paced");
+  PaceRun run = { .until = 4 };
+  g_autoptr(ObdPace) pace = NULL;
+
+  /* Not in a window: no frames to wait for. */
+  run.widget = g_object_ref_sink (gtk_label_new ("Alone"));
+  pace = obd_pace_new (run.widget, G_PRIORITY_DEFAULT_IDLE, pace_step_cb, &run);
+  obd_pace_start (pace);
+  obd_pace_start (pace);
+  wait_pace (pace);
+  g_assert_cmpuint (run.steps, ==, 4);
+  g_assert_cmpint (run.frames[3], ==, -1);
+  g_clear_pointer (&pace, obd_pace_free);
+  g_clear_object (&run.widget);
+
+  /* In a window on screen: one step a frame. */
+  gtk_window_set_child (GTK_WINDOW (window), label);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (label))
+    g_main_context_iteration (NULL, TRUE);
+  run = (PaceRun) { .widget = label, .until = 4 };
+  pace = obd_pace_new (label, G_PRIORITY_DEFAULT_IDLE, pace_step_cb, &run);
+  obd_pace_start (pace);
+  wait_pace (pace);
+  g_assert_cmpuint (run.steps, ==, 4);
+  for (guint i = 1; i < run.steps; i++)
+    g_assert_cmpint (run.frames[i], >, run.frames[i - 1]);
+
+  /* Stopped from inside a step. */
+  run = (PaceRun) { .widget = label, .until = 6, .stop_at_2 = TRUE, .pace = pace };
+  obd_pace_start (pace);
+  wait_pace (pace);
+  g_assert_cmpuint (run.steps, ==, 2);
+
+  g_clear_pointer (&pace, obd_pace_free);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_settings_enums (void)
 {
@@ -1409,6 +1493,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/preferences/units", test_preferences_units);
   g_test_add_func ("/app/settings/enums", test_settings_enums);
   g_test_add_func ("/app/widget/tooltip", test_widget_tooltip);
+  g_test_add_func ("/app/widget/pace", test_widget_pace);
 
   return g_test_run ();
 }

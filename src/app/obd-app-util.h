@@ -27,4 +27,17 @@ obd_set_str (char       **str_pointer,
 void obd_widget_set_tooltip (GtkWidget  *widget,
                              const char *text);
 
+typedef struct _ObdPace ObdPace;
+
+ObdPace  *obd_pace_new        (GtkWidget   *widget,
+                               int          priority,
+                               GSourceFunc  step,
+                               gpointer     user_data);
+void      obd_pace_start      (ObdPace     *pace);
+void      obd_pace_stop       (ObdPace     *pace);
+gboolean  obd_pace_is_running (ObdPace     *pace);
+void      obd_pace_free       (ObdPace     *pace);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ObdPace, obd_pace_free)
+
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "obd-app-resources.h"
+#include "obd-app-util.h"
 #include "obd-pid.h"
 #include "obd-readiness-page.h"
 #include "obd-row.h"
@@ -32,7 +33,7 @@ struct _ObdReadinessPage
   GPtrArray           *pending_groups; /* TestGroup, in order */
   GtkWidget           *groups_box;
   gboolean             several_ecus;
-  guint                tests_idle_id;
+  ObdPace             *tests_pace;    /* adding a group of tests a frame */
 
   /* Template widgets */
   GtkWidget        *refresh_button;
@@ -383,7 +384,8 @@ compare_groups (gconstpointer a,
 static void
 stop_adding_tests (ObdReadinessPage *self)
 {
-  g_clear_handle_id (&self->tests_idle_id, g_source_remove);
+  if (self->tests_pace != NULL)
+    obd_pace_stop (self->tests_pace);
   g_clear_pointer (&self->tests_snapshot, obd_snapshot_free);
   g_clear_pointer (&self->pending_groups, g_ptr_array_unref);
   self->groups_box = NULL;
@@ -420,7 +422,6 @@ add_test_group_cb (gpointer data)
 
   if (self->pending_groups->len > 0)
     return G_SOURCE_CONTINUE;
-  self->tests_idle_id = 0;
   stop_adding_tests (self);
   return G_SOURCE_REMOVE;
 }
@@ -517,13 +518,14 @@ update_tests (ObdReadinessPage  *self,
   groups_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
   gtk_box_append (self->tests_box, groups_box);
 
-  /* The rest a group per idle, from a copy: the session's snapshot may
+  /* The rest a group a frame, from a copy: the session's snapshot may
    * change meanwhile (and the page then starts again). */
   self->groups_box = groups_box;
   self->several_ecus = several_ecus;
   self->tests_snapshot = obd_snapshot_copy (snapshot);
   self->pending_groups = g_steal_pointer (&groups);
-  self->tests_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_test_group_cb, self, NULL);
+  if (self->tests_pace != NULL)
+    obd_pace_start (self->tests_pace);
 }
 
 /* Page state ---------------------------------------------------------- */
@@ -617,6 +619,7 @@ obd_readiness_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   stop_adding_tests (self);
+  g_clear_pointer (&self->tests_pace, obd_pace_free);
   obd_page_dispose_template (OBD_PAGE (self), OBD_TYPE_READINESS_PAGE);
 
   G_OBJECT_CLASS (obd_readiness_page_parent_class)->dispose (object);
@@ -668,6 +671,8 @@ static void
 obd_readiness_page_init (ObdReadinessPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->tests_pace = obd_pace_new (GTK_WIDGET (self), G_PRIORITY_DEFAULT_IDLE, add_test_group_cb,
+                                   self);
 
   self->monitor_rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();

@@ -22,6 +22,7 @@
 #include "obd-app-enum-types.h"
 #include "obd-app-resources.h"
 #include "obd-app-settings.h"
+#include "obd-app-util.h"
 #include "obd-codes-page.h"
 #include "obd-fleet-page.h"
 #include "obd-guide-page.h"
@@ -83,7 +84,7 @@ struct _ObdWindow
   GHashTable           *role_slots[3];
   gboolean              built[3];      /* the role's view exists */
   guint                 rate_timeout_id;
-  guint                 prepare_id;    /* building the role's pages ahead */
+  ObdPace              *prepare;       /* building the role's pages ahead */
   GtkLabel             *status_values[6];
   ObdRepairActions     *repair;        /* the "repair" actions and their banner */
 
@@ -236,8 +237,8 @@ role_stack (ObdWindow *self)
     }
 }
 
-/* Building the switcher's buttons costs a few milliseconds: done once
- * per role, not at every connection. */
+/* Building the switchers' buttons costs a few milliseconds: done once per
+ * role, not at every connection. */
 static void
 bind_switchers (ObdWindow    *self,
                 AdwViewStack *stack)
@@ -248,9 +249,13 @@ bind_switchers (ObdWindow    *self,
 
 /* Work done ahead, while the window has nothing else to do (the car
  * connecting, the mechanic reading a page): the role's switchers, then
- * its pages, the shown one first, one per call.  Showing a page then
- * costs its layout and paint, which fit in a frame; building it as well,
- * in the same frame, did not. */
+ * its pages, the shown one first, one a frame (a page built in an idle
+ * callback is styled in the next frame: with one per idle callback,
+ * several were styled in one frame).  Showing a page then costs its
+ * layout and paint, which fit in a frame; building and styling it as
+ * well, in the same frame, did not.  The header's two switchers (wide
+ * and narrow) get their buttons in one frame, the bottom bar's in the
+ * next. */
 static gboolean
 prepare_cb (gpointer data)
 {
@@ -261,10 +266,15 @@ prepare_cb (gpointer data)
   guint n;
 
   if (stack == NULL || self->session == NULL)
-    goto done;
+    return G_SOURCE_REMOVE;
   if (adw_view_switcher_title_get_stack (self->switcher_title) != stack)
     {
-      bind_switchers (self, stack);
+      adw_view_switcher_title_set_stack (self->switcher_title, stack);
+      return G_SOURCE_CONTINUE;
+    }
+  if (adw_view_switcher_bar_get_stack (self->switcher_bar) != stack)
+    {
+      adw_view_switcher_bar_set_stack (self->switcher_bar, stack);
       return G_SOURCE_CONTINUE;
     }
   shown = adw_view_stack_get_visible_child_name (stack);
@@ -286,17 +296,14 @@ prepare_cb (gpointer data)
           return G_SOURCE_CONTINUE;
         }
     }
-
-done:
-  self->prepare_id = 0;
   return G_SOURCE_REMOVE;
 }
 
 static void
 schedule_prepare (ObdWindow *self)
 {
-  if (self->prepare_id == 0)
-    self->prepare_id = g_idle_add_full (G_PRIORITY_LOW, prepare_cb, self, NULL);
+  if (self->prepare != NULL)
+    obd_pace_start (self->prepare);
 }
 
 static void
@@ -899,7 +906,7 @@ obd_window_dispose (GObject *object)
   ObdWindow *self = OBD_WINDOW (object);
 
   g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
-  g_clear_handle_id (&self->prepare_id, g_source_remove);
+  g_clear_pointer (&self->prepare, obd_pace_free);
   if (self->repair != NULL)
     {
       obd_repair_actions_shutdown (self->repair);
@@ -1074,6 +1081,7 @@ obd_window_init (ObdWindow *self)
   self->slots = self->role_slots[OBD_ROLE_MECHANIC];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->prepare = obd_pace_new (GTK_WIDGET (self), G_PRIORITY_LOW, prepare_cb, self);
   build_status_grid (self);
   adw_status_page_set_icon_name (self->welcome_page, APP_ID);
   set_button_name (self->cancel_button, NULL);
