@@ -339,15 +339,18 @@ screenshots (ObdWindow  *window,
   resize_window (widget, 1100, 750);
 }
 
+/* Offered by its view stack: a page sits in a slot of the stack, and is
+ * itself hidden while another slot shows. */
 static gboolean
 is_visible_in_view_stack (GtkWidget *page)
 {
-  GtkWidget *parent = gtk_widget_get_parent (page);
+  GtkWidget *slot = gtk_widget_get_parent (page);
+  GtkWidget *stack = slot != NULL ? gtk_widget_get_parent (slot) : NULL;
 
-  if (!ADW_IS_VIEW_STACK (parent))
+  if (!ADW_IS_VIEW_STACK (stack))
     return gtk_widget_get_visible (page);
-  return adw_view_stack_page_get_visible (adw_view_stack_get_page (ADW_VIEW_STACK (parent),
-                                                                   page));
+  return adw_view_stack_page_get_visible (adw_view_stack_get_page (ADW_VIEW_STACK (stack),
+                                                                   slot));
 }
 
 static void
@@ -825,6 +828,23 @@ all_pages_built_cb (gpointer data)
  * (one per idle moment), so that showing one costs only its layout and
  * paint; the switchers are built once and only turned off while no car
  * is there. */
+static gboolean
+only_shown_page_visible_cb (gpointer data)
+{
+  AdwViewStack *stack = data;
+  GtkWidget *shown = adw_view_stack_get_visible_child (stack);
+
+  for (GtkWidget *slot = gtk_widget_get_first_child (GTK_WIDGET (stack)); slot != NULL;
+       slot = gtk_widget_get_next_sibling (slot))
+    {
+      GtkWidget *page = adw_bin_get_child (ADW_BIN (slot));
+
+      if (page != NULL && gtk_widget_get_visible (page) != (slot == shown))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 test_pages_built_ahead (void)
 {
@@ -843,6 +863,19 @@ test_pages_built_ahead (void)
   g_assert_true (adw_view_switcher_title_get_stack (title) == stack);
   wait_for_view (window, "mechanic");
   g_assert_true (adw_view_switcher_title_get_view_switcher_enabled (title));
+
+  /* Only the shown page is visible: a focus change restyles what is
+   * visible, and hidden pages cost it nothing.  A switch swaps them,
+   * the focus in the page left included. */
+  wait_until (only_shown_page_visible_cb, stack, 30, "the pages not shown hidden");
+  gtk_widget_child_focus (obd_window_get_page (window, "overview"), GTK_DIR_TAB_FORWARD);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         obd_window_get_page (window, "overview")));
+  obd_window_show_page (window, "vehicle");
+  g_assert_true (gtk_widget_get_visible (obd_window_get_page (window, "vehicle")));
+  wait_until (only_shown_page_visible_cb, stack, 30, "the page left hidden");
+  obd_window_show_page (window, "overview");
+  wait_until (only_shown_page_visible_cb, stack, 30, "the page left hidden");
 
   obd_session_disconnect (session);
   wait_for_view (window, "start");

@@ -85,6 +85,7 @@ struct _ObdWindow
   gboolean              built[3];      /* the role's view exists */
   guint                 rate_timeout_id;
   ObdPace              *prepare;       /* building the role's pages ahead */
+  guint                 hide_tries;    /* frames waited to hide a page */
   GtkLabel             *status_values[6];
   ObdRepairActions     *repair;        /* the "repair" actions and their banner */
 
@@ -237,6 +238,45 @@ role_stack (ObdWindow *self)
     }
 }
 
+/* Pages whose slot the stack does not show are hidden, not only left
+ * out of the layout as the stack leaves them: GTK 4.8 takes the
+ * focus-within state off every ancestor of the old focus, the window
+ * included, and sets it again, at every focus change, and every visible
+ * widget under the window is then styled anew.  With the role's pages
+ * built ahead, a Tab press restyled all of them (800 styles, a frame's
+ * worth of work here); hidden, a page is restyled only when it shows,
+ * and then only where something changed.  A page built ahead stays
+ * visible for one frame, which styles it (see prepare_cb ()). */
+static gboolean
+show_slot_page (AdwViewStack *stack)
+{
+  GtkWidget *shown = adw_view_stack_get_visible_child (stack);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (stack));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean done = TRUE;
+
+  for (GtkWidget *slot = gtk_widget_get_first_child (GTK_WIDGET (stack)); slot != NULL;
+       slot = gtk_widget_get_next_sibling (slot))
+    {
+      GtkWidget *page = ADW_IS_BIN (slot) ? adw_bin_get_child (ADW_BIN (slot)) : NULL;
+
+      if (page == NULL || gtk_widget_get_visible (page) == (slot == shown))
+        continue;
+      /* The stack has just hidden the slot the focus is in, and GTK moves
+       * the focus out of it after the frame; hiding the page under it
+       * before that makes GTK 4.8 keep a reference to one of the two
+       * for ever (_gtk_window_unset_focus_and_default () overwrites the
+       * widget it keeps).  Later, then. */
+      if (slot != shown && focus != NULL && gtk_widget_is_ancestor (focus, page))
+        {
+          done = FALSE;
+          continue;
+        }
+      gtk_widget_set_visible (page, slot == shown);
+    }
+  return done;
+}
+
 /* Building the switchers' buttons costs a few milliseconds: done once per
  * role, not at every connection. */
 static void
@@ -263,10 +303,13 @@ prepare_cb (gpointer data)
   AdwViewStack *stack = role_stack (self);
   g_autoptr(GtkSelectionModel) pages = NULL;
   const char *shown;
+  gboolean hidden;
   guint n;
 
   if (stack == NULL || self->session == NULL)
     return G_SOURCE_REMOVE;
+  /* The page built in the last step was styled in the frame since. */
+  hidden = show_slot_page (stack);
   if (adw_view_switcher_title_get_stack (self->switcher_title) != stack)
     {
       adw_view_switcher_title_set_stack (self->switcher_title, stack);
@@ -296,7 +339,15 @@ prepare_cb (gpointer data)
           return G_SOURCE_CONTINUE;
         }
     }
-  return G_SOURCE_REMOVE;
+  /* A page left shown for the focus in it: a few frames more, which GTK
+   * takes to move the focus out; after that it stays shown until the
+   * next switch. */
+  if (hidden || ++self->hide_tries > 3)
+    {
+      self->hide_tries = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -313,6 +364,8 @@ on_visible_page_cb (ObdWindow    *self,
 {
   const char *name = adw_view_stack_get_visible_child_name (stack);
 
+  if (!show_slot_page (stack))
+    schedule_prepare (self);
   if (name != NULL && gtk_widget_get_mapped (GTK_WIDGET (stack)))
     ensure_page (self, name);
   if (self->repair != NULL && gtk_widget_get_mapped (GTK_WIDGET (stack)))
