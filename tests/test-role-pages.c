@@ -634,7 +634,7 @@ test_history_page (Fixture       *f,
   assert_shows (page, "Complete · 180 samples");
   list = find_widget (page, GTK_TYPE_LIST_BOX, "obd-session-list");
   g_assert_nonnull (list);
-  /* Rows are added a couple a frame, in order. */
+  /* Rows are added one a frame, in order. */
   wait_for_row (GTK_LIST_BOX (list), 1);
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
        row = gtk_widget_get_next_sibling (row))

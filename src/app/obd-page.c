@@ -441,12 +441,12 @@ obd_page_write (ObdPage         *self,
  * sessions would stall the window.  Items go in at most FILL_PER_FRAME a
  * frame, counted over all the lists of the window's pages (a page of three
  * short lists is as long as one), from a tick callback: so no frame lays out
- * more than a couple of new rows, the first ones show at once, and the
- * rest follow a frame at a time.  Sysprof paces its work the same way.
- * A row of wrapping labels costs several milliseconds of layout on the
+ * more than one new row, the first ones show at once, and the rest follow
+ * a frame at a time.  Sysprof paces its work the same way.  A row of
+ * wrapping labels costs several milliseconds of styling and layout on the
  * cairo renderer: with four a frame, the fleet view's rows (bench-main-
- * thread) took frames of up to 55 ms, with two about 25 ms. */
-#define FILL_PER_FRAME 2
+ * thread) took frames of up to 55 ms, with two 18-19 ms, with one 13-14. */
+#define FILL_PER_FRAME 1
 
 typedef struct
 {
