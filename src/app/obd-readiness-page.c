@@ -34,6 +34,13 @@ struct _ObdReadinessPage
   GtkWidget           *groups_box;
   gboolean             several_ecus;
   ObdPace             *tests_pace;    /* adding a group of tests a frame */
+  /* The parts of the snapshot the rows show (held, to compare) */
+  GArray              *shown_readiness;
+  GArray              *shown_cycle;
+  GArray              *shown_monitors;
+  double               shown_km;
+  int                  shown_warmups;
+  gboolean             shown_supported;
 
   /* Template widgets */
   GtkWidget        *refresh_button;
@@ -542,12 +549,52 @@ update_status (ObdReadinessPage *self)
 }
 
 static void
+set_shown (GArray **shown,
+           GArray  *array)
+{
+  if (array != NULL)
+    g_array_ref (array);
+  g_clear_pointer (shown, g_array_unref);
+  *shown = array;
+}
+
+static void
+remember_shown (ObdReadinessPage  *self,
+                const ObdSnapshot *snapshot)
+{
+  set_shown (&self->shown_readiness, snapshot != NULL ? snapshot->readiness : NULL);
+  set_shown (&self->shown_cycle, snapshot != NULL ? snapshot->readiness_cycle : NULL);
+  set_shown (&self->shown_monitors, snapshot != NULL ? snapshot->monitors : NULL);
+  self->shown_km = snapshot != NULL ? snapshot->km_since_clear : NAN;
+  self->shown_warmups = snapshot != NULL ? snapshot->warmups_since_clear : -1;
+  self->shown_supported = snapshot != NULL && snapshot->monitors_supported;
+}
+
+/* Whether the rows already show these parts: the session replaces an
+ * array when it reads that part again, so the same arrays are the same
+ * readings. */
+static gboolean
+shows (ObdReadinessPage  *self,
+       const ObdSnapshot *snapshot)
+{
+  return snapshot != NULL && self->shown_readiness != NULL &&
+         snapshot->readiness == self->shown_readiness &&
+         snapshot->readiness_cycle == self->shown_cycle &&
+         snapshot->monitors == self->shown_monitors &&
+         snapshot->warmups_since_clear == self->shown_warmups &&
+         (snapshot->km_since_clear == self->shown_km ||
+          (isnan (snapshot->km_since_clear) && isnan (self->shown_km))) &&
+         snapshot->monitors_supported == self->shown_supported;
+}
+
+static void
 rebuild (ObdReadinessPage *self)
 {
   ObdSession *session = obd_page_get_session (OBD_PAGE (self));
   const ObdSnapshot *snapshot = session != NULL ? obd_session_get_snapshot (session) : NULL;
 
   update_status (self);
+  remember_shown (self, snapshot);
   if (snapshot == NULL)
     {
       stop_adding_tests (self);
@@ -558,6 +605,22 @@ rebuild (ObdReadinessPage *self)
   update_readiness (self, snapshot);
   update_tests (self, snapshot);
   gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
+/* The snapshot changes for other parts too (codes, the vehicle's
+ * details): the rows are built again only when theirs did, or a page
+ * built ahead and hidden would show new, unstyled rows when it shows. */
+static void
+on_snapshot_cb (ObdReadinessPage *self)
+{
+  ObdSession *session = obd_page_get_session (OBD_PAGE (self));
+
+  if (session != NULL && shows (self, obd_session_get_snapshot (session)))
+    {
+      update_status (self);
+      return;
+    }
+  rebuild (self);
 }
 
 static void
@@ -632,6 +695,7 @@ obd_readiness_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->monitor_rows, g_ptr_array_unref);
+  remember_shown (self, NULL);
 
   G_OBJECT_CLASS (obd_readiness_page_parent_class)->finalize (object);
 }
@@ -677,7 +741,7 @@ obd_readiness_page_init (ObdReadinessPage *self)
   self->monitor_rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   g_signal_group_connect_object (obd_page_get_session_signals (OBD_PAGE (self)),
-                                 "notify::snapshot", G_CALLBACK (rebuild), self,
+                                 "notify::snapshot", G_CALLBACK (on_snapshot_cb), self,
                                  G_CONNECT_SWAPPED);
 }
 
