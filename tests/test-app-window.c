@@ -1363,6 +1363,7 @@ typedef struct
   gint64     frames[8];    /* the frame counter at each step */
   ObdPace   *pace;
   gboolean   stop_at_2;
+  gboolean   restart_at_2;   /* stopped and started again at step 2 */
 } PaceRun;
 
 static gboolean
@@ -1374,9 +1375,14 @@ pace_step_cb (gpointer data)
   g_assert_cmpuint (run->steps, <, G_N_ELEMENTS (run->frames));
   run->frames[run->steps] = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
   run->steps++;
-  if (run->stop_at_2 && run->steps == 2)
+  if ((run->stop_at_2 || run->restart_at_2) && run->steps == 2)
     {
       obd_pace_stop (run->pace);
+      if (run->restart_at_2)
+        {
+          obd_pace_start (run->pace);
+          return G_SOURCE_REMOVE;
+        }
       return G_SOURCE_CONTINUE;
     }
   return run->steps < run->until ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
@@ -1434,6 +1440,12 @@ test_widget_pace (void)
   obd_pace_start (pace);
   wait_pace (pace);
   g_assert_cmpuint (run.steps, ==, 2);
+
+  /* Stopped and started again from inside a step: it goes on. */
+  run = (PaceRun) { .widget = label, .until = 5, .restart_at_2 = TRUE, .pace = pace };
+  obd_pace_start (pace);
+  wait_pace (pace);
+  g_assert_cmpuint (run.steps, ==, 5);
 
   g_clear_pointer (&pace, obd_pace_free);
   gtk_window_destroy (GTK_WINDOW (window));

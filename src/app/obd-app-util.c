@@ -119,7 +119,9 @@ pace_idle_cb (gpointer data)
   pace->restart = FALSE;
   more = pace->step (pace->user_data) == G_SOURCE_CONTINUE;
   pace->in_step = FALSE;
-  if ((!more && !pace->restart) || serial != pace->serial)
+  /* Started again during the step (after any stop in it), or more to do
+   * and not stopped. */
+  if (!pace->restart && (!more || serial != pace->serial))
     return G_SOURCE_REMOVE;
   if (gtk_widget_get_realized (pace->widget))
     pace->tick_id = gtk_widget_add_tick_callback (pace->widget, pace_tick_cb, pace, NULL);
