@@ -14,6 +14,7 @@
 
 #include "obd-alert-row.h"
 #include "obd-app-resources.h"
+#include "obd-defer-bin.h"
 #include "obd-row.h"
 #include "obd-health-view.h"
 #include "obd-overview-page.h"
@@ -335,7 +336,9 @@ update_all (ObdOverviewPage *self)
       update_health (self);
       update_codes (self);
     }
-  gtk_stack_set_visible_child_name (self->stack, have_data ? "content" : "empty");
+  /* The whole content in one frame took two: the header and status
+   * first, then the parts below a frame apart (obd-defer-bin.h). */
+  obd_defer_bin_show_stack_child (self->stack, have_data ? "content" : "empty");
 }
 
 static void

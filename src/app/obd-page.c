@@ -9,6 +9,7 @@
 
 #include "obd-app-settings.h"
 #include "obd-enum-types.h"
+#include "obd-defer-bin.h"
 #include "obd-page.h"
 
 /* Rows a frame may still add (see "Filling list models in steps"). */
@@ -937,6 +938,8 @@ obd_page_class_init (ObdPageClass *klass)
   object_class->get_property = obd_page_get_property;
   object_class->set_property = obd_page_set_property;
   widget_class->root = obd_page_root;
+  /* Templates of pages hold parts laid out a frame late. */
+  g_type_ensure (OBD_TYPE_DEFER_BIN);
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, OBD_TYPE_SESSION,

@@ -17,6 +17,7 @@
 #include "obd-app-util.h"
 #include "obd-pid.h"
 #include "obd-readiness-page.h"
+#include "obd-defer-bin.h"
 #include "obd-row.h"
 
 struct _ObdReadinessPage
@@ -424,7 +425,9 @@ add_test_group_cb (gpointer data)
                                                                ObdMonitorResult, index),
                                                get_unit_system (self)));
     }
-  gtk_box_append (GTK_BOX (self->groups_box), group);
+  /* Below the monitors, out of the first screenful: laid out a frame
+   * after the page shows when built while it was hidden. */
+  gtk_box_append (GTK_BOX (self->groups_box), obd_defer_bin_new (group));
   test_group_free (test_group);
 
   if (self->pending_groups->len > 0)
@@ -604,7 +607,7 @@ rebuild (ObdReadinessPage *self)
 
   update_readiness (self, snapshot);
   update_tests (self, snapshot);
-  gtk_stack_set_visible_child_name (self->stack, "content");
+  obd_defer_bin_show_stack_child (self->stack, "content");
 }
 
 /* The snapshot changes for other parts too (codes, the vehicle's

@@ -21,6 +21,7 @@
 #include "obd-diagnosis.h"
 #include "obd-health-view.h"
 #include "obd-conflicts-group.h"
+#include "obd-defer-bin.h"
 #include "obd-item-row.h"
 #include "obd-maintenance.h"
 #include "obd-mode09.h"
@@ -585,7 +586,8 @@ on_loaded_cb (ObdPage      *page,
   update_ecus (self);
   update_maintenance (self, loaded->plan);
   update_notes (self, loaded->notes);
-  gtk_stack_set_visible_child_name (self->stack, "content");
+  /* The identity first, the groups below a frame apart. */
+  obd_defer_bin_show_stack_child (self->stack, "content");
 }
 
 void
