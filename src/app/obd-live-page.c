@@ -25,6 +25,7 @@
 #include "obd-app-resources.h"
 #include "obd-app-util.h"
 #include "obd-gauge.h"
+#include "obd-defer-bin.h"
 #include "obd-live-page.h"
 #include "obd-pid.h"
 #include "obd-sample.h"
@@ -793,7 +794,8 @@ rebuild (ObdLivePage *self)
   on_recording_changed_cb (self);
   update_watched (self);
 
-  gtk_stack_set_visible_child_name (self->stack, connected ? "dashboard" : "disconnected");
+  /* The gauges first, the trend a frame later (obd-defer-bin.h). */
+  obd_defer_bin_show_stack_child (self->stack, connected ? "dashboard" : "disconnected");
 }
 
 static gboolean
