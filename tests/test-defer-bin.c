@@ -212,6 +212,15 @@ test_defer_bin_gone_while_waiting (void)
   gtk_widget_set_visible (hidden, TRUE);
   WAIT_FOR (!obd_defer_bin_get_deferred (OBD_DEFER_BIN (hidden)));
 
+  /* A child replaced no longer shows or hides the bin. */
+  {
+    g_autoptr(GtkWidget) old = g_object_ref (obd_defer_bin_get_child (OBD_DEFER_BIN (last)));
+
+    obd_defer_bin_set_child (OBD_DEFER_BIN (last), tall_label ("new"));
+    gtk_widget_set_visible (old, FALSE);
+    g_assert_true (gtk_widget_get_visible (last));
+  }
+
   /* Let in by hand at once, without a frame. */
   {
     GtkWidget *manual = obd_defer_bin_new (tall_label ("manual"));

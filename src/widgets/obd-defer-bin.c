@@ -17,6 +17,7 @@ struct _ObdDeferBin
   GtkWidget  parent_instance;
 
   GtkWidget *child;
+  GBinding  *visible;     /* the child's "visible" onto the bin's */
   gboolean   deferred;
   guint      tick_id;     /* while mapped, deferred and waiting */
   gint64     mapped_frame;  /* the frame clock's count when it began */
@@ -178,6 +179,7 @@ obd_defer_bin_dispose (GObject *object)
   ObdDeferBin *self = OBD_DEFER_BIN (object);
 
   stop_waiting (self);
+  g_clear_pointer (&self->visible, g_binding_unbind);
   g_clear_pointer (&self->child, gtk_widget_unparent);
 
   G_OBJECT_CLASS (obd_defer_bin_parent_class)->dispose (object);
@@ -285,6 +287,7 @@ obd_defer_bin_set_child (ObdDeferBin *self,
 
   if (self->child == child)
     return;
+  g_clear_pointer (&self->visible, g_binding_unbind);
   g_clear_pointer (&self->child, gtk_widget_unparent);
   if (child != NULL)
     {
@@ -293,7 +296,8 @@ obd_defer_bin_set_child (ObdDeferBin *self,
       gtk_widget_set_child_visible (child, !self->deferred);
       /* A hidden child takes no room, nor the spacing of the box the bin
        * is in. */
-      g_object_bind_property (child, "visible", self, "visible", G_BINDING_SYNC_CREATE);
+      self->visible = g_object_bind_property (child, "visible", self, "visible",
+                                              G_BINDING_SYNC_CREATE);
     }
   gtk_widget_queue_resize (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHILD]);
