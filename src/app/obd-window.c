@@ -107,7 +107,7 @@ struct _ObdWindow
   GtkBox               *content_box;
   GSignalGroup         *store_signals;
   GtkStack             *main_stack;
-  AdwStatusPage        *connecting_page;
+  GtkLabel             *connecting_label;
   GtkSpinner           *connecting_spinner;
   GtkButton            *cancel_button;
   GtkButton            *stop_button;
@@ -763,7 +763,8 @@ on_status_text_cb (ObdWindow *self)
 {
   const char *text = obd_session_get_status_text (self->session);
 
-  adw_status_page_set_description (self->connecting_page, text);
+  gtk_label_set_text (self->connecting_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->connecting_label), text != NULL && *text != '\0');
   if (obd_session_get_state (self->session) == OBD_SESSION_STATE_RECONNECTING &&
       text != NULL && *text != '\0')
     gtk_label_set_text (self->reconnect_label, text);
@@ -1095,7 +1096,7 @@ obd_window_class_init (ObdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, store_label);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_page);
+  gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_label);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, ObdWindow, stop_button);
