@@ -752,6 +752,14 @@ rebuild (ObdLivePage *self)
 
   /* Gauges are kept across rebuilds (they hold the latest value and their
    * needle animation); only their order and set change. */
+  for (guint pid = 0; pid < 256; pid++)
+    {
+      GtkWidget *parent = self->gauges[pid] != NULL ? gtk_widget_get_parent (self->gauges[pid])
+                                                    : NULL;
+
+      if (OBD_IS_DEFER_BIN (parent))
+        obd_defer_bin_set_child (OBD_DEFER_BIN (parent), NULL);
+    }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->gauge_box))) != NULL)
     gtk_flow_box_remove (self->gauge_box, child);
   for (guint pid = 0; pid < 256; pid++)
@@ -772,10 +780,18 @@ rebuild (ObdLivePage *self)
           gtk_widget_set_size_request (self->gauges[pid], 136, 136);
         }
       configure_gauge (self, OBD_GAUGE (self->gauges[pid]), pid);
-      gtk_flow_box_append (self->gauge_box, self->gauges[pid]);
+      /* A gauge's first paint draws its dial and lays out its text: the
+       * first three come with the page, the others a frame later (the
+       * flow box is homogeneous, so their places are kept meanwhile). */
+      if (i < 3)
+        gtk_flow_box_append (self->gauge_box, self->gauges[pid]);
+      else
+        gtk_flow_box_append (self->gauge_box, obd_defer_bin_new (self->gauges[pid]));
       /* The gauge itself takes focus (and reads itself out); its flow box
        * child would be a second, silent stop. */
-      gtk_widget_set_focusable (gtk_widget_get_parent (self->gauges[pid]), FALSE);
+      gtk_widget_set_focusable (GTK_WIDGET (gtk_widget_get_ancestor (self->gauges[pid],
+                                                                     GTK_TYPE_FLOW_BOX_CHILD)),
+                                FALSE);
     }
 
   update_alert_states (self);
