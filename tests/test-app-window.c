@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "lsan-quarks.h"
@@ -20,6 +21,7 @@
 #include "obd-live-page.h"
 #include "obd-preferences-window.h"
 #include "obd-recorder.h"
+#include "obd-row.h"
 #include "obd-recording-private.h"
 #include "obd-store-private.h"
 #include "obd-sim-transport.h"
@@ -1399,6 +1401,75 @@ wait_pace (ObdPace *pace)
     }
 }
 
+/* Where the text of @label is, top and bottom, in @row's coordinates. */
+static void
+text_span (GtkWidget *label,
+           GtkWidget *row,
+           double    *top,
+           double    *bottom)
+{
+  graphene_point_t at;
+  PangoRectangle logical;
+  int x, y;
+
+  g_assert_true (gtk_widget_compute_point (label, row, &GRAPHENE_POINT_INIT (0, 0), &at));
+  gtk_label_get_layout_offsets (GTK_LABEL (label), &x, &y);
+  pango_layout_get_pixel_extents (gtk_label_get_layout (GTK_LABEL (label)), NULL, &logical);
+  /* The offsets are in the label's coordinates (GTK 4). */
+  *top = at.y + y;
+  *bottom = *top + logical.height;
+}
+
+/* An ObdRow taller than its text keeps the text in the middle: the title
+ * alone, and title and subtitle as a pair; the room does not make the
+ * row (or its list) ask for more. */
+static void
+test_widget_row_centred (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *alone = obd_row_new ();
+  GtkWidget *pair = obd_row_new ();
+  GtkWidget *grid;
+  double top, bottom, top2, bottom2;
+
+  obd_row_set_title (OBD_ROW (alone), "Title alone");
+  obd_row_set_title (OBD_ROW (pair), "Title");
+  obd_row_set_subtitle (OBD_ROW (pair), "and its subtitle");
+  gtk_widget_set_size_request (alone, 300, 90);
+  gtk_widget_set_size_request (pair, 300, 90);
+  gtk_list_box_append (GTK_LIST_BOX (list), alone);
+  gtk_list_box_append (GTK_LIST_BOX (list), pair);
+  gtk_window_set_child (GTK_WINDOW (window), list);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_frames (window, 3);
+  g_assert_cmpint (gtk_widget_get_height (alone), ==, 90);
+  g_assert_false (gtk_widget_compute_expand (alone, GTK_ORIENTATION_VERTICAL));
+  g_assert_false (gtk_widget_compute_expand (list, GTK_ORIENTATION_VERTICAL));
+
+  grid = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (alone));
+  text_span (gtk_widget_get_first_child (grid) != NULL
+               ? gtk_widget_get_next_sibling (gtk_widget_get_first_child (grid)) : NULL,
+             alone, &top, &bottom);
+  g_assert_cmpfloat (fabs ((top + bottom) / 2 - 45.0), <=, 2.0);
+
+  grid = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (pair));
+  {
+    GtkWidget *title = gtk_widget_get_next_sibling (gtk_widget_get_first_child (grid));
+    GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+
+    g_assert_true (GTK_IS_LABEL (title) && GTK_IS_LABEL (subtitle));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (subtitle)), ==, "and its subtitle");
+    text_span (title, pair, &top, &bottom);
+    text_span (subtitle, pair, &top2, &bottom2);
+    g_assert_cmpfloat (bottom, <=, top2);
+    g_assert_cmpfloat (top2 - bottom, <=, 6.0);
+    g_assert_cmpfloat (fabs ((top + bottom2) / 2 - 45.0), <=, 2.0);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Work paced by frames: in a window on screen, each step in a frame of its
  * own (its widgets styled and laid out before the next step); with no
  * window, the steps follow one another; stopped from a step, no more. */
@@ -1538,6 +1609,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/settings/enums", test_settings_enums);
   g_test_add_func ("/app/widget/tooltip", test_widget_tooltip);
   g_test_add_func ("/app/widget/pace", test_widget_pace);
+  g_test_add_func ("/app/widget/row-centred", test_widget_row_centred);
 
   return g_test_run ();
 }

@@ -69,6 +69,20 @@ label_new (const char *css_class)
   return label;
 }
 
+/* The text sits in the middle of a row taller than it (the row's 50 px
+ * minimum): the title and subtitle lines share what is left over and
+ * hold their text against each other.  Not valign on the grid: GTK 4.8
+ * then measures the grid's width for its height, and each wrapping label
+ * answers that with a binary search of about ten layouts. */
+static void
+center_text (ObdRow *self)
+{
+  ObdRowPrivate *priv = obd_row_get_instance_private (self);
+
+  gtk_label_set_yalign (GTK_LABEL (priv->title),
+                        gtk_widget_get_visible (priv->subtitle) ? 1.0f : 0.5f);
+}
+
 /* Public ------------------------------------------------------------------ */
 
 GtkWidget *
@@ -123,6 +137,7 @@ obd_row_set_subtitle (ObdRow     *self,
     return;
   gtk_label_set_label (GTK_LABEL (priv->subtitle), subtitle);
   gtk_widget_set_visible (priv->subtitle, subtitle != NULL && *subtitle != '\0');
+  center_text (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);
 }
 
@@ -403,7 +418,8 @@ obd_row_init (ObdRow *self)
 
   priv->grid = gtk_grid_new ();
   gtk_widget_add_css_class (priv->grid, "obd-row-header");
-  gtk_widget_set_valign (priv->grid, GTK_ALIGN_CENTER);
+  /* The labels' vexpand shares out the room; the row does not grow for it. */
+  gtk_widget_set_vexpand (priv->grid, FALSE);
   gtk_grid_set_column_spacing (GTK_GRID (priv->grid), 12);
   gtk_grid_set_row_spacing (GTK_GRID (priv->grid), 3);
 
@@ -415,7 +431,10 @@ obd_row_init (ObdRow *self)
   gtk_widget_set_valign (priv->suffixes, GTK_ALIGN_CENTER);
   priv->title = label_new ("title");
   gtk_widget_set_hexpand (priv->title, TRUE);
+  gtk_widget_set_vexpand (priv->title, TRUE);
   priv->subtitle = label_new ("subtitle");
+  gtk_widget_set_vexpand (priv->subtitle, TRUE);
+  gtk_label_set_yalign (GTK_LABEL (priv->subtitle), 0.0f);
   gtk_widget_set_visible (priv->subtitle, FALSE);
 
   gtk_grid_attach (GTK_GRID (priv->grid), priv->prefixes, 0, 0, 1, 2);
@@ -423,6 +442,7 @@ obd_row_init (ObdRow *self)
   gtk_grid_attach (GTK_GRID (priv->grid), priv->subtitle, 1, 1, 1, 1);
   gtk_grid_attach (GTK_GRID (priv->grid), priv->suffixes, 2, 0, 1, 2);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), priv->grid);
+  center_text (self);
 
   /* Named by its title, described by its subtitle, as AdwActionRow. */
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self),
