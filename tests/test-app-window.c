@@ -1420,6 +1420,17 @@ text_span (GtkWidget *label,
   *bottom = *top + logical.height;
 }
 
+static gboolean
+rows_laid_out_cb (gpointer data)
+{
+  GtkWidget **rows = data;
+
+  for (guint i = 0; i < 2; i++)
+    if (!gtk_widget_get_mapped (rows[i]) || gtk_widget_get_height (rows[i]) != 90)
+      return FALSE;
+  return TRUE;
+}
+
 /* An ObdRow taller than its text keeps the text in the middle: the title
  * alone, and title and subtitle as a pair; the room does not make the
  * row (or its list) ask for more. */
@@ -1442,7 +1453,11 @@ test_widget_row_centred (void)
   gtk_list_box_append (GTK_LIST_BOX (list), pair);
   gtk_window_set_child (GTK_WINDOW (window), list);
   gtk_window_present (GTK_WINDOW (window));
-  wait_frames (window, 3);
+  {
+    GtkWidget *rows[] = { alone, pair };
+
+    wait_until (rows_laid_out_cb, rows, 10, "the rows to be laid out");
+  }
   g_assert_cmpint (gtk_widget_get_height (alone), ==, 90);
   g_assert_false (gtk_widget_compute_expand (alone, GTK_ORIENTATION_VERTICAL));
   g_assert_false (gtk_widget_compute_expand (list, GTK_ORIENTATION_VERTICAL));
