@@ -336,8 +336,9 @@ update_all (ObdOverviewPage *self)
       update_health (self);
       update_codes (self);
     }
-  /* The whole content in one frame took two: the header and status
-   * first, then the parts below a frame apart (obd-defer-bin.h). */
+  /* All of the content in one frame took twice a frame's time: the
+   * header and status come first, the parts below a frame apart
+   * (obd-defer-bin.h). */
   obd_defer_bin_show_stack_child (self->stack, have_data ? "content" : "empty");
 }
 
