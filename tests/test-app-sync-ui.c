@@ -18,6 +18,7 @@
 
 #include "app-sync-common.h"
 #include "lsan-quarks.h"
+#include "obd-app-util.h"
 #include "obd-conflicts-group.h"
 #include "obd-expert-window.h"
 #include "obd-fleet-page.h"
@@ -761,15 +762,8 @@ main (int   argc,
    * can fire while another window holds the X focus, which GTK 4.8 takes
    * for a focus-out it never got, and warns. */
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  /* The style sheet that AdwApplication loads in the real app. */
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, RESOURCE_PATH "/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  /* The style sheets that AdwApplication loads in the real app. */
+  obd_app_add_style_sheets (gdk_display_get_default ());
 
   g_test_add_func ("/app/sync-ui/status", test_status);
   g_test_add_func ("/app/sync-ui/preferences", test_preferences);

@@ -1590,15 +1590,8 @@ main (int argc, char **argv)
    * comes from there, installed or not (test_welcome checks it is). */
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     RESOURCE_PATH "/icons");
-  /* The style sheet that AdwApplication loads in the real app. */
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, RESOURCE_PATH "/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  /* The style sheets that AdwApplication loads in the real app. */
+  obd_app_add_style_sheets (gdk_display_get_default ());
 
   g_test_add_func ("/app/window/start-page", test_start_page);
   g_test_add_func ("/app/window/store-error", test_store_error);

@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "lsan-quarks.h"
-#include "obd-app-resources.h"
+#include "obd-app-util.h"
 #include "obd-code-row.h"
 #include "obd-guide-page.h"
 #include "obd-guide-store.h"
@@ -1163,15 +1163,7 @@ main (int   argc,
   /* What the application installs: the simulator, and the style sheet
    * the screenshots should show. */
   obd_sim_register ();
-  {
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-    (void) obd_app_get_resource ();
-    gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  obd_app_add_style_sheets (gdk_display_get_default ());
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

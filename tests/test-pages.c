@@ -13,7 +13,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
-#include "obd-app-resources.h"
+#include "obd-app-util.h"
 #include "obd-codes-page.h"
 #include "obd-gauge.h"
 #include "obd-i18n.h"
@@ -1094,15 +1094,7 @@ main (int argc, char **argv)
   /* The application installs the simulator and its style sheet; so does
    * this, so that the screenshots look like the application. */
   obd_sim_register ();
-  {
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-    (void) obd_app_get_resource ();
-    gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  obd_app_add_style_sheets (gdk_display_get_default ());
 
   g_test_add_func ("/pages/none", test_pages_without_session);
   g_test_add_func ("/pages/overview/misfire", test_overview_misfire);

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "obd-app-util.h"
 #include "obd-diagnosis.h"
 #include "obd-fleet-page.h"
 #include "obd-history-page.h"
@@ -1287,18 +1288,12 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GtkCssProvider) css = NULL;
-
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   obd_sim_register ();
 
   /* What AdwApplication loads from the resource base path in the app. */
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, RESOURCE_PATH "/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  obd_app_add_style_sheets (gdk_display_get_default ());
 
   g_test_add ("/ui/role-pages/vehicle", Fixture, NULL, fixture_set_up, test_vehicle_page,
               fixture_tear_down);

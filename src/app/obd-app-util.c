@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "obd-app-resources.h"
 #include "obd-app-util.h"
 
 static GQuark
@@ -214,4 +215,17 @@ obd_pace_free (ObdPace *pace)
     return;
   obd_pace_stop (pace);
   g_free (pace);
+}
+
+void
+obd_app_add_style_sheets (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  g_return_if_fail (GDK_IS_DISPLAY (display));
+
+  (void) obd_app_get_resource ();
+  gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }

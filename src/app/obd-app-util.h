@@ -27,6 +27,11 @@ obd_set_str (char       **str_pointer,
 void obd_widget_set_tooltip (GtkWidget  *widget,
                              const char *text);
 
+/* What ObdApplication's resource base path gives its windows (AdwApplication
+ * loads it), for programs that show the app's widgets without it: tests
+ * and benchmarks: its style sheet. */
+void obd_app_add_style_sheets (GdkDisplay *display);
+
 typedef struct _ObdPace ObdPace;
 
 ObdPace  *obd_pace_new        (GtkWidget   *widget,

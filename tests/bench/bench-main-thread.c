@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "obd-app-util.h"
 #include "obd-fleet-page.h"
 #include "obd-history-page.h"
 #include "obd-recorder.h"
@@ -542,7 +543,9 @@ main (int    argc,
 
   gtk_init ();
   adw_init ();
+  /* As the application: its simulator and its style sheets. */
   obd_sim_register ();
+  obd_app_add_style_sheets (gdk_display_get_default ());
 
   dir = g_dir_make_tmp ("bench-main-thread-XXXXXX", &error);
   g_assert_no_error (error);
