@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <adwaita.h>
+
 #include "obd-app-resources.h"
 #include "obd-app-util.h"
 
@@ -217,15 +219,43 @@ obd_pace_free (ObdPace *pace)
   g_free (pace);
 }
 
+static void
+update_high_contrast_cb (AdwStyleManager *manager,
+                         GParamSpec      *pspec,
+                         GtkCssProvider  *provider)
+{
+  if (adw_style_manager_get_high_contrast (manager))
+    gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/style-hc.css");
+  else
+    gtk_css_provider_load_from_data (provider, "", -1);
+}
+
+static void
+unref_provider (gpointer  provider,
+                GClosure *closure)
+{
+  g_object_unref (provider);
+}
+
 void
 obd_app_add_style_sheets (GdkDisplay *display)
 {
-  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  g_autoptr(GtkCssProvider) base = gtk_css_provider_new ();
+  GtkCssProvider *high_contrast = gtk_css_provider_new ();
+  AdwStyleManager *manager;
 
   g_return_if_fail (GDK_IS_DISPLAY (display));
 
   (void) obd_app_get_resource ();
-  gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/style.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+  gtk_css_provider_load_from_resource (base, RESOURCE_PATH "/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (base),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (high_contrast),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  manager = adw_style_manager_get_for_display (display);
+  /* The provider lives as long as the display's style manager. */
+  g_signal_connect_data (manager, "notify::high-contrast",
+                         G_CALLBACK (update_high_contrast_cb), high_contrast,
+                         unref_provider, 0);
+  update_high_contrast_cb (manager, NULL, high_contrast);
 }

@@ -29,7 +29,7 @@ void obd_widget_set_tooltip (GtkWidget  *widget,
 
 /* What ObdApplication's resource base path gives its windows (AdwApplication
  * loads it), for programs that show the app's widgets without it: tests
- * and benchmarks: its style sheet. */
+ * and benchmarks.  style.css, and style-hc.css while high contrast is on. */
 void obd_app_add_style_sheets (GdkDisplay *display);
 
 typedef struct _ObdPace ObdPace;

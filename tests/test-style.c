@@ -1,0 +1,259 @@
+/* test-style.c — the app's style sheets: borders painted in one colour
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GTK 4.8's cairo renderer paints a border whose four sides differ in
+ * colour with a mesh gradient over the whole box, even when only one side
+ * has any width (a list row's separator, a card's coloured edge).  That
+ * cost more than a frame's budget on the fleet view; style.css and
+ * style-hc.css give every side of such a border one colour.  This draws
+ * each kind of one-sided border the app shows, in light, dark and high
+ * contrast, and checks every border node it finds has one colour.
+ */
+#define G_LOG_DOMAIN "test-style"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "obd-app-util.h"
+#include "obd-row.h"
+
+/* fontconfig keeps its pattern caches until exit and never frees them
+ * (see test-gauge.c). */
+const char *__lsan_default_suppressions (void);
+
+G_GNUC_UNUSED const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:libfontconfig.so\n";
+}
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  guint *frames = data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Lets a style change reach every widget and be drawn. */
+static void
+wait_frames (GtkWidget *widget,
+             guint      n_frames)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (frames < n_frames)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static GtkWidget *
+card (const char *css_classes)
+{
+  g_auto(GStrv) classes = g_strsplit (css_classes, " ", -1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_box_append (GTK_BOX (box), gtk_label_new (css_classes));
+  for (guint i = 0; classes[i] != NULL; i++)
+    gtk_widget_add_css_class (box, classes[i]);
+  return box;
+}
+
+/* Every kind of one-sided border the app's pages draw. */
+static GtkWidget *
+build_showcase (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *action_row = adw_action_row_new ();
+  GtkWidget *expander = adw_expander_row_new ();
+  GtkWidget *nested = adw_action_row_new ();
+  GtkWidget *row = obd_row_new ();
+  GtkWidget *last = adw_action_row_new ();
+  const char *cards[] = {
+    "obd-banner", "obd-banner obd-banner-error", "card message-card error",
+    "card message-card warning", "card obd-problem-card obd-critical",
+    "card obd-problem-card obd-warning", "card obd-problem-card obd-info",
+    "card obd-problem-card", "card obd-guide-finding error",
+    "card obd-guide-finding success", "card obd-guide-finding accent",
+  };
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), "An action row");
+  gtk_list_box_append (GTK_LIST_BOX (list), action_row);
+  obd_row_set_title (OBD_ROW (row), "A row with details");
+  obd_row_set_details (OBD_ROW (row), gtk_label_new ("Details, under a line"));
+  obd_row_set_expanded (OBD_ROW (row), TRUE);
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), "An expander row");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (nested), "A nested row");
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), nested);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), adw_action_row_new ());
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  gtk_list_box_append (GTK_LIST_BOX (list), expander);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (last), "The last row");
+  gtk_list_box_append (GTK_LIST_BOX (list), last);
+  gtk_box_append (GTK_BOX (box), list);
+  for (guint i = 0; i < G_N_ELEMENTS (cards); i++)
+    gtk_box_append (GTK_BOX (box), card (cards[i]));
+  return box;
+}
+
+/* Walks every node; counts the border nodes and fails on one whose sides
+ * differ in colour. */
+static void
+check_borders (GskRenderNode *node,
+               guint         *n_borders)
+{
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_BORDER_NODE:
+      {
+        const GdkRGBA *colors = gsk_border_node_get_colors (node);
+        const float *widths = gsk_border_node_get_widths (node);
+        g_autofree char *c0 = gdk_rgba_to_string (&colors[0]);
+
+        for (guint side = 1; side < 4; side++)
+          if (!gdk_rgba_equal (&colors[0], &colors[side]))
+            {
+              g_autofree char *other = gdk_rgba_to_string (&colors[side]);
+
+              g_error ("a border of widths %g %g %g %g has side 0 %s, side %u %s",
+                       widths[0], widths[1], widths[2], widths[3], c0, side, other);
+            }
+        (*n_borders)++;
+      }
+      break;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        check_borders (gsk_container_node_get_child (node, i), n_borders);
+      break;
+    case GSK_TRANSFORM_NODE:
+      check_borders (gsk_transform_node_get_child (node), n_borders);
+      break;
+    case GSK_OPACITY_NODE:
+      check_borders (gsk_opacity_node_get_child (node), n_borders);
+      break;
+    case GSK_COLOR_MATRIX_NODE:
+      check_borders (gsk_color_matrix_node_get_child (node), n_borders);
+      break;
+    case GSK_CLIP_NODE:
+      check_borders (gsk_clip_node_get_child (node), n_borders);
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      check_borders (gsk_rounded_clip_node_get_child (node), n_borders);
+      break;
+    case GSK_SHADOW_NODE:
+      check_borders (gsk_shadow_node_get_child (node), n_borders);
+      break;
+    case GSK_DEBUG_NODE:
+      check_borders (gsk_debug_node_get_child (node), n_borders);
+      break;
+    case GSK_REPEAT_NODE:
+      check_borders (gsk_repeat_node_get_child (node), n_borders);
+      break;
+    case GSK_BLEND_NODE:
+      check_borders (gsk_blend_node_get_bottom_child (node), n_borders);
+      check_borders (gsk_blend_node_get_top_child (node), n_borders);
+      break;
+    case GSK_CROSS_FADE_NODE:
+      check_borders (gsk_cross_fade_node_get_start_child (node), n_borders);
+      check_borders (gsk_cross_fade_node_get_end_child (node), n_borders);
+      break;
+    default:
+      break;
+    }
+}
+
+static guint
+count_plain_borders (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  guint n_borders = 0;
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  check_borders (node, &n_borders);
+  return n_borders;
+}
+
+static void
+test_one_colour (void)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) a11y_schema = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *showcase = build_showcase ();
+  /* The list's three separators (action row, ObdRow, expander header,
+   * nested row), the ObdRow's details line, the banners and the cards'
+   * edges; a card without a colour class has a transparent edge that
+   * GTK does not draw. */
+  const guint expected = 15;
+
+  gtk_window_set_child (GTK_WINDOW (window), showcase);
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, -1);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_frames (showcase, 3);
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  wait_frames (showcase, 3);
+  g_assert_cmpuint (count_plain_borders (showcase), >=, expected);
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_frames (showcase, 3);
+  g_assert_true (adw_style_manager_get_dark (manager));
+  g_assert_cmpuint (count_plain_borders (showcase), >=, expected);
+
+  /* High contrast comes from the desktop's a11y settings; the tests'
+   * memory GSettings backend lets it be flipped. */
+  if (source != NULL)
+    a11y_schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.a11y.interface",
+                                                   TRUE);
+  if (a11y_schema != NULL && g_settings_schema_has_key (a11y_schema, "high-contrast"))
+    {
+      g_autoptr(GSettings) a11y = g_settings_new ("org.gnome.desktop.a11y.interface");
+
+      adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+      g_settings_set_boolean (a11y, "high-contrast", TRUE);
+      wait_frames (showcase, 3);
+      g_assert_true (adw_style_manager_get_high_contrast (manager));
+      g_assert_cmpuint (count_plain_borders (showcase), >=, expected);
+      g_settings_set_boolean (a11y, "high-contrast", FALSE);
+    }
+  else
+    {
+      g_test_message ("no org.gnome.desktop.a11y.interface schema: high contrast not checked");
+    }
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  obd_app_add_style_sheets (gdk_display_get_default ());
+
+  g_test_add_func ("/style/one-colour-borders", test_one_colour);
+
+  return g_test_run ();
+}
