@@ -986,6 +986,25 @@ test_readiness_failing_catalyst (void)
   }
   g_assert_nonnull (find_row (page, "Misfire"));
 
+  /* Monitors the car does not have are in a group of their own, after the
+   * supported ones, and only there. */
+  {
+    GtkWidget *supported_group = template_child (page, OBD_TYPE_READINESS_PAGE,
+                                                 "monitors_group");
+    GtkWidget *unsupported_group = template_child (page, OBD_TYPE_READINESS_PAGE,
+                                                   "unsupported_group");
+    g_autoptr(GPtrArray) supported = find_all (supported_group, OBD_TYPE_ROW, "obd-monitor-row");
+    g_autoptr(GPtrArray) unsupported = find_all (unsupported_group, OBD_TYPE_ROW,
+                                                 "obd-monitor-row");
+
+    g_assert_true (gtk_widget_get_visible (unsupported_group));
+    g_assert_cmpuint (unsupported->len, >=, 1);
+    g_assert_cmpuint (supported->len + unsupported->len, ==, monitors->len);
+    g_assert_nonnull (find_row (unsupported_group, "Heated catalyst"));
+    g_assert_null (find_row (supported_group, "Heated catalyst"));
+    g_assert_nonnull (find_row (supported_group, "Catalyst"));
+  }
+
   /* A failing Mode 06 test, in the first group (the groups come a few
    * frames after the page). */
   WAIT_FOR (count_all (page, OBD_TYPE_ROW, "obd-test-failed") > 0, 10);

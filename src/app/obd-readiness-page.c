@@ -26,6 +26,7 @@ struct _ObdReadinessPage
 
   GCancellable        *cancellable;
   GPtrArray           *monitor_rows;   /* widgets added to monitors_group */
+  GPtrArray           *unsupported_rows; /* widgets added to unsupported_group */
   guint                busy;
 
   /* The test groups still to show, one per idle (a car reports dozens of
@@ -50,6 +51,7 @@ struct _ObdReadinessPage
   GtkLabel            *distance_label;
   GtkLabel            *warmups_label;
   AdwPreferencesGroup *monitors_group;
+  AdwPreferencesGroup *unsupported_group;
   GtkBox              *tests_box;
 };
 
@@ -189,7 +191,6 @@ static void
 update_readiness (ObdReadinessPage *self,
                   const ObdSnapshot *snapshot)
 {
-  g_autoptr(GPtrArray) unsupported = g_ptr_array_new ();
   guint n_supported = 0, n_complete = 0;
   g_autofree char *description = NULL;
   ObdUnitSystem system = get_unit_system (self);
@@ -197,6 +198,10 @@ update_readiness (ObdReadinessPage *self,
   for (guint i = 0; i < self->monitor_rows->len; i++)
     adw_preferences_group_remove (self->monitors_group, g_ptr_array_index (self->monitor_rows, i));
   g_ptr_array_set_size (self->monitor_rows, 0);
+  for (guint i = 0; i < self->unsupported_rows->len; i++)
+    adw_preferences_group_remove (self->unsupported_group,
+                                  g_ptr_array_index (self->unsupported_rows, i));
+  g_ptr_array_set_size (self->unsupported_rows, 0);
 
   for (guint i = 0; snapshot->readiness != NULL && i < snapshot->readiness->len; i++)
     {
@@ -213,8 +218,10 @@ update_readiness (ObdReadinessPage *self,
       row = monitor_row_new (snapshot, value, stem);
       if (value->value == 0.0)
         {
-          /* Unsupported monitors go last: they need no attention. */
-          g_ptr_array_add (unsupported, row);
+          /* In a group of their own, after: they need no attention (and
+           * the supported ones come a frame before them). */
+          adw_preferences_group_add (self->unsupported_group, row);
+          g_ptr_array_add (self->unsupported_rows, row);
           continue;
         }
 
@@ -226,18 +233,24 @@ update_readiness (ObdReadinessPage *self,
       adw_preferences_group_add (self->monitors_group, row);
       g_ptr_array_add (self->monitor_rows, row);
     }
-  for (guint i = 0; i < unsupported->len; i++)
-    {
-      adw_preferences_group_add (self->monitors_group, g_ptr_array_index (unsupported, i));
-      g_ptr_array_add (self->monitor_rows, g_ptr_array_index (unsupported, i));
-    }
+  gtk_widget_set_visible (GTK_WIDGET (self->unsupported_group), self->unsupported_rows->len > 0);
 
   if (self->monitor_rows->len == 0)
     {
       GtkWidget *row = obd_row_new ();
 
-      obd_row_set_title (OBD_ROW (row), _("No readiness data"));
-      obd_row_set_subtitle (OBD_ROW (row), _("The vehicle did not report its monitor status."));
+      if (self->unsupported_rows->len == 0)
+        {
+          obd_row_set_title (OBD_ROW (row), _("No readiness data"));
+          obd_row_set_subtitle (OBD_ROW (row),
+                                _("The vehicle did not report its monitor status."));
+        }
+      else
+        {
+          obd_row_set_title (OBD_ROW (row), _("No supported monitors"));
+          obd_row_set_subtitle (OBD_ROW (row),
+                                _("The vehicle reports every monitor as not supported."));
+        }
       adw_preferences_group_add (self->monitors_group, row);
       g_ptr_array_add (self->monitor_rows, row);
       description = g_strdup (_("Every supported monitor must be complete before an "
@@ -698,6 +711,7 @@ obd_readiness_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->monitor_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->unsupported_rows, g_ptr_array_unref);
   remember_shown (self, NULL);
 
   G_OBJECT_CLASS (obd_readiness_page_parent_class)->finalize (object);
@@ -731,6 +745,7 @@ obd_readiness_page_class_init (ObdReadinessPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, distance_label);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, warmups_label);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, monitors_group);
+  gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, unsupported_group);
   gtk_widget_class_bind_template_child (widget_class, ObdReadinessPage, tests_box);
 }
 
@@ -742,6 +757,7 @@ obd_readiness_page_init (ObdReadinessPage *self)
                                    self);
 
   self->monitor_rows = g_ptr_array_new ();
+  self->unsupported_rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   g_signal_group_connect_object (obd_page_get_session_signals (OBD_PAGE (self)),
                                  "notify::snapshot", G_CALLBACK (on_snapshot_cb), self,
