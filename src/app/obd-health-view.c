@@ -73,18 +73,18 @@ obd_health_view_dup_worst (const ObdHealthReport *report)
 }
 
 static void
-on_expanded_cb (AdwExpanderRow *row,
-                GParamSpec     *pspec,
-                GtkLabel       *explanation)
+on_expanded_cb (ObdRow     *row,
+                GParamSpec *pspec,
+                GtkLabel   *explanation)
 {
   const char *text = g_object_get_data (G_OBJECT (row), "obd-explanation");
 
-  gtk_label_set_label (explanation, adw_expander_row_get_expanded (row) && text != NULL
+  gtk_label_set_label (explanation, obd_row_get_expanded (row) && text != NULL
                                       ? text : "");
 }
 
 void
-obd_health_view_show_report (AdwExpanderRow        *row,
+obd_health_view_show_report (ObdRow                *row,
                              GtkImage              *icon,
                              GtkLabel              *explanation,
                              const ObdHealthReport *report,
@@ -94,7 +94,7 @@ obd_health_view_show_report (AdwExpanderRow        *row,
   g_autofree char *worst = NULL;
   g_autofree char *subtitle = NULL;
 
-  g_return_if_fail (ADW_IS_EXPANDER_ROW (row));
+  g_return_if_fail (OBD_IS_ROW (row));
   g_return_if_fail (GTK_IS_IMAGE (icon));
   g_return_if_fail (GTK_IS_LABEL (explanation));
   g_return_if_fail (report != NULL);
@@ -102,8 +102,8 @@ obd_health_view_show_report (AdwExpanderRow        *row,
   headline = obd_health_view_dup_headline (report);
   worst = obd_health_view_dup_worst (report);
   subtitle = source != NULL ? g_strdup_printf ("%s. %s", worst, source) : g_strdup (worst);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), headline);
-  adw_expander_row_set_subtitle (row, subtitle);
+  obd_row_set_title (row, headline);
+  obd_row_set_subtitle (row, subtitle);
   gtk_image_set_from_icon_name (icon, obd_health_view_status_icon (report->status));
   obd_health_view_set_status_class (GTK_WIDGET (icon), report->status);
 

@@ -12,6 +12,7 @@
 #include <adwaita.h>
 
 #include "obd-health.h"
+#include "obd-row.h"
 
 G_BEGIN_DECLS
 
@@ -27,11 +28,11 @@ char       *obd_health_view_dup_headline (const ObdHealthReport *report);
 /* "Most affected: Cooling", or "No problems found". */
 char       *obd_health_view_dup_worst    (const ObdHealthReport *report);
 
-/* Fills an expander row with a report: the headline as its title, the
+/* Fills a row with a report: the headline as its title, the
  * worst system and source (nullable: "From the check just now.") as its
- * subtitle, the status icon and class on icon; explanation (a label in
- * the row) gets the report's explanation while the row is open. */
-void        obd_health_view_show_report  (AdwExpanderRow        *row,
+ * subtitle, the status icon and class on icon; explanation (the row's
+ * details) gets the report's explanation while the row is open. */
+void        obd_health_view_show_report  (ObdRow                *row,
                                           GtkImage              *icon,
                                           GtkLabel              *explanation,
                                           const ObdHealthReport *report,

@@ -62,7 +62,7 @@ struct _ObdHistoryPage
   GtkStack       *stack;
   AdwStatusPage  *unavailable_page;
   GtkWidget      *health_group;
-  AdwExpanderRow *health_row;
+  ObdRow         *health_row;
   GtkImage       *health_icon;
   GtkLabel       *health_explanation;
   GtkListBox     *trend_list;
@@ -82,7 +82,7 @@ struct _ObdHistoryPage
   GtkListBox     *runs_list;
   GtkWidget      *sessions_group;
   GtkListBox     *session_list;
-  AdwActionRow   *verify_row;
+  ObdRow         *verify_row;
   GtkImage       *verify_icon;
   GtkSpinner     *verify_spinner;
 };
@@ -1250,7 +1250,7 @@ on_verified_cb (ObdPage      *page,
       icon = "security-low-symbolic";
       css = "error";
     }
-  adw_action_row_set_subtitle (self->verify_row, text);
+  obd_row_set_subtitle (self->verify_row, text);
   gtk_image_set_from_icon_name (self->verify_icon, icon);
   gtk_widget_add_css_class (GTK_WIDGET (self->verify_icon), css);
 }
@@ -1264,7 +1264,7 @@ verify_chain_action (GtkWidget  *widget,
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "error");
-  adw_action_row_set_subtitle (self->verify_row,
+  obd_row_set_subtitle (self->verify_row,
                                _("Checking every sealed session… The rest of the application "
                                  "can be used meanwhile."));
   set_checking (self, TRUE);

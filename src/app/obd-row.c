@@ -224,7 +224,8 @@ obd_row_set_details (ObdRow    *self,
   gtk_widget_add_css_class (details, "obd-row-details");
   gtk_widget_set_visible (details, priv->expanded);
   gtk_grid_attach (GTK_GRID (priv->grid), details, 1, 2, 3, 1);
-  priv->arrow = gtk_image_new_from_icon_name ("pan-down-symbolic");
+  /* AdwExpanderRow's arrow (libadwaita's own icon), turned as it does. */
+  priv->arrow = gtk_image_new_from_icon_name ("adw-expander-arrow-symbolic");
   gtk_widget_add_css_class (priv->arrow, "obd-row-arrow");
   gtk_accessible_update_property (GTK_ACCESSIBLE (priv->arrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "", -1);

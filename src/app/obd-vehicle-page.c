@@ -50,7 +50,7 @@ struct _ObdVehiclePage
   ObdRow         *owner_row;
   ObdRow         *odometer_row;
   GtkWidget      *health_group;
-  AdwExpanderRow *health_row;
+  ObdRow         *health_row;
   GtkImage       *health_icon;
   GtkLabel       *health_explanation;
   ObdRow         *link_row;

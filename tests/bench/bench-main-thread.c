@@ -31,6 +31,7 @@
 #include "obd-fleet-page.h"
 #include "obd-history-page.h"
 #include "obd-recorder.h"
+#include "obd-row.h"
 #include "obd-session.h"
 #include "obd-sim-transport.h"
 #include "obd-store.h"
@@ -376,11 +377,10 @@ static const char *
 verify_subtitle (Bench *bench)
 {
   GtkWidget *history = obd_window_get_page (bench->window, "history");
-  AdwActionRow *row = ADW_ACTION_ROW (gtk_widget_get_template_child (history,
-                                                                     OBD_TYPE_HISTORY_PAGE,
-                                                                     "verify_row"));
+  ObdRow *row = OBD_ROW (gtk_widget_get_template_child (history, OBD_TYPE_HISTORY_PAGE,
+                                                        "verify_row"));
 
-  return adw_action_row_get_subtitle (row);
+  return obd_row_get_subtitle (row);
 }
 
 static gboolean
