@@ -25,6 +25,7 @@
 #include "obd-sim-transport.h"
 #include "obd-store-service.h"
 #include "obd-trend-chart.h"
+#include "render-check.h"
 
 /* fontconfig keeps its pattern caches until exit and never frees them
  * (no FcFini() behind pango); LeakSanitizer would report every font the
@@ -138,6 +139,11 @@ finish (GtkWidget  *window,
         GtkWidget  *page,
         ObdSession *session)
 {
+  /* Every border the page shows at the end is of one colour
+   * (render-check.h; /style/one-colour-borders checks that the check
+   * sees them). */
+  if (gtk_widget_get_mapped (page))
+    g_test_message ("%u borders drawn, each of one colour", render_check_borders (page));
   obd_session_disconnect (session);
   drain ();
   gtk_window_destroy (GTK_WINDOW (window));

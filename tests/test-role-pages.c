@@ -28,6 +28,7 @@
 #include "obd-sim-transport.h"
 #include "obd-trend-chart.h"
 #include "obd-vehicle-page.h"
+#include "render-check.h"
 
 /* fontconfig keeps its pattern caches until exit and never frees them
  * (no FcFini() behind pango); LeakSanitizer would report every font the
@@ -291,6 +292,18 @@ window_with_child (GtkWidget *child,
   wait_for_size (child, width);
   wait_frames (child, 2);
   return window;
+}
+
+/* Closes a window of the tests, after checking that every border it
+ * shows is of one colour (render-check.h). */
+static void
+close_window (GtkWidget *window)
+{
+  GtkWidget *child = gtk_window_get_child (GTK_WINDOW (window));
+
+  if (child != NULL && gtk_widget_get_mapped (child))
+    g_test_message ("%u borders drawn, each of one colour", render_check_borders (child));
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* Every mapped label's text, one a line: what is on screen (or scrolled
@@ -612,7 +625,7 @@ test_vehicle_page (Fixture       *f,
   assert_shows (page, "Volkswagen Golf, 1999");
   assert_not_shows (page, "Maria Keller");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
   g_assert_finalize_object (page);
 }
 
@@ -745,7 +758,7 @@ test_history_page (Fixture       *f,
 
   screenshots (window, page, "history");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
   g_assert_finalize_object (page);
 }
 
@@ -853,7 +866,7 @@ test_fleet_page (Fixture       *f,
   g_assert_cmpint (activated, ==, f->vw);
   g_assert_cmpint (obd_page_get_vehicle_id (OBD_PAGE (page)), ==, f->vw);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
   g_assert_finalize_object (page);
 }
 
@@ -917,7 +930,7 @@ test_fleet_fill_in_order (Fixture       *f,
   g_assert_cmpstr (obd_fleet_item_get_title (visible_item (page, 0)), ==, "Alfa Model 2010");
   g_assert_cmpstr (obd_fleet_item_get_title (visible_item (page, 9)), ==, "Zeta Model 2010");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
   g_assert_finalize_object (page);
 }
 
@@ -965,7 +978,7 @@ test_owner_page (Fixture       *f,
   assert_not_shows (page, "What to do");
   screenshots (window, page, "owner-healthy");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
   g_assert_finalize_object (page);
 }
 
@@ -1023,7 +1036,7 @@ test_connected (Fixture       *f,
   if (snapshot->ecu_names != NULL && snapshot->ecu_names->len > 0)
     assert_shows (vehicle, ((ObdInfoRecord *) g_ptr_array_index (snapshot->ecu_names, 0))->text);
   screenshots (window, vehicle, "vehicle-connected");
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 
   window = window_with_child (owner, 1100, 750);
   g_assert_cmpint (obd_owner_page_get_status (OBD_OWNER_PAGE (owner)), ==,
@@ -1038,7 +1051,7 @@ test_connected (Fixture       *f,
   assert_shows (owner, "From the last check");
   assert_not_shows (owner, "From the check of the car just now.");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
   g_assert_finalize_object (vehicle);
   g_assert_finalize_object (owner);
 }
@@ -1079,14 +1092,14 @@ test_maintenance_agrees (Fixture       *f,
   window = window_with_child (vehicle_page, 1100, 750);
   assert_shows (vehicle_page, "Spark plugs");
   assert_shows (vehicle_page, "Due at 60000 km, in 2000 km");
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 
   obd_page_set_vehicle_id (OBD_PAGE (owner), car);
   window = window_with_child (owner, 1100, 750);
   assert_shows (owner, "Spark plugs");
   assert_shows (owner, "Due soon");
   assert_not_shows (owner, "No service is due.");
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 
   /* Nothing to go by: neither due now nor OK. */
   obd_page_set_vehicle_id (OBD_PAGE (vehicle_page), bare);
@@ -1095,7 +1108,7 @@ test_maintenance_agrees (Fixture       *f,
   assert_shows (vehicle_page, "Unknown");
   assert_not_shows (vehicle_page, "Due now");
   assert_not_shows (vehicle_page, "\nOK\n");
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 
   g_assert_finalize_object (vehicle_page);
   g_assert_finalize_object (owner);
@@ -1190,7 +1203,7 @@ test_one_verdict (Fixture       *f,
 
     g_assert_nonnull (strstr (explanation, line));
   }
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 
   /* Fleet list: the store's report of the session just recorded. */
   window = window_with_child (fleet, 1100, 750);
@@ -1209,7 +1222,7 @@ test_one_verdict (Fixture       *f,
   g_assert_cmpint (obd_fleet_item_get_status (item), ==, verdict);
   assert_shows (fleet, score);
   assert_shows (fleet, status);
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 
   /* Owner view, live: the verdict, and cards that agree with it. */
   window = window_with_child (owner, 1100, 750);
@@ -1218,13 +1231,13 @@ test_one_verdict (Fixture       *f,
   assert_shows (owner, status);
   assert_shows (owner, "Stop as soon as it is safe");
   assert_not_shows (owner, "Drive only if you must");
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 
   /* Vehicle page and history: the same headline. */
   window = window_with_child (vehicle, 1100, 750);
   assert_shows (vehicle, headline);
   assert_shows (vehicle, "Adapter link");
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
   window = window_with_child (history, 1100, 750);
   assert_shows (history, headline);
   {
@@ -1238,7 +1251,7 @@ test_one_verdict (Fixture       *f,
                                    ((ObdStoreSession *) g_ptr_array_index (sessions, 0))->id);
     assert_shows (history, at_visit);
   }
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 
   /* Disconnected, the owner view reads the store: still the same. */
   obd_session_disconnect (f->session);
@@ -1248,7 +1261,7 @@ test_one_verdict (Fixture       *f,
   g_assert_cmpint (obd_owner_page_get_status (OBD_OWNER_PAGE (owner)), ==,
                    OBD_HEALTH_STATUS_STOP_DRIVING);
   assert_not_shows (owner, "Drive only if you must");
-  gtk_window_destroy (GTK_WINDOW (window));
+  close_window (window);
 
   g_assert_true (done);
   g_assert_finalize_object (overview);
@@ -1278,7 +1291,7 @@ test_no_store (void)
       assert_shows (pages[i], "Local History Unavailable");
       if (i == 0)
         screenshots (window, pages[i], "unavailable");
-      gtk_window_destroy (GTK_WINDOW (window));
+      close_window (window);
       g_assert_finalize_object (pages[i]);
     }
   g_assert_finalize_object (session);

@@ -18,6 +18,7 @@
 
 #include "obd-app-util.h"
 #include "obd-row.h"
+#include "render-check.h"
 
 /* fontconfig keeps its pattern caches until exit and never frees them
  * (see test-gauge.c). */
@@ -110,88 +111,6 @@ build_showcase (void)
   return box;
 }
 
-/* Walks every node; counts the border nodes and fails on one whose sides
- * differ in colour. */
-static void
-check_borders (GskRenderNode *node,
-               guint         *n_borders)
-{
-  switch (gsk_render_node_get_node_type (node))
-    {
-    case GSK_BORDER_NODE:
-      {
-        const GdkRGBA *colors = gsk_border_node_get_colors (node);
-        const float *widths = gsk_border_node_get_widths (node);
-        g_autofree char *c0 = gdk_rgba_to_string (&colors[0]);
-
-        for (guint side = 1; side < 4; side++)
-          if (!gdk_rgba_equal (&colors[0], &colors[side]))
-            {
-              g_autofree char *other = gdk_rgba_to_string (&colors[side]);
-
-              g_error ("a border of widths %g %g %g %g has side 0 %s, side %u %s",
-                       widths[0], widths[1], widths[2], widths[3], c0, side, other);
-            }
-        (*n_borders)++;
-      }
-      break;
-    case GSK_CONTAINER_NODE:
-      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
-        check_borders (gsk_container_node_get_child (node, i), n_borders);
-      break;
-    case GSK_TRANSFORM_NODE:
-      check_borders (gsk_transform_node_get_child (node), n_borders);
-      break;
-    case GSK_OPACITY_NODE:
-      check_borders (gsk_opacity_node_get_child (node), n_borders);
-      break;
-    case GSK_COLOR_MATRIX_NODE:
-      check_borders (gsk_color_matrix_node_get_child (node), n_borders);
-      break;
-    case GSK_CLIP_NODE:
-      check_borders (gsk_clip_node_get_child (node), n_borders);
-      break;
-    case GSK_ROUNDED_CLIP_NODE:
-      check_borders (gsk_rounded_clip_node_get_child (node), n_borders);
-      break;
-    case GSK_SHADOW_NODE:
-      check_borders (gsk_shadow_node_get_child (node), n_borders);
-      break;
-    case GSK_DEBUG_NODE:
-      check_borders (gsk_debug_node_get_child (node), n_borders);
-      break;
-    case GSK_REPEAT_NODE:
-      check_borders (gsk_repeat_node_get_child (node), n_borders);
-      break;
-    case GSK_BLEND_NODE:
-      check_borders (gsk_blend_node_get_bottom_child (node), n_borders);
-      check_borders (gsk_blend_node_get_top_child (node), n_borders);
-      break;
-    case GSK_CROSS_FADE_NODE:
-      check_borders (gsk_cross_fade_node_get_start_child (node), n_borders);
-      check_borders (gsk_cross_fade_node_get_end_child (node), n_borders);
-      break;
-    default:
-      break;
-    }
-}
-
-static guint
-count_plain_borders (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  guint n_borders = 0;
-
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget),
-                          gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  check_borders (node, &n_borders);
-  return n_borders;
-}
-
 static void
 test_one_colour (void)
 {
@@ -213,12 +132,12 @@ test_one_colour (void)
 
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
   wait_frames (showcase, 3);
-  g_assert_cmpuint (count_plain_borders (showcase), >=, expected);
+  g_assert_cmpuint (render_check_borders (showcase), >=, expected);
 
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
   wait_frames (showcase, 3);
   g_assert_true (adw_style_manager_get_dark (manager));
-  g_assert_cmpuint (count_plain_borders (showcase), >=, expected);
+  g_assert_cmpuint (render_check_borders (showcase), >=, expected);
 
   /* High contrast comes from the desktop's a11y settings; the tests'
    * memory GSettings backend lets it be flipped. */
@@ -233,7 +152,7 @@ test_one_colour (void)
       g_settings_set_boolean (a11y, "high-contrast", TRUE);
       wait_frames (showcase, 3);
       g_assert_true (adw_style_manager_get_high_contrast (manager));
-      g_assert_cmpuint (count_plain_borders (showcase), >=, expected);
+      g_assert_cmpuint (render_check_borders (showcase), >=, expected);
       g_settings_set_boolean (a11y, "high-contrast", FALSE);
     }
   else
