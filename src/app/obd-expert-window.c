@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "obd-app-resources.h"
+#include "obd-clamp.h"
 #include "obd-dtc-kb.h"
 #include "obd-expert-window.h"
 #include "obd-gauge.h"
@@ -438,6 +439,7 @@ obd_expert_window_class_init (ObdExpertWindowClass *klass)
   window_class->close_request = obd_expert_window_close_request;
 
   g_type_ensure (OBD_TYPE_ROOM_PANEL);
+  g_type_ensure (OBD_TYPE_CLAMP);
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
                                                "/obd-expert-window.ui");

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-app-settings.h"
+#include "obd-clamp.h"
 #include "obd-enum-types.h"
 #include "obd-defer-bin.h"
 #include "obd-page.h"
@@ -940,6 +941,7 @@ obd_page_class_init (ObdPageClass *klass)
   widget_class->root = obd_page_root;
   /* Templates of pages hold parts laid out a frame late. */
   g_type_ensure (OBD_TYPE_DEFER_BIN);
+  g_type_ensure (OBD_TYPE_CLAMP);
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, OBD_TYPE_SESSION,

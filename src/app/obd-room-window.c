@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-app-resources.h"
+#include "obd-clamp.h"
 #include "obd-room-panel.h"
 #include "obd-room-window.h"
 
@@ -157,6 +158,7 @@ obd_room_window_class_init (ObdRoomWindowClass *klass)
   object_class->dispose = obd_room_window_dispose;
 
   g_type_ensure (OBD_TYPE_ROOM_PANEL);
+  g_type_ensure (OBD_TYPE_CLAMP);
   (void) obd_app_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
                                                "/obd-room-window.ui");

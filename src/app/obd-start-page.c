@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "obd-app-resources.h"
+#include "obd-clamp.h"
 #include "obd-error.h"
 #include "obd-ports.h"
 #include "obd-sim-vehicle.h"
@@ -795,6 +796,7 @@ obd_start_page_class_init (ObdStartPageClass *klass)
   object_class->get_property = obd_start_page_get_property;
   object_class->set_property = obd_start_page_set_property;
   widget_class->map = obd_start_page_map;
+  g_type_ensure (OBD_TYPE_CLAMP);
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, OBD_TYPE_SESSION,

@@ -23,6 +23,7 @@
 #include "obd-app-resources.h"
 #include "obd-app-settings.h"
 #include "obd-app-util.h"
+#include "obd-clamp.h"
 #include "obd-codes-page.h"
 #include "obd-fleet-page.h"
 #include "obd-guide-page.h"
@@ -1066,6 +1067,7 @@ obd_window_class_init (ObdWindowClass *klass)
   window_class->close_request = obd_window_close_request;
 
   g_type_ensure (OBD_TYPE_SYNC_STATUS);
+  g_type_ensure (OBD_TYPE_CLAMP);
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, OBD_TYPE_SESSION,
