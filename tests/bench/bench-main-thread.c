@@ -17,7 +17,9 @@
  * it exceeds a frame.  The last line is one JSON object: the worst and the
  * 99th-percentile iteration, ratio = 16 ms ÷ worst (≥ 1 meets the goal),
  * and the worst iteration of each step so a regression points at its
- * cause.
+ * cause.  With OBD2_BENCH_TRACE set, every iteration over 3 ms is printed
+ * on stderr as it ends (monotonic µs it began, step, page, its number in
+ * the step, total = layout + paint, CPU), to follow a page's frames.
  */
 #define G_LOG_DOMAIN "bench-main-thread"
 #include "config.h"
@@ -66,6 +68,7 @@ static gint64   last_poll_end;
 static gint64   last_poll_end_cpu;
 static Step    *current_step;
 static const char *current_page = "";  /* the page last asked for */
+static gboolean trace;           /* OBD2_BENCH_TRACE: print iterations as they end */
 
 /* Where the worst iterations went: the frame clock's layout and paint
  * phases of the window, and the rest (handlers, idles, page building). */
@@ -120,6 +123,10 @@ timing_poll (GPollFD *fds,
                       current_step != NULL ? current_step->n : 0, last_poll_end };
 
       g_array_append_val (iterations, busy);
+      if (trace && busy > 3000)
+        g_printerr ("ITER %" G_GINT64_FORMAT " %s %s #%u %.2f = %.2f + %.2f ms; CPU %.2f ms\n",
+                    stall.at, stall.step, stall.page, stall.nth, busy / 1000.0,
+                    layout_us / 1000.0, paint_us / 1000.0, cpu / 1000.0);
       g_array_append_val (cpu_iterations, cpu);
       if (current_step != NULL)
         {
@@ -541,6 +548,7 @@ main (int    argc,
       return 77;
     }
 
+  trace = g_getenv ("OBD2_BENCH_TRACE") != NULL;
   gtk_init ();
   adw_init ();
   /* As the application: its simulator and its style sheets. */
