@@ -85,6 +85,8 @@ struct _ObdWindow
   GHashTable           *role_slots[3];
   gboolean              built[3];      /* the role's view exists */
   guint                 rate_timeout_id;
+  guint                 warm_spinner_id;
+  GPtrArray            *warm_spinners;  /* GtkIconPaintable, kept loaded */
   ObdPace              *prepare;       /* building the role's pages ahead */
   guint                 hide_tries;    /* frames waited to hide a page */
   GtkLabel             *status_values[6];
@@ -961,6 +963,8 @@ obd_window_dispose (GObject *object)
   ObdWindow *self = OBD_WINDOW (object);
 
   g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->warm_spinner_id, g_source_remove);
+  g_clear_pointer (&self->warm_spinners, g_ptr_array_unref);
   g_clear_pointer (&self->prepare, obd_pace_free);
   if (self->repair != NULL)
     {
@@ -1159,6 +1163,52 @@ load_icon_support (void)
     }
 }
 
+/* A spinner draws its icon (process-working-symbolic, which Adwaita has
+ * only as SVG) as a CSS image, which loads it on the main thread in the
+ * frame that first shows a spinner of that size: 2.5 ms of librsvg, in
+ * the frame that shows the connecting view (bench-main-thread).  Once the
+ * window is up, an idle moment loads the two sizes the app draws and the
+ * window keeps them, so the icon theme's cache has them ready (its key:
+ * name, size, scale, no flags, as the CSS image looks it up). */
+static const int spinner_sizes[] = { 16, 32 };
+
+static gboolean
+warm_spinner_cb (gpointer data)
+{
+  ObdWindow *self = data;
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
+  int size = spinner_sizes[self->warm_spinners->len];
+  GtkIconPaintable *icon;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+
+  icon = gtk_icon_theme_lookup_icon (theme, "process-working-symbolic", NULL, size,
+                                     gtk_widget_get_scale_factor (GTK_WIDGET (self)),
+                                     GTK_TEXT_DIR_NONE, 0);
+  /* Drawing it loads it. */
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (GDK_PAINTABLE (icon), snapshot, size, size);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_clear_pointer (&node, gsk_render_node_unref);
+  g_ptr_array_add (self->warm_spinners, icon);
+  if (self->warm_spinners->len < G_N_ELEMENTS (spinner_sizes))
+    return G_SOURCE_CONTINUE;
+  self->warm_spinner_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_window_map_cb (GtkWidget *widget,
+                  gpointer   data)
+{
+  ObdWindow *self = OBD_WINDOW (widget);
+
+  if (self->warm_spinners != NULL)
+    return;
+  self->warm_spinners = g_ptr_array_new_with_free_func (g_object_unref);
+  self->warm_spinner_id = g_idle_add_full (G_PRIORITY_LOW, warm_spinner_cb, self, NULL);
+}
+
 static void
 obd_window_init (ObdWindow *self)
 {
@@ -1185,6 +1235,7 @@ obd_window_init (ObdWindow *self)
                            G_CALLBACK (on_visible_page_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->owner_stack, "notify::visible-child",
                            G_CALLBACK (on_visible_page_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (on_window_map_cb), NULL);
   g_signal_connect_object (self->mechanic_stack, "map", G_CALLBACK (on_stack_map_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->owner_stack, "map", G_CALLBACK (on_stack_map_cb), self,
