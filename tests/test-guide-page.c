@@ -1053,6 +1053,19 @@ test_reports (Fixture       *f,
   }
 }
 
+/* The rows under @root that open a guide. */
+static guint
+count_guide_rows (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) rows = find_all (root, ADW_TYPE_ACTION_ROW);
+  guint n = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_object_get_data (G_OBJECT (g_ptr_array_index (rows, i)), "obd-guide") != NULL)
+      n++;
+  return n;
+}
+
 /* The guide list: guides for the car's codes, and by symptom, where a
  * guide starts with the symptom as its reason. */
 static void
@@ -1076,18 +1089,32 @@ test_symptoms (Fixture       *f,
                       "Engine warms up too slowly (thermostat)") != NULL, 10);
   symptom = find_row (GTK_WIDGET (page), "Overheating");
   g_assert_nonnull (symptom);
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (symptom), TRUE);
-  settle (GTK_WIDGET (f->window), 5);
-  screenshots (GTK_WIDGET (f->window), "guide-list");
   {
     g_autoptr(ObdGuideLibrary) library = obd_guide_library_new_default ();
     g_autoptr(GPtrArray) guides = obd_guide_library_find_for_symptom (library, "overheating");
+    const char *first = obd_guide_gettext (obd_guide_get_title (g_ptr_array_index (guides, 0)));
+    GtkWidget *every = find_row (GTK_WIDGET (page), "Every Guide");
 
     g_assert_cmpuint (guides->len, >, 0);
-    row = find_row (symptom, obd_guide_gettext (obd_guide_get_title (g_ptr_array_index (guides,
-                                                                                         0))));
+    /* A symptom's guides are made when it is opened, once. */
+    g_assert_null (find_row (symptom, first));
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (symptom), TRUE);
+    settle (GTK_WIDGET (f->window), 5);
+    screenshots (GTK_WIDGET (f->window), "guide-list");
+    row = find_row (symptom, first);
+    g_assert_nonnull (row);
+    g_assert_cmpuint (count_guide_rows (symptom), ==, guides->len);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (symptom), FALSE);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (symptom), TRUE);
+    g_assert_cmpuint (count_guide_rows (symptom), ==, guides->len);
+    /* Every guide, under its own expander. */
+    g_assert_nonnull (every);
+    g_assert_cmpuint (count_guide_rows (every), ==, 0);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (every), TRUE);
+    g_assert_cmpuint (count_guide_rows (every), ==,
+                      g_list_model_get_n_items (G_LIST_MODEL (library)));
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (every), FALSE);
   }
-  g_assert_nonnull (row);
   g_assert_true (gtk_widget_activate (row));
   WAIT_FOR (obd_guide_page_get_run (page) != NULL, 10);
   g_assert_cmpstr (obd_guide_run_get_reason (obd_guide_page_get_run (page)), ==,
