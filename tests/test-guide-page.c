@@ -1140,6 +1140,10 @@ test_owner (Fixture       *f,
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "P0128"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "0.3–3.0 h"));
   screenshots (GTK_WIDGET (f->window), "owner-checks");
+  /* Found again: the screenshots resize the window, and the session's
+   * updates meanwhile may have rebuilt the list. */
+  WAIT_FOR ((row = find_row (owner, "Engine warms up too slowly (thermostat)")) != NULL &&
+            gtk_widget_get_mapped (row), 20);
   g_assert_true (gtk_widget_activate (row));
   page = OBD_GUIDE_PAGE (obd_window_get_page (f->window, "repair"));
   WAIT_FOR (page != NULL && obd_guide_page_get_run (page) != NULL, 10);
