@@ -676,6 +676,14 @@ test_story (void)
                fleet_live.uuid, remote != NULL ? "yes" : "no",
                remote != NULL && obd_remote_vehicle_get_live (remote));
     }
+  {
+    int minimum;
+
+    /* The live line wraps: the fleet still fits a 360-pixel window. */
+    gtk_widget_measure (GTK_WIDGET (fiona_window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                        NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
   shots (GTK_WIDGET (fiona_window), "story-3-fleet-live");
 
   /* 4. Ann invites an expert of another garage; Ben joins with the code. */

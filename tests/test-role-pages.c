@@ -853,7 +853,8 @@ test_fleet_page (Fixture       *f,
   /* Live status, as the sync client will feed it, reaches the row. */
   obd_fleet_item_set_live_status (vw, "Driving, 52 km/h");
   wait_frames (page, 2);
-  assert_shows (page, "Live: Driving, 52 km/h");
+  /* A number and its unit never split across lines. */
+  assert_shows (page, "Live: Driving, 52\u00a0km/h");
 
   screenshots (window, page, "fleet");
 

@@ -52,11 +52,23 @@ live_text (gpointer    this_object,
            const char *status,
            gpointer    data)
 {
+  g_autoptr(GString) text = NULL;
+
   if (status == NULL || *status == '\0')
     return NULL;
+  /* The label wraps between words, never between a number and its unit
+   * ("749 rpm"): a space after a digit is made no-break. */
+  text = g_string_new (NULL);
+  for (const char *p = status; *p != '\0'; p++)
+    {
+      if (*p == ' ' && p > status && g_ascii_isdigit (p[-1]))
+        g_string_append (text, "\u00a0");
+      else
+        g_string_append_c (text, *p);
+    }
   /* Translators: what the sync server reports a vehicle doing now, e.g.
    * "Live: Driving, 52 km/h" */
-  return g_strdup_printf (_("Live: %s"), status);
+  return g_strdup_printf (_("Live: %s"), text->str);
 }
 
 static const char *
