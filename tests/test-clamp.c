@@ -73,6 +73,11 @@ test_clamp_curve (void)
   g_assert_cmpint (obd_clamp_child_width (600, 400, 700, 2000), ==, 700);
   /* No room to ease: a threshold above the maximum is the maximum. */
   g_assert_cmpint (obd_clamp_child_width (600, 900, 100, 800), ==, 600);
+  /* Extremes: no maximum at all, nothing allowed. */
+  g_assert_cmpint (obd_clamp_child_width (G_MAXINT, G_MAXINT, 100, 5000), ==, 5000);
+  g_assert_cmpint (obd_clamp_child_width (G_MAXINT, 400, 100, G_MAXINT), <=, G_MAXINT);
+  g_assert_cmpint (obd_clamp_child_width (0, 0, 100, 5000), ==, 100);
+  g_assert_cmpint (obd_clamp_child_width (0, 0, 0, 5000), ==, 0);
 }
 
 static GtkWidget *
@@ -206,6 +211,22 @@ test_clamp_natural (void)
     g_assert_cmpint (minimum, ==, 900);
     g_assert_cmpint (natural, ==, 900);
     g_assert_cmpint (obd_clamp_child_width (600, 400, minimum, 1200), ==, 900);
+  }
+
+  /* A maximum near G_MAXINT: the natural width stays a width, and is
+   * cut at G_MAXINT / 2 rather than overflow. */
+  obd_clamp_set_maximum_size (OBD_CLAMP (clamp), G_MAXINT);
+  {
+    int minimum, natural;
+
+    test_sized_set (TEST_SIZED (child), 100, 1 << 29);
+    gtk_widget_measure (clamp, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+    g_assert_cmpint (minimum, ==, 100);
+    g_assert_cmpint (obd_clamp_child_width (G_MAXINT, 400, 100, natural), >=, 1 << 29);
+    g_assert_cmpint (obd_clamp_child_width (G_MAXINT, 400, 100, natural - 1), <, 1 << 29);
+    test_sized_set (TEST_SIZED (child), 100, G_MAXINT);
+    gtk_widget_measure (clamp, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+    g_assert_cmpint (natural, ==, G_MAXINT / 2);
   }
 
   obd_clamp_set_child (OBD_CLAMP (clamp), NULL);

@@ -86,7 +86,7 @@ clamp_width_for (int maximum_size,
                  int child_width)
 {
   Curve curve = curve_new (maximum_size, tightening_threshold, child_minimum);
-  double share, t;
+  double share, t, exact;
   int width;
 
   child_width = MAX (child_width, child_minimum);
@@ -95,7 +95,11 @@ clamp_width_for (int maximum_size,
   child_width = MIN (child_width, (int) curve.maximum);
   share = (child_width - curve.lower) / (curve.maximum - curve.lower);
   t = 1.0 - cbrt (1.0 - share);
-  width = (int) ceil (curve.lower + t * (curve.upper - curve.lower));
+  exact = ceil (curve.lower + t * (curve.upper - curve.lower));
+  /* Kept well inside int, for a maximum-size near G_MAXINT. */
+  if (exact >= G_MAXINT / 2)
+    return G_MAXINT / 2;
+  width = (int) exact;
   while (width > 0 &&
          obd_clamp_child_width (maximum_size, tightening_threshold, child_minimum, width - 1) >= child_width)
     width--;
