@@ -31,15 +31,9 @@
 #include "obd-sync-status.h"
 #include "obd-vehicle-page.h"
 #include "obd-window.h"
+#include "test-wait.h"
 
-/* fontconfig keeps its caches until exit (no FcFini() behind pango). */
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
+TEST_LSAN_FONTCONFIG
 
 /* Windows and pictures ----------------------------------------------------- */
 

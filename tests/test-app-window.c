@@ -30,21 +30,13 @@
 #include "obd-trend-chart.h"
 #include "obd-vehicle-page.h"
 #include "obd-window.h"
+#include "test-wait.h"
 
 #define SCHEMA_ID "io.github.obd2diagnostics.Workshop"
 #define GOOD_SIM "sim:healthy-idle?timing=0"
 #define IGNITION_OFF_SIM "sim:healthy-idle?timing=0&fault=ignition-off"
 
-/* fontconfig keeps its pattern caches until exit and never frees them
- * (no FcFini() behind pango); LeakSanitizer would report every font the
- * widgets ever measured.  Nothing else is suppressed. */
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
+TEST_LSAN_FONTCONFIG
 
 /* Helpers ------------------------------------------------------------- */
 

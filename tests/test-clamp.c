@@ -10,34 +10,9 @@
 #include <adwaita.h>
 
 #include "obd-clamp.h"
+#include "test-wait.h"
 
-/* fontconfig keeps its pattern caches until exit and never frees them
- * (see test-gauge.c). */
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_FOR(cond)                                                        \
-  G_STMT_START {                                                              \
-    gint64 deadline_ = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;         \
-    guint wake_ = g_timeout_add (20, wake_cb, NULL);                          \
-    while (!(cond))                                                           \
-      {                                                                       \
-        g_assert_cmpint (g_get_monotonic_time (), <, deadline_);              \
-        g_main_context_iteration (NULL, TRUE);                                \
-      }                                                                       \
-    g_source_remove (wake_);                                                  \
-  } G_STMT_END
+TEST_LSAN_FONTCONFIG
 
 /* The curve: the whole width up to the threshold, then easing out without
  * a jump or a kink to the maximum, reached at three times the distance;
@@ -118,7 +93,7 @@ test_clamp_window (void)
 
       gtk_window_set_default_size (GTK_WINDOW (window), widths[i], 200);
       WAIT_FOR (gtk_widget_get_mapped (child) && gtk_widget_get_width (clamp) == widths[i] &&
-                gtk_widget_get_width (child) == expected);
+                gtk_widget_get_width (child) == expected, 10);
       g_assert_true (gtk_widget_compute_bounds (child, clamp, &bounds));
       g_assert_cmpfloat (bounds.origin.x, ==, (widths[i] - expected) / 2);
       g_assert_cmpint (gtk_widget_get_height (child), ==, gtk_widget_get_height (clamp));

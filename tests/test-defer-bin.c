@@ -10,36 +10,11 @@
 #include <adwaita.h>
 
 #include "obd-defer-bin.h"
+#include "test-wait.h"
 
-/* fontconfig keeps its pattern caches until exit and never frees them
- * (see test-gauge.c). */
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
+TEST_LSAN_FONTCONFIG
 
 /* Helpers ------------------------------------------------------------- */
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_FOR(cond)                                                        \
-  G_STMT_START {                                                              \
-    gint64 deadline_ = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;         \
-    guint wake_ = g_timeout_add (20, wake_cb, NULL);                          \
-    while (!(cond))                                                           \
-      {                                                                       \
-        g_assert_cmpint (g_get_monotonic_time (), <, deadline_);              \
-        g_main_context_iteration (NULL, TRUE);                                \
-      }                                                                       \
-    g_source_remove (wake_);                                                  \
-  } G_STMT_END
 
 /* The frame in which each of a few bins let its child in. */
 typedef struct
@@ -95,7 +70,7 @@ test_defer_bin_order (void)
     }
   gtk_window_set_child (GTK_WINDOW (window), box);
   gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (gtk_widget_get_mapped (top) && gtk_widget_get_height (top) == 100);
+  WAIT_FOR (gtk_widget_get_mapped (top) && gtk_widget_get_height (top) == 100, 10);
   released.clock = gtk_widget_get_frame_clock (window);
 
   /* Held out: no room, the child neither mapped nor allocated. */
@@ -112,7 +87,7 @@ test_defer_bin_order (void)
     }
 
   WAIT_FOR (!obd_defer_bin_get_deferred (OBD_DEFER_BIN (bins[2])) &&
-            gtk_widget_get_height (bins[2]) == 100);
+            gtk_widget_get_height (bins[2]) == 100, 10);
   for (guint i = 0; i < G_N_ELEMENTS (bins); i++)
     {
       GtkWidget *child = obd_defer_bin_get_child (OBD_DEFER_BIN (bins[i]));
@@ -159,11 +134,11 @@ test_defer_bin_stack (void)
   gtk_window_set_child (GTK_WINDOW (window), stack);
   gtk_window_present (GTK_WINDOW (window));
   /* Not mapped: it waits, deferred. */
-  WAIT_FOR (gtk_widget_get_mapped (stack));
+  WAIT_FOR (gtk_widget_get_mapped (stack), 10);
   g_assert_true (obd_defer_bin_get_deferred (OBD_DEFER_BIN (bin)));
 
   obd_defer_bin_show_stack_child (GTK_STACK (stack), "content");
-  WAIT_FOR (!obd_defer_bin_get_deferred (OBD_DEFER_BIN (bin)) && gtk_widget_get_height (bin) == 100);
+  WAIT_FOR (!obd_defer_bin_get_deferred (OBD_DEFER_BIN (bin)) && gtk_widget_get_height (bin) == 100, 10);
   {
     int height;
 
@@ -179,7 +154,7 @@ test_defer_bin_stack (void)
   obd_defer_bin_show_stack_child (GTK_STACK (stack), "empty");
   obd_defer_bin_show_stack_child (GTK_STACK (stack), "content");
   g_assert_true (obd_defer_bin_get_deferred (OBD_DEFER_BIN (bin)));
-  WAIT_FOR (!obd_defer_bin_get_deferred (OBD_DEFER_BIN (bin)));
+  WAIT_FOR (!obd_defer_bin_get_deferred (OBD_DEFER_BIN (bin)), 10);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -200,17 +175,17 @@ test_defer_bin_gone_while_waiting (void)
   gtk_box_append (GTK_BOX (box), last);
   gtk_window_set_child (GTK_WINDOW (window), box);
   gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (gtk_widget_get_mapped (last));
+  WAIT_FOR (gtk_widget_get_mapped (last), 10);
   /* All three wait (none before the second frame after their map). */
   g_assert_true (obd_defer_bin_get_deferred (OBD_DEFER_BIN (doomed)));
   gtk_box_remove (GTK_BOX (box), doomed);
   gtk_widget_set_visible (hidden, FALSE);
 
-  WAIT_FOR (!obd_defer_bin_get_deferred (OBD_DEFER_BIN (last)) && gtk_widget_get_height (last) == 100);
+  WAIT_FOR (!obd_defer_bin_get_deferred (OBD_DEFER_BIN (last)) && gtk_widget_get_height (last) == 100, 10);
   /* Unmapped, it stays out until it is shown again. */
   g_assert_true (obd_defer_bin_get_deferred (OBD_DEFER_BIN (hidden)));
   gtk_widget_set_visible (hidden, TRUE);
-  WAIT_FOR (!obd_defer_bin_get_deferred (OBD_DEFER_BIN (hidden)));
+  WAIT_FOR (!obd_defer_bin_get_deferred (OBD_DEFER_BIN (hidden)), 10);
 
   /* A child replaced no longer shows or hides the bin. */
   {

@@ -10,17 +10,9 @@
 
 #include "obd-gauge.h"
 #include "obd-gauge-private.h"
+#include "test-wait.h"
 
-/* fontconfig keeps its pattern caches until exit and never frees them
- * (no FcFini() behind pango); LeakSanitizer would report every font the
- * widgets ever measured.  Nothing else is suppressed. */
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
+TEST_LSAN_FONTCONFIG
 
 /* Helpers ------------------------------------------------------------- */
 

@@ -39,38 +39,13 @@
 #include "obd-sim-vehicle.h"
 #include "obd-store-guide.h"
 #include "obd-window.h"
+#include "test-wait.h"
 
 #define SCHEMA_ID "io.github.obd2diagnostics.Workshop"
 
-/* fontconfig keeps its pattern caches until exit and never frees them
- * (no FcFini() behind pango); LeakSanitizer would report every font the
- * widgets ever measured.  Nothing else is suppressed. */
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
+TEST_LSAN_FONTCONFIG
 
 /* Waiting ------------------------------------------------------------- */
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_FOR(cond, seconds)                                              \
-  G_STMT_START {                                                             \
-    gint64 deadline_ = g_get_monotonic_time () + (seconds) * G_USEC_PER_SEC; \
-    guint tick_ = g_timeout_add (20, tick_cb, NULL);                         \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                   \
-      g_main_context_iteration (NULL, TRUE);                                 \
-    g_source_remove (tick_);                                                 \
-    if (!(cond))                                                             \
-      g_error ("Timed out waiting for %s", #cond);                           \
-  } G_STMT_END
 
 static void
 drain (void)

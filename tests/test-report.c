@@ -22,19 +22,11 @@
 #include "obd-report-document.h"
 #include "obd-report-private.h"
 #include "obd-store-guide.h"
+#include "test-wait.h"
 
 #define VIN "1HGCR2F30EA012345"
 
-/* fontconfig keeps its pattern caches until exit and never frees them
- * (no FcFini() behind pango); LeakSanitizer would report every font the
- * reports ever laid out.  Nothing else is suppressed. */
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
+TEST_LSAN_FONTCONFIG
 
 typedef struct
 {

@@ -29,17 +29,9 @@
 #include "obd-trend-chart.h"
 #include "obd-vehicle-page.h"
 #include "render-check.h"
+#include "test-wait.h"
 
-/* fontconfig keeps its pattern caches until exit and never frees them
- * (no FcFini() behind pango); LeakSanitizer would report every font the
- * widgets ever measured.  Nothing else is suppressed. */
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
+TEST_LSAN_FONTCONFIG
 
 #define VIN_HONDA "1HGCM82633A004352"
 #define VIN_VW    "WVWZZZ1JZXW000001"

@@ -16,22 +16,7 @@
 #include "obd-session.h"
 #include "obd-sim-transport.h"
 #include "obd-store-private.h"
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_FOR(cond, seconds)                                              \
-  G_STMT_START {                                                             \
-    gint64 deadline_ = g_get_monotonic_time () + (seconds) * G_USEC_PER_SEC; \
-    guint tick_ = g_timeout_add (50, tick_cb, NULL);                         \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                   \
-      g_main_context_iteration (NULL, TRUE);                                 \
-    g_source_remove (tick_);                                                 \
-    g_assert_true (cond);                                                    \
-  } G_STMT_END
+#include "test-wait.h"
 
 /* A store in a temporary folder: the service the session uses, and a
  * connection of the test's own to look into it. */

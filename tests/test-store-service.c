@@ -11,6 +11,7 @@
 #include "obd-recorder-private.h"
 #include "obd-store-private.h"
 #include "obd-store-service.h"
+#include "test-wait.h"
 
 /* 2024-05-01T10:00:00Z */
 #define T0 G_GINT64_CONSTANT (1714557600000000)
@@ -52,22 +53,6 @@ fixture_tear_down (Fixture       *f,
 }
 
 /* Waiting -------------------------------------------------------------- */
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_FOR(cond, seconds)                                              \
-  G_STMT_START {                                                             \
-    gint64 deadline_ = g_get_monotonic_time () + (seconds) * G_USEC_PER_SEC; \
-    guint wake_ = g_timeout_add (10, wake_cb, NULL);                         \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                   \
-      g_main_context_iteration (NULL, TRUE);                                 \
-    g_source_remove (wake_);                                                 \
-    g_assert_true (cond);                                                    \
-  } G_STMT_END
 
 typedef struct
 {

@@ -19,16 +19,9 @@
 #include "obd-app-util.h"
 #include "obd-row.h"
 #include "render-check.h"
+#include "test-wait.h"
 
-/* fontconfig keeps its pattern caches until exit and never frees them
- * (see test-gauge.c). */
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
+TEST_LSAN_FONTCONFIG
 
 static gboolean
 is_mapped (gpointer widget)

@@ -16,19 +16,11 @@
 #include "obd-chart-value-axis.h"
 #include "obd-trend-chart.h"
 #include "obd-trend-chart-private.h"
+#include "test-wait.h"
 
 #define SEC G_USEC_PER_SEC
 
-/* fontconfig keeps its pattern caches until exit and never frees them
- * (no FcFini() behind pango); LeakSanitizer would report every font the
- * widgets ever measured.  Nothing else is suppressed. */
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
+TEST_LSAN_FONTCONFIG
 
 /* Helpers ------------------------------------------------------------- */
 

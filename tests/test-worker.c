@@ -9,6 +9,7 @@
 #include "obd-mode09.h"
 #include "obd-sim-transport.h"
 #include "obd-worker.h"
+#include "test-wait.h"
 
 /* The thread whose default main context started the worker: every
  * signal of the worker must be emitted there (from a source dispatched on
@@ -106,23 +107,8 @@ fixture_finish (Fixture *f)
   g_clear_error (&f->error);
 }
 
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* Iterates the default context until cond holds or the deadline passes;
  * a ticking source makes sure the deadline is looked at. */
-#define WAIT_FOR(cond, seconds)                                              \
-  G_STMT_START {                                                             \
-    gint64 deadline_ = g_get_monotonic_time () + (seconds) * G_USEC_PER_SEC; \
-    guint tick_ = g_timeout_add (100, tick_cb, NULL);                        \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                   \
-      g_main_context_iteration (NULL, TRUE);                                 \
-    g_source_remove (tick_);                                                 \
-    g_assert_true (cond);                                                    \
-  } G_STMT_END
 
 static guint
 count_pid (GArray *samples,
