@@ -781,14 +781,12 @@ rebuild (ObdLivePage *self)
         }
       configure_gauge (self, OBD_GAUGE (self->gauges[pid]), pid);
       /* A gauge's first paint draws its dial and loads its fonts at its
-       * size: the first comes with the page, the others a frame each
-       * after (the flow box is homogeneous, so their places are kept
-       * meanwhile).  Three with the page made its first frame 2-3 ms
-       * longer (bench-main-thread's record step). */
-      if (i == 0)
-        gtk_flow_box_append (self->gauge_box, self->gauges[pid]);
-      else
-        gtk_flow_box_append (self->gauge_box, obd_defer_bin_new (self->gauges[pid]));
+       * size: the gauges come a frame each after the page's first frame,
+       * which repaints the whole window already (the flow box is
+       * homogeneous, so once the first is in, the places of the others
+       * are kept).  With three, then one, in the page's first frame, that
+       * frame was the record step's longest in bench-main-thread. */
+      gtk_flow_box_append (self->gauge_box, obd_defer_bin_new (self->gauges[pid]));
       /* The gauge itself takes focus (and reads itself out); its flow box
        * child would be a second, silent stop. */
       gtk_widget_set_focusable (GTK_WIDGET (gtk_widget_get_ancestor (self->gauges[pid],
