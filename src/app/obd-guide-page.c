@@ -1296,6 +1296,7 @@ build_symptoms (ObdGuidePage *self)
 {
   gsize n_symptoms;
   const ObdGuideSymptom *symptoms = obd_guide_list_symptoms (&n_symptoms);
+  guint n_guides;
 
   if (self->symptoms_built || self->library == NULL)
     return;
@@ -1311,9 +1312,9 @@ build_symptoms (ObdGuidePage *self)
                              symptom_expander_new (self, obd_guide_gettext (symptoms[s].label),
                                                    symptoms[s].key, guides->len));
     }
+  n_guides = g_list_model_get_n_items (G_LIST_MODEL (self->library));
   gtk_list_box_append (self->symptoms_list,
-                       symptom_expander_new (self, _("Every Guide"), NULL,
-                                             g_list_model_get_n_items (G_LIST_MODEL (self->library))));
+                       symptom_expander_new (self, _("Every Guide"), NULL, n_guides));
 }
 
 static void

@@ -1265,8 +1265,8 @@ verify_chain_action (GtkWidget  *widget,
   gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "error");
   obd_row_set_subtitle (self->verify_row,
-                               _("Checking every sealed session… The rest of the application "
-                                 "can be used meanwhile."));
+                        _("Checking every sealed session… The rest of the application "
+                          "can be used meanwhile."));
   set_checking (self, TRUE);
   obd_page_load (OBD_PAGE (self), "verify", verify_job, NULL, NULL, verdict_free,
                  G_PRIORITY_LOW, on_verified_cb, NULL);

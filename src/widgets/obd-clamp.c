@@ -100,10 +100,11 @@ clamp_width_for (int maximum_size,
   if (exact >= G_MAXINT / 2)
     return G_MAXINT / 2;
   width = (int) exact;
-  while (width > 0 &&
-         obd_clamp_child_width (maximum_size, tightening_threshold, child_minimum, width - 1) >= child_width)
+  while (width > 0 && obd_clamp_child_width (maximum_size, tightening_threshold,
+                                             child_minimum, width - 1) >= child_width)
     width--;
-  while (obd_clamp_child_width (maximum_size, tightening_threshold, child_minimum, width) < child_width)
+  while (obd_clamp_child_width (maximum_size, tightening_threshold,
+                                child_minimum, width) < child_width)
     width++;
   return width;
 }

@@ -14,9 +14,9 @@
  * The owner decides what to hold back and when: the parts below the
  * first screenful, when their content was built while the page was
  * hidden or has just replaced an empty state, or parts whose first paint
- * is costly (the Live page's gauges, which load their fonts).  Content that was already
- * laid out is not deferred again (the page would lose its scroll
- * position).
+ * is costly (the Live page's gauges, which load their fonts).  Content
+ * that was already laid out is not deferred again (the page would lose
+ * its scroll position).
  *
  * Properties:
  *   "child"     GtkWidget
