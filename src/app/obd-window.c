@@ -85,6 +85,7 @@ struct _ObdWindow
   GHashTable           *role_slots[3];
   gboolean              built[3];      /* the role's view exists */
   guint                 rate_timeout_id;
+  guint                 fleet_history_id;  /* building the fleet's history */
   guint                 warm_spinner_id;
   GPtrArray            *warm_spinners;  /* GtkIconPaintable, kept loaded */
   ObdPace              *prepare;       /* building the role's pages ahead */
@@ -415,19 +416,12 @@ on_fleet_vehicle_activated_cb (ObdWindow *self,
 static gboolean
 build_fleet_history_idle_cb (gpointer data)
 {
-  g_autoptr(GtkWidget) window = g_weak_ref_get (data);
+  ObdWindow *self = data;
 
+  self->fleet_history_id = 0;
   /* The fleet's, even if the role has changed since. */
-  if (window != NULL)
-    ensure_role_page (OBD_WINDOW (window), OBD_ROLE_FLEET, "history");
+  ensure_role_page (self, OBD_ROLE_FLEET, "history");
   return G_SOURCE_REMOVE;
-}
-
-static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
 }
 
 static gboolean
@@ -435,17 +429,14 @@ build_fleet_history_cb (GtkWidget     *leaflet,
                         GdkFrameClock *clock,
                         gpointer       data)
 {
-  GtkRoot *root = gtk_widget_get_root (leaflet);
+  ObdWindow *self = OBD_WINDOW (gtk_widget_get_root (leaflet));
   guint *frames = data;
-  GWeakRef *window;
 
   if (++*frames < 2)
     return G_SOURCE_CONTINUE;
-  if (root == NULL)
-    return G_SOURCE_REMOVE;
-  window = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (window, root);
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, build_fleet_history_idle_cb, window, weak_ref_free);
+  if (self != NULL && self->fleet_history_id == 0)
+    self->fleet_history_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
+                                              build_fleet_history_idle_cb, self, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -985,6 +976,7 @@ obd_window_dispose (GObject *object)
   ObdWindow *self = OBD_WINDOW (object);
 
   g_clear_handle_id (&self->rate_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->fleet_history_id, g_source_remove);
   g_clear_handle_id (&self->warm_spinner_id, g_source_remove);
   g_clear_pointer (&self->warm_spinners, g_ptr_array_unref);
   g_clear_pointer (&self->prepare, obd_pace_free);
